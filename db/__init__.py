@@ -1,0 +1,1 @@
+"""The outcomes database: schema, engine, migrations, reference data and releases."""

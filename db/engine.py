@@ -1,0 +1,70 @@
+"""Engines from a URL: the embedded SQLite file by default, PostgreSQL when shared.
+
+Nothing here connects at import time; ``make_engine`` builds an engine lazily and
+``check_connection`` turns an unreachable database into one readable error.
+"""
+
+from __future__ import annotations
+
+import os
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import OperationalError as SAOperationalError
+
+DEFAULT_URL = "sqlite:///rasso.sqlite"
+ENV_VAR = "RASSO_DB_URL"
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be reached or opened; the message is meant for a user."""
+
+
+def database_url(url: str | None = None) -> str:
+    """The URL to use: an explicit one, else ``RASSO_DB_URL``, else the embedded file."""
+    return url or os.environ.get(ENV_VAR) or DEFAULT_URL
+
+
+def _normalise(url: str) -> str:
+    # Users write postgresql://...; we ship psycopg 3, not psycopg2.
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def make_engine(url: str | None = None) -> Engine:
+    url = _normalise(database_url(url))
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
+            # WAL lets readers keep reading the last committed release while a load writes.
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+
+
+def describe(engine: Engine) -> str:
+    """The URL without a password, for messages."""
+    return engine.url.render_as_string(hide_password=True)
+
+
+def check_connection(engine: Engine) -> None:
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except (SAOperationalError, DBAPIError) as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise DatabaseUnavailable(
+            f"Cannot reach the database at {describe(engine)}: {reason}"
+        ) from None
+
+
+def is_postgres(engine: Engine) -> bool:
+    return engine.dialect.name == "postgresql"

@@ -1,0 +1,130 @@
+"""Releases: every load is one release, written in one transaction and read as a snapshot.
+
+Readers only ever query rows of a release they chose; a release row is inserted in the same
+transaction as its facts, so another process sees either the whole release or none of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import Connection, Engine, select, update
+
+from db.schema import release, release_file
+
+
+@dataclass(frozen=True)
+class Release:
+    id: int
+    source: str
+    label: str
+    synthetic: bool
+    created_at: datetime
+    first_quarter: int | None
+    last_quarter: int | None
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def create_release(
+    conn: Connection,
+    *,
+    source: str,
+    label: str,
+    synthetic: bool,
+    parameters: dict | None = None,
+    files: list[Path] = (),
+) -> int:
+    """Insert the release row (inside the load's transaction) and return its id."""
+    result = conn.execute(
+        release.insert().values(
+            source=source,
+            label=label,
+            synthetic=synthetic,
+            status="complete",
+            created_at=datetime.now(UTC),
+            row_counts="{}",
+            parameters=json.dumps(parameters or {}, sort_keys=True),
+        )
+    )
+    release_id = result.inserted_primary_key[0]
+    for path in files:
+        conn.execute(
+            release_file.insert().values(
+                release_id=release_id,
+                file_name=Path(path).name,
+                sha256=sha256_of(Path(path)),
+                bytes=Path(path).stat().st_size,
+            )
+        )
+    return release_id
+
+
+def finish_release(
+    conn: Connection, release_id: int, *, first_quarter: int | None, last_quarter: int | None,
+    row_counts: dict[str, int], supersedes: int | None = None,
+) -> None:
+    conn.execute(
+        update(release).where(release.c.id == release_id).values(
+            first_quarter=first_quarter, last_quarter=last_quarter,
+            row_counts=json.dumps(row_counts, sort_keys=True), supersedes=supersedes,
+        )
+    )
+    if supersedes is not None:
+        conn.execute(update(release).where(release.c.id == supersedes).values(status="superseded"))
+
+
+def _to_release(row) -> Release:
+    return Release(row.id, row.source, row.label, bool(row.synthetic), row.created_at,
+                   row.first_quarter, row.last_quarter)
+
+
+def latest_release(engine: Engine, source: str | None = None) -> Release | None:
+    """The newest complete release (of one source, if given)."""
+    stmt = select(release).where(release.c.status == "complete").order_by(release.c.id.desc()).limit(1)
+    if source is not None:
+        stmt = stmt.where(release.c.source == source)
+    with engine.connect() as conn:
+        row = conn.execute(stmt).first()
+    return _to_release(row) if row else None
+
+
+def get_release(engine: Engine, release_id: int) -> Release | None:
+    with engine.connect() as conn:
+        row = conn.execute(select(release).where(release.c.id == release_id)).first()
+    return _to_release(row) if row else None
+
+
+def list_releases(engine: Engine) -> pl.DataFrame:
+    """Every release with its files, newest first."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(release).order_by(release.c.id.desc())).mappings().all()
+        files = conn.execute(select(release_file)).mappings().all()
+    by_release: dict[int, list[str]] = {}
+    for f in files:
+        by_release.setdefault(f["release_id"], []).append(f"{f['file_name']} (sha256 {f['sha256'][:12]}…)")
+    return pl.DataFrame(
+        [
+            {
+                "id": r["id"], "source": r["source"], "label": r["label"], "synthetic": bool(r["synthetic"]),
+                "status": r["status"], "created_at": r["created_at"].isoformat(timespec="seconds"),
+                "first_quarter": r["first_quarter"], "last_quarter": r["last_quarter"],
+                "row_counts": r["row_counts"], "files": "; ".join(by_release.get(r["id"], [])),
+            }
+            for r in rows
+        ],
+        schema={"id": pl.Int64, "source": pl.String, "label": pl.String, "synthetic": pl.Boolean,
+                "status": pl.String, "created_at": pl.String, "first_quarter": pl.Int64,
+                "last_quarter": pl.Int64, "row_counts": pl.String, "files": pl.String},
+    )

@@ -1,0 +1,1 @@
+"""Metric registry, periods, statistics, disclosure control and caveats: plain Python, no Streamlit."""

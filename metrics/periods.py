@@ -1,0 +1,134 @@
+"""Home Office periods: financial years (April-March), their quarters, and rolling 12 months.
+
+A quarter is stored as the integer ``fy * 10 + fq``: 20241 is 2024-25 Q1 (April-June 2024).
+A period a user picks is a financial year (``2024-25``) or twelve months ending a quarter
+(``YE-2026-09``: October 2025 to September 2026).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+class PeriodError(ValueError):
+    """A period string that is not a financial year or a year-ending token."""
+
+
+def quarter_of(day: date) -> int:
+    fy = day.year if day.month >= 4 else day.year - 1
+    fq = (day.month - 4) % 12 // 3 + 1
+    return fy * 10 + fq
+
+
+def split(q: int) -> tuple[int, int]:
+    return q // 10, q % 10
+
+
+def add_quarters(q: int, n: int) -> int:
+    fy, fq = split(q)
+    index = fy * 4 + fq - 1 + n
+    return (index // 4) * 10 + index % 4 + 1
+
+
+def quarters_between(first: int, last: int) -> list[int]:
+    out, q = [], first
+    while q <= last:
+        out.append(q)
+        q = add_quarters(q, 1)
+    return out
+
+
+def quarter_start(q: int) -> date:
+    fy, fq = split(q)
+    month = 4 + 3 * (fq - 1)
+    return date(fy + (month > 12), (month - 1) % 12 + 1, 1)
+
+
+def quarter_end(q: int) -> date:
+    return quarter_start(add_quarters(q, 1)) - timedelta(days=1)
+
+
+def fy_label(fy: int) -> str:
+    return f"{fy}-{(fy + 1) % 100:02d}"
+
+
+def quarter_label(q: int) -> str:
+    """'2024-25 Q1'."""
+    fy, fq = split(q)
+    return f"{fy_label(fy)} Q{fq}"
+
+
+def quarter_month_label(q: int) -> str:
+    """'Apr-Jun 2024': what a non-specialist reads more easily."""
+    start, end = quarter_start(q), quarter_end(q)
+    return f"{_MONTHS[start.month - 1]}-{_MONTHS[end.month - 1]} {end.year}"
+
+
+def latest_complete_quarter(today: date | None = None) -> int:
+    today = today or date.today()
+    return add_quarters(quarter_of(today), -1)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A span of whole quarters that a user can ask for: a financial year or a rolling year."""
+
+    first: int
+    last: int
+    token: str
+    label: str
+
+    @property
+    def quarters(self) -> list[int]:
+        return quarters_between(self.first, self.last)
+
+    def previous(self) -> Period:
+        """The same span one year earlier (for change on the year)."""
+        return _make(add_quarters(self.first, -4), add_quarters(self.last, -4), kind=self.kind)
+
+    @property
+    def kind(self) -> str:
+        return "fy" if re.fullmatch(r"\d{4}-\d{2}", self.token) else "ye"
+
+
+def _make(first: int, last: int, *, kind: str) -> Period:
+    if kind == "fy":
+        fy = first // 10
+        return Period(first, last, fy_label(fy), f"{fy_label(fy)} (April {fy} to March {fy + 1})")
+    end = quarter_end(last)
+    token = f"YE-{end.year}-{end.month:02d}"
+    return Period(first, last, token, f"12 months to {_MONTHS[end.month - 1]} {end.year}")
+
+
+def financial_year(fy: int) -> Period:
+    return _make(fy * 10 + 1, fy * 10 + 4, kind="fy")
+
+
+def year_ending(q: int) -> Period:
+    return _make(add_quarters(q, -3), q, kind="ye")
+
+
+def parse_period(token: str) -> Period:
+    """'2024-25' or 'YE-2026-09' (year ending a quarter's last month)."""
+    token = (token or "").strip()
+    m = re.fullmatch(r"(\d{4})-(\d{2})", token)
+    if m:
+        fy = int(m.group(1))
+        if (fy + 1) % 100 != int(m.group(2)):
+            raise PeriodError(f"'{token}' is not a financial year: the years must be consecutive, like 2024-25")
+        return financial_year(fy)
+    m = re.fullmatch(r"YE-(\d{4})-(\d{2})", token, flags=re.IGNORECASE)
+    if m:
+        year, month = int(m.group(1)), int(m.group(2))
+        if month not in (3, 6, 9, 12):
+            raise PeriodError(f"'{token}': a year must end in March, June, September or December")
+        return year_ending(quarter_of(date(year, month, 1)))
+    raise PeriodError(f"'{token}' is not a period: use a financial year like 2024-25 or YE-2026-09")
+
+
+def fy_of(q: int) -> int:
+    return q // 10
