@@ -195,3 +195,39 @@ boundary = Table(
 )
 
 FACT_TABLES = (recorded_offences, outcomes, case_record, indicator_value, boundary)
+
+# --- Ingest of published data (migration 0002) ------------------------------------------------
+
+ons_force_figures = Table(
+    "ons_force_figures",
+    metadata,
+    Column("release_id", Integer, ForeignKey("release.id"), primary_key=True),
+    Column("area_code", String(9), primary_key=True, comment="ONS area code; BTP for British Transport Police"),
+    Column("measure", String(40), primary_key=True, comment="sexual_offences | sexual_offences_rate_per_1000 | population"),
+    Column("area_name", Text, nullable=False, comment="as published, footnote tags removed"),
+    Column("period_label", String(40), nullable=False, comment="e.g. year ending December 2024"),
+    Column("value", Float, comment="NULL when the workbook shows a marker"),
+    Column("marker", String(8), comment="[u1], [x], [z] ... as published"),
+    Column("source_table", String(20), nullable=False, comment="workbook sheet, e.g. Table P1"),
+)
+
+revision = Table(
+    "revision",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("release_id", Integer, ForeignKey("release.id"), nullable=False, comment="the release that revised"),
+    Column("previous_release_id", Integer, ForeignKey("release.id"), nullable=False),
+    Column("fact", String(20), nullable=False, comment="recorded_offences | outcomes | indicator_value"),
+    Column("force_code", String(9), nullable=False),
+    Column("quarter", Integer, nullable=False),
+    Column("offence_code", String(8)),
+    Column("outcome_type", SmallInteger),
+    Column("basis", String(8)),
+    Column("indicator", String(40)),
+    Column("measure", String(12), nullable=False, comment="count | numerator | denominator"),
+    Column("old_value", Float),
+    Column("new_value", Float),
+    Column("old_missing_reason", String(40)),
+    Column("new_missing_reason", String(40)),
+)
+Index("ix_revision_release", revision.c.release_id, revision.c.fact)
