@@ -1,0 +1,178 @@
+"""The URL is the state: parse ``st.query_params`` into a typed ``State`` and write it back.
+
+Every screen must be bookmarkable and citable, so the address carries force, offence group,
+period, metric, pillar, basis, release and peer set. A shared link can be mistyped, stale (a
+release that was replaced) or hostile, so ``parse_state`` is a pure function that never raises:
+each bad value becomes a short notice naming the parameter and the default used instead. It
+takes a plain mapping, so it is unit-tested without Streamlit; the thin functions at the bottom
+bind it to ``st.query_params``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, replace
+
+from metrics.offence_groups import DEFAULT_GROUP, OFFENCE_GROUPS
+from metrics.periods import Period, PeriodError, parse_period, year_ending
+from metrics.registry import BASIS_CLOSED, BASIS_RECORDED, METRICS_BY_ID
+
+KEYS = ("force", "offence", "period", "metric", "pillar", "basis", "release", "peer")
+DEFAULT_METRIC = "charge_rate"
+# The outcome-mix bases a user can switch between ("recorded_period" is a count basis, not a mix).
+USER_BASES = (BASIS_CLOSED, BASIS_RECORDED)
+PEER_SETS = ("region", "similar", "nom_phase")
+PILLAR_IDS = range(1, 7)
+_MAX_ECHO = 24
+
+
+@dataclass(frozen=True)
+class State:
+    """What the screen shows. ``None`` means "not chosen": national view, latest release."""
+
+    offence: str = DEFAULT_GROUP
+    period: str = ""  # a period token ('2024-25' or 'YE-2026-09'); '' until resolved
+    force: str | None = None
+    metric: str = DEFAULT_METRIC
+    pillar: int | None = None
+    basis: str = BASIS_CLOSED
+    release: int | None = None
+    peer: str | None = None
+
+    @property
+    def period_obj(self) -> Period:
+        return parse_period(self.period)
+
+    def with_(self, **changes) -> State:
+        return replace(self, **changes)
+
+
+def _echo(value: str) -> str:
+    """A value safe to repeat back in a notice: no markup, no control characters, short."""
+    cleaned = re.sub(r"[^A-Za-z0-9 ._-]", "", value)[:_MAX_ECHO]
+    return f"'{cleaned}'" if cleaned else "that value"
+
+
+def _single(value: str | list[str] | tuple[str, ...] | None) -> str | None:
+    """Streamlit gives the last value of a repeated key; do the same for lists."""
+    if value is None:
+        return None
+    if isinstance(value, list | tuple):
+        return str(value[-1]) if value else None
+    return str(value)
+
+
+def default_period(latest_quarter: int) -> str:
+    """The latest 12 months of data."""
+    return year_ending(latest_quarter).token
+
+
+def parse_state(
+    params: Mapping[str, str | list[str]],
+    *,
+    valid_forces: Iterable[str],
+    valid_releases: Iterable[int],
+    latest_quarter: int,
+    first_quarter: int | None = None,
+) -> tuple[State, list[str]]:
+    """Validate query parameters; return the state and one notice per value that was replaced.
+
+    ``latest_quarter``/``first_quarter`` are the data range of the release shown, so a period
+    outside it falls back to the latest 12 months instead of showing empty charts.
+    """
+    forces = set(valid_forces)
+    releases = set(valid_releases)
+    notices: list[str] = []
+    raw = {k: _single(params.get(k)) for k in KEYS}
+    state = State(period=default_period(latest_quarter))
+
+    def reject(key: str, value: str, why: str, default: str) -> None:
+        notices.append(f"Ignored `{key}` {_echo(value)}: {why}. Showing {default} instead.")
+
+    if (v := raw["offence"]) is not None:
+        if v in OFFENCE_GROUPS:
+            state = replace(state, offence=v)
+        else:
+            reject("offence", v, "not an offence group", OFFENCE_GROUPS[DEFAULT_GROUP].label.lower())
+
+    if (v := raw["force"]) is not None and v != "":
+        code = v.strip().upper()
+        if code in forces:
+            state = replace(state, force=code)
+        else:
+            reject("force", v, "not a police force code", "England and Wales")
+
+    if (v := raw["period"]) is not None:
+        latest = year_ending(latest_quarter)
+        try:
+            period = parse_period(v)
+        except PeriodError:
+            reject("period", v, "not a financial year (2024-25) or a year ending (YE-2026-09)",
+                   latest.label)
+        else:
+            if period.last > latest_quarter or (first_quarter is not None and period.first < first_quarter):
+                reject("period", v, "outside the data in this release", latest.label)
+            else:
+                state = replace(state, period=period.token)
+
+    if (v := raw["metric"]) is not None:
+        if v in METRICS_BY_ID:
+            state = replace(state, metric=v)
+        else:
+            reject("metric", v, "not a metric", METRICS_BY_ID[DEFAULT_METRIC].label.lower())
+
+    if (v := raw["pillar"]) is not None and v != "":
+        if v.isdigit() and int(v) in PILLAR_IDS:
+            state = replace(state, pillar=int(v))
+        else:
+            reject("pillar", v, "pillars are numbered 1 to 6", "all pillars")
+
+    if (v := raw["basis"]) is not None:
+        if v in USER_BASES:
+            state = replace(state, basis=v)
+        else:
+            reject("basis", v, "use 'closed' or 'recorded'", "investigations closed in the period")
+
+    if (v := raw["release"]) is not None and v != "":
+        if v.isdigit() and int(v) in releases:
+            state = replace(state, release=int(v))
+        else:
+            reject("release", v, "no such release is loaded", "the latest release")
+
+    if (v := raw["peer"]) is not None and v != "":
+        if v in PEER_SETS:
+            state = replace(state, peer=v)
+        else:
+            reject("peer", v, f"use one of {', '.join(PEER_SETS)}", "no peer group")
+
+    return state, notices
+
+
+def to_params(state: State) -> dict[str, str]:
+    """The query parameters for a state; unset values are left out so links stay short."""
+    out: dict[str, str] = {}
+    for key, value in asdict(state).items():
+        if value is None or value == "":
+            continue
+        out[key] = str(value)
+    return out
+
+
+# --- Streamlit binding --------------------------------------------------------------------
+
+
+def read_query_params() -> dict[str, list[str]]:
+    import streamlit as st
+
+    return {k: st.query_params.get_all(k) for k in st.query_params}
+
+
+def write_query_params(state: State) -> None:
+    """Make the address match the state (only when it differs, to avoid needless reruns)."""
+    import streamlit as st
+
+    wanted = to_params(state)
+    current = {k: st.query_params.get(k) for k in st.query_params}
+    if current != wanted:
+        st.query_params.from_dict(wanted)
