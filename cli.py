@@ -1,0 +1,225 @@
+"""The `rasso` command line: set up the database, load data, list releases, export any view.
+
+Errors a user can cause (unknown metric, force, group or period, an unreachable database, a
+bad file) print one readable line and exit with status 2; nothing here prints a traceback for them.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import polars as pl
+import typer
+
+from db.bootstrap import init_database
+from db.engine import DatabaseUnavailable, check_connection, describe, make_engine
+from db.migrate import is_current
+from db.releases import get_release, latest_release, list_releases
+from metrics.disclosure import format_for_display
+from metrics.offence_groups import UnknownOffenceGroup
+from metrics.periods import PeriodError, parse_period
+from metrics.registry import UnknownMetric, metric
+
+app = typer.Typer(help="RASSO Outcomes Dashboard: data loading and exports.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+export_app = typer.Typer(help="Export a view as a tidy table.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+DbOption = Annotated[str | None, typer.Option("--db", help="Database URL (default: RASSO_DB_URL or the embedded rasso.sqlite)")]
+
+
+class UserError(Exception):
+    """Something the user can fix; printed as one line."""
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    from ingest import IngestError  # the ingest package is optional at import time of the CLI
+    from queries import QueryError
+
+    return (UserError, DatabaseUnavailable, UnknownMetric, UnknownOffenceGroup, PeriodError,
+            QueryError, IngestError)
+
+
+def friendly(func):
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except _user_errors() as exc:
+            typer.echo(f"Error: {exc}", err=True)
+            raise typer.Exit(2) from None
+    return wrapper
+
+
+def _engine(db: str | None, *, must_exist: bool = True):
+    engine = make_engine(db)
+    check_connection(engine)
+    if must_exist and not is_current(engine):
+        raise UserError(f"The database at {describe(engine)} is not set up or is out of date: run `rasso init` first.")
+    return engine
+
+
+def _progress(fraction: float, message: str) -> None:
+    typer.echo(f"  [{fraction:6.1%}] {message}", err=True)
+
+
+@app.command()
+@friendly
+def init(db: DbOption = None) -> None:
+    """Create or upgrade the schema and load the reference data (safe to repeat)."""
+    engine = _engine(db, must_exist=False)
+    changed = init_database(engine)
+    typer.echo(f"Database ready at {describe(engine)} ({changed} reference rows written).")
+
+
+@app.command()
+@friendly
+def sample(
+    db: DbOption = None,
+    cases: Annotated[int, typer.Option(help="Number of synthetic case records (full national scale is about 2 million)")] = 2_000_000,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same data")] = 2023,
+) -> None:
+    """Generate realistic synthetic data as a new release (always labelled synthetic)."""
+    from sample_data.load import load_sample
+
+    if cases <= 0:
+        raise UserError("--cases must be a positive number")
+    engine = _engine(db)
+    release_id = load_sample(engine, cases=cases, seed=seed, progress=_progress)
+    typer.echo(f"Loaded synthetic release {release_id}: {cases:,} cases, seed {seed}.")
+
+
+class IngestKind(str, Enum):
+    outcomes = "outcomes"
+    prc = "prc"
+    ons_pfa_tables = "ons-pfa-tables"
+    boundaries = "boundaries"
+    indicators = "indicators"
+
+
+@app.command()
+@friendly
+def ingest(
+    kind: Annotated[IngestKind, typer.Argument(help="Which published format the files are in")],
+    files: Annotated[list[Path], typer.Argument(help="One or more files", exists=False)],
+    db: DbOption = None,
+) -> None:
+    """Load published files (Home Office outcomes or PRC tables, ONS tables, boundaries, force MI)."""
+    from ingest import load
+
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        raise UserError(f"File not found: {', '.join(missing)}")
+    engine = _engine(db)
+    report = load(engine, kind.value, list(files), progress=_progress)
+    typer.echo(report.summary())
+
+
+@app.command()
+@friendly
+def releases(db: DbOption = None) -> None:
+    """List the releases loaded, newest first."""
+    frame = list_releases(_engine(db))
+    if frame.height == 0:
+        typer.echo("No releases loaded. Run `rasso sample` or `rasso ingest`.")
+        return
+    with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=80, tbl_width_chars=200, tbl_hide_dataframe_shape=True):
+        typer.echo(frame.select("id", "source", "label", "status", "created_at", "first_quarter",
+                                "last_quarter", "files"))
+
+
+class Grain(str, Enum):
+    quarter = "quarter"
+    year = "year"
+
+
+class Tier(str, Enum):
+    public = "public"
+    restricted = "restricted"
+
+
+class Format(str, Enum):
+    csv = "csv"
+    parquet = "parquet"
+    xlsx = "xlsx"
+
+
+def _choose_release(engine, release: int | None):
+    if release is None:
+        # the newest snapshot that carries outcome facts (synthetic or published chain)
+        candidates = [latest_release(engine, "synthetic"), latest_release(engine, "published")]
+        candidates = [c for c in candidates if c is not None]
+        if not candidates:
+            raise UserError("No data loaded: run `rasso sample` or `rasso ingest outcomes FILE` first.")
+        return max(candidates, key=lambda r: r.id)
+    rel = get_release(engine, release)
+    if rel is None:
+        raise UserError(f"Release {release} does not exist: see `rasso releases`.")
+    return rel
+
+
+@export_app.command("metrics")
+@friendly
+def export_metrics(
+    metric_id: Annotated[str, typer.Option("--metric", help="Metric id from the registry, e.g. charge_rate")],
+    force: Annotated[str, typer.Option(help="ONS force code, 'all' (each of the 43 forces) or 'national'")] = "national",
+    offence: Annotated[str, typer.Option(help="adult_rape, child_rape, rape, other_sexual or all_sexual")] = "adult_rape",
+    from_: Annotated[str | None, typer.Option("--from", help="First financial year, e.g. 2019-20")] = None,
+    to: Annotated[str | None, typer.Option(help="Last financial year, e.g. 2024-25")] = None,
+    grain: Annotated[Grain, typer.Option(help="quarter or year")] = Grain.quarter,
+    tier: Annotated[Tier, typer.Option(help="public applies disclosure control; restricted does not")] = Tier.public,
+    fmt: Annotated[Format, typer.Option("--format", help="csv, parquet or xlsx")] = Format.csv,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file (CSV goes to stdout if omitted)")] = None,
+    release: Annotated[int | None, typer.Option(help="Release id (default: the newest data release)")] = None,
+    db: DbOption = None,
+) -> None:
+    """One row per period x area x metric, with intervals; the public tier applies disclosure control."""
+    from queries import data_range, metric_table
+
+    metric(metric_id)  # fail fast on an unknown id, before touching the database
+    first = parse_period(from_).first if from_ else None
+    last = parse_period(to).last if to else None
+    if fmt != Format.csv and output is None:
+        raise UserError(f"--format {fmt.value} needs an output file: add -o FILE")
+    engine = _engine(db)
+    rel = _choose_release(engine, release)
+    lo, hi = data_range(engine, rel.id)
+    if lo is None:
+        raise UserError(f"Release {rel.id} has no recorded-offence or outcome data.")
+    first, last = max(first or lo, lo), min(last or hi, hi)
+    if first > last:
+        raise UserError(f"The period asked for is outside release {rel.id}'s data ({lo} to {hi}).")
+    table = metric_table(engine, release_id=rel.id, metric_id=metric_id, offence_group=offence, area=force,
+                         first_quarter=first, last_quarter=last, grain=grain.value, tier=tier.value)
+    write_table(table, fmt.value, output)
+    if output is not None:
+        typer.echo(f"Wrote {table.height} rows to {output} (release {rel.id}"
+                   f"{', synthetic data' if rel.synthetic else ''}).", err=True)
+
+
+def write_table(table: pl.DataFrame, fmt: str, output: Path | None) -> None:
+    """Write exactly the rows shown; CSV and Excel show disclosure markers in place of numbers."""
+    shown = format_for_display(table) if fmt in ("csv", "xlsx") else table
+    if fmt == "parquet":
+        table.write_parquet(output)
+    elif fmt == "xlsx":
+        shown.write_excel(output, worksheet="data")
+    elif output is None:
+        buffer = io.StringIO()
+        shown.write_csv(buffer)
+        sys.stdout.write(buffer.getvalue())
+    else:
+        shown.write_csv(output)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,8 @@
+"""Query functions of plain keyword arguments returning Polars frames (SQLAlchemy Core inside)."""
+
+from queries.metric_table import COLUMNS, NATIONAL_CODE, NATIONAL_NAME, QueryError, metric_table
+from queries.outcome_mix import outcome_mix
+from queries.reference import data_range, forces, release_info
+
+__all__ = ["COLUMNS", "NATIONAL_CODE", "NATIONAL_NAME", "QueryError", "data_range", "forces",
+           "metric_table", "outcome_mix", "release_info"]

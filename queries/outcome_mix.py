@@ -1,0 +1,47 @@
+"""Outcome mix by Home Office outcome group: the 'where do investigations end' picture."""
+
+from __future__ import annotations
+
+import polars as pl
+from sqlalchemy import Engine, select
+
+from db.schema import outcome_type
+from metrics.disclosure import apply_disclosure
+from metrics.offence_groups import offence_group as get_group
+from queries import sql
+from queries.metric_table import _areas, _period_keys
+
+BASES = ("closed", "recorded")
+
+
+def outcome_mix(engine: Engine, *, release_id: int, offence_group: str, area: str = "national",
+                first_quarter: int, last_quarter: int, basis: str = "closed", grain: str = "period",
+                tier: str = "public", threshold: int | None = None) -> pl.DataFrame:
+    """Counts and shares per outcome group; on the closed basis outcome 0 is never counted.
+
+    Shares use the assigned outcomes as denominator on the closed basis and every recorded
+    offence (including 'not yet assigned') on the recorded basis, as the Home Office does.
+    """
+    if basis not in BASES:
+        raise ValueError(f"Unknown basis '{basis}'. Choose closed or recorded.")
+    group = get_group(offence_group)
+    with engine.connect() as conn:
+        forces = sql.force_list(conn)
+        counts = sql.outcome_type_counts(conn, release_id=release_id, group=group, basis=basis,
+                                         first_quarter=first_quarter, last_quarter=last_quarter)
+        groups = dict(conn.execute(select(outcome_type.c.type, outcome_type.c.ho_group)).all())
+    if basis == "closed":
+        counts = counts.filter(pl.col("outcome_type") != 0)
+    framed = _period_keys(_areas(counts, area, forces, include_btp=True), grain, first_quarter, last_quarter)
+    mix = (framed.with_columns(ho_group=pl.col("outcome_type").replace_strict(groups, default="Unknown"))
+           .group_by("period", "period_end", "area_code", "area_name", "ho_group")
+           .agg(numerator=pl.col("count").sum()))
+    totals = mix.group_by("period", "area_code").agg(denominator=pl.col("numerator").sum())
+    mix = mix.join(totals, on=["period", "area_code"]).with_columns(
+        value=pl.when(pl.col("denominator") > 0).then(100 * pl.col("numerator") / pl.col("denominator")),
+        lower=pl.lit(None, pl.Float64), upper=pl.lit(None, pl.Float64))
+    mix = apply_disclosure(mix, tier=tier, threshold=threshold, group_by=["period", "area_code"], unit="percent")
+    return (mix.rename({"numerator": "count", "value": "share"})
+            .select("period", "period_end", "area_code", "area_name", "ho_group", "count", "denominator",
+                    "share", "flag")
+            .sort("period_end", "area_code", "ho_group"))

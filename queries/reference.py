@@ -1,0 +1,32 @@
+"""Small reference look-ups the pages and the command line need."""
+
+from __future__ import annotations
+
+import polars as pl
+from sqlalchemy import Engine
+
+from db.releases import get_release
+from queries import sql
+
+
+def forces(engine: Engine) -> pl.DataFrame:
+    """Forces with region, NOM phase and start, and latest population (null for BTP)."""
+    with engine.connect() as conn:
+        frame = sql.force_list(conn)
+        pop = sql.latest_population(conn).select("force_code", "population")
+    return frame.join(pop, left_on="code", right_on="force_code", how="left")
+
+
+def data_range(engine: Engine, release_id: int) -> tuple[int | None, int | None]:
+    """First and last quarter with data in a release."""
+    with engine.connect() as conn:
+        return sql.quarter_range(conn, release_id=release_id)
+
+
+def release_info(engine: Engine, release_id: int) -> dict | None:
+    rel = get_release(engine, release_id)
+    if rel is None:
+        return None
+    first, last = data_range(engine, release_id)
+    return {"id": rel.id, "source": rel.source, "label": rel.label, "synthetic": rel.synthetic,
+            "created_at": rel.created_at, "first_quarter": first, "last_quarter": last}
