@@ -1,0 +1,1 @@
+"""Benchmarks: measured, recorded in benchmarks/RESULTS.md, never asserted in tests."""
