@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import io
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -94,7 +94,7 @@ def sample(
     typer.echo(f"Loaded synthetic release {release_id}: {cases:,} cases, seed {seed}.")
 
 
-class IngestKind(str, Enum):
+class IngestKind(StrEnum):
     outcomes = "outcomes"
     prc = "prc"
     ons_pfa_tables = "ons-pfa-tables"
@@ -133,17 +133,17 @@ def releases(db: DbOption = None) -> None:
                                 "last_quarter", "files"))
 
 
-class Grain(str, Enum):
+class Grain(StrEnum):
     quarter = "quarter"
     year = "year"
 
 
-class Tier(str, Enum):
+class Tier(StrEnum):
     public = "public"
     restricted = "restricted"
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     csv = "csv"
     parquet = "parquet"
     xlsx = "xlsx"

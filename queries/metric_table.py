@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from metrics import registry as reg
 from metrics.disclosure import apply_disclosure
-from metrics.offence_groups import offence_group
+from metrics.offence_groups import offence_group as get_offence_group
 from metrics.periods import fy_label, fy_of, quarter_label, quarters_between
 from metrics.stats import add_intervals, median_interval
 from queries import sql
@@ -117,7 +117,7 @@ def metric_table(
 ) -> pl.DataFrame:
     """The tidy table for one metric (see ``COLUMNS``), with intervals and disclosure applied."""
     m = reg.metric(metric_id)
-    group = offence_group(offence_group)
+    group = get_offence_group(offence_group)
     if tier not in TIERS:
         raise QueryError(f"Unknown tier '{tier}'. Choose public or restricted.")
     if grain not in GRAINS:
