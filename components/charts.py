@@ -1,0 +1,111 @@
+"""Altair charts built from the tidy query frames (no Streamlit, so they can be tested alone).
+
+Every chart draws its uncertainty (an interval band or error bars) and labels what colour
+would otherwise carry: NOM milestones are labelled rules, outcome groups are labelled bars.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import altair as alt
+import polars as pl
+
+from components import palette
+from db.reference import MILESTONES
+from metrics.periods import quarter_end, quarter_month_label
+from metrics.registry import Metric
+
+_SHORT_MILESTONES = {
+    date(2021, 6, 1): "Pathfinders (2021)",
+    date(2022, 10, 1): "Early adopters (Oct 2022)",
+    date(2023, 7, 10): "National roll-out (Jul 2023)",
+    date(2024, 11, 30): "Adoption target (Nov 2024)",
+}
+
+_AXIS_TITLE = {
+    "count": "Offences",
+    "percent": "Per cent",
+    "per_1000": "Per 1,000 residents",
+    "days": "Days (median)",
+    "per_investigator": "Per investigator",
+}
+
+
+def _to_pandas_safe(frame: pl.DataFrame):
+    """Altair takes a pandas frame; Polars dates become timestamps on the way."""
+    return frame.to_pandas()
+
+
+def with_dates(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add the quarter's end date and a readable month label, for a time axis."""
+    ends = frame["period_end"].to_list()
+    return frame.with_columns(
+        quarter_end=pl.Series([quarter_end(q) for q in ends], dtype=pl.Date),
+        months=pl.Series([quarter_month_label(q) for q in ends], dtype=pl.String),
+    )
+
+
+def milestones_in(first: date, last: date) -> pl.DataFrame:
+    """Milestones inside the span; labels alternate between two rows (pixels from the top)."""
+    rows = [{"date": d, "label": _SHORT_MILESTONES.get(d, text), "detail": text, "ypix": 2 + 14 * (i % 2)}
+            for i, (d, text) in enumerate(MILESTONES) if first <= d <= last]
+    return pl.DataFrame(rows, schema={"date": pl.Date, "label": pl.String, "detail": pl.String,
+                                      "ypix": pl.Int64})
+
+
+def trend_chart(frame: pl.DataFrame, metric: Metric, *, height: int = 280) -> alt.LayerChart:
+    """Quarterly line with its 95% interval band and the NOM milestones as labelled rules."""
+    data = with_dates(frame).select("period", "months", "quarter_end", "value", "lower", "upper", "flag")
+    unit = metric.unit
+    fmt = ",.0f" if unit in ("count", "days") else ".1f" if unit == "percent" else ".2f"
+    x = alt.X("quarter_end:T", title="Quarter ending", axis=alt.Axis(format="%Y", tickCount="year"))
+    y_title = _AXIS_TITLE.get(unit, unit)
+    tooltip = [
+        alt.Tooltip("period:N", title="Quarter"),
+        alt.Tooltip("months:N", title="Months"),
+        alt.Tooltip("value:Q", title=metric.label, format=fmt),
+        alt.Tooltip("lower:Q", title="95% CI lower", format=fmt),
+        alt.Tooltip("upper:Q", title="95% CI upper", format=fmt),
+        alt.Tooltip("flag:N", title="Marker"),
+    ]
+    base = alt.Chart(_to_pandas_safe(data))
+    band = base.mark_area(color=palette.INTERVAL_FILL, opacity=0.7).encode(
+        x=x, y=alt.Y("lower:Q", title=y_title, scale=alt.Scale(zero=unit in ("count", "percent"))),
+        y2="upper:Q", tooltip=tooltip)
+    line = base.mark_line(color=palette.DARK_BLUE, strokeWidth=2, point=alt.OverlayMarkDef(
+        color=palette.DARK_BLUE, size=18)).encode(x=x, y="value:Q", tooltip=tooltip)
+    layers: list[alt.Chart] = [band, line]
+
+    dates = data["quarter_end"].drop_nulls()
+    if len(dates):
+        # a quarter's line point sits at its end; the series starts three months earlier
+        marks = milestones_in(date(dates.min().year, 1, 1), dates.max())
+        if len(marks):
+            mbase = alt.Chart(_to_pandas_safe(marks))
+            rules = mbase.mark_rule(color=palette.MILESTONE, strokeDash=[4, 3]).encode(
+                x="date:T", tooltip=[alt.Tooltip("detail:N", title="NOM milestone"),
+                                     alt.Tooltip("date:T", title="Date", format="%d %b %Y")])
+            labels = mbase.mark_text(align="left", baseline="top", dx=3, fontSize=11,
+                                     color=palette.TEXT).encode(
+                x="date:T", y=alt.Y("ypix:Q", scale=None, axis=None), text="label:N")
+            layers += [rules, labels]
+    return alt.layer(*layers).properties(height=height, width="container")
+
+
+def outcome_mix_chart(frame: pl.DataFrame, *, height: int | None = None) -> alt.LayerChart:
+    """Horizontal bars of each Home Office outcome group's share, labelled with the share."""
+    data = frame.filter(pl.col("share").is_not_null()).select("ho_group", "count", "share", "flag")
+    data = data.with_columns(label=pl.col("share").map_elements(lambda s: f"{s:.1f}%", return_dtype=pl.String))
+    order = data.sort("share", descending=True)["ho_group"].to_list()
+    y = alt.Y("ho_group:N", sort=order, title=None, axis=alt.Axis(labelLimit=330))
+    tooltip = [alt.Tooltip("ho_group:N", title="Outcome group"),
+               alt.Tooltip("count:Q", title="Outcomes", format=",.0f"),
+               alt.Tooltip("share:Q", title="Share (%)", format=".1f")]
+    base = alt.Chart(_to_pandas_safe(data))
+    bars = base.mark_bar(color=palette.DARK_BLUE).encode(
+        x=alt.X("share:Q", title="Share of outcomes (%)", scale=alt.Scale(domain=[0, 100])),
+        y=y, tooltip=tooltip)
+    text = base.mark_text(align="left", dx=4, color=palette.TEXT).encode(
+        x="share:Q", y=y, text="label:N")
+    return alt.layer(bars, text).properties(height=height or max(120, 28 * len(data)), width="container")

@@ -1,0 +1,60 @@
+"""What every page needs to know, set once per run by ``dashboard.py``.
+
+Pages stay thin: they read the context (database URL, release shown, validated URL state)
+instead of each parsing the address and looking up the release again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from components.url_state import State
+from metrics.offence_groups import OFFENCE_GROUPS, OffenceGroup
+from metrics.periods import Period
+
+_KEY = "_rasso_context"
+
+
+@dataclass(frozen=True)
+class Context:
+    url: str  # database URL (with password; never shown, use db_label)
+    db_label: str  # URL without password, safe to show
+    state: State
+    release: dict  # queries.release_info of the release shown
+    first_quarter: int
+    last_quarter: int
+
+    @property
+    def release_id(self) -> int:
+        return int(self.release["id"])
+
+    @property
+    def period(self) -> Period:
+        return self.state.period_obj
+
+    @property
+    def group(self) -> OffenceGroup:
+        return OFFENCE_GROUPS[self.state.offence]
+
+    def citation(self) -> str:
+        rel = self.release
+        kind = "SYNTHETIC data, not official statistics; " if rel["synthetic"] else ""
+        created = rel["created_at"]
+        when = created.strftime("%d %B %Y") if hasattr(created, "strftime") else str(created)
+        return (f"RASSO Outcomes Dashboard, release {rel['id']} ({rel['label']}, loaded {when}); "
+                f"{kind}contains public sector information licensed under the Open Government "
+                f"Licence v3.0.")
+
+
+def set_context(ctx: Context) -> None:
+    st.session_state[_KEY] = ctx
+
+
+def get_context() -> Context:
+    ctx = st.session_state.get(_KEY)
+    if ctx is None:  # a page opened without the entry point (should not happen with st.navigation)
+        st.error("Open the dashboard through its main address: the page has no data context.")
+        st.stop()
+    return ctx

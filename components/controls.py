@@ -1,0 +1,100 @@
+"""Global sidebar controls bound to the address: offence group, period and release.
+
+Widgets start from the validated URL state (their session value is set from it before they
+are drawn) and a change writes the new value straight into ``st.query_params`` in the widget's
+callback, which runs before the next script run, so the address and the screen never disagree
+and the browser's back button and bookmarks work.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from components.url_state import State
+from metrics.offence_groups import OFFENCE_GROUPS
+from metrics.periods import Period, add_quarters, financial_year, fy_of, year_ending
+
+WIDGET_KEYS = {"offence": "ctl_offence", "period": "ctl_period", "release": "ctl_release"}
+
+
+def period_options(first_quarter: int, last_quarter: int, *, rolling: int = 8) -> list[Period]:
+    """Rolling 12 months ending each of the last ``rolling`` quarters (newest first), then every
+    complete financial year (newest first)."""
+    out: list[Period] = []
+    for back in range(rolling):
+        p = year_ending(add_quarters(last_quarter, -back))
+        if p.first < first_quarter:
+            break
+        out.append(p)
+    for fy in range(fy_of(last_quarter), fy_of(first_quarter) - 1, -1):
+        p = financial_year(fy)
+        if p.first >= first_quarter and p.last <= last_quarter:
+            out.append(p)
+    return out
+
+
+def _to_url(param: str, widget_key: str, *, latest_release: int | None = None) -> None:
+    value = st.session_state[widget_key]
+    if param == "release" and value == latest_release:
+        st.query_params.pop("release", None)  # "latest" stays latest as new releases arrive
+        return
+    st.query_params[param] = str(value)
+
+
+def _sync(widget_key: str, value) -> None:
+    if st.session_state.get(widget_key) != value:
+        st.session_state[widget_key] = value
+
+
+def sidebar_controls(state: State, *, periods: list[Period], releases: pl.DataFrame,
+                     shown_release: int) -> None:
+    st.sidebar.header("Show")
+    _sync(WIDGET_KEYS["offence"], state.offence)
+    st.sidebar.selectbox(
+        "Offence group", options=list(OFFENCE_GROUPS), key=WIDGET_KEYS["offence"],
+        format_func=lambda g: OFFENCE_GROUPS[g].label,
+        on_change=_to_url, args=("offence", WIDGET_KEYS["offence"]),
+        help="Groups are defined by offence attributes; see the methodology page for the codes.",
+    )
+
+    tokens = [p.token for p in periods]
+    labels = {p.token: p.label for p in periods}
+    if state.period not in labels:  # a valid period outside the list (e.g. an older rolling year)
+        tokens.append(state.period)
+        labels[state.period] = state.period_obj.label
+    _sync(WIDGET_KEYS["period"], state.period)
+    st.sidebar.selectbox(
+        "Period", options=tokens, key=WIDGET_KEYS["period"], format_func=labels.get,
+        on_change=_to_url, args=("period", WIDGET_KEYS["period"]),
+        help="Financial years run April to March. Rolling 12 months smooth out small numbers.",
+    )
+
+    complete = releases.filter(pl.col("status") == "complete") if len(releases) else releases
+    ids = complete["id"].to_list() if len(complete) else []
+    if shown_release not in ids:
+        ids.append(shown_release)
+    names = {r["id"]: f"{r['id']}: {r['label']}{' (synthetic)' if r['synthetic'] else ''}"
+             for r in releases.to_dicts()}
+    latest = ids[0] if ids else None
+    _sync(WIDGET_KEYS["release"], shown_release)
+    st.sidebar.selectbox(
+        "Data release", options=ids, key=WIDGET_KEYS["release"],
+        format_func=lambda i: names.get(i, str(i)),
+        on_change=_to_url, args=("release", WIDGET_KEYS["release"]),
+        kwargs={"latest_release": latest},
+        help="Every load is a release. Pick an older one to reproduce a figure you cited.",
+    )
+
+
+BASIS_KEY = "ctl_basis"
+
+
+def basis_control(state: State, labels: dict[str, str]) -> str:
+    """Radio for the outcome basis, bound to the ``basis`` URL parameter."""
+    _sync(BASIS_KEY, state.basis)
+    return st.radio("Outcome basis", options=list(labels), key=BASIS_KEY, format_func=labels.get,
+                    on_change=_to_url, args=("basis", BASIS_KEY), horizontal=True,
+                    help="Closed: investigations finalised in the period (any recording date). "
+                         "Recorded: offences recorded in the period and their outcome so far, "
+                         "including those not yet assigned one.")

@@ -1,0 +1,54 @@
+"""Cached access to the database for the pages.
+
+The engine is a ``st.cache_resource`` keyed on the URL (one pool per process). Query results
+are ``st.cache_data`` on plain arguments that always include the release id, so loading a new
+release never serves a stale answer and an old release's answers stay valid for ever. The
+engine itself is never an argument of a cached function: it is looked up from the URL.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+from sqlalchemy import Engine
+
+import queries
+from db.engine import make_engine
+from db.releases import list_releases
+
+
+@st.cache_resource(show_spinner=False)
+def engine_for(url: str) -> Engine:
+    return make_engine(url)
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def metric_table(url: str, **kwargs) -> pl.DataFrame:
+    """``queries.metric_table`` with the same keyword arguments (release_id among them)."""
+    return queries.metric_table(engine_for(url), **kwargs)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def outcome_mix(url: str, **kwargs) -> pl.DataFrame:
+    return queries.outcome_mix(engine_for(url), **kwargs)
+
+
+@st.cache_data(show_spinner=False)
+def forces(url: str) -> pl.DataFrame:
+    return queries.forces(engine_for(url))
+
+
+@st.cache_data(show_spinner=False)
+def data_range(url: str, release_id: int) -> tuple[int | None, int | None]:
+    return queries.data_range(engine_for(url), release_id)
+
+
+@st.cache_data(show_spinner=False)
+def release_info(url: str, release_id: int) -> dict | None:
+    return queries.release_info(engine_for(url), release_id)
+
+
+@st.cache_data(show_spinner=False, ttl=30)
+def releases(url: str) -> pl.DataFrame:
+    """Every release, newest first. Short-lived: another process may load a new one."""
+    return list_releases(engine_for(url))

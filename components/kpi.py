@@ -1,0 +1,55 @@
+"""Headline figure tiles: value, 95% interval, change on the previous 12 months in words.
+
+The change is worded by its statistical test and the metric's direction of good is written
+out, so nothing depends on the colour of an arrow (the delta is drawn in neutral grey).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.summaries import compare, fmt_interval, fmt_value, value_phrase
+from metrics.registry import DIRECTION_WORDS, Metric
+
+
+def _delta(metric: Metric, change) -> str | None:
+    if change.difference is None:
+        return None
+    d = change.difference
+    if metric.unit == "percent":
+        text = f"{d:+.1f} percentage points"
+    elif metric.unit == "count":
+        text = f"{d:+,.0f}"
+    elif metric.unit == "days":
+        text = f"{d:+,.0f} days"
+    else:
+        text = f"{d:+.2f}"
+    return f"{text} on previous 12 months"
+
+
+def kpi_tile(metric: Metric, current: dict, previous: dict | None, *, previous_label: str,
+             extra: str | None = None) -> None:
+    """One tile in a bordered container; ``extra`` is a second line (e.g. a rate per 1,000)."""
+    change = compare(current, previous, metric)
+    with st.container(border=True):
+        st.metric(
+            metric.label,
+            fmt_value(current.get("value"), metric.unit) if current.get("value") is not None
+            else (current.get("flag") or "[x]"),
+            delta=_delta(metric, change),
+            delta_color="off",
+            help=metric.definition,
+        )
+        interval = fmt_interval(current.get("lower"), current.get("upper"), metric.unit)
+        lines = []
+        if interval:
+            lines.append(interval)
+        if extra:
+            lines.append(extra)
+        prev = (f"{fmt_value(previous['value'], metric.unit)} in {previous_label}"
+                if previous and previous.get("value") is not None else previous_label)
+        lines.append(change.words(metric, prev).capitalize() + ".")
+        lines.append(DIRECTION_WORDS[metric.direction] + ".")
+        if current.get("value") is None:
+            lines.insert(0, value_phrase(current, metric.unit))
+        st.caption("  \n".join(lines))

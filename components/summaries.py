@@ -1,0 +1,182 @@
+"""Plain-English sentences generated from the same frame a chart draws.
+
+A screen-reader user, or anyone who cannot read a chart, gets the same facts in words; and
+because the words come from the frame, they cannot drift from the picture. Change is worded by
+whether it is statistically meaningful, and "better"/"worse" is never said of a change that
+could be chance. No Streamlit here, so the wording is unit-tested directly.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import polars as pl
+
+from metrics import stats
+from metrics.registry import DIRECTION_WORDS, HIGHER_BETTER, LOWER_BETTER, Metric
+
+SYMBOL_WORDS = {
+    "[c]": "not shown to protect confidentiality (too few cases)",
+    "[x]": "not available from the source",
+    "[z]": "not applicable",
+    "[u]": "of low reliability",
+}
+
+
+def _ok(x) -> bool:
+    return x is not None and not (isinstance(x, float) and math.isnan(x))
+
+
+def fmt_value(value: float | None, unit: str, *, with_unit: bool = True) -> str:
+    """One number as people read it: 61,234 · 3.1% · 1.03 per 1,000 · 412 days."""
+    if not _ok(value):
+        return "—"
+    if unit == "count":
+        return f"{value:,.0f}"
+    if unit == "percent":
+        return f"{value:.1f}%" if with_unit else f"{value:.1f}"
+    if unit == "per_1000":
+        return f"{value:.2f} per 1,000" if with_unit else f"{value:.2f}"
+    if unit == "days":
+        return f"{value:,.0f} days" if with_unit else f"{value:,.0f}"
+    return f"{value:,.1f}"
+
+
+def fmt_interval(lower: float | None, upper: float | None, unit: str) -> str:
+    """'95% CI 2.9–3.3%' (the unit once, at the end)."""
+    if not (_ok(lower) and _ok(upper)):
+        return ""
+    return f"95% CI {fmt_value(lower, unit, with_unit=False)}–{fmt_value(upper, unit)}"
+
+
+def value_phrase(row: dict, unit: str) -> str:
+    """'3.1% (95% CI 2.9–3.3%)', or the reason there is no value."""
+    if not _ok(row.get("value")):
+        flag = row.get("flag") or "[x]"
+        return f"{flag}, {SYMBOL_WORDS.get(flag, 'not available')}"
+    interval = fmt_interval(row.get("lower"), row.get("upper"), unit)
+    text = fmt_value(row["value"], unit)
+    return f"{text} ({interval})" if interval else text
+
+
+@dataclass(frozen=True)
+class Change:
+    """The change from a previous period to the current one."""
+
+    direction: str  # "up" | "down" | "unchanged" | "unknown"
+    significant: bool | None  # None when it could not be tested
+    difference: float | None  # current - previous, in the metric's unit (points for percent)
+    method: str  # how significance was judged, for the methodology note
+
+    def words(self, metric: Metric, previous_text: str) -> str:
+        """'up from 2.6% in the previous 12 months, a statistically meaningful change'."""
+        if self.direction == "unknown":
+            return "no comparison with the previous 12 months is possible"
+        if self.direction == "unchanged":
+            lead = f"unchanged from {previous_text}"
+        else:
+            lead = f"{self.direction} from {previous_text}"
+        if self.significant is None:
+            return f"{lead} (not tested for significance)"
+        if not self.significant:
+            return f"{lead}, within the range expected by chance (not a statistically meaningful change)"
+        judgement = ""
+        if metric.direction in (HIGHER_BETTER, LOWER_BETTER) and self.direction != "unchanged":
+            good = (self.direction == "up") == (metric.direction == HIGHER_BETTER)
+            judgement = "; this is an improvement" if good else "; this is a deterioration"
+        return f"{lead}, a statistically meaningful change{judgement}"
+
+
+def compare(current: dict, previous: dict | None, metric: Metric) -> Change:
+    """Test current against previous with the method that fits the unit."""
+    if previous is None or not (_ok(current.get("value")) and _ok(previous.get("value"))):
+        return Change("unknown", None, None, "")
+    diff = current["value"] - previous["value"]
+    direction = "up" if diff > 0 else "down" if diff < 0 else "unchanged"
+    unit = metric.unit
+    n1, d1, n2, d2 = (current.get("numerator"), current.get("denominator"),
+                      previous.get("numerator"), previous.get("denominator"))
+    if unit == "percent" and all(_ok(x) for x in (n1, d1, n2, d2)):
+        result = stats.compare_proportions(n1, d1, n2, d2)
+        return Change(direction, result["significant"], diff, "Newcombe interval for a difference of proportions")
+    if unit == "count" and _ok(n1) and _ok(n2):
+        result = stats.compare_counts(n1, n2)
+        return Change(direction, result["significant"], diff, "exact test for a ratio of Poisson counts")
+    if unit in ("per_1000", "per_investigator") and all(_ok(x) for x in (n1, d1, n2, d2)):
+        result = stats.compare_counts(n1, n2, d1, d2)
+        return Change(direction, result["significant"], diff, "exact test for a ratio of Poisson rates")
+    if unit == "days" and all(_ok(current.get(k)) and _ok(previous.get(k)) for k in ("lower", "upper")):
+        # Two medians: call it meaningful only when the 95% intervals do not overlap (conservative).
+        apart = current["lower"] > previous["upper"] or current["upper"] < previous["lower"]
+        return Change(direction, bool(apart), diff, "non-overlapping 95% intervals of the medians")
+    return Change(direction, None, diff, "")
+
+
+def headline(metric: Metric, group_label: str, area_name: str, period_label: str,
+             current: dict, previous: dict | None, previous_label: str) -> str:
+    """The one-sentence summary of a headline figure and its change on the year."""
+    change = compare(current, previous, metric)
+    prev_text = (f"{fmt_value(previous['value'], metric.unit)} in {previous_label}"
+                 if previous is not None and _ok(previous.get("value")) else previous_label)
+    return (f"{metric.label} for {group_label.lower()} in {area_name} "
+            f"{'was' if _ok(current.get('value')) else 'is'} {value_phrase(current, metric.unit)} "
+            f"in {period_label}: {change.words(metric, prev_text)}. "
+            f"{DIRECTION_WORDS[metric.direction]}.")
+
+
+def trend_summary(frame: pl.DataFrame, metric: Metric, group_label: str) -> str:
+    """Latest quarter, the same quarter a year earlier, and the range over the series."""
+    rows = frame.sort("period_end").to_dicts()
+    if not rows:
+        return f"There are no quarterly figures for {metric.label.lower()} in this selection."
+    area = rows[0]["area_name"]
+    shown = [r for r in rows if _ok(r.get("value"))]
+    hidden = len(rows) - len(shown)
+    latest = rows[-1]
+    parts = [f"Quarterly {metric.label.lower()} for {group_label.lower()} in {area}, "
+             f"{rows[0]['period']} to {latest['period']}."]
+    parts.append(f"In the latest quarter ({latest['period']}) it was {value_phrase(latest, metric.unit)}")
+    year_ago = next((r for r in rows if r["period_end"] == _four_before(latest["period_end"])), None)
+    if year_ago is not None:
+        change = compare(latest, year_ago, metric)
+        prev_text = f"{fmt_value(year_ago.get('value'), metric.unit)} a year earlier ({year_ago['period']})"
+        parts[-1] += f", {change.words(metric, prev_text)}"
+    parts[-1] += "."
+    if shown:
+        hi = max(shown, key=lambda r: r["value"])
+        lo = min(shown, key=lambda r: r["value"])
+        parts.append(f"The highest quarter was {hi['period']} ({fmt_value(hi['value'], metric.unit)}) "
+                     f"and the lowest {lo['period']} ({fmt_value(lo['value'], metric.unit)}).")
+    if hidden:
+        parts.append(f"{hidden} of {len(rows)} quarters have no figure shown (see the table for why).")
+    parts.append(DIRECTION_WORDS[metric.direction] + ".")
+    return " ".join(parts)
+
+
+def _four_before(q: int) -> int:
+    from metrics.periods import add_quarters
+
+    return add_quarters(q, -4)
+
+
+def outcome_mix_summary(frame: pl.DataFrame, group_label: str, period_label: str, basis_label: str) -> str:
+    """The largest outcome groups, with their shares, in words."""
+    rows = [r for r in frame.to_dicts() if _ok(r.get("share"))]
+    if not rows:
+        return f"No outcome figures can be shown for {group_label.lower()} in {period_label}."
+    area = rows[0]["area_name"]
+    total = rows[0].get("denominator")
+    rows.sort(key=lambda r: r["share"], reverse=True)
+    top = "; ".join(f"{r['ho_group']} {r['share']:.1f}%" for r in rows[:3])
+    charged = next((r for r in rows if r["ho_group"].lower().startswith("charge")), None)
+    text = (f"Basis: {basis_label.lower()}. Of {total:,.0f} outcomes for {group_label.lower()} in {area} "
+            f"in {period_label}, the largest groups were: {top}.") if _ok(total) else (
+        f"Basis: {basis_label.lower()}. The largest outcome groups for {group_label.lower()} in "
+        f"{period_label} were: {top}.")
+    if charged is not None and charged not in rows[:3]:
+        text += f" Charged or summonsed: {charged['share']:.1f}%."
+    hidden = len(frame) - len(rows)
+    if hidden:
+        text += f" {hidden} group(s) are not shown to protect confidentiality."
+    return text

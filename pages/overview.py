@@ -1,0 +1,119 @@
+"""National overview (/): headline figures, quarterly trends with NOM milestones, outcome mix.
+
+Thin by design: read the context, call the cached queries, hand frames to components.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import data
+from components.banners import caveat
+from components.chart_block import chart_block
+from components.charts import outcome_mix_chart, trend_chart
+from components.context import get_context
+from components.controls import basis_control
+from components.kpi import kpi_tile
+from components.summaries import fmt_interval, fmt_value, outcome_mix_summary, trend_summary
+from components.url_state import to_params
+from metrics.periods import quarter_label
+from metrics.registry import BASIS_CLOSED, BASIS_LABELS, BASIS_RECORDED, metric
+
+ctx = get_context()
+state, period, group = ctx.state, ctx.period, ctx.group
+previous = period.previous()
+has_previous = previous.first >= ctx.first_quarter
+
+
+def table(metric_id: str, first: int, last: int, grain: str):
+    return data.metric_table(ctx.url, release_id=ctx.release_id, metric_id=metric_id,
+                             offence_group=state.offence, area="national",
+                             first_quarter=first, last_quarter=last, grain=grain)
+
+
+def headline_row(metric_id: str, p) -> dict | None:
+    frame = table(metric_id, p.first, p.last, "period")
+    return frame.to_dicts()[0] if len(frame) else None
+
+
+st.title(f"National overview: {group.label.lower()}")
+st.markdown(
+    f"England and Wales, **{period.label}**. Changes are against "
+    f"{previous.label if has_previous else 'the previous 12 months (not in this release)'}. "
+    f"{group.definition}"
+)
+st.page_link("pages/methodology.py", label="How these figures are defined and protected",
+             icon=":material/menu_book:", query_params=to_params(state))
+
+# --- Headline figures ----------------------------------------------------------------------
+st.header("Headline figures")
+caveat("These figures use different bases: recorded offences count offences recorded in the "
+       "period, while outcomes and days to charge count investigations closed in it. They are "
+       "different groups of cases, so one cannot be divided by the other.")
+tiles = ["recorded_offences", "charge_rate", "victim_does_not_support_rate", "median_days_to_charge"]
+columns = st.columns(len(tiles))
+for col, metric_id in zip(columns, tiles, strict=True):
+    m = metric(metric_id)
+    current = headline_row(metric_id, period) or {}
+    before = headline_row(metric_id, previous) if has_previous else None
+    extra = None
+    if metric_id == "recorded_offences":
+        rate = headline_row("recorded_per_1000", period) or {}
+        rm = metric("recorded_per_1000")
+        interval = fmt_interval(rate.get("lower"), rate.get("upper"), rm.unit)
+        extra = (f"{fmt_value(rate.get('value'), rm.unit)} residents"
+                 f"{f' ({interval})' if interval else ''}, 43 territorial forces")
+    with col:
+        kpi_tile(m, current, before, previous_label=previous.label if has_previous else "no earlier data",
+                 extra=extra)
+        st.caption(f"Basis: {BASIS_LABELS[m.basis]}.")
+
+# --- Quarterly trends ----------------------------------------------------------------------
+st.header("Quarterly trends")
+st.markdown(
+    f"Quarters from {quarter_label(ctx.first_quarter)} to {quarter_label(period.last)}, with 95% "
+    "intervals (shaded) and the National Operating Model milestones (dashed lines). Trends are "
+    "descriptive: a change after a milestone is not proof that the milestone caused it."
+)
+trend_metrics = ["charge_rate", "victim_does_not_support_rate", "recorded_offences", "median_days_to_charge"]
+pairs = [trend_metrics[i:i + 2] for i in range(0, len(trend_metrics), 2)]
+for pair in pairs:
+    for col, metric_id in zip(st.columns(len(pair)), pair, strict=True):
+        m = metric(metric_id)
+        frame = table(metric_id, ctx.first_quarter, period.last, "quarter")
+        with col:
+            chart_block(
+                title=f"{m.label}, by quarter",
+                chart=trend_chart(frame, m),
+                summary=trend_summary(frame, m, group.label),
+                table=frame,
+                unit=m.unit,
+                basis=BASIS_LABELS[m.basis],
+                citation=ctx.citation(),
+                release_id=ctx.release_id,
+                key=f"trend-{metric_id}",
+                caveat=m.caveat or None,
+            )
+
+# --- Outcome mix ---------------------------------------------------------------------------
+st.header("How investigations ended")
+bases = {BASIS_CLOSED: BASIS_LABELS[BASIS_CLOSED], BASIS_RECORDED: BASIS_LABELS[BASIS_RECORDED]}
+basis = basis_control(state, bases)
+mix = data.outcome_mix(ctx.url, release_id=ctx.release_id, offence_group=state.offence,
+                       area="national", first_quarter=period.first, last_quarter=period.last,
+                       basis=basis, grain="period")
+chart_block(
+    title=f"Outcomes by Home Office outcome group, {period.label}",
+    chart=outcome_mix_chart(mix),
+    summary=outcome_mix_summary(mix, group.label, period.label, bases[basis]),
+    table=mix,
+    unit="percent",
+    basis=bases[basis],
+    citation=ctx.citation(),
+    release_id=ctx.release_id,
+    key="outcome-mix",
+    caveat=("Outcome 0 (not yet assigned) is never in the denominator of decisions."
+            if basis == BASIS_CLOSED else
+            "Recent offences are often still under investigation, so 'not yet assigned' is large "
+            "for recent periods and shrinks as time passes."),
+)
