@@ -1,0 +1,219 @@
+"""The published-data release chain: every load is a new complete snapshot.
+
+Outcomes, recorded-crime and force-indicator loads share one chain (``release.source =
+'published'``) so that a reader sees all three from one release id. A load copies the previous
+head's rows forward inside the database (INSERT ... SELECT), replaces the rows of the kind being
+loaded for the periods the new file covers, records every changed value as a revision, and marks
+the old head superseded, all in one transaction: a failure or a kill leaves the old head intact.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    func,
+    insert,
+    literal,
+    null,
+    or_,
+    select,
+    update,
+)
+
+from db import bulk
+from db.releases import create_release, finish_release, sha256_of
+from db.schema import (
+    indicator_value,
+    offence,
+    outcomes,
+    recorded_offences,
+    release,
+    release_file,
+    revision,
+)
+
+PUBLISHED = "published"
+TABLE_OF_KIND = {"outcomes": outcomes, "prc": recorded_offences, "indicators": indicator_value}
+CHAIN_TABLES = (recorded_offences, outcomes, indicator_value)
+KEYS = {
+    "recorded_offences": ("force_code", "quarter", "offence_code"),
+    "outcomes": ("force_code", "quarter", "offence_code", "outcome_type", "basis"),
+    "indicator_value": ("force_code", "quarter", "indicator"),
+}
+MEASURES = {
+    "recorded_offences": (("count", "count", "missing_reason"),),
+    "outcomes": (("count", "count", "missing_reason"),),
+    "indicator_value": (("numerator", "numerator", None), ("denominator", "denominator", None)),
+}
+CHUNK = 100_000
+
+
+@dataclass
+class NewOffence:
+    code: str
+    description: str
+    subgroup: str
+    age_band: str
+    expired: bool
+
+
+def head_release(conn: Connection, source: str = PUBLISHED):
+    return conn.execute(
+        select(release).where(release.c.source == source, release.c.status == "complete")
+        .order_by(release.c.id.desc()).limit(1)
+    ).first()
+
+
+def lineage_shas(conn: Connection, head_id: int | None, kind: str | None) -> set[str]:
+    """sha256 of every file loaded (for ``kind``) by the head release and its ancestors."""
+    shas: set[str] = set()
+    seen: set[int] = set()
+    current = head_id
+    while current is not None and current not in seen:
+        seen.add(current)
+        row = conn.execute(select(release.c.parameters, release.c.supersedes)
+                           .where(release.c.id == current)).first()
+        if row is None:
+            break
+        params = json.loads(row.parameters or "{}")
+        if kind is None or params.get("kind") == kind:
+            shas.update(conn.execute(select(release_file.c.sha256)
+                                     .where(release_file.c.release_id == current)).scalars())
+        current = row.supersedes
+    return shas
+
+
+def already_loaded(engine: Engine, paths: list[Path], *, source: str, kind: str | None) -> int | None:
+    """The head release id when every file is already part of its lineage, else None."""
+    wanted = {sha256_of(p) for p in paths}
+    with engine.connect() as conn:
+        head = head_release(conn, source)
+        if head is None:
+            return None
+        return head.id if wanted <= lineage_shas(conn, head.id, kind) else None
+
+
+def apply_offences(conn: Connection, new: list[NewOffence], expire: list[str]) -> None:
+    for o in new:
+        conn.execute(insert(offence).values(code=o.code, description=o.description,
+                                            subgroup=o.subgroup, age_band=o.age_band,
+                                            expired=o.expired))
+    if expire:
+        conn.execute(update(offence).where(offence.c.code.in_(expire)).values(expired=True))
+
+
+def copy_forward(conn: Connection, new_id: int, head_id: int, *, replace_table, quarters: list[int]) -> None:
+    for table in CHAIN_TABLES:
+        cols = [c for c in table.c if c != "release_id"]
+        stmt = select(literal(new_id, Integer).label("release_id"), *[table.c[c] for c in cols]).where(
+            table.c.release_id == head_id)
+        if table is replace_table and quarters:
+            stmt = stmt.where(table.c.quarter.not_in(quarters))
+        conn.execute(insert(table).from_select(["release_id", *cols], stmt))
+
+
+def delete_keys(conn: Connection, table, new_id: int, keys: pl.DataFrame) -> None:
+    """Drop copied-forward rows that the new file replaces (used where keys, not quarters, define it)."""
+    names = KEYS[table.name]
+    where = [table.c.release_id == new_id] + [table.c[k] == bindparam(f"k_{k}") for k in names]
+    params = [{f"k_{k}": v for k, v in row.items()} for row in keys.select(names).iter_rows(named=True)]
+    if params:
+        conn.execute(table.delete().where(and_(*where)), params)
+
+
+def insert_rows(conn: Connection, table, new_id: int, rows: pl.DataFrame, progress=None,
+                start: float = 0.5, end: float = 0.9) -> int:
+    frame = rows.with_columns(pl.lit(new_id, dtype=pl.Int64).alias("release_id"))
+    written = 0
+    for offset in range(0, frame.height, CHUNK):
+        written += bulk.bulk_insert(conn, table, frame.slice(offset, CHUNK))
+        if progress:
+            progress(start + (end - start) * written / frame.height,
+                     f"writing {table.name}: {written:,} of {frame.height:,} rows")
+    return written
+
+
+def record_revisions(conn: Connection, table, new_id: int, head_id: int, quarters: list[int]) -> int:
+    """Insert a revision row for every key whose value differs between the head and the new release."""
+    n, o = table.alias("n"), table.alias("o")
+    keys = KEYS[table.name]
+    total = 0
+    for measure, col, reason in MEASURES[table.name]:
+        changed = n.c[col].is_distinct_from(o.c[col])
+        if reason:
+            changed = or_(changed, n.c[reason].is_distinct_from(o.c[reason]))
+        cols = {
+            "release_id": literal(new_id, Integer), "previous_release_id": literal(head_id, Integer),
+            "fact": literal(table.name, String), "force_code": n.c.force_code, "quarter": n.c.quarter,
+            "offence_code": n.c.offence_code if "offence_code" in keys else null(),
+            "outcome_type": n.c.outcome_type if "outcome_type" in keys else null(),
+            "basis": n.c.basis if "basis" in keys else null(),
+            "indicator": n.c.indicator if "indicator" in keys else null(),
+            "measure": literal(measure, String), "old_value": o.c[col], "new_value": n.c[col],
+            "old_missing_reason": o.c[reason] if reason else null(),
+            "new_missing_reason": n.c[reason] if reason else null(),
+        }
+        stmt = (select(*[v.label(k) for k, v in cols.items()])
+                .select_from(n.join(o, and_(*[n.c[k] == o.c[k] for k in keys])))
+                .where(n.c.release_id == new_id, o.c.release_id == head_id, changed))
+        if quarters:
+            stmt = stmt.where(n.c.quarter.in_(quarters))
+        result = conn.execute(insert(revision).from_select(list(cols), stmt))
+        total += max(result.rowcount or 0, 0)
+    return total
+
+
+def release_extent(conn: Connection, release_id: int) -> tuple[int | None, int | None, dict[str, int]]:
+    first, last, counts = None, None, {}
+    for table in CHAIN_TABLES:
+        lo, hi, n = conn.execute(select(func.min(table.c.quarter), func.max(table.c.quarter),
+                                        func.count()).where(table.c.release_id == release_id)).one()
+        counts[table.name] = int(n)
+        if lo is not None:
+            first = lo if first is None else min(first, lo)
+            last = hi if last is None else max(last, hi)
+    return first, last, counts
+
+
+def write_snapshot(
+    engine: Engine, *, kind: str, paths: list[Path], rows: pl.DataFrame, label: str,
+    parameters: dict, quarters: list[int] | None = None, keys: pl.DataFrame | None = None,
+    new_offences: list[NewOffence] = (), expire: list[str] = (), progress=None,
+) -> tuple[int, int | None, int]:
+    """Write one new published release; returns (release id, superseded id, revisions)."""
+    table = TABLE_OF_KIND[kind]
+    with engine.begin() as conn:
+        head = head_release(conn)
+        head_id = head.id if head else None
+        new_id = create_release(conn, source=PUBLISHED, label=label, synthetic=False,
+                                parameters={**parameters, "kind": kind, "previous_release": head_id},
+                                files=paths)
+        apply_offences(conn, list(new_offences), list(expire))
+        if head_id is not None:
+            if progress:
+                progress(0.45, f"copying release {head_id} forward")
+            copy_forward(conn, new_id, head_id, replace_table=table,
+                         quarters=quarters if keys is None else [])
+            if keys is not None:
+                delete_keys(conn, table, new_id, keys)
+        insert_rows(conn, table, new_id, rows, progress)
+        revisions = 0
+        if head_id is not None:
+            if progress:
+                progress(0.92, "recording revisions")
+            revisions = record_revisions(conn, table, new_id, head_id,
+                                         quarters if keys is None else sorted(keys["quarter"].unique()))
+        first, last, counts = release_extent(conn, new_id)
+        finish_release(conn, new_id, first_quarter=first, last_quarter=last,
+                       row_counts=counts, supersedes=head_id)
+    return new_id, head_id, revisions

@@ -1,0 +1,83 @@
+"""Turn published cell text into counts, with every marker given an explicit meaning.
+
+The rules (shared/domain.md 5.3): an integer 0 is a true zero; ``:`` and blank are "not
+available"; the not-applicable family (NA, N/A, N/A - Offence code expired, ...) is "not
+applicable"; "N/A - data not provided" means the force did not supply the count, which is
+flagged and never read as zero; UK statistical markers ``[x]``/``[z]``/``[c]``/``[u1]`` keep
+their meaning. Anything else that is not a whole number is an error.
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+from ingest.errors import IngestError
+
+NOT_AVAILABLE = "not available"
+NOT_APPLICABLE = "not applicable"
+NOT_PROVIDED = "data not provided"
+SUPPRESSED = "suppressed"
+LOW_RELIABILITY = "low reliability"
+
+
+def count_exprs(col: str) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(count as Int64, missing_reason, is_bad) expressions for a text column."""
+    v = pl.col(col).str.strip_chars().str.to_lowercase()
+    number = v.str.replace_all(",", "").cast(pl.Float64, strict=False)
+    reason = (
+        pl.when(v.is_null() | (v == "") | (v == ":") | (v == ".."))
+        .then(pl.lit(NOT_AVAILABLE))
+        .when(v.str.contains("data not provided"))
+        .then(pl.lit(NOT_PROVIDED))
+        .when(v.str.contains(r"^(n/?a\b|not applicable|\[z\])"))
+        .then(pl.lit(NOT_APPLICABLE))
+        .when(v == "[x]")
+        .then(pl.lit(NOT_AVAILABLE))
+        .when(v == "[c]")
+        .then(pl.lit(SUPPRESSED))
+        .when(v.str.contains(r"^\[u\d*\]$"))
+        .then(pl.lit(LOW_RELIABILITY))
+        .otherwise(pl.lit(None, dtype=pl.String))
+    )
+    bad = reason.is_null() & (number.is_null() | (number != number.round(0)) | number.is_infinite())
+    count = pl.when(reason.is_null() & ~bad).then(number).otherwise(None).cast(pl.Int64)
+    return count, reason, bad
+
+
+def parse_counts(frame: pl.DataFrame, col: str, *, label: str, file, sheet) -> pl.DataFrame:
+    """Add ``{col}_count`` and ``{col}_reason``; raise on the first cell that is not a count."""
+    count, reason, bad = count_exprs(col)
+    out = frame.with_columns(count.alias(f"{col}_count"), reason.alias(f"{col}_reason"),
+                             bad.alias("_bad"))
+    first = out.filter(pl.col("_bad")).head(1)
+    if first.height:
+        raise IngestError(
+            "not a whole number or a known marker (a count must be a whole number, ':' , blank, "
+            "N/A or a marker such as [x])",
+            file=file, sheet=sheet, row=first["_row"][0], column=label, value=first[col][0])
+    return out.drop("_bad")
+
+
+def parse_year(text: str) -> int | None:
+    """'2024/25', '2024-25', '2024_25', '2024/2025', '2024 to 2025' -> 2024; else None."""
+    m = re.fullmatch(r"\s*(\d{4})\s*(?:[-_/]|to)?\s*(\d{2}|\d{4})\s*", str(text or ""))
+    if not m:
+        return None
+    start, end = int(m.group(1)), int(m.group(2))
+    return start if end % 100 == (start + 1) % 100 else None
+
+
+def parse_quarter(text: str) -> int | None:
+    m = re.fullmatch(r"\s*(?:q(?:uarter)?\s*)?(\d+)(?:\.0+)?\s*", str(text or ""), flags=re.I)
+    return int(m.group(1)) if m else None
+
+
+def clean_code(text: str | None) -> str | None:
+    """Offence codes: '21.0' (a number cell) -> '21'; upper case, no spaces."""
+    if text is None:
+        return None
+    code = str(text).strip().upper().replace(" ", "")
+    code = re.sub(r"\.0+$", "", code)
+    return code or None
