@@ -114,7 +114,7 @@ def apply_offences(conn: Connection, new: list[NewOffence], expire: list[str]) -
 
 def copy_forward(conn: Connection, new_id: int, head_id: int, *, replace_table, quarters: list[int]) -> None:
     for table in CHAIN_TABLES:
-        cols = [c for c in table.c if c != "release_id"]
+        cols = [c.name for c in table.c if c.name != "release_id"]
         stmt = select(literal(new_id, Integer).label("release_id"), *[table.c[c] for c in cols]).where(
             table.c.release_id == head_id)
         if table is replace_table and quarters:
