@@ -1,0 +1,180 @@
+"""Calibration targets for the synthetic generator, in one place so they can be checked.
+
+Every number here is an anchor a reviewer can compare with ``shared/domain.md`` section 6 (police
+recorded sexual offences and rape, England and Wales) or a modelling choice marked as such. The
+generator reads only from here, so re-calibrating never means touching the sampling code.
+"""
+
+from __future__ import annotations
+
+# --- Volumes -----------------------------------------------------------------------------------
+
+# National recorded sexual offences (all codes) and rape, by financial year (start year).
+# Anchors: domain.md section 6 (2015-16 36.3k rape; 2016-17 41.2k; 2018-19 58.7k; YE Mar 2020
+# 59.1k rape / 163.2k sexual; YE Sep 2022 70.6k / 199.0k; YE Mar 2023 68.9k; YE Mar 2025 209.1k
+# sexual). 2017-18, 2020-21 and later rape figures are interpolations, not published values.
+ANNUAL_SEXUAL: dict[int, int] = {
+    2015: 106_000, 2016: 121_000, 2017: 150_000, 2018: 160_000, 2019: 163_000, 2020: 155_000,
+    2021: 194_000, 2022: 197_000, 2023: 200_000, 2024: 209_000, 2025: 210_000,
+}
+ANNUAL_RAPE: dict[int, int] = {
+    2015: 36_300, 2016: 41_200, 2017: 54_000, 2018: 58_700, 2019: 59_100, 2020: 55_000,
+    2021: 67_000, 2022: 69_000, 2023: 68_000, 2024: 70_000, 2025: 71_000,
+}
+GROWTH_AFTER_LAST_YEAR = 0.012
+"""Yearly growth assumed for financial years after the last calibrated one (modelling choice)."""
+
+SEASONALITY = (1.02, 1.04, 0.97, 0.97)
+"""Relative volume by financial quarter (Apr-Jun, Jul-Sep, Oct-Dec, Jan-Mar): mild summer peak."""
+
+LOCKDOWN_QUARTER = 20201
+LOCKDOWN_FACTOR = 0.78
+"""April-June 2020: the first lockdown cut recorded sexual offences sharply (domain.md 12)."""
+
+BTP_SHARE = 0.01
+FORCE_VOLUME_SD = 0.15
+"""Force volume = population x lognormal(0, sd): recording practice differs between forces."""
+FORCE_TREND_SD = 0.015
+"""Per-year drift of a force's share (log scale), so forces do not all move in lock-step."""
+
+# Offence mix, as shares within the subgroup (modelling choice close to published proportions).
+RAPE_MIX: dict[str, float] = {
+    "19C": 0.575, "19F": 0.045, "19D": 0.17, "19E": 0.105, "19G": 0.045, "19H": 0.06,
+}
+OTHER_MIX: dict[str, float] = {
+    "20A": 0.34, "88E": 0.12, "22B": 0.085, "88A": 0.055, "20B": 0.07, "21": 0.06, "88C": 0.10,
+    "17A": 0.03, "17B": 0.02, "22A": 0.035, "23": 0.015, "70": 0.006, "71": 0.03, "72": 0.003,
+    "73": 0.012, "88D": 0.002,
+}
+OFFENCE_MIX_SD = 0.10
+"""Force-specific lognormal perturbation of the offence mix."""
+
+# --- Victims -----------------------------------------------------------------------------------
+
+AGE_BANDS = ("0-12", "13-15", "16-17", "18-24", "25-39", "40-59", "60+")
+_ADULT16 = (0, 0, 0.08, 0.33, 0.37, 0.18, 0.04)
+_ADULT18 = (0, 0, 0, 0.36, 0.40, 0.20, 0.04)
+_TEEN_UP = (0, 0.16, 0.10, 0.27, 0.28, 0.15, 0.04)
+_MIXED = (0.12, 0.12, 0.07, 0.20, 0.28, 0.16, 0.05)
+AGE_BY_OFFENCE: dict[str, tuple[float, ...]] = {
+    "19C": _ADULT16, "19F": _ADULT16, "19D": (0, 1, 0, 0, 0, 0, 0), "19G": (0, 1, 0, 0, 0, 0, 0),
+    "19E": (1, 0, 0, 0, 0, 0, 0), "19H": (1, 0, 0, 0, 0, 0, 0),
+    "17A": _TEEN_UP, "20A": _TEEN_UP, "17B": (1, 0, 0, 0, 0, 0, 0), "20B": (1, 0, 0, 0, 0, 0, 0),
+    "21": (1, 0, 0, 0, 0, 0, 0), "22A": _ADULT16, "22B": (0, 1, 0, 0, 0, 0, 0),
+    "23": (0.35, 0.30, 0.10, 0.08, 0.10, 0.05, 0.02), "70": _ADULT18,
+    "71": (0.15, 0.55, 0.30, 0, 0, 0, 0), "72": (0, 0, 0.08, 0.45, 0.40, 0.07, 0),
+    "73": (0, 0.45, 0.55, 0, 0, 0, 0), "88A": (0.30, 0.70, 0, 0, 0, 0, 0),
+    "88C": _MIXED, "88D": _MIXED, "88E": _MIXED,
+}
+CHILD_BANDS = frozenset({"0-12", "13-15"})
+
+# Probability the victim is female where the code does not fix it.
+FEMALE_SHARE: dict[str, float] = {
+    "19C": 1.0, "19D": 1.0, "19E": 1.0, "20A": 1.0, "20B": 1.0,
+    "19F": 0.0, "19G": 0.0, "19H": 0.0, "17A": 0.0, "17B": 0.0,
+    "21": 0.78, "22A": 0.85, "22B": 0.86, "23": 0.80, "70": 0.72, "71": 0.85, "72": 0.92,
+    "73": 0.80, "88A": 0.82, "88C": 0.75, "88D": 0.45, "88E": 0.72,
+}
+
+RELATIONSHIPS = ("partner", "ex_partner", "family", "acquaintance", "stranger", "online", "other")
+REL_CHILD = (0.00, 0.00, 0.45, 0.33, 0.07, 0.08, 0.07)  # victim under 13
+REL_TEEN = (0.07, 0.03, 0.18, 0.40, 0.09, 0.17, 0.06)  # victim 13-17
+REL_ADULT = (0.22, 0.15, 0.05, 0.33, 0.13, 0.05, 0.07)
+REL_BY_OFFENCE: dict[str, tuple[float, ...]] = {
+    "23": (0, 0, 1.0, 0, 0, 0, 0),
+    "88A": (0, 0, 0.05, 0.20, 0.05, 0.65, 0.05),
+    "88E": (0.03, 0.03, 0.04, 0.20, 0.55, 0.12, 0.03),
+    "72": (0, 0.02, 0.03, 0.35, 0.25, 0.10, 0.25),
+    "73": (0, 0, 0.05, 0.35, 0, 0.05, 0.55),
+}
+
+SUSPECT_IDENTIFIED = (0.99, 0.99, 0.99, 0.95, 0.38, 0.72, 0.90)
+"""P(suspect identified) by relationship, in the order of RELATIONSHIPS."""
+NOT_SUPPORTED_WHEN_NO_SUSPECT = 0.30
+"""Of closures with no suspect identified, the share that are outcome 14 rather than 18."""
+
+REPEAT_SUSPECT = (0.22, 0.30)
+"""P(repeat suspect | identified) before the NOM and two years after its start."""
+ISVA_ADULT = (0.50, 0.70)
+ISVA_CHILD = (0.30, 0.45)
+DEVICE_TAKEN = (0.40, 0.30)
+DEVICE_TAKEN_ONLINE = (0.65, 0.55)
+DEVICE_DAYS_MEDIAN = (90.0, 30.0)
+DEVICE_DAYS_SIGMA = 0.85
+
+# --- Outcomes ----------------------------------------------------------------------------------
+# Outcome groups used by the generator: 0 adult rape, 1 child rape, 2 other sexual (victim 16+
+# or mixed), 3 other sexual with a child victim (under 16).
+GROUPS = ("adult_rape", "child_rape", "other_adult", "other_child")
+
+# Probability of a charge among identified-suspect investigations, before the NOM, 2019 level.
+CHARGE_BASE = (0.034, 0.038, 0.070, 0.074)
+CHARGE_TREND_2015 = 0.35
+"""Extra log-odds of a charge in 2015, fading linearly to 0 by April 2019 (charge rates fell)."""
+NOM_CHARGE_LOG_ODDS = 0.65
+"""Log-odds gained two years after a force's NOM start (about x1.9): reaches ~5-7% for rape."""
+NOM_OTHER_SEXUAL = 0.5
+"""Share of the NOM effects that other sexual offences get (the NOM targets rape first)."""
+NATIONAL_CHARGE_LOG_ODDS_2021 = 0.10
+"""All forces, from mid 2021: the Rape Review's national focus (modelling choice)."""
+FORCE_CHARGE_SD = 0.15
+FORCE_CHARGE_OUTLIERS = (0.75, 0.60, -0.60)
+"""Three forces get a large extra effect so a funnel plot shows real outliers."""
+
+# P(victim does not support, outcome 16 | identified, not charged).
+WITHDRAW_BASE = (0.45, 0.30, 0.40, 0.28)
+WITHDRAW_TREND = 0.25
+"""Log-odds rise from 2015 to 2020 (victim withdrawal grew), held after."""
+NOM_WITHDRAW_LOG_ODDS = -0.15
+FORCE_WITHDRAW_SD = 0.15
+FORCE_WITHDRAW_OUTLIERS = (0.45, -0.40)
+
+# Relative weights of the remaining outcome types (identified suspect, not 1, not 16).
+OTHER_TYPES = (15, 20, 21, 10, 9, 13, 5, 12, 17, 11, 2, 3, 8, 22)
+OTHER_WEIGHTS: dict[str, tuple[float, ...]] = {
+    #                 15   20   21   10   9    13   5    12   17   11   2    3    8    22
+    "adult_rape":  (27.0, 4.0, 3.0, 2.5, 1.2, 1.0, 0.3, 0.3, 0.2, 0.2, 0.2, 0.4, 0.2, 0.2),
+    "child_rape":  (22.0, 3.0, 6.0, 5.0, 1.5, 0.8, 0.3, 0.2, 0.1, 3.0, 1.0, 0.3, 0.8, 2.0),
+    "other_adult": (20.0, 4.0, 3.0, 3.0, 1.0, 1.0, 0.3, 0.3, 0.5, 0.2, 0.5, 2.5, 2.5, 1.0),
+    "other_child": (18.0, 3.0, 6.0, 6.0, 1.5, 0.5, 0.2, 0.2, 0.2, 3.0, 2.0, 0.8, 3.0, 4.0),
+}
+
+# P(referred to the CPS) by eventual outcome; 1 (charge) and 9 (CPS decision) always.
+CPS_REFERRAL: dict[int, float] = {1: 1.0, 9: 1.0, 15: 0.14, 16: 0.02, 21: 0.08, 12: 0.2, 13: 0.1}
+CPS_REFERRAL_OTHER = 0.02
+
+# --- Timing (days from recording to outcome) ---------------------------------------------------
+# Lognormal per outcome type: (median days, sigma). A mixture: many early closures, slow charges.
+DAYS: dict[int, tuple[float, float]] = {
+    1: (430.0, 0.55), 14: (75.0, 0.60), 18: (95.0, 0.50), 16: (100.0, 0.60), 15: (420.0, 0.60),
+    20: (60.0, 0.70), 9: (420.0, 0.60),
+}
+DAYS_OTHER = (140.0, 0.75)
+LATE_WITHDRAWAL = (0.22, 420.0, 0.55)
+"""Share of outcome-16 closures that come late in a long investigation, their median and sigma."""
+STALLED_SHARE = 0.03
+STALLED_FACTOR = (4.0, 0.5)
+"""A few investigations stall for years (median x4): some offences stay open for a long time."""
+OTHER_SEXUAL_SPEED = 0.75
+"""Other sexual offences are resolved faster than rape (factor on the median)."""
+COVID_SLOWDOWN = 1.20
+COVID_WINDOW = ("2019-10-01", "2022-06-30")
+"""Investigations in progress during the pandemic took longer (charges 2020-22 slowest)."""
+NOM_SPEEDUP = 0.90
+"""Factor on days to outcome two years after a force's NOM start."""
+FORCE_DAYS_SD = 0.12
+MAX_DAYS = 2922  # 8 years
+ANCHOR_DAYS = 180
+"""Effects of period and NOM phase are read at recording date + this: when decisions are made."""
+CHARGE_ANCHOR_DAYS = 430
+"""Charging decisions come late, so the charge odds are read a year after recording."""
+NOM_RAMP_DAYS = 730
+"""Effects build up linearly over two years after a force's NOM start."""
+
+# --- Staffing (for the pillar 4 indicators) ----------------------------------------------------
+CASES_PER_INVESTIGATOR_YEAR = 22.0
+"""Investigators = force's recorded volume over the last year / this (x force factor)."""
+INVESTIGATOR_GROWTH_NOM = 0.20
+TRAINED_SHARE = (0.40, 0.85)
+INDICATOR_FIRST_QUARTER = 20191
+"""Force management information before 2019-20 is not realistic, so indicators start here."""

@@ -1,0 +1,314 @@
+"""The synthetic generator: deterministic, internally consistent, calibrated, and loadable.
+
+Consistency checks recount the case records with plain Python (Counter, dates) rather than the
+generator's own Polars code, so a bug in the derivation cannot agree with itself. Calibration
+checks compare a 300,000-case sample, scaled back up, with the published anchors in
+shared/domain.md section 6.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from datetime import timedelta
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+from sqlalchemy import func, select
+
+from db import reference as ref
+from db.schema import case_record, indicator_value, outcomes, recorded_offences, release
+from metrics.periods import add_quarters, quarter_end, quarter_of, quarters_between
+from metrics.registry import INDICATOR_IDS
+from sample_data.generator import FULL_SCALE_CASES, generate, national_volume
+from sample_data.load import load_sample
+
+LAST = 20262
+SMALL = 20_000
+CALIB = 300_000
+RAPE = pl.col("offence_code").is_in([o[0] for o in ref.OFFENCES if o[2] == "rape"])
+
+
+@pytest.fixture(scope="module")
+def small():
+    return generate(SMALL, seed=11, last_quarter=LAST)
+
+
+@pytest.fixture(scope="module")
+def calib():
+    return generate(CALIB, seed=2023, last_quarter=LAST)
+
+
+def _scale() -> float:
+    return national_volume(20151, LAST) / CALIB
+
+
+# --- determinism -------------------------------------------------------------------------------
+
+
+def test_same_seed_same_frames(small):
+    again = generate(SMALL, seed=11, last_quarter=LAST)
+    for name in ("cases", "recorded", "outcomes", "indicators"):
+        assert_frame_equal(getattr(small, name), getattr(again, name))
+
+
+def test_different_seed_different_data(small):
+    other = generate(SMALL, seed=12, last_quarter=LAST)
+    assert other.cases.height == small.cases.height
+    assert not other.cases.equals(small.cases)
+    assert not other.recorded.equals(small.recorded)
+
+
+def test_exact_case_count_and_columns(small):
+    assert small.cases.height == SMALL
+    assert small.cases["case_id"].n_unique() == SMALL
+    expected = [c.name for c in case_record.columns if c.name != "release_id"]
+    assert small.cases.columns == expected
+    for frame, table in ((small.recorded, recorded_offences), (small.outcomes, outcomes),
+                         (small.indicators, indicator_value)):
+        assert frame.columns == [c.name for c in table.columns if c.name != "release_id"]
+
+
+def test_full_scale_is_national_volume():
+    # about 2 million cases from 2015-16 to the latest complete quarter
+    assert 1_800_000 < FULL_SCALE_CASES < 2_300_000
+
+
+def test_every_force_and_offence_code_appears(calib):
+    assert set(calib.cases["force_code"].unique()) == {f.code for f in (*ref.FORCES, ref.BTP)}
+    assert set(calib.cases["offence_code"].unique()) == {o[0] for o in ref.OFFENCES}
+
+
+# --- consistency -------------------------------------------------------------------------------
+
+
+def test_recorded_table_counts_the_cases(small):
+    counted = Counter(zip(small.cases["force_code"], small.cases["recorded_quarter"],
+                          small.cases["offence_code"], strict=True))
+    table = {(r["force_code"], r["quarter"], r["offence_code"]): r["count"]
+             for r in small.recorded.iter_rows(named=True)}
+    assert table == dict(counted)
+    assert small.recorded["count"].sum() == SMALL
+
+
+def test_outcome_bases_count_the_cases(small):
+    rows = list(zip(small.cases["force_code"], small.cases["recorded_quarter"],
+                    small.cases["offence_code"], small.cases["outcome_type"],
+                    small.cases["outcome_quarter"], strict=True))
+    by_recorded = Counter((f, rq, o, t) for f, rq, o, t, _ in rows)
+    by_closed = Counter((f, oq, o, t) for f, _, o, t, oq in rows if t != 0)
+    table = {b: {} for b in ("recorded", "closed")}
+    for r in small.outcomes.iter_rows(named=True):
+        table[r["basis"]][(r["force_code"], r["quarter"], r["offence_code"], r["outcome_type"])] = r["count"]
+    assert table["recorded"] == dict(by_recorded)
+    assert table["closed"] == dict(by_closed)
+    assert small.outcomes.filter(pl.col("basis") == "recorded")["count"].sum() == SMALL
+    assert small.outcomes.filter((pl.col("basis") == "closed") & (pl.col("outcome_type") == 0)).height == 0
+    assert small.outcomes["count"].min() > 0
+
+
+def test_outcome_dates_and_open_cases(small):
+    extract = quarter_end(LAST)
+    for r in small.cases.sample(3_000, seed=1).iter_rows(named=True):
+        assert quarter_of(r["recorded_date"]) == r["recorded_quarter"]
+        if r["outcome_type"] == 0:
+            assert r["outcome_date"] is None and r["outcome_quarter"] is None
+            assert r["days_to_outcome"] is None
+        else:
+            assert r["recorded_date"] <= r["outcome_date"] <= extract
+            assert (r["outcome_date"] - r["recorded_date"]).days == r["days_to_outcome"] <= 2922
+            assert quarter_of(r["outcome_date"]) == r["outcome_quarter"]
+
+
+def test_suspect_rules(calib):
+    c = calib.cases
+    unidentified = c.filter(~pl.col("suspect_identified"))
+    assert set(unidentified["outcome_type"].unique()) <= {0, 14, 18}
+    identified = c.filter(pl.col("suspect_identified"))
+    assert identified.filter(pl.col("outcome_type").is_in([14, 18])).height == 0
+    assert c.filter(pl.col("repeat_suspect") & ~pl.col("suspect_identified")).height == 0
+    repeat_share = identified["repeat_suspect"].mean()
+    assert 0.18 < repeat_share < 0.32
+
+
+def test_rasso_outcome_types(calib):
+    types = set(calib.cases["outcome_type"].unique())
+    assert not types & {4, 6, 7, 19}  # TIC, PND, cannabis warning, NFIB: not for RASSO
+    assert {1, 14, 15, 16, 18} <= types
+
+
+def test_every_charge_was_referred_to_the_cps(calib):
+    c = calib.cases
+    assert c.filter((pl.col("outcome_type") == 1) & ~pl.col("referred_cps")).height == 0
+    closed = c.filter(pl.col("outcome_type") != 0)
+    assert 0.07 < closed["referred_cps"].mean() < 0.16
+
+
+def test_device_rules(small):
+    c = small.cases
+    assert c.filter(~pl.col("device_taken") & pl.col("device_days").is_not_null()).height == 0
+    extract = quarter_end(LAST)
+    returned = c.filter(pl.col("device_days").is_not_null())
+    assert returned["device_days"].min() >= 1
+    late = [r for r in returned.iter_rows(named=True)
+            if r["recorded_date"] + timedelta(days=r["device_days"]) > extract]
+    assert late == []
+    # some devices taken recently are still with the police at the extract
+    assert c.filter(pl.col("device_taken") & pl.col("device_days").is_null()).height > 0
+
+
+def test_victim_attributes_match_the_offence_code(calib):
+    c = calib.cases
+    adult = ["16-17", "18-24", "25-39", "40-59", "60+"]
+    assert c.filter(pl.col("offence_code").is_in(["19C", "19F"]) & ~pl.col("victim_age_band").is_in(adult)).height == 0
+    assert set(c.filter(pl.col("offence_code").is_in(["19E", "19H", "20B", "17B", "21"]))["victim_age_band"].unique()) == {"0-12"}
+    assert set(c.filter(pl.col("offence_code").is_in(["19C", "19D", "19E", "20A", "20B"]))["victim_sex"].unique()) == {"F"}
+    assert set(c.filter(pl.col("offence_code").is_in(["19F", "19G", "19H", "17A", "17B"]))["victim_sex"].unique()) == {"M"}
+    assert set(c["relationship"].unique()) == {"partner", "ex_partner", "family", "acquaintance",
+                                               "stranger", "online", "other"}
+
+
+def test_indicators_cover_every_force_quarter_and_id(small):
+    ind = small.indicators
+    quarters = quarters_between(20191, LAST)
+    assert set(ind["indicator"].unique()) == set(INDICATOR_IDS)
+    assert ind.height == len(INDICATOR_IDS) * 44 * len(quarters)
+    assert set(ind["quarter"].unique()) == set(quarters)
+    proportions = ind.filter(pl.col("indicator") != "investigator_caseload")
+    assert proportions.filter(pl.col("numerator") > pl.col("denominator")).height == 0
+
+
+def test_indicators_recomputed_from_cases(small):
+    """Recount three indicators for one force and quarter straight from the case rows."""
+    force, q = "E23000001", 20243
+    rows = small.cases.filter(pl.col("force_code") == force).to_dicts()
+    end = quarter_end(q)
+
+    def value(name):
+        row = small.indicators.filter((pl.col("indicator") == name) & (pl.col("force_code") == force)
+                                      & (pl.col("quarter") == q)).row(0, named=True)
+        return row["numerator"], row["denominator"]
+
+    recorded = [r for r in rows if r["recorded_quarter"] == q]
+    assert value("isva_referral_rate") == (sum(r["isva_referred"] for r in recorded), len(recorded))
+    cohort = [r for r in rows if add_quarters(q, -7) <= r["recorded_quarter"] <= add_quarters(q, -4)]
+    still_open = [r for r in cohort if r["outcome_date"] is None or r["outcome_date"] > end]
+    assert value("outcome_not_assigned_after_year") == (len(still_open), len(cohort))
+    open_at_end = [r for r in rows if r["recorded_date"] <= end
+                   and (r["outcome_date"] is None or r["outcome_date"] > end)]
+    assert value("investigator_caseload")[0] == len(open_at_end)
+
+
+# --- calibration (300,000 cases scaled back to national volumes) ------------------------------
+
+
+def _by_fy(frame: pl.DataFrame, quarter_col: str) -> pl.DataFrame:
+    return frame.with_columns(fy=pl.col(quarter_col) // 10)
+
+
+def test_national_volumes(calib):
+    vol = _by_fy(calib.cases, "recorded_quarter").group_by("fy").agg(
+        all=pl.len() * _scale(), rape=RAPE.sum() * _scale()).sort("fy")
+    years = dict(zip(vol["fy"], zip(vol["all"], vol["rape"], strict=True), strict=True))
+    for fy in range(2021, 2026):
+        total, rape = years[fy]
+        assert 60_000 <= rape <= 72_000, (fy, rape)
+        assert 180_000 <= total <= 215_000, (fy, total)
+    assert 32_000 <= years[2015][1] <= 40_000
+    # the April-June 2020 lockdown dip
+    q = _by_fy(calib.cases, "recorded_quarter").group_by("recorded_quarter").len()
+    counts = dict(zip(q["recorded_quarter"], q["len"], strict=True))
+    assert counts[20201] < 0.9 * counts[20194] and counts[20201] < 0.9 * counts[20202]
+
+
+def _closed_rape(calib) -> pl.DataFrame:
+    return _by_fy(calib.outcomes.filter((pl.col("basis") == "closed") & RAPE), "quarter")
+
+
+def test_rape_charge_rate_and_victim_support(calib):
+    shares = _closed_rape(calib).group_by("fy").agg(
+        charge=pl.col("count").filter(pl.col("outcome_type") == 1).sum() / pl.col("count").sum(),
+        vdns=pl.col("count").filter(pl.col("outcome_type").is_in([14, 16])).sum() / pl.col("count").sum(),
+        no_suspect=pl.col("count").filter(pl.col("outcome_type") == 18).sum() / pl.col("count").sum(),
+    )
+    for row in shares.filter(pl.col("fy").is_between(2016, 2025)).iter_rows(named=True):
+        assert 0.02 <= row["charge"] <= 0.08, row
+        assert 0.35 <= row["vdns"] <= 0.50, row
+        assert 0.06 <= row["no_suspect"] <= 0.13, row
+
+
+def test_median_days_to_charge(calib):
+    charged = _by_fy(calib.cases.filter(RAPE & (pl.col("outcome_type") == 1)), "outcome_quarter")
+    medians = charged.group_by("fy").agg(pl.col("days_to_outcome").median()).sort("fy")
+    by_year = dict(zip(medians["fy"], medians["days_to_outcome"], strict=True))
+    for fy in range(2018, 2026):
+        assert 350 <= by_year[fy] <= 500, (fy, by_year[fy])
+    any_outcome = _by_fy(calib.cases.filter(RAPE & (pl.col("outcome_type") != 0)), "outcome_quarter")
+    assert any_outcome.filter(pl.col("fy") == 2024)["days_to_outcome"].median() < by_year[2024]
+
+
+def test_open_share(calib):
+    rape = calib.cases.filter(RAPE).with_columns(open=pl.col("outcome_type") == 0)
+    latest = rape.filter(pl.col("recorded_quarter") >= add_quarters(LAST, -3))["open"].mean()
+    assert latest > 0.5
+    assert rape.filter(pl.col("recorded_quarter") // 10 == 2016)["open"].mean() < 0.15
+    assert rape.filter(pl.col("recorded_quarter") == LAST)["open"].mean() > 0.75
+
+
+def test_pathfinders_charge_more_after_their_nom_start(calib):
+    closed = calib.cases.filter(RAPE & (pl.col("outcome_type") != 0))
+    before, after = [0, 0], [0, 0]
+    for code, (phase, start, _) in ref.NOM_PHASES.items():
+        if phase != ref.PATHFINDER:
+            continue
+        q0 = quarter_of(start)
+        force = closed.filter(pl.col("force_code") == code)
+        for window, lo, hi in ((before, -8, -1), (after, 0, 7)):
+            part = force.filter(pl.col("outcome_quarter").is_between(add_quarters(q0, lo), add_quarters(q0, hi)))
+            window[0] += (part["outcome_type"] == 1).sum()
+            window[1] += part.height
+    assert after[0] / after[1] > before[0] / before[1]
+
+
+def test_funnel_shows_a_few_real_outliers(calib):
+    """Rape charge rate 2024-25 by force: some, but not most, forces outside 99.8% limits."""
+    closed = calib.cases.filter(RAPE & (pl.col("outcome_type") != 0)
+                                & (pl.col("outcome_quarter") // 10 == 2024) & (pl.col("force_code") != "BTP"))
+    by_force = closed.group_by("force_code").agg(n=pl.len(), charged=(pl.col("outcome_type") == 1).sum())
+    p = by_force["charged"].sum() / by_force["n"].sum()
+    outside = 0
+    for row in by_force.iter_rows(named=True):
+        limit = 3.09 * math.sqrt(p * (1 - p) / row["n"])
+        outside += abs(row["charged"] / row["n"] - p) > limit
+    assert 1 <= outside <= 15
+
+
+# --- loading -----------------------------------------------------------------------------------
+
+
+def test_load_sample_writes_a_complete_synthetic_release(empty_db):
+    seen = []
+    release_id = load_sample(empty_db, cases=4_000, seed=5, last_quarter=LAST,
+                             progress=lambda f, m: seen.append((f, m)))
+    data = generate(4_000, seed=5, last_quarter=LAST)
+    expected = {"case_record": data.cases.height, "recorded_offences": data.recorded.height,
+                "outcomes": data.outcomes.height, "indicator_value": data.indicators.height}
+    with empty_db.connect() as conn:
+        for table in (case_record, recorded_offences, outcomes, indicator_value):
+            n = conn.execute(select(func.count()).select_from(table)
+                             .where(table.c.release_id == release_id)).scalar_one()
+            assert n == expected[table.name], table.name
+        row = conn.execute(select(release).where(release.c.id == release_id)).mappings().one()
+        total = conn.execute(select(func.sum(recorded_offences.c.count))
+                             .where(recorded_offences.c.release_id == release_id)).scalar_one()
+    assert total == 4_000
+    assert row["synthetic"] is True or row["synthetic"] == 1
+    assert row["source"] == "synthetic"
+    assert row["label"] == "Synthetic sample: 4,000 cases, seed 5"
+    assert (row["first_quarter"], row["last_quarter"]) == (20151, LAST)
+    assert json.loads(row["row_counts"]) == expected
+    assert json.loads(row["parameters"])["seed"] == 5
+    assert seen[0][0] == 0.0 and seen[-1][0] == 1.0
+    assert all(0.0 <= f <= 1.0 for f, _ in seen)
