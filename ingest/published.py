@@ -171,10 +171,18 @@ def _check_duplicates(all_rows: pl.DataFrame, keys: list[str], where: list[tuple
             value=" / ".join(str(a[k]) for k in keys))
 
 
+def _label(col: str) -> str:
+    field = col.removesuffix("_count")
+    return (OUTCOMES if field in OUTCOMES.synonyms else PRC).label(field)
+
+
 def _check_annual(kept: pl.DataFrame, keys: list[str], count_cols: list[str],
                   where: list[tuple[Path, str | None]]) -> None:
     """Quarterly corrections can be negative; a whole year for one force and offence cannot."""
     annual_keys = [k for k in keys if k != "quarter"] + ["_fy"]
+    full_years = (kept.group_by("_fy").agg(pl.col("quarter").n_unique().alias("_n"))
+                  .filter(pl.col("_n") == 4)["_fy"].to_list())
+    kept = kept.filter(pl.col("_fy").is_in(full_years))  # a part-year file has no annual total
     for col in count_cols:
         sums = kept.group_by(annual_keys).agg(pl.col(col).sum().alias("_sum"),
                                               pl.col("_src").first(), pl.col("_row").min())
@@ -186,7 +194,7 @@ def _check_annual(kept: pl.DataFrame, keys: list[str], count_cols: list[str],
                 f"negative annual total {r['_sum']} for {r['force_code']}, offence {r['offence_code']}"
                 + (f", outcome type {r['outcome_type']}" if "outcome_type" in r else "")
                 + f" in {r['_fy']}-{(r['_fy'] + 1) % 100:02d}: quarterly corrections may be negative, "
-                "a year's total may not", file=file, sheet=sheet, row=r["_row"], column=col)
+                "a year's total may not", file=file, sheet=sheet, row=r["_row"], column=_label(col))
 
 
 def _check_totals(totals: pl.DataFrame, kept: pl.DataFrame, keys: list[str], count_cols: list[str],
@@ -202,7 +210,7 @@ def _check_totals(totals: pl.DataFrame, kept: pl.DataFrame, keys: list[str], cou
             r = bad.row(0, named=True)
             file, sheet = where[r["_src"]]
             raise IngestError(f"the total {r[col]} does not equal the sum of the forces "
-                              f"({r['_all'] or 0})", file=file, sheet=sheet, row=r["_row"], column=col)
+                              f"({r['_all'] or 0})", file=file, sheet=sheet, row=r["_row"], column=_label(col))
 
 
 def parse_files(kind: str, paths: list[Path], lookups: ref.Lookups, progress=None) -> Parsed:

@@ -244,3 +244,19 @@ def big_outcomes_csv(path: Path, n_rows: int, *, first_fy: int = 2015, seed: int
     })
     out.write_csv(path)
     return path
+
+
+def database_checksum(engine) -> dict[str, str]:
+    """Table -> sha256 of its sorted rows, so that any insert, update or delete shows."""
+    import hashlib
+
+    from sqlalchemy import select
+
+    from db.schema import metadata
+
+    out = {}
+    with engine.connect() as conn:
+        for table in metadata.sorted_tables:
+            rows = sorted(repr(tuple(r)) for r in conn.execute(select(table)))
+            out[table.name] = hashlib.sha256("\n".join(rows).encode()).hexdigest() + f":{len(rows)}"
+    return out

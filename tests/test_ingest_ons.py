@@ -9,7 +9,7 @@ import geopandas as gpd
 import polars as pl
 import pytest
 import shapely
-from ingest_checks import database_checksum
+from ingest_files import database_checksum
 from sqlalchemy import select
 
 import ingest
