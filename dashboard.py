@@ -3,7 +3,12 @@
 Sets up what every page shares and nothing else: the database (created and filled with a
 synthetic sample on first start, so a fresh machine shows a working dashboard), the release
 shown, the validated URL state, the global sidebar controls and the navigation. Pages are thin
-files under ``pages/`` registered with ``st.navigation``; only pages that work are listed.
+files under ``views/`` registered with ``st.navigation``; only pages that work are listed.
+
+Why ``views/`` and not ``pages/``: Streamlit 1.67 treats a ``pages/`` folder beside the entry
+script as an old-style multipage app until ``st.navigation`` has run once in the process, so a
+fresh server's first deep link (``/methodology``) would run the page without this file, and
+AppTest's ``switch_page`` never runs this file at all.
 """
 
 from __future__ import annotations
@@ -22,13 +27,13 @@ from components.url_state import parse_state, read_query_params, to_params, writ
 from db.bootstrap import init_database
 from db.engine import DatabaseUnavailable, check_connection, database_url, describe
 
-FIRST_START_CASES = int(os.environ.get("RASSO_FIRST_START_CASES", "150000"))
+FIRST_START_CASES = int(os.environ.get("RASSO_FIRST_START_CASES", "600000"))
 FIRST_START_SEED = 20210601
 
 PAGES = [
-    st.Page("pages/overview.py", title="National overview", icon=":material/monitoring:",
+    st.Page("views/overview.py", title="National overview", icon=":material/monitoring:",
             default=True),
-    st.Page("pages/methodology.py", title="Methodology and data", icon=":material/menu_book:",
+    st.Page("views/methodology.py", title="Methodology and data", icon=":material/menu_book:",
             url_path="methodology"),
 ]
 

@@ -48,7 +48,8 @@ def kpi_tile(metric: Metric, current: dict, previous: dict | None, *, previous_l
             lines.append(extra)
         prev = (f"{fmt_value(previous['value'], metric.unit)} in {previous_label}"
                 if previous and previous.get("value") is not None else previous_label)
-        lines.append(change.words(metric, prev).capitalize() + ".")
+        words = change.words(metric, prev)
+        lines.append(words[:1].upper() + words[1:] + ".")
         lines.append(DIRECTION_WORDS[metric.direction] + ".")
         if current.get("value") is None:
             lines.insert(0, value_phrase(current, metric.unit))

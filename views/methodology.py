@@ -60,7 +60,7 @@ st.markdown(
     "How every figure in this dashboard is defined, where the data come from, how small numbers "
     "are protected and what to bear in mind when reading the charts."
 )
-st.page_link("pages/overview.py", label="Back to the national overview", icon=":material/arrow_back:",
+st.page_link("views/overview.py", label="Back to the national overview", icon=":material/arrow_back:",
              query_params=to_params(ctx.state))
 
 # --- Definitions ---------------------------------------------------------------------------

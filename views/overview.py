@@ -42,7 +42,7 @@ st.markdown(
     f"{previous.label if has_previous else 'the previous 12 months (not in this release)'}. "
     f"{group.definition}"
 )
-st.page_link("pages/methodology.py", label="How these figures are defined and protected",
+st.page_link("views/methodology.py", label="How these figures are defined and protected",
              icon=":material/menu_book:", query_params=to_params(state))
 
 # --- Headline figures ----------------------------------------------------------------------

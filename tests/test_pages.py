@@ -1,0 +1,163 @@
+"""Every page renders, for every offence group, on both backends (Streamlit's AppTest).
+
+Pages are discovered from the ``views/`` folder, so a page added later is tested here without
+editing this file, and a page file that is not registered in the navigation fails.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components.chart_block import SUMMARY_PREFIX
+from metrics.offence_groups import OFFENCE_GROUPS
+
+ROOT = Path(__file__).resolve().parents[1]
+DASHBOARD = str(ROOT / "dashboard.py")
+PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "views").glob("*.py")
+               if not p.name.startswith("_"))
+TIMEOUT = 180
+CHART = "vega_lite_chart"
+
+
+def db_url(engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
+
+
+def open_app(monkeypatch, engine, page: str = "views/overview.py", **params) -> AppTest:
+    monkeypatch.setenv("RASSO_DB_URL", db_url(engine))
+    at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page != "views/overview.py":
+        at.switch_page(page).run()
+    return at
+
+
+def texts(at: AppTest, kind: str) -> list[str]:
+    return [str(e.value) for e in at.get(kind)]
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def test_pages_are_found():
+    assert "views/overview.py" in PAGES and "views/methodology.py" in PAGES
+
+
+def test_no_pages_folder():
+    """A ``pages/`` folder beside dashboard.py switches Streamlit into its old multipage mode
+    until st.navigation first runs, so deep links on a fresh server would skip dashboard.py."""
+    assert not (ROOT / "pages").exists()
+
+
+@pytest.mark.parametrize("offence", list(OFFENCE_GROUPS))
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_for_every_offence_group(small_db, monkeypatch, page, offence):
+    at = open_app(monkeypatch, small_db, page, offence=offence)
+    assert_clean(at)
+    assert at.title, "every page has a title"
+    # the sidebar control shows the group chosen in the address
+    assert at.sidebar.selectbox(key="ctl_offence").value == offence
+    # the data are synthetic, so the banner is there on every page
+    assert any("Synthetic data" in w for w in texts(at, "warning"))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_chart_has_summary_table_and_download(small_db, monkeypatch, page):
+    at = open_app(monkeypatch, small_db, page)
+    assert_clean(at)
+    charts = at.get(CHART)
+    summaries = [t for t in texts(at, "markdown") if t.startswith(SUMMARY_PREFIX)]
+    tables = [e for e in at.expander if e.label.startswith("Data table:")]
+    downloads = [b for b in at.get("download_button") if b.key and b.key.startswith("download-")
+                 and b.key not in ("download-dictionary", "download-indicator-template")]
+    assert len(summaries) == len(charts)
+    assert len(tables) == len(charts)
+    assert len(downloads) == len(charts)
+    for expander in tables:
+        assert expander.get("dataframe"), f"no table in '{expander.label}'"
+
+
+def test_overview_has_the_headline_tiles_and_trends(small_db, monkeypatch):
+    at = open_app(monkeypatch, small_db)
+    assert_clean(at)
+    labels = [m.label for m in at.metric]
+    assert labels == ["Recorded offences", "Charge/summons rate",
+                      "Victim does not support further action", "Median days from recording to charge"]
+    # four trends and the outcome mix
+    assert len(at.get(CHART)) == 5
+    captions = " ".join(texts(at, "caption"))
+    assert "Basis:" in captions and "95% CI" in captions
+
+
+def test_deep_link_renders_that_state(small_db, monkeypatch):
+    at = open_app(monkeypatch, small_db, offence="child_rape", period="2024-25", basis="recorded")
+    assert_clean(at)
+    assert "child rape" in at.title[0].value
+    assert any("2024-25 (April 2024 to March 2025)" in t for t in texts(at, "markdown"))
+    assert at.sidebar.selectbox(key="ctl_period").value == "2024-25"
+    assert at.radio(key="ctl_basis").value == "recorded"
+    assert not [w for w in texts(at, "warning") if "Ignored" in w]
+
+
+@pytest.mark.parametrize(
+    ("params", "names"),
+    [
+        ({"force": "<script>alert(1)</script>"}, ["force"]),
+        ({"period": "1999-2000x"}, ["period"]),
+        ({"period": "1999-2000x", "offence": "'; DROP TABLE outcomes; --", "release": "999"},
+         ["period", "offence", "release"]),
+    ],
+)
+def test_hostile_deep_link_gives_notices_and_defaults(small_db, monkeypatch, params, names):
+    at = open_app(monkeypatch, small_db, **params)
+    assert_clean(at)
+    notices = [w for w in texts(at, "warning") if w.startswith("Ignored")]
+    assert len(notices) == len(names)
+    for name in names:
+        assert any(f"`{name}`" in n for n in notices)
+    assert all("<script>" not in n for n in notices)
+    assert at.sidebar.selectbox(key="ctl_offence").value == "adult_rape"
+    # the bad values are gone from the address
+    for name in names:
+        assert name not in at.query_params or at.query_params[name] != params[name]
+
+
+def test_changing_a_widget_updates_the_address(small_db, monkeypatch):
+    at = open_app(monkeypatch, small_db)
+    at.sidebar.selectbox(key="ctl_offence").set_value("other_sexual").run()
+    assert_clean(at)
+    assert "other sexual offences" in at.title[0].value
+    assert at.query_params["offence"] in ("other_sexual", ["other_sexual"])
+
+
+def test_state_survives_a_page_switch(small_db, monkeypatch):
+    at = open_app(monkeypatch, small_db, "views/methodology.py", offence="rape", period="2024-25")
+    assert_clean(at)
+    assert at.sidebar.selectbox(key="ctl_offence").value == "rape"
+    links = [link for link in at.get("page_link")]
+    assert links, "pages link to each other"
+
+
+def test_database_down_shows_a_message_not_a_traceback(monkeypatch):
+    monkeypatch.setenv("RASSO_DB_URL", "postgresql://postgres@127.0.0.1:1/nothing")
+    at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert any("database is not available" in e.value for e in at.error)
+
+
+def test_first_start_loads_a_sample_into_an_empty_database(empty_db, monkeypatch):
+    from db.releases import latest_release
+
+    monkeypatch.setenv("RASSO_FIRST_START_CASES", "3000")
+    at = open_app(monkeypatch, empty_db)
+    assert_clean(at)
+    release = latest_release(empty_db)
+    assert release is not None and release.synthetic
+    assert at.get("progress"), "a progress bar was shown while loading"
