@@ -147,7 +147,6 @@ def record_revisions(conn: Connection, table, new_id: int, head_id: int, quarter
     """Insert a revision row for every key whose value differs between the head and the new release."""
     n, o = table.alias("n"), table.alias("o")
     keys = KEYS[table.name]
-    total = 0
     for measure, col, reason in MEASURES[table.name]:
         changed = n.c[col].is_distinct_from(o.c[col])
         if reason:
@@ -168,9 +167,10 @@ def record_revisions(conn: Connection, table, new_id: int, head_id: int, quarter
                 .where(n.c.release_id == new_id, o.c.release_id == head_id, changed))
         if quarters:
             stmt = stmt.where(n.c.quarter.in_(quarters))
-        result = conn.execute(insert(revision).from_select(list(cols), stmt))
-        total += max(result.rowcount or 0, 0)
-    return total
+        conn.execute(insert(revision).from_select(list(cols), stmt))
+    # counted afterwards: rowcount of INSERT ... SELECT is not reported by every driver
+    return conn.execute(select(func.count()).where(revision.c.release_id == new_id,
+                                                   revision.c.fact == table.name)).scalar_one()
 
 
 def release_extent(conn: Connection, release_id: int) -> tuple[int | None, int | None, dict[str, int]]:

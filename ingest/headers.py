@@ -51,7 +51,7 @@ _COMMON = {
 }
 
 OUTCOMES = HeaderSpec(
-    name="outcomes open data table",
+    name="an outcomes open data table",
     synonyms={
         **_COMMON,
         "offence_code_expired": ("Offence code expired", "Offence Code Expired Flag", "Expired"),
@@ -79,7 +79,7 @@ OUTCOMES = HeaderSpec(
 )
 
 PRC = HeaderSpec(
-    name="recorded crime by police force area table",
+    name="a recorded crime by police force area table",
     synonyms={**_COMMON, "count": ("Number of Offences", "Offence Count", "Number of offences recorded")},
     required=("financial_year", "financial_quarter", "force_name", "offence_code",
               "offence_description", "offence_group", "offence_subgroup", "count"),
@@ -107,7 +107,7 @@ def map_header(cells: list[object], spec: HeaderSpec, *, file, sheet, row: int) 
         if field is None:
             known = ", ".join(f"'{spec.label(f)}'" for f in spec.synonyms)
             raise IngestError(
-                f"unknown column header in a {spec.name} (expected one of {known}); "
+                f"unknown column header in {spec.name} (expected one of {known}); "
                 "if the publisher renamed a column, add the spelling to ingest/headers.py",
                 file=file, sheet=sheet, row=row, column=str(cell).replace("\n", " "),
             )
@@ -118,7 +118,7 @@ def map_header(cells: list[object], spec: HeaderSpec, *, file, sheet, row: int) 
     missing = [spec.label(f) for f in spec.required if f not in mapping]
     if missing:
         raise IngestError(
-            f"missing column(s) {', '.join(repr(m) for m in missing)} in the header of a {spec.name}",
+            f"missing column(s) {', '.join(repr(m) for m in missing)} in the header of {spec.name}",
             file=file, sheet=sheet, row=row,
         )
     return mapping

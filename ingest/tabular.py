@@ -109,7 +109,7 @@ def read_table(path: Path, spec: HeaderSpec) -> list[Sheet]:
                 break
         if header_at is None:
             if name is None or sheet_year(name) is not None:
-                problem = (f"no header row of a {spec.name} found in the first {HEADER_SEARCH_ROWS} "
+                problem = (f"no header row of {spec.name} found in the first {HEADER_SEARCH_ROWS} "
                            f"rows (looked for '{spec.label('force_name')}' and the other columns)")
                 if frame.height == 0:
                     problem = "the sheet has no rows" if name else "the file has no rows"
@@ -130,7 +130,7 @@ def read_table(path: Path, spec: HeaderSpec) -> list[Sheet]:
     if not sheets:
         listed = ", ".join(f"'{n}'" for n in named) or "none"
         raise IngestError(
-            f"no sheet holds a {spec.name}: expected sheets named by financial year (like 2024-25 "
+            f"no sheet holds {spec.name}: expected sheets named by financial year (like 2024-25 "
             f"or 2024_25) with a '{spec.label('force_name')}' header; the sheets are {listed}",
             file=path)
     return sheets
