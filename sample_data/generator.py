@@ -6,6 +6,10 @@ force-to-force variation; targets in ``calibration``). Everything is vectorised 
 million cases take seconds. Aggregate tables are derived from the cases (``derive``), so they
 always agree with them. Random streams are keyed by ``(seed, purpose)``, so the force effects
 (who the outliers are) do not change with the number of cases.
+
+Known artefact: records start in ``first_quarter``, so the closed basis of the first year or two
+lacks closures of offences recorded earlier (slow outcomes such as charges are under-represented
+in 2015-16). Charts of the closed basis read best from 2016-17 on.
 """
 
 from __future__ import annotations

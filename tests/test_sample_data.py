@@ -273,16 +273,16 @@ def test_pathfinders_charge_more_after_their_nom_start(calib):
 
 
 def test_funnel_shows_a_few_real_outliers(calib):
-    """Rape charge rate 2024-25 by force: some, but not most, forces outside 99.8% limits."""
-    closed = calib.cases.filter(RAPE & (pl.col("outcome_type") != 0)
-                                & (pl.col("outcome_quarter") // 10 == 2024) & (pl.col("force_code") != "BTP"))
+    """Rape charge rate 2023-24 to 2025-26 by force: a few forces outside the 99.8% limits."""
+    closed = calib.cases.filter(RAPE & (pl.col("outcome_type") != 0) & (pl.col("force_code") != "BTP")
+                                & (pl.col("outcome_quarter") // 10).is_between(2023, 2025))
     by_force = closed.group_by("force_code").agg(n=pl.len(), charged=(pl.col("outcome_type") == 1).sum())
     p = by_force["charged"].sum() / by_force["n"].sum()
     outside = 0
     for row in by_force.iter_rows(named=True):
         limit = 3.09 * math.sqrt(p * (1 - p) / row["n"])
         outside += abs(row["charged"] / row["n"] - p) > limit
-    assert 1 <= outside <= 15
+    assert 2 <= outside <= 10
 
 
 # --- loading -----------------------------------------------------------------------------------
