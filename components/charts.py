@@ -47,20 +47,33 @@ def with_dates(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def milestones_in(first: date, last: date) -> pl.DataFrame:
-    """Milestones inside the span; labels alternate between two rows (pixels from the top)."""
-    rows = [{"date": d, "label": _SHORT_MILESTONES.get(d, text), "detail": text, "ypix": 2 + 14 * (i % 2)}
-            for i, (d, text) in enumerate(MILESTONES) if first <= d <= last]
+    """Milestones inside the span; each label gets its own row (pixels from the top), so labels
+    of milestones a few months apart never overlap."""
+    rows = [{"date": d, "label": _SHORT_MILESTONES.get(d, text), "detail": text}
+            for d, text in MILESTONES if first <= d <= last]
+    rows = [{**r, "ypix": 2 + 14 * i} for i, r in enumerate(rows)]
     return pl.DataFrame(rows, schema={"date": pl.Date, "label": pl.String, "detail": pl.String,
                                       "ypix": pl.Int64})
 
 
-def trend_chart(frame: pl.DataFrame, metric: Metric, *, height: int = 280) -> alt.LayerChart:
+def _y_domain(data: pl.DataFrame, unit: str, label_rows: int) -> list[float] | None:
+    """Room above the data for the milestone labels (about 14 px each on a 300 px chart)."""
+    tops = [v for v in (*data["upper"].to_list(), *data["value"].to_list()) if v is not None]
+    if not tops:
+        return None
+    lows = [v for v in (*data["lower"].to_list(), *data["value"].to_list()) if v is not None]
+    low = 0.0 if unit in ("count", "percent") else min(lows) * 0.9
+    high = max(tops)
+    headroom = 1 + 0.06 * (label_rows + 1)
+    return [low, low + (high - low) * headroom]
+
+
+def trend_chart(frame: pl.DataFrame, metric: Metric, *, height: int = 300) -> alt.LayerChart:
     """Quarterly line with its 95% interval band and the NOM milestones as labelled rules."""
     data = with_dates(frame).select("period", "months", "quarter_end", "value", "lower", "upper", "flag")
     unit = metric.unit
     fmt = ",.0f" if unit in ("count", "days") else ".1f" if unit == "percent" else ".2f"
     x = alt.X("quarter_end:T", title="Quarter ending", axis=alt.Axis(format="%Y", tickCount="year"))
-    y_title = _AXIS_TITLE.get(unit, unit)
     tooltip = [
         alt.Tooltip("period:N", title="Quarter"),
         alt.Tooltip("months:N", title="Months"),
@@ -69,27 +82,29 @@ def trend_chart(frame: pl.DataFrame, metric: Metric, *, height: int = 280) -> al
         alt.Tooltip("upper:Q", title="95% CI upper", format=fmt),
         alt.Tooltip("flag:N", title="Marker"),
     ]
+    dates = data["quarter_end"].drop_nulls()
+    marks = (milestones_in(date(dates.min().year, 1, 1), dates.max()) if len(dates)
+             else milestones_in(date.max, date.min))
+    domain = _y_domain(data, unit, len(marks))
+    scale = alt.Scale(domain=domain, nice=False) if domain else alt.Scale()
+    y_title = _AXIS_TITLE.get(unit, unit)
+    y = alt.Y("lower:Q", title=y_title, scale=scale)
     base = alt.Chart(_to_pandas_safe(data))
     band = base.mark_area(color=palette.INTERVAL_FILL, opacity=0.7).encode(
-        x=x, y=alt.Y("lower:Q", title=y_title, scale=alt.Scale(zero=unit in ("count", "percent"))),
-        y2="upper:Q", tooltip=tooltip)
+        x=x, y=y, y2="upper:Q", tooltip=tooltip)
     line = base.mark_line(color=palette.DARK_BLUE, strokeWidth=2, point=alt.OverlayMarkDef(
-        color=palette.DARK_BLUE, size=18)).encode(x=x, y="value:Q", tooltip=tooltip)
+        color=palette.DARK_BLUE, size=18)).encode(x=x, y=alt.Y("value:Q", title=y_title, scale=scale),
+        tooltip=tooltip)
     layers: list[alt.Chart] = [band, line]
-
-    dates = data["quarter_end"].drop_nulls()
-    if len(dates):
-        # a quarter's line point sits at its end; the series starts three months earlier
-        marks = milestones_in(date(dates.min().year, 1, 1), dates.max())
-        if len(marks):
-            mbase = alt.Chart(_to_pandas_safe(marks))
-            rules = mbase.mark_rule(color=palette.MILESTONE, strokeDash=[4, 3]).encode(
-                x="date:T", tooltip=[alt.Tooltip("detail:N", title="NOM milestone"),
-                                     alt.Tooltip("date:T", title="Date", format="%d %b %Y")])
-            labels = mbase.mark_text(align="left", baseline="top", dx=3, fontSize=11,
-                                     color=palette.TEXT).encode(
-                x="date:T", y=alt.Y("ypix:Q", scale=None, axis=None), text="label:N")
-            layers += [rules, labels]
+    if len(marks):
+        mbase = alt.Chart(_to_pandas_safe(marks))
+        rules = mbase.mark_rule(color=palette.MILESTONE, strokeDash=[4, 3]).encode(
+            x="date:T", tooltip=[alt.Tooltip("detail:N", title="NOM milestone"),
+                                 alt.Tooltip("date:T", title="Date", format="%d %b %Y")])
+        labels = mbase.mark_text(align="left", baseline="top", dx=3, fontSize=11,
+                                 color=palette.TEXT).encode(
+            x="date:T", y=alt.Y("ypix:Q", scale=None, axis=None), text="label:N")
+        layers += [rules, labels]
     return alt.layer(*layers).properties(height=height, width="container")
 
 
@@ -98,14 +113,16 @@ def outcome_mix_chart(frame: pl.DataFrame, *, height: int | None = None) -> alt.
     data = frame.filter(pl.col("share").is_not_null()).select("ho_group", "count", "share", "flag")
     data = data.with_columns(label=pl.col("share").map_elements(lambda s: f"{s:.1f}%", return_dtype=pl.String))
     order = data.sort("share", descending=True)["ho_group"].to_list()
-    y = alt.Y("ho_group:N", sort=order, title=None, axis=alt.Axis(labelLimit=330))
+    x_max = min(100.0, (data["share"].max() or 0) * 1.15 + 5)  # room for the value labels
+    y = alt.Y("ho_group:N", sort=order, title=None,
+              axis=alt.Axis(labelLimit=420, labelOverlap=False, labelFontSize=12))
     tooltip = [alt.Tooltip("ho_group:N", title="Outcome group"),
                alt.Tooltip("count:Q", title="Outcomes", format=",.0f"),
                alt.Tooltip("share:Q", title="Share (%)", format=".1f")]
     base = alt.Chart(_to_pandas_safe(data))
     bars = base.mark_bar(color=palette.DARK_BLUE).encode(
-        x=alt.X("share:Q", title="Share of outcomes (%)", scale=alt.Scale(domain=[0, 100])),
+        x=alt.X("share:Q", title="Share of outcomes (%)", scale=alt.Scale(domain=[0, x_max])),
         y=y, tooltip=tooltip)
     text = base.mark_text(align="left", dx=4, color=palette.TEXT).encode(
         x="share:Q", y=y, text="label:N")
-    return alt.layer(bars, text).properties(height=height or max(120, 28 * len(data)), width="container")
+    return alt.layer(bars, text).properties(height=height or max(120, 30 * len(data)), width="container")

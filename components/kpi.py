@@ -17,19 +17,21 @@ def _delta(metric: Metric, change) -> str | None:
         return None
     d = change.difference
     if metric.unit == "percent":
-        text = f"{d:+.1f} percentage points"
-    elif metric.unit == "count":
-        text = f"{d:+,.0f}"
-    elif metric.unit == "days":
-        text = f"{d:+,.0f} days"
-    else:
-        text = f"{d:+.2f}"
-    return f"{text} on previous 12 months"
+        return f"{d:+.1f} points"
+    if metric.unit == "count":
+        return f"{d:+,.0f}"
+    if metric.unit == "days":
+        return f"{d:+,.0f} days"
+    return f"{d:+.2f}"
 
 
 def kpi_tile(metric: Metric, current: dict, previous: dict | None, *, previous_label: str,
-             extra: str | None = None) -> None:
-    """One tile in a bordered container; ``extra`` is a second line (e.g. a rate per 1,000)."""
+             extra: str | None = None, basis: str | None = None) -> None:
+    """One tile in a bordered container; ``extra`` is a second line (e.g. a rate per 1,000).
+
+    The arrow shows the change on the previous 12 months; the words under it say whether the
+    change is statistically meaningful and which direction is better.
+    """
     change = compare(current, previous, metric)
     with st.container(border=True):
         st.metric(
@@ -51,6 +53,8 @@ def kpi_tile(metric: Metric, current: dict, previous: dict | None, *, previous_l
         words = change.words(metric, prev)
         lines.append(words[:1].upper() + words[1:] + ".")
         lines.append(DIRECTION_WORDS[metric.direction] + ".")
+        if basis:
+            lines.append(f"Basis: {basis.lower()}.")
         if current.get("value") is None:
             lines.insert(0, value_phrase(current, metric.unit))
         st.caption("  \n".join(lines))

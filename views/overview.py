@@ -51,7 +51,7 @@ caveat("These figures use different bases: recorded offences count offences reco
        "period, while outcomes and days to charge count investigations closed in it. They are "
        "different groups of cases, so one cannot be divided by the other.")
 tiles = ["recorded_offences", "charge_rate", "victim_does_not_support_rate", "median_days_to_charge"]
-columns = st.columns(len(tiles))
+columns = [c for _ in range(2) for c in st.columns(2)]  # 2 x 2: labels and words fit
 for col, metric_id in zip(columns, tiles, strict=True):
     m = metric(metric_id)
     current = headline_row(metric_id, period) or {}
@@ -65,8 +65,7 @@ for col, metric_id in zip(columns, tiles, strict=True):
                  f"{f' ({interval})' if interval else ''}, 43 territorial forces")
     with col:
         kpi_tile(m, current, before, previous_label=previous.label if has_previous else "no earlier data",
-                 extra=extra)
-        st.caption(f"Basis: {BASIS_LABELS[m.basis]}.")
+                 extra=extra, basis=BASIS_LABELS[m.basis])
 
 # --- Quarterly trends ----------------------------------------------------------------------
 st.header("Quarterly trends")
@@ -76,24 +75,21 @@ st.markdown(
     "descriptive: a change after a milestone is not proof that the milestone caused it."
 )
 trend_metrics = ["charge_rate", "victim_does_not_support_rate", "recorded_offences", "median_days_to_charge"]
-pairs = [trend_metrics[i:i + 2] for i in range(0, len(trend_metrics), 2)]
-for pair in pairs:
-    for col, metric_id in zip(st.columns(len(pair)), pair, strict=True):
-        m = metric(metric_id)
-        frame = table(metric_id, ctx.first_quarter, period.last, "quarter")
-        with col:
-            chart_block(
-                title=f"{m.label}, by quarter",
-                chart=trend_chart(frame, m),
-                summary=trend_summary(frame, m, group.label),
-                table=frame,
-                unit=m.unit,
-                basis=BASIS_LABELS[m.basis],
-                citation=ctx.citation(),
-                release_id=ctx.release_id,
-                key=f"trend-{metric_id}",
-                caveat=m.caveat or None,
-            )
+for metric_id in trend_metrics:
+    m = metric(metric_id)
+    frame = table(metric_id, ctx.first_quarter, period.last, "quarter")
+    chart_block(
+        title=f"{m.label}, by quarter",
+        chart=trend_chart(frame, m),
+        summary=trend_summary(frame, m, group.label),
+        table=frame,
+        unit=m.unit,
+        basis=BASIS_LABELS[m.basis],
+        citation=ctx.citation(),
+        release_id=ctx.release_id,
+        key=f"trend-{metric_id}",
+        caveat=m.caveat or None,
+    )
 
 # --- Outcome mix ---------------------------------------------------------------------------
 st.header("How investigations ended")

@@ -1,0 +1,185 @@
+"""The real thing in a real browser: every page draws its charts and shows no exception.
+
+Starts ``streamlit run dashboard.py`` against a prepared SQLite database, opens each page in
+Debian's Chromium through Playwright, waits for the Vega charts, and checks from a screenshot of
+each chart that it actually drew (pixels, not just an element). Screenshots go to
+``screenshots/`` for a person to look at. Skipped, with the reason, when Chromium or Playwright
+is missing, unless ``RASSO_REQUIRE_BROWSER=1`` (CI), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHOTS = ROOT / "screenshots"
+CHROMIUM = os.environ.get("RASSO_CHROMIUM", "/usr/bin/chromium")
+REQUIRED = os.environ.get("RASSO_REQUIRE_BROWSER") == "1"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+# (url path, file stem, minimum number of charts expected)
+PAGES = [("", "overview", 5), ("methodology", "methodology", 0)]
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _missing() -> str | None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright is not installed (pip install playwright)"
+    if not Path(CHROMIUM).exists():
+        return f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser_ready():
+    reason = _missing()
+    if reason:
+        if REQUIRED:
+            pytest.fail(f"RASSO_REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"streamlit did not answer at {url} within {timeout} s")
+
+
+@pytest.fixture(scope="module")
+def app_url(browser_ready, tmp_path_factory):
+    """A Streamlit server on a free port over a small synthetic SQLite release."""
+    from db.bootstrap import init_database
+    from db.engine import make_engine
+    from sample_data.load import load_sample
+
+    folder = tmp_path_factory.mktemp("browser")
+    db = folder / "rasso.sqlite"
+    engine = make_engine(f"sqlite:///{db}")
+    init_database(engine)
+    load_sample(engine, cases=60_000, seed=11, last_quarter=20262)
+    engine.dispose()
+
+    port = _free_port()
+    env = {**os.environ, "RASSO_DB_URL": f"sqlite:///{db}"}
+    log = open(folder / "streamlit.log", "w")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
+         "--server.port", str(port), "--server.headless", "true",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def page_factory(app_url):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1600})
+        yield context
+        context.close()
+        browser.close()
+
+
+def drawn_fraction(png: bytes) -> float:
+    """Share of pixels that are not (near-)white: a blank chart scores close to zero."""
+    from PIL import Image
+
+    histogram = Image.open(io.BytesIO(png)).convert("L").histogram()  # 256 grey levels
+    return sum(histogram[:235]) / max(1, sum(histogram))
+
+
+def _wait_for_app(page, timeout_ms: int = 90_000) -> None:
+    # Streamlit shows a running indicator while the script runs; wait until the title is drawn
+    # and the app has been idle for a moment.
+    page.wait_for_selector("h1", timeout=timeout_ms)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms)
+    page.wait_for_timeout(1500)
+
+
+@pytest.mark.parametrize(("path", "stem", "min_charts"), PAGES)
+def test_page_draws_its_charts(page_factory, app_url, path, stem, min_charts):
+    SHOTS.mkdir(exist_ok=True)
+    page = page_factory.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{app_url}/{path}", wait_until="domcontentloaded")
+    _wait_for_app(page)
+
+    page.screenshot(path=str(SHOTS / f"{stem}-top.png"))
+    charts = page.locator("[data-testid='stVegaLiteChart']")
+    if min_charts:
+        charts.first.wait_for(state="visible", timeout=60_000)
+        page.wait_for_function(
+            f"() => document.querySelectorAll(\"[data-testid='stVegaLiteChart'] canvas, "
+            f"[data-testid='stVegaLiteChart'] svg.marks\").length >= {min_charts}",
+            timeout=60_000)
+    assert charts.count() >= min_charts
+
+    for i in range(charts.count()):
+        chart = charts.nth(i)
+        chart.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        png = chart.screenshot(path=str(SHOTS / f"{stem}-chart-{i + 1}.png"))
+        fraction = drawn_fraction(png)
+        assert fraction > 0.02, f"chart {i + 1} on /{path} looks blank ({fraction:.1%} drawn)"
+
+    page.screenshot(path=str(SHOTS / f"{stem}-end.png"))
+    assert page.locator("[data-testid='stException']").count() == 0, page.inner_text("body")[:2000]
+    assert "Synthetic data" in page.inner_text("body")
+    assert not errors, errors
+    page.close()
+
+
+def test_deep_link_with_a_hostile_value_shows_a_notice(page_factory, app_url):
+    page = page_factory.new_page()
+    page.goto(f"{app_url}/methodology?offence=rape&force=%3Cscript%3Ealert(1)%3C/script%3E",
+              wait_until="domcontentloaded")
+    _wait_for_app(page)
+    body = page.inner_text("body")
+    assert "Methodology and data" in body
+    assert "Ignored force" in body
+    assert page.locator("[data-testid='stException']").count() == 0
+    # the valid value survives and the hostile one has left the address
+    assert "offence=rape" in page.url and "script" not in page.url
+    page.screenshot(path=str(SHOTS / "deep-link-notice.png"), full_page=False)
+    page.close()
