@@ -175,21 +175,29 @@ def metric_table(
         if m.kind == reg.RECORDED_COUNT:
             table = add_intervals(table.drop("value", "lower", "upper"), m.unit)
 
-    table = _flag_not_available(table, m, area)
+    partial = table.select("period", "area_code", "missing") if "missing" in table.columns else None
+    table = _flag_not_applicable(table.drop("missing", strict=False), m, area)
     table = apply_disclosure(
         table, tier=tier, threshold=threshold, min_denominator=m.min_denominator,
         group_by=["period"] if area == "all" else None, unit=m.unit,
     )
+    table = _flag_partial(table, partial)
     return (table.with_columns(metric=pl.lit(m.id), release=pl.lit(release_id, pl.Int64))
             .select(COLUMNS).sort("period_end", "area_code"))
 
 
-def _flag_not_available(table: pl.DataFrame, m: reg.Metric, area: str) -> pl.DataFrame:
-    """[z] where a measure does not apply (BTP per head), [x] where the source left a gap."""
-    flag = pl.lit("")
-    if m.kind == reg.RECORDED_RATE and area == "BTP":
-        flag = pl.lit("[z]")
-    elif "missing" in table.columns:
-        flag = pl.when(pl.col("missing").fill_null(0) > 0).then(pl.lit("[x]")).otherwise(pl.lit(""))
-    out = table.with_columns(flag=flag)
-    return out.drop("missing") if "missing" in out.columns else out
+def _flag_not_applicable(table: pl.DataFrame, m: reg.Metric, area: str) -> pl.DataFrame:
+    """[z] where a measure does not apply: British Transport Police has no resident population."""
+    flag = "[z]" if m.kind == reg.RECORDED_RATE and area == "BTP" else ""
+    return table.with_columns(flag=pl.lit(flag))
+
+
+def _flag_partial(table: pl.DataFrame, partial: pl.DataFrame | None) -> pl.DataFrame:
+    """[u] on a shown value that sums cells the source marked 'data not provided': understated."""
+    if partial is None:
+        return table
+    keys = ["period", "area_code"]
+    return (table.join(partial, on=keys, how="left")
+            .with_columns(flag=pl.when((pl.col("flag") == "") & (pl.col("missing").fill_null(0) > 0))
+                          .then(pl.lit("[u]")).otherwise(pl.col("flag")))
+            .drop("missing"))

@@ -91,10 +91,6 @@ def upgrade() -> None:
     sa.Column('outcome_date', sa.Date(), nullable=True),
     sa.Column('outcome_quarter', sa.Integer(), nullable=True),
     sa.Column('days_to_outcome', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['force_code'], ['force.code'], name=op.f('fk_case_record_force_code_force')),
-    sa.ForeignKeyConstraint(['offence_code'], ['offence.code'], name=op.f('fk_case_record_offence_code_offence')),
-    sa.ForeignKeyConstraint(['outcome_type'], ['outcome_type.type'], name=op.f('fk_case_record_outcome_type_outcome_type')),
-    sa.ForeignKeyConstraint(['release_id'], ['release.id'], name=op.f('fk_case_record_release_id_release'))
     )
     with op.batch_alter_table('case_record', schema=None) as batch_op:
         batch_op.create_index('ix_case_outcome', ['release_id', 'outcome_type', 'outcome_quarter', 'force_code'], unique=False)

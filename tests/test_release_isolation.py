@@ -1,0 +1,54 @@
+"""A reader never sees a half-written release while a load runs in another process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from db.schema import case_record, outcomes, recorded_offences, release
+from tests.conftest import BACKENDS, fresh_engine
+
+FACTS = {"case_record": case_record, "recorded_offences": recorded_offences, "outcomes": outcomes}
+
+
+def _snapshot(engine):
+    """Release rows and fact-row counts per release, read in one transaction."""
+    with engine.connect() as conn, conn.begin():
+        releases = {r.id: json.loads(r.row_counts) for r in conn.execute(select(release.c.id, release.c.row_counts))}
+        counts = {name: dict(conn.execute(select(t.c.release_id, func.count()).group_by(t.c.release_id)).all())
+                  for name, t in FACTS.items()}
+    return releases, counts
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_reader_sees_whole_release_or_nothing(backend, tmp_path):
+    engine = fresh_engine(backend, tmp_path)
+    url = engine.url.render_as_string(hide_password=False)
+    loader = subprocess.Popen(
+        [sys.executable, "-m", "cli", "sample", "--db", url, "--cases", "150000", "--seed", "5"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    polls_during_load = 0
+    try:
+        while loader.poll() is None:
+            releases, counts = _snapshot(engine)
+            for name, per_release in counts.items():
+                for rid, n in per_release.items():
+                    assert rid in releases, f"{name} rows of release {rid} visible before the release row"
+                    assert n == releases[rid][name], f"release {rid} is half visible in {name}"
+            polls_during_load += 1
+            time.sleep(0.05)
+    finally:
+        loader.wait(timeout=300)
+    assert loader.returncode == 0, loader.stderr
+    assert polls_during_load >= 3, "the load finished before the reader could look: make it bigger"
+    releases, counts = _snapshot(engine)
+    (rid,) = releases
+    assert counts["case_record"][rid] == releases[rid]["case_record"] == 150_000
+    engine.dispose()
