@@ -81,12 +81,14 @@ def init(db: DbOption = None) -> None:
 @friendly
 def sample(
     db: DbOption = None,
-    cases: Annotated[int, typer.Option(help="Number of synthetic case records (full national scale is about 2 million)")] = 2_000_000,
+    cases: Annotated[int | None, typer.Option(help="Number of synthetic case records (default: the full national scale, about 2 million)")] = None,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same data")] = 2023,
 ) -> None:
     """Generate realistic synthetic data as a new release (always labelled synthetic)."""
+    from sample_data.generator import FULL_SCALE_CASES
     from sample_data.load import load_sample
 
+    cases = FULL_SCALE_CASES if cases is None else cases
     if cases <= 0:
         raise UserError("--cases must be a positive number")
     engine = _engine(db)

@@ -1,6 +1,6 @@
 """Load a synthetic release into the database: generate, then write it in one transaction.
 
-Used by ``rasso load-sample`` and by the dashboard's first start on a fresh machine. The release
+Used by ``rasso sample`` and by the dashboard's first start on a fresh machine. The release
 row is labelled synthetic and records the generator parameters, so the same numbers can always be
 regenerated; a reader either sees the whole release or none of it.
 """
