@@ -17,6 +17,7 @@ import os
 import threading
 import time
 
+import polars as pl
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -51,9 +52,8 @@ def _initialised(url: str) -> bool:
     return True
 
 
-def _data_releases(url: str):
-    import polars as pl
-
+def _data_releases(url: str) -> pl.DataFrame:
+    """Complete releases that hold outcome or recorded-crime data (not boundaries only)."""
     frame = data.releases(url)
     return frame.filter((pl.col("status") == "complete") & pl.col("last_quarter").is_not_null())
 
@@ -66,10 +66,12 @@ def _first_start(url: str) -> None:
         data.releases.clear()
         if len(_data_releases(url)):
             return  # another session loaded it while we waited
-        st.info("First start: this database has no data yet, so a synthetic sample is being "
-                f"generated ({FIRST_START_CASES:,} cases). The full national scale is available "
-                "with `rasso sample`.", icon=":material/hourglass_top:")
-        bar = st.progress(0.0, text="Generating synthetic cases…")
+        placeholder = st.empty()
+        with placeholder.container():
+            st.info("First start: this database has no data yet, so a synthetic sample is being "
+                    f"generated ({FIRST_START_CASES:,} cases). The full national scale is "
+                    "available with `rasso sample`.", icon=":material/hourglass_top:")
+            bar = st.progress(0.0, text="Generating synthetic cases…")
         started = time.perf_counter()
 
         def progress(fraction: float, message: str) -> None:
@@ -77,7 +79,9 @@ def _first_start(url: str) -> None:
 
         load_sample(data.engine_for(url), cases=FIRST_START_CASES, seed=FIRST_START_SEED,
                     progress=progress)
-        bar.progress(1.0, text=f"Done in {time.perf_counter() - started:.0f} s.")
+        placeholder.empty()
+        st.toast(f"Synthetic sample loaded in {time.perf_counter() - started:.0f} s.",
+                 icon=":material/check_circle:")
         data.releases.clear()
 
 

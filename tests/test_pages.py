@@ -160,4 +160,5 @@ def test_first_start_loads_a_sample_into_an_empty_database(empty_db, monkeypatch
     assert_clean(at)
     release = latest_release(empty_db)
     assert release is not None and release.synthetic
-    assert at.get("progress"), "a progress bar was shown while loading"
+    assert any("Synthetic sample loaded" in t.value for t in at.toast)
+    assert any("Synthetic data" in w for w in texts(at, "warning"))
