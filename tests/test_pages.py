@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from components.chart_block import SUMMARY_PREFIX
@@ -27,6 +28,10 @@ def db_url(engine) -> str:
 
 
 def open_app(monkeypatch, engine, page: str = "views/overview.py", **params) -> AppTest:
+    # The PostgreSQL test database keeps its URL when a fixture recreates it, so answers cached
+    # by URL and release id from an earlier test could be stale: start every test cold.
+    st.cache_data.clear()
+    st.cache_resource.clear()
     monkeypatch.setenv("RASSO_DB_URL", db_url(engine))
     at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT)
     for key, value in params.items():
