@@ -137,8 +137,10 @@ def main() -> None:
         state, notices = parse_state(params, valid_forces=forces["code"].to_list(), valid_releases=ids,
                                      latest_quarter=info["last_quarter"],
                                      first_quarter=info["first_quarter"])
-    if state.release == latest_id:
-        state = state.with_(release=None)  # "latest" keeps following new releases
+    if state.release is None:
+        # Pin the release in the address, so a bookmarked or cited view shows the same figures
+        # after a new release is loaded (a notice then offers the newer one).
+        state = state.with_(release=latest_id)
     write_query_params(state)
 
     ctx = Context(url=url, db_label=describe(engine), state=state, release=info,
@@ -156,12 +158,16 @@ def main() -> None:
                      releases=releases, shown_release=ctx.release_id)
 
     banners.synthetic_banner(info)
+    banners.release_caption(info)
     banners.url_notices(notices)
+    if ctx.release_id != latest_id:
+        st.info(f"You are viewing release {ctx.release_id}, as the address asks. A newer release "
+                f"({latest_id}) is available: choose it under **Data release**.",
+                icon=":material/history:")
     try:
         page.run()
     except (DatabaseUnavailable, SQLAlchemyError) as exc:
         _database_error(describe(engine), exc)
-    banners.release_caption(info)
 
 
 main()

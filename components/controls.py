@@ -34,12 +34,8 @@ def period_options(first_quarter: int, last_quarter: int, *, rolling: int = 8) -
     return out
 
 
-def _to_url(param: str, widget_key: str, *, latest_release: int | None = None) -> None:
-    value = st.session_state[widget_key]
-    if param == "release" and value == latest_release:
-        st.query_params.pop("release", None)  # "latest" stays latest as new releases arrive
-        return
-    st.query_params[param] = str(value)
+def _to_url(param: str, widget_key: str) -> None:
+    st.query_params[param] = str(st.session_state[widget_key])
 
 
 def _sync(widget_key: str, value) -> None:
@@ -76,13 +72,11 @@ def sidebar_controls(state: State, *, periods: list[Period], releases: pl.DataFr
         ids.append(shown_release)
     names = {r["id"]: f"{r['id']}: {r['label']}{' (synthetic)' if r['synthetic'] else ''}"
              for r in releases.to_dicts()}
-    latest = ids[0] if ids else None
     _sync(WIDGET_KEYS["release"], shown_release)
     st.sidebar.selectbox(
         "Data release", options=ids, key=WIDGET_KEYS["release"],
         format_func=lambda i: names.get(i, str(i)),
         on_change=_to_url, args=("release", WIDGET_KEYS["release"]),
-        kwargs={"latest_release": latest},
         help="Every load is a release. Pick an older one to reproduce a figure you cited.",
     )
 

@@ -183,3 +183,20 @@ def test_deep_link_with_a_hostile_value_shows_a_notice(page_factory, app_url):
     assert "offence=rape" in page.url and "script" not in page.url
     page.screenshot(path=str(SHOTS / "deep-link-notice.png"), full_page=False)
     page.close()
+
+
+def test_links_between_pages_carry_the_state(page_factory, app_url):
+    page = page_factory.new_page()
+    page.goto(f"{app_url}/?offence=child_rape&period=2024-25", wait_until="domcontentloaded")
+    _wait_for_app(page)
+    page.locator("[data-testid='stSidebar'] a", has_text="Methodology and data").click()
+    page.wait_for_url("**/methodology**", timeout=30_000)
+    _wait_for_app(page)
+    assert "offence=child_rape" in page.url and "period=2024-25" in page.url
+    assert page.locator("[data-testid='stException']").count() == 0
+    # and back again, by the link in the page body
+    page.locator("[data-testid='stMain'] a", has_text="Back to the national overview").click()
+    page.wait_for_function("() => document.querySelector('h1')?.innerText.includes('child rape')",
+                           timeout=60_000)
+    assert "offence=child_rape" in page.url
+    page.close()
