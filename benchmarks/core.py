@@ -103,13 +103,13 @@ def main() -> None:
     admin = make_engine(args.pg_url).execution_options(isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            conn.execute(text("DROP DATABASE IF EXISTS rasso_bench"))
-            conn.execute(text("CREATE DATABASE rasso_bench"))
-        bench_url = args.pg_url.rsplit("/", 1)[0] + "/rasso_bench"
+            conn.execute(text("DROP DATABASE IF EXISTS rasso_bench_core"))
+            conn.execute(text("CREATE DATABASE rasso_bench_core"))
+        bench_url = args.pg_url.rsplit("/", 1)[0] + "/rasso_bench_core"
         results["PostgreSQL 15 (localhost)"] = bench_backend(bench_url, args.cases, args.seed)
     finally:
         with admin.connect() as conn:
-            conn.execute(text("DROP DATABASE IF EXISTS rasso_bench WITH (FORCE)"))
+            conn.execute(text("DROP DATABASE IF EXISTS rasso_bench_core WITH (FORCE)"))
         admin.dispose()
 
     names = list(core_queries(0))

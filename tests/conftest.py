@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 
 from db.bootstrap import init_database
 from db.engine import DatabaseUnavailable, check_connection, make_engine
@@ -25,10 +26,38 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "postgres: runs on PostgreSQL (needs RASSO_TEST_PG_URL)")
 
 
-def _reset_postgres(engine) -> None:
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
+_PG_SCHEMAS: list[str] = []
+
+
+def _postgres_url_in_new_schema() -> str:
+    """A URL whose connections work in a fresh schema of their own.
+
+    Each test database is a separate schema (``search_path`` set per connection), so a test
+    that needs an empty database never disturbs the session-wide small release, and every
+    schema is dropped when the session ends.
+    """
+    admin = make_engine(PG_URL)
+    try:
+        check_connection(admin)
+    except DatabaseUnavailable as exc:
+        pytest.fail(f"RASSO_TEST_PG_URL is set but PostgreSQL is unreachable: {exc}")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{name}"'))
+    admin.dispose()
+    _PG_SCHEMAS.append(name)
+    url = make_url(PG_URL)
+    return url.update_query_dict({"options": f"-csearch_path={name}"}).render_as_string(hide_password=False)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if not (PG_URL and _PG_SCHEMAS):
+        return
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        for name in _PG_SCHEMAS:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+    admin.dispose()
 
 
 def fresh_engine(backend: str, tmp_path: Path):
@@ -38,12 +67,7 @@ def fresh_engine(backend: str, tmp_path: Path):
     else:
         if not PG_URL:
             pytest.skip("PostgreSQL tests skipped: set RASSO_TEST_PG_URL to run them")
-        engine = make_engine(PG_URL)
-        try:
-            check_connection(engine)
-        except DatabaseUnavailable as exc:
-            pytest.fail(f"RASSO_TEST_PG_URL is set but PostgreSQL is unreachable: {exc}")
-        _reset_postgres(engine)
+        engine = make_engine(_postgres_url_in_new_schema())
     init_database(engine)
     return engine
 
