@@ -92,7 +92,8 @@ def main(argv: list[str] | None = None) -> None:
 
     lines = ["", "## Ingest", "",
              f"{date.today().isoformat()}, `python -m benchmarks.ingest_bench --rows {args.rows}`; machine: "
-             f"{platform.machine()}, {_cpus()} CPUs, Python {platform.python_version()}. "
+             f"{platform.machine()}, {_cpus()} CPUs, Python {platform.python_version()}, load average "
+             f"{_load():.1f} at the start (the machine is shared with other sessions). "
              "Times are for `ingest.load` end to end (hash, read, validate, write in one transaction, "
              "reconcile). Target: a 1M-row outcomes file in under 60 s.", "",
              "| backend | load | seconds | result |", "|---|---|---:|---|"]
@@ -103,6 +104,12 @@ def main(argv: list[str] | None = None) -> None:
     print(text)
     with open(RESULTS, "a", encoding="utf-8") as fh:
         fh.write(text)
+
+
+def _load() -> float:
+    import os
+
+    return os.getloadavg()[0]
 
 
 def _cpus() -> int:

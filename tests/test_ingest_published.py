@@ -230,3 +230,12 @@ def test_indicator_template_and_load(empty_db, tmp_path):
         bad = tmp_path / "bad.csv"
         bad.write_text("force_code,quarter,indicator,numerator,denominator\nE23000036,2024-25 Q1,nonsense,1,2\n")
         ingest.load(empty_db, "indicators", [bad])
+
+
+def test_progress_is_reported(empty_db, tmp_path):
+    path = write_csv(tmp_path / "o.csv", outcome_rows(2023), OUTCOMES_2026)
+    seen = []
+    ingest.load(empty_db, "outcomes", [path], progress=lambda f, m: seen.append((f, m)))
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[0] == 0.0 and fractions[-1] == 1.0
+    assert any(m.startswith("writing outcomes") for _, m in seen)
