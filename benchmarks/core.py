@@ -15,17 +15,16 @@ import statistics
 import tempfile
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 from sqlalchemy import text
 
+from benchmarks.results import write_section
 from db.bootstrap import init_database
 from db.engine import make_engine
 from queries import metric_table, outcome_mix
 from sample_data.generator import generate
 from sample_data.load import load_sample
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
 LAST_QUARTER = 20262
 
 
@@ -66,19 +65,6 @@ def bench_backend(url: str, cases: int, seed: int) -> tuple[float, dict[str, flo
     queries = time_queries(engine, rid)
     engine.dispose()
     return load_s, queries
-
-
-def write_section(name: str, body: str) -> None:
-    """Replace (or append) one '## name' section of RESULTS.md, leaving the others alone."""
-    text_ = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    head = f"## {name}\n"
-    if head in text_:
-        before, rest = text_.split(head, 1)
-        after = rest[rest.find("\n## "):] if "\n## " in rest else ""
-        text_ = before + head + body + after
-    else:
-        text_ = text_.rstrip("\n") + "\n\n" + head + body
-    RESULTS.write_text(text_)
 
 
 def main() -> None:

@@ -15,8 +15,10 @@ import time
 from datetime import date
 from pathlib import Path
 
+from benchmarks.results import write_section
+
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = Path(__file__).with_name("RESULTS.md")
+
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_DB = "rasso_ingest_bench"  # own name: other benchmarks create and drop theirs
 
@@ -90,10 +92,9 @@ def main(argv: list[str] | None = None) -> None:
         else:
             print("PostgreSQL not reachable: skipped")
 
-    lines = ["", "## Ingest", "",
-             f"{date.today().isoformat()}, `python -m benchmarks.ingest_bench --rows {args.rows}`; machine: "
+    lines = [f"{date.today().isoformat()}, `python -m benchmarks.ingest_bench --rows {args.rows}`; machine: "
              f"{platform.machine()}, {_cpus()} CPUs, Python {platform.python_version()}, load average "
-             f"{_load():.1f} at the start (the machine is shared with other sessions). "
+             f"{_load():.1f} at the start . "
              "Times are for `ingest.load` end to end (hash, read, validate, write in one transaction, "
              "reconcile). Target: a 1M-row outcomes file in under 60 s.", "",
              "| backend | load | seconds | result |", "|---|---|---:|---|"]
@@ -102,8 +103,7 @@ def main(argv: list[str] | None = None) -> None:
             lines.append(f"| {backend} | {label} | {seconds:.1f} | {note} |")
     text = "\n".join(lines) + "\n"
     print(text)
-    with open(RESULTS, "a", encoding="utf-8") as fh:
-        fh.write(text)
+    write_section("Ingest", text)
 
 
 def _load() -> float:

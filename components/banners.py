@@ -15,9 +15,18 @@ def synthetic_banner(release: dict) -> None:
     if release.get("synthetic"):
         st.warning(
             "**Synthetic data.** These figures come from a generated sample for demonstration "
-            "and testing. They are not official statistics and describe no real person or force.",
+            "and testing. They are not official statistics and describe no real person or force."
+            + _scale_note(release.get("scale")),
             icon=":material/science:",
         )
+
+
+def _scale_note(scale: float | None) -> str:
+    """Say when a sample is smaller than the country, so counts are not read as national."""
+    if not scale or scale >= 0.95:
+        return ""
+    return (f" This sample is about {scale:.0%} of national volume: counts and rates per head are "
+            "scaled down with it; proportions, medians and trends are not.")
 
 
 def release_caption(release: dict) -> None:

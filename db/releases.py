@@ -27,6 +27,7 @@ class Release:
     created_at: datetime
     first_quarter: int | None
     last_quarter: int | None
+    parameters: dict
 
 
 def sha256_of(path: Path) -> str:
@@ -87,7 +88,7 @@ def finish_release(
 
 def _to_release(row) -> Release:
     return Release(row.id, row.source, row.label, bool(row.synthetic), row.created_at,
-                   row.first_quarter, row.last_quarter)
+                   row.first_quarter, row.last_quarter, json.loads(row.parameters or "{}"))
 
 
 def latest_release(engine: Engine, source: str | None = None) -> Release | None:

@@ -24,11 +24,9 @@ from sqlalchemy import (
     func,
     insert,
     literal,
-    literal_column,
     null,
     or_,
     select,
-    text,
     update,
 )
 
@@ -187,22 +185,6 @@ def release_extent(conn: Connection, release_id: int) -> tuple[int | None, int |
     return first, last, counts
 
 
-def _skip_row_triggers(conn: Connection) -> None:
-    """On PostgreSQL, skip per-row foreign-key triggers for this transaction when allowed.
-
-    Every key was validated against the reference tables before the transaction opened, and
-    copied-forward rows come from a release that was already checked; the per-row trigger then
-    only costs time (it dominates a two-million-row copy). ``SET LOCAL`` ends with the transaction;
-    a role that may not set it simply keeps the checks.
-    """
-    if conn.dialect.name != "postgresql":
-        return
-    allowed = conn.execute(select(literal_column("rolsuper")).select_from(text("pg_roles"))
-                           .where(literal_column("rolname") == func.current_user())).scalar()
-    if allowed:
-        conn.execute(text("SET LOCAL session_replication_role = replica"))
-
-
 def write_snapshot(
     engine: Engine, *, kind: str, paths: list[Path], rows: pl.DataFrame, label: str,
     parameters: dict, quarters: list[int] | None = None, keys: pl.DataFrame | None = None,
@@ -211,7 +193,6 @@ def write_snapshot(
     """Write one new published release; returns (release id, superseded id, revisions)."""
     table = TABLE_OF_KIND[kind]
     with engine.begin() as conn:
-        _skip_row_triggers(conn)
         head = head_release(conn)
         head_id = head.id if head else None
         new_id = create_release(conn, source=PUBLISHED, label=label, synthetic=False,

@@ -29,4 +29,5 @@ def release_info(engine: Engine, release_id: int) -> dict | None:
         return None
     first, last = data_range(engine, release_id)
     return {"id": rel.id, "source": rel.source, "label": rel.label, "synthetic": rel.synthetic,
-            "created_at": rel.created_at, "first_quarter": first, "last_quarter": last}
+            "created_at": rel.created_at, "first_quarter": first, "last_quarter": last,
+            "scale": rel.parameters.get("scale")}

@@ -113,3 +113,21 @@ def test_sqlite_and_postgres_export_identical_numbers(tmp_path):
         assert result.exit_code == 0, result.output
         outputs.append(pl.read_csv(io.StringIO(result.stdout)).drop("release"))
     assert outputs[0].equals(outputs[1])
+
+
+def test_ingest_real_ons_workbook_and_bad_file(db_url, shared_data, tmp_path):
+    workbook = shared_data / "policeforceareatablesyedecember2024.xlsx"
+    result = run("ingest", "ons-pfa-tables", str(workbook), "--db", db_url)
+    assert result.exit_code == 0, result.output
+    assert "ons-pfa-tables" in run("releases", "--db", db_url).output
+
+    bad = tmp_path / "outcomes.csv"
+    bad.write_text("Financial Year,Financial Quarter,Force Name,Offence Code,Mystery column\n2024/25,1,Kent,19C,3\n")
+    before = run("releases", "--db", db_url).output
+    result = run("ingest", "outcomes", str(bad), "--db", db_url)
+    assert result.exit_code == 2 and "outcomes.csv" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert run("releases", "--db", db_url).output == before
+
+    missing = run("ingest", "prc", str(tmp_path / "nope.ods"), "--db", db_url)
+    assert missing.exit_code == 2 and "File not found" in missing.stderr

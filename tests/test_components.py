@@ -115,3 +115,10 @@ def test_outcome_mix_chart_leaves_out_hidden_groups():
     spec = outcome_mix_chart(mix).to_dict()
     groups = [v["ho_group"] for d in spec["datasets"].values() for v in d]
     assert groups == ["A", "B"]
+
+
+def test_synthetic_banner_says_when_the_sample_is_scaled_down():
+    from components.banners import _scale_note
+
+    assert "about 30% of national volume" in _scale_note(0.3)
+    assert _scale_note(1.0) == "" and _scale_note(None) == ""
