@@ -13,6 +13,7 @@ import streamlit as st
 from components.url_state import State
 from metrics.offence_groups import OFFENCE_GROUPS, OffenceGroup
 from metrics.periods import Period
+from metrics.registry import Metric, missing_from_source
 
 _KEY = "_rasso_context"
 
@@ -37,6 +38,10 @@ class Context:
     @property
     def group(self) -> OffenceGroup:
         return OFFENCE_GROUPS[self.state.offence]
+
+    def missing_reason(self, m: Metric) -> str | None:
+        """Why the release shown cannot give this metric, or None when it can."""
+        return missing_from_source(m, self.release.get("coverage", []), f"Release {self.release_id}")
 
     def citation(self) -> str:
         rel = self.release

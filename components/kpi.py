@@ -25,6 +25,13 @@ def _delta(metric: Metric, change) -> str | None:
     return f"{d:+.2f}"
 
 
+def unavailable_tile(metric: Metric, reason: str) -> None:
+    """A tile for a measure the release shown cannot give: '[x]' and the reason in words."""
+    with st.container(border=True):
+        st.metric(metric.label, "[x]", help=metric.definition)
+        st.caption(reason)
+
+
 def kpi_tile(metric: Metric, current: dict, previous: dict | None, *, previous_label: str,
              extra: str | None = None, basis: str | None = None) -> None:
     """One tile in a bordered container; ``extra`` is a second line (e.g. a rate per 1,000).

@@ -241,3 +241,13 @@ def metrics_for_pillar(pillar_id: int) -> list[Metric]:
 
 
 INDICATOR_IDS = tuple(m.id for m in METRICS if m.kind == INDICATOR)
+
+
+def missing_from_source(m: Metric, coverage: set[str] | list[str], source_label: str) -> str | None:
+    """Why a release cannot show a metric (None when it can), in words for the page."""
+    if m.availability in coverage:
+        return None
+    needs = {CASE_LEVEL: "case-level records", FORCE_MI: "force management information",
+             PUBLIC: "the Home Office open data tables"}[m.availability]
+    return (f"{m.label}: not in this source. {source_label} has no {needs}, which this measure "
+            f"needs; load them to see it.")

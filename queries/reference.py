@@ -28,6 +28,8 @@ def release_info(engine: Engine, release_id: int) -> dict | None:
     if rel is None:
         return None
     first, last = data_range(engine, release_id)
+    with engine.connect() as conn:
+        covered = sql.coverage(conn, release_id=release_id)
     return {"id": rel.id, "source": rel.source, "label": rel.label, "synthetic": rel.synthetic,
             "created_at": rel.created_at, "first_quarter": first, "last_quarter": last,
-            "scale": rel.parameters.get("scale")}
+            "scale": rel.parameters.get("scale"), "coverage": sorted(covered)}

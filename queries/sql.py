@@ -19,6 +19,7 @@ from db.schema import (
     recorded_offences,
 )
 from metrics.offence_groups import OffenceGroup
+from metrics.registry import CASE_LEVEL, FORCE_MI, PUBLIC
 
 
 def _frame(conn: Connection, stmt: Select, schema: dict[str, pl.DataType]) -> pl.DataFrame:
@@ -135,6 +136,17 @@ def force_list(conn: Connection) -> pl.DataFrame:
                   force.c.nom_phase, force.c.nom_start).order_by(force.c.name)
     return _frame(conn, stmt, {"code": pl.String, "name": pl.String, "region": pl.String,
                                "territorial": pl.Boolean, "nom_phase": pl.String, "nom_start": pl.Date})
+
+
+def coverage(conn: Connection, *, release_id: int) -> set[str]:
+    """Which kinds of source a release holds: public tables, case-level records, force MI."""
+    found = set()
+    for kind, table in ((PUBLIC, outcomes), (PUBLIC, recorded_offences), (CASE_LEVEL, case_record),
+                        (FORCE_MI, indicator_value)):
+        stmt = select(table.c.release_id).where(table.c.release_id == release_id).limit(1)
+        if conn.execute(stmt).first() is not None:
+            found.add(kind)
+    return found
 
 
 def quarter_range(conn: Connection, *, release_id: int) -> tuple[int | None, int | None]:

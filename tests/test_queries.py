@@ -169,3 +169,15 @@ def test_every_metric_and_group_runs_on_the_small_release(small_db, metric_id, g
     assert t.height > 0
     shown = t.filter(pl.col("value").is_not_null())
     assert (shown["lower"].is_null() | (shown["lower"] <= shown["value"] + 1e-9)).all()
+
+
+def test_release_coverage_and_what_a_source_lacks(golden, empty_db):
+    from metrics.registry import metric, missing_from_source
+    from queries import release_info
+
+    engine, rid = golden
+    info = release_info(engine, rid)
+    assert info["coverage"] == ["case_level", "force_mi", "public"]
+    assert missing_from_source(metric("median_days_to_charge"), info["coverage"], "X") is None
+    reason = missing_from_source(metric("median_days_to_charge"), ["public"], "Release 2")
+    assert reason.startswith("Median days from recording to charge: not in this source. Release 2 has no case-level")

@@ -13,7 +13,7 @@ from components.chart_block import chart_block
 from components.charts import outcome_mix_chart, trend_chart
 from components.context import get_context
 from components.controls import basis_control
-from components.kpi import kpi_tile
+from components.kpi import kpi_tile, unavailable_tile
 from components.summaries import fmt_interval, fmt_value, outcome_mix_summary, trend_summary
 from components.url_state import to_params
 from metrics.periods import quarter_label
@@ -54,6 +54,10 @@ tiles = ["recorded_offences", "charge_rate", "victim_does_not_support_rate", "me
 columns = [c for _ in range(2) for c in st.columns(2)]  # 2 x 2: labels and words fit
 for col, metric_id in zip(columns, tiles, strict=True):
     m = metric(metric_id)
+    if reason := ctx.missing_reason(m):
+        with col:
+            unavailable_tile(m, reason)
+        continue
     current = headline_row(metric_id, period) or {}
     before = headline_row(metric_id, previous) if has_previous else None
     extra = None
@@ -77,6 +81,10 @@ st.markdown(
 trend_metrics = ["charge_rate", "victim_does_not_support_rate", "recorded_offences", "median_days_to_charge"]
 for metric_id in trend_metrics:
     m = metric(metric_id)
+    if reason := ctx.missing_reason(m):
+        st.subheader(f"{m.label}, by quarter")
+        caveat(reason)
+        continue
     frame = table(metric_id, ctx.first_quarter, period.last, "quarter")
     chart_block(
         title=f"{m.label}, by quarter",
