@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import io
+import json
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -22,7 +23,7 @@ from db.migrate import is_current
 from db.releases import get_release, latest_release, list_releases
 from metrics.disclosure import format_for_display
 from metrics.offence_groups import UnknownOffenceGroup
-from metrics.periods import PeriodError, parse_period
+from metrics.periods import PeriodError, parse_period, quarter_label
 from metrics.registry import UnknownMetric, metric
 
 app = typer.Typer(help="RASSO Outcomes Dashboard: data loading and exports.", no_args_is_help=True,
@@ -130,9 +131,32 @@ def releases(db: DbOption = None) -> None:
     if frame.height == 0:
         typer.echo("No releases loaded. Run `rasso sample` or `rasso ingest`.")
         return
-    with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=80, tbl_width_chars=200, tbl_hide_dataframe_shape=True):
-        typer.echo(frame.select("id", "source", "label", "status", "created_at", "first_quarter",
-                                "last_quarter", "files"))
+    span = [f"{quarter_label(a)} to {quarter_label(b)}" if a and b else "" for a, b in
+            zip(frame["first_quarter"], frame["last_quarter"], strict=True)]
+    rows = [", ".join(f"{table} {n:,}" for table, n in json.loads(counts).items() if n)
+            for counts in frame["row_counts"]]
+    shown = frame.with_columns(data=pl.Series(span, dtype=pl.String), rows=pl.Series(rows, dtype=pl.String)).select(
+        "id", "source", "label", "status", "created_at", "data", "rows", "files")
+    with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=120, tbl_width_chars=240,
+                   tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True):
+        typer.echo(shown)
+
+
+@app.command()
+@friendly
+def revisions(
+    release: Annotated[int | None, typer.Option(help="Only the revisions a given release made")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="CSV file (standard output if omitted)")] = None,
+    db: DbOption = None,
+) -> None:
+    """List the values a newer published file changed, with old and new values."""
+    from ingest import list_revisions
+
+    frame = list_revisions(_engine(db), release)
+    if frame.height == 0:
+        typer.echo("No revisions recorded.", err=True)
+        return
+    write_table(frame, "csv", output, displayed=False)
 
 
 class Grain(StrEnum):
@@ -204,9 +228,9 @@ def export_metrics(
                    f"{', synthetic data' if rel.synthetic else ''}).", err=True)
 
 
-def write_table(table: pl.DataFrame, fmt: str, output: Path | None) -> None:
+def write_table(table: pl.DataFrame, fmt: str, output: Path | None, *, displayed: bool = True) -> None:
     """Write exactly the rows shown; CSV and Excel show disclosure markers in place of numbers."""
-    shown = format_for_display(table) if fmt in ("csv", "xlsx") else table
+    shown = format_for_display(table) if displayed and fmt in ("csv", "xlsx") else table
     if fmt == "parquet":
         table.write_parquet(output)
     elif fmt == "xlsx":

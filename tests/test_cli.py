@@ -125,9 +125,30 @@ def test_ingest_real_ons_workbook_and_bad_file(db_url, shared_data, tmp_path):
     bad.write_text("Financial Year,Financial Quarter,Force Name,Offence Code,Mystery column\n2024/25,1,Kent,19C,3\n")
     before = run("releases", "--db", db_url).output
     result = run("ingest", "outcomes", str(bad), "--db", db_url)
-    assert result.exit_code == 2 and "outcomes.csv" in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.exit_code == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and "outcomes.csv" in errors[0] and "Mystery column" in errors[0]
+    assert "Traceback" not in result.output
     assert run("releases", "--db", db_url).output == before
 
     missing = run("ingest", "prc", str(tmp_path / "nope.ods"), "--db", db_url)
     assert missing.exit_code == 2 and "File not found" in missing.stderr
+
+
+def test_revisions_lists_what_a_newer_file_changed(db_url, tmp_path):
+    from ingest_files import OUTCOMES_2026, outcome_rows, write_csv
+
+    assert run("revisions", "--db", db_url).stderr.strip() == "No revisions recorded."
+    rows = outcome_rows(2024)
+    first = write_csv(tmp_path / "outcomes-v1.csv", rows, OUTCOMES_2026)
+    revised = [dict(r) for r in rows]
+    changed = next(r for r in revised if r["outcome_type"] == 1 and isinstance(r["closed"], int))
+    changed["closed"] += 7
+    second = write_csv(tmp_path / "outcomes-v2.csv", revised, OUTCOMES_2026)
+    assert run("ingest", "outcomes", str(first), "--db", db_url).exit_code == 0
+    assert run("ingest", "outcomes", str(second), "--db", db_url).exit_code == 0
+    result = run("revisions", "--db", db_url)
+    assert result.exit_code == 0, result.output
+    table = pl.read_csv(io.StringIO(result.stdout))
+    assert table.height == 1
+    assert (table["new_value"] - table["old_value"]).to_list() == [7]
