@@ -34,6 +34,8 @@ FIRST_START_SEED = 20210601
 PAGES = [
     st.Page("views/overview.py", title="National overview", icon=":material/monitoring:",
             default=True),
+    st.Page("views/compare.py", title="Force comparison", icon=":material/compare_arrows:",
+            url_path="compare"),
     st.Page("views/methodology.py", title="Methodology and data", icon=":material/menu_book:",
             url_path="methodology"),
 ]

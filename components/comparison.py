@@ -1,0 +1,329 @@
+"""Each force against England and Wales: funnel positions, symbols and the words for them.
+
+One frame (``Comparison.frame``) feeds the two maps, the funnel plot, the ranked dot plot, the
+peer view, their summaries and their tables, so the words cannot disagree with the pictures.
+No Streamlit here: it is unit-tested directly.
+
+Funnel positions (Spiegelhalter 2005) exist for proportions (binomial) and rates (Poisson). A
+median has no funnel: a force is marked above or below only when its 95% interval excludes the
+England and Wales median. A count (recorded offences) is not compared at all: bigger forces
+record more offences, which says nothing about how they do.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import polars as pl
+
+from components import palette
+from components.summaries import compare, fmt_interval, fmt_value
+from geo.tiles import ABBREVIATIONS
+from metrics import stats
+from metrics.registry import DIRECTION_WORDS, Metric
+
+ABOVE_OUTER, ABOVE_INNER, WITHIN = stats.FUNNEL_ABOVE_OUTER, stats.FUNNEL_ABOVE_INNER, stats.FUNNEL_WITHIN
+BELOW_INNER, BELOW_OUTER = stats.FUNNEL_BELOW_INNER, stats.FUNNEL_BELOW_OUTER
+POSITIONS = (ABOVE_OUTER, ABOVE_INNER, WITHIN, BELOW_INNER, BELOW_OUTER)
+NOT_SHOWN = "not shown"
+NOT_COMPARED = "not compared"
+
+SYMBOLS = {ABOVE_OUTER: "▲▲", ABOVE_INNER: "▲", WITHIN: "", BELOW_INNER: "▼", BELOW_OUTER: "▼▼",
+           NOT_SHOWN: "[c]", NOT_COMPARED: ""}
+CATEGORIES = {
+    ABOVE_OUTER: "▲▲ above the 99.8% limit",
+    ABOVE_INNER: "▲ above the 95% limit only",
+    WITHIN: "within the limits (no symbol)",
+    BELOW_INNER: "▼ below the 95% limit only",
+    BELOW_OUTER: "▼▼ below the 99.8% limit",
+    NOT_SHOWN: "[c] not shown (too few cases)",
+    NOT_COMPARED: "not compared (see below)",
+}
+CATEGORY_COLORS = {
+    ABOVE_OUTER: palette.DARK_BLUE,
+    ABOVE_INNER: "#6E9BC5",  # a lighter step of dark blue
+    WITHIN: "#D9D9D9",
+    BELOW_INNER: "#F7A57C",  # a lighter step of orange
+    BELOW_OUTER: palette.DARK_PINK,
+    NOT_SHOWN: "#FFFFFF",
+    NOT_COMPARED: "#EFEFEF",
+}
+DARK_FILLS = {ABOVE_OUTER, BELOW_OUTER}  # white label text on these
+SHAPES = {ABOVE_OUTER: "triangle-up", ABOVE_INNER: "diamond", WITHIN: "circle",
+          BELOW_INNER: "square", BELOW_OUTER: "triangle-down"}
+WORDS = {
+    ABOVE_OUTER: "above the 99.8% limit: higher than England and Wales by more than chance would "
+                 "explain (about 1 in 500)",
+    ABOVE_INNER: "above the 95% limit but within the 99.8% limit: possibly higher than England and "
+                 "Wales; a difference this size arises by chance about 1 time in 40",
+    WITHIN: "within the limits: not distinguishable from England and Wales; not better or worse",
+    BELOW_INNER: "below the 95% limit but within the 99.8% limit: possibly lower than England and "
+                 "Wales; a difference this size arises by chance about 1 time in 40",
+    BELOW_OUTER: "below the 99.8% limit: lower than England and Wales by more than chance would "
+                 "explain (about 1 in 500)",
+    NOT_SHOWN: "not shown: too few cases to publish",
+    NOT_COMPARED: "not compared with England and Wales",
+}
+MEDIAN_WORDS = {
+    ABOVE_INNER: "above: its 95% interval lies above the England and Wales median",
+    WITHIN: "its 95% interval includes the England and Wales median: not distinguishable from it",
+    BELOW_INNER: "below: its 95% interval lies below the England and Wales median",
+}
+_SCALE = {"percent": 100.0, "per_1000": 1000.0, "per_investigator": 1.0}
+
+
+def funnel_kind(metric: Metric) -> str | None:
+    """Binomial for proportions, Poisson for rates, None where a funnel does not apply."""
+    if metric.unit == "percent":
+        return "binomial"
+    if metric.unit in ("per_1000", "per_investigator"):
+        return "poisson"
+    return None
+
+
+def _ok(x) -> bool:
+    return x is not None and not (isinstance(x, float) and math.isnan(x))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    frame: pl.DataFrame  # one row per territorial force (see ``compare_forces``)
+    national: dict  # the England and Wales row of the metric table
+    kind: str | None  # "binomial" | "poisson" | None
+    scale: float  # display value = numerator / denominator * scale
+    phi: float  # estimated over-dispersion (NaN when not estimable or no funnel)
+    phi_used: float  # 1.0 unless over-dispersion was asked for and phi > 1
+
+    @property
+    def target(self) -> float | None:
+        """England and Wales value on the 0-1 (or per unit) scale the funnel uses."""
+        n, d = self.national.get("numerator"), self.national.get("denominator")
+        return n / d if _ok(n) and _ok(d) and d > 0 else None
+
+    def rows(self) -> dict[str, dict]:
+        return {r["code"]: r for r in self.frame.to_dicts()}
+
+
+def compare_forces(forces_table: pl.DataFrame, national: dict, reference: pl.DataFrame,
+                   metric: Metric, *, overdispersion: bool = False) -> Comparison:
+    """Attach each force's funnel position, symbol and words to the metric table (area="all").
+
+    ``reference`` is the force list (code, name, region). Forces whose value is hidden ([c] and
+    other markers) keep their row with position "not shown" and are left out of the funnel.
+    """
+    regions = dict(zip(reference["code"], reference["region"], strict=True))
+    rows = forces_table.to_dicts()
+    kind = funnel_kind(metric)
+    scale = _SCALE.get(metric.unit, 1.0)
+    shown = [r for r in rows if _ok(r.get("value"))]
+    target = None
+    if kind and _ok(national.get("numerator")) and _ok(national.get("denominator")) and national["denominator"] > 0:
+        target = national["numerator"] / national["denominator"]
+    usable = [r for r in shown if _ok(r.get("numerator")) and _ok(r.get("denominator")) and r["denominator"] > 0]
+    phi = math.nan
+    if target is not None and usable and target > 0 and (kind == "poisson" or target < 1):
+        phi = stats.estimate_overdispersion([r["numerator"] for r in usable],
+                                            [r["denominator"] for r in usable], target, kind=kind)
+    phi_used = phi if overdispersion and _ok(phi) and phi > 1 else 1.0
+    positions: dict[str, str | None] = {}
+    if target is not None and usable:
+        labels = stats.funnel_position([r["numerator"] for r in usable], [r["denominator"] for r in usable],
+                                       target, kind=kind, phi=phi_used)
+        positions = dict(zip([r["area_code"] for r in usable], labels.to_list(), strict=True))
+    elif metric.unit == "days" and _ok(national.get("value")):
+        nat = national["value"]
+        for r in shown:
+            if _ok(r.get("lower")) and _ok(r.get("upper")):
+                positions[r["area_code"]] = (ABOVE_INNER if r["lower"] > nat else
+                                             BELOW_INNER if r["upper"] < nat else WITHIN)
+
+    out = []
+    for r in rows:
+        code = r["area_code"]
+        pos = positions.get(code)
+        if not _ok(r.get("value")):
+            key = NOT_SHOWN
+        elif pos is None:
+            key = NOT_COMPARED
+        else:
+            key = pos
+        words = (MEDIAN_WORDS.get(key) if metric.unit == "days" and key in MEDIAN_WORDS else WORDS[key])
+        if key == NOT_SHOWN:
+            flag = r.get("flag") or "[c]"
+            words = f"{flag}: not shown to protect confidentiality" if flag == "[c]" else f"{flag}: not available"
+        out.append({
+            "code": code, "name": r["area_name"], "abbr": ABBREVIATIONS.get(code, code),
+            "region": regions.get(code, ""), "numerator": r.get("numerator"),
+            "denominator": r.get("denominator"), "value": r.get("value"), "lower": r.get("lower"),
+            "upper": r.get("upper"), "flag": r.get("flag") or "", "position": pos,
+            "category": CATEGORIES[key], "symbol": SYMBOLS[key] if key != NOT_SHOWN else (r.get("flag") or "[c]"),
+            "position_words": words,
+            "value_text": fmt_value(r.get("value"), metric.unit) if _ok(r.get("value")) else (r.get("flag") or "[x]"),
+            "interval_text": fmt_interval(r.get("lower"), r.get("upper"), metric.unit),
+        })
+    schema = {"code": pl.String, "name": pl.String, "abbr": pl.String, "region": pl.String,
+              "numerator": pl.Float64, "denominator": pl.Float64, "value": pl.Float64,
+              "lower": pl.Float64, "upper": pl.Float64, "flag": pl.String, "position": pl.String,
+              "category": pl.String, "symbol": pl.String, "position_words": pl.String,
+              "value_text": pl.String, "interval_text": pl.String}
+    frame = pl.DataFrame(out, schema=schema).sort("name")
+    return Comparison(frame=frame, national=national, kind=kind, scale=scale, phi=phi, phi_used=phi_used)
+
+
+def map_rows(comp: Comparison) -> dict[str, dict]:
+    """Per force, the fields the maps draw and show in their tooltips."""
+    out = {}
+    for r in comp.frame.to_dicts():
+        key = next((k for k, c in CATEGORIES.items() if c == r["category"]), NOT_COMPARED)
+        out[r["code"]] = {
+            "name": r["name"], "abbr": r["abbr"], "category": r["category"], "symbol": r["symbol"],
+            "label": f"{r['abbr']}\n{r['symbol']}" if r["symbol"] else r["abbr"],
+            "label_color": "#FFFFFF" if key in DARK_FILLS else palette.TEXT,
+            "value_text": r["value_text"], "interval_text": r["interval_text"] or "—",
+            "position_words": r["position_words"],
+        }
+    return out
+
+
+def table(comp: Comparison) -> pl.DataFrame:
+    """The rows a table or download shows: figures and the position in words."""
+    return comp.frame.select("code", "name", "region", "numerator", "denominator", "value", "lower",
+                             "upper", "flag", pl.col("position_words").alias("position"))
+
+
+# --- words -----------------------------------------------------------------------------------
+
+
+def _names(rows: list[dict]) -> str:
+    names = [r["name"] for r in rows]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _count(n: int, what: str = "force") -> str:
+    return f"{n} {what}{'' if n == 1 else 's'}"
+
+
+def not_compared_reason(metric: Metric) -> str | None:
+    if metric.unit == "count":
+        return ("Recorded offences are a count: a large force records more offences than a small "
+                "one, so forces are not compared on it here. Choose 'Recorded offences per 1,000 "
+                "residents' to compare them fairly.")
+    return None
+
+
+def position_summary(comp: Comparison, metric: Metric, group_label: str, period_label: str) -> str:
+    """Who is outside the limits, by name, and the rule that the rest are not ranked."""
+    rows = comp.frame.to_dicts()
+    nat = comp.national
+    lead = (f"{metric.label} for {group_label.lower()}, {period_label}: England and Wales "
+            f"{fmt_value(nat.get('value'), metric.unit)}.")
+    reason = not_compared_reason(metric)
+    hidden = [r for r in rows if r["value"] is None]
+    parts = [lead]
+    if reason:
+        parts.append(reason)
+    else:
+        by = {p: [r for r in rows if r["position"] == p] for p in POSITIONS}
+        compared = sum(len(v) for v in by.values())
+        if metric.unit == "days":
+            parts.append(f"Of {compared} forces compared, {len(by[ABOVE_INNER])} have a 95% interval "
+                         f"above the England and Wales median{': ' + _names(by[ABOVE_INNER]) if by[ABOVE_INNER] else ''}; "
+                         f"{len(by[BELOW_INNER])} below it{': ' + _names(by[BELOW_INNER]) if by[BELOW_INNER] else ''}.")
+        else:
+            for p, text in ((ABOVE_OUTER, "above the upper 99.8% limit"),
+                            (ABOVE_INNER, "above the upper 95% limit but not the 99.8% limit"),
+                            (BELOW_INNER, "below the lower 95% limit but not the 99.8% limit"),
+                            (BELOW_OUTER, "below the lower 99.8% limit")):
+                names = f" ({_names(by[p])})" if by[p] else ""
+                parts.append(f"{_count(len(by[p]))} {'is' if len(by[p]) == 1 else 'are'} {text}{names}.")
+        parts.append(f"{_count(len(by[WITHIN]))} {'is' if len(by[WITHIN]) == 1 else 'are'} within the "
+                     "limits: their differences from England and Wales are within the range expected "
+                     "by chance, so they are not called better or worse.")
+        parts.append(f"{DIRECTION_WORDS[metric.direction]}.")
+    if hidden:
+        parts.append(f"{_count(len(hidden))} not shown ({_names(hidden)}): too few cases to publish, "
+                     "so left out of the comparison.")
+    if comp.phi_used > 1:
+        parts.append(f"Limits widened for over-dispersion (phi = {comp.phi:.2f}).")
+    return " ".join(parts)
+
+
+def ranked_summary(comp: Comparison, metric: Metric) -> str:
+    """Highest and lowest, and how many steps between neighbouring ranks are more than chance."""
+    rows = sorted((r for r in comp.frame.to_dicts() if r["value"] is not None),
+                  key=lambda r: r["value"], reverse=True)
+    if not rows:
+        return f"No force has a figure for {metric.label.lower()} that can be shown."
+    unit = metric.unit
+    top, bottom = rows[0], rows[-1]
+    meaningful = sum(1 for a, b in zip(rows, rows[1:], strict=False)
+                     if compare(a, b, metric).significant)
+    nat = comp.national.get("value")
+    include = [r for r in rows if _ok(r["lower"]) and _ok(r["upper"]) and _ok(nat)
+               and r["lower"] <= nat <= r["upper"]]
+    text = (f"This is not a league table. Forces are sorted by {metric.label.lower()}, from "
+            f"{top['name']} ({fmt_value(top['value'], unit)}) to {bottom['name']} "
+            f"({fmt_value(bottom['value'], unit)}); England and Wales is {fmt_value(nat, unit)} "
+            f"(the vertical line). ")
+    if len(rows) > 1:
+        text += (f"Only {meaningful} of the {len(rows) - 1} steps between neighbouring forces "
+                 "is a statistically meaningful difference, so most of the order is chance: a "
+                 "place or two up or down means nothing. " if meaningful != 1 else
+                 f"Only 1 of the {len(rows) - 1} steps between neighbouring forces is a "
+                 "statistically meaningful difference, so most of the order is chance. ")
+    if _ok(nat) and metric.unit != "count":
+        text += (f"{len(include)} of {len(rows)} forces have a 95% interval that includes the England "
+                 "and Wales value.")
+    hidden = comp.frame.height - len(rows)
+    if hidden:
+        text += f" {_count(hidden)} not shown (too few cases)."
+    return text.strip()
+
+
+def peer_rows(comp: Comparison, code: str) -> list[dict]:
+    """The selected force and the other forces of its region, highest value first."""
+    rows = comp.rows()
+    region = rows[code]["region"]
+    return sorted((r for r in rows.values() if r["region"] == region),
+                  key=lambda r: (r["value"] is None, -(r["value"] or 0)))
+
+
+def peer_summary(comp: Comparison, code: str, metric: Metric) -> str:
+    """The selected force against each region peer: difference within chance or not."""
+    rows = comp.rows()
+    me = rows[code]
+    peers = [r for r in peer_rows(comp, code) if r["code"] != code]
+    unit = metric.unit
+    text = (f"Region peers: the other forces of {me['region']}. These are geographic neighbours, "
+            f"not a verified 'most similar' group. {me['name']}: {me['value_text']}"
+            f"{' (' + me['interval_text'] + ')' if me['interval_text'] else ''}; England and Wales "
+            f"{fmt_value(comp.national.get('value'), unit)}. ")
+    if me["value"] is None:
+        return text + "Its figure is not shown (too few cases), so it is not compared with its peers."
+    if not peers:
+        return text + "It has no other force in its region."
+    different, same = [], []
+    for p in peers:
+        if p["value"] is None:
+            continue
+        (different if compare(me, p, metric).significant else same).append(p)
+    if same:
+        text += (f"Its difference from {_names(same)} is within the range expected by chance. ")
+    if different:
+        text += (f"It differs by more than chance from {_names(different)} "
+                 f"({'; '.join(p['name'] + ' ' + p['value_text'] for p in different)}). ")
+    hidden = [p for p in peers if p["value"] is None]
+    if hidden:
+        text += f"{_names(hidden)}: not shown (too few cases)."
+    return text.strip()
+
+
+def force_panel(comp: Comparison, code: str, metric: Metric) -> dict:
+    """The selected force's figures for the panel under the maps."""
+    r = comp.rows()[code]
+    return {"name": r["name"], "value": r["value_text"], "interval": r["interval_text"],
+            "national": fmt_value(comp.national.get("value"), metric.unit),
+            "position": r["position_words"], "region": r["region"], "category": r["category"]}

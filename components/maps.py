@@ -1,0 +1,69 @@
+"""The two maps on the page, each a chart block (title, chart, words, table, download) that
+also answers clicks: a click on a force writes ``force`` into the address.
+
+The click arrives as the chart widget's selection state; a callback runs before the next
+script run, so ``dashboard.py`` validates the new ``force`` like any other URL value.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from components import data
+from components.banners import basis_label
+from components.chart_block import SUMMARY_PREFIX, csv_bytes, display_frame
+from geo.maps import SELECT
+from queries import boundaries
+
+ATTRIBUTION = ("Source: Office for National Statistics licensed under the Open Government Licence "
+               "v.3.0. Contains OS data © Crown copyright and database right 2024.")
+
+
+@st.cache_data(show_spinner=False, ttl=30)
+def boundary_release(url: str) -> dict | None:
+    """The newest boundaries release; short-lived, as another process may load one."""
+    return boundaries.latest_boundary_release(data.engine_for(url))
+
+
+@st.cache_data(show_spinner=False)
+def boundary_shapes(url: str, release_id: int) -> dict[str, str]:
+    """Code -> geometry text of one boundaries release (a release never changes)."""
+    return boundaries.boundary_shapes(data.engine_for(url), release_id)
+
+
+def _pick(widget_key: str) -> None:
+    """Selection callback: the clicked force becomes the ``force`` URL parameter."""
+    event = st.session_state.get(widget_key)
+    picked = ((event or {}).get("selection") or {}).get(SELECT) or []
+    code = picked[0].get("code") if picked and isinstance(picked[0], dict) else None
+    if code:
+        st.query_params["force"] = str(code)
+
+
+def map_block(*, title: str, chart: alt.TopLevelMixin, summary: str, table: pl.DataFrame, unit: str,
+              basis: str | None, citation: str, release_id: int, key: str,
+              note: str | None = None) -> None:
+    """Like ``chart_block``, but the chart is clickable and the note (e.g. attribution) sits
+    right under the map."""
+    widget_key = f"map-{key}"
+    with st.container(border=True, key=f"chart-{key}"):
+        st.subheader(title)
+        if basis:
+            basis_label(basis)
+        st.altair_chart(chart, width="stretch", alt=summary, key=widget_key, on_select=lambda: _pick(widget_key),
+                        selection_mode=[SELECT])
+        if note:
+            st.caption(note)
+        st.markdown(f"{SUMMARY_PREFIX} {summary}")
+        shown = display_frame(table, unit)
+        with st.expander(f"Data table: {title}"):
+            st.dataframe(shown, hide_index=True, width="stretch")
+            st.download_button(
+                "Download these rows (CSV)",
+                data=csv_bytes(display_frame(table, unit, thousands=False), citation=citation,
+                               basis=basis, release_id=release_id),
+                file_name=f"rasso-{key}-release-{release_id}.csv", mime="text/csv",
+                key=f"download-{key}", icon=":material/download:")
+            st.caption(f"Cite as: {citation}")

@@ -1,0 +1,93 @@
+"""Altair map charts: the real geography and the equal-area tile map, coloured by category.
+
+Both take GeoJSON Feature dicts (``alt.Data(values=...)``), never a GeoDataFrame, so a chart is
+a small JSON spec. Colour always comes with a second cue: the tile map prints each force's
+abbreviation and category symbol on its tile, the real map prints the symbol at each force's
+label point, and both tooltips say the category in words. A click selects one force (the
+selection parameter ``select``), which the page turns into the ``force`` URL parameter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+
+from geo.boundaries import outer_rings, signed_area
+from geo.tiles import LAYOUT_NOTE, tile_features
+
+SELECT = "pick"
+"""Name of the click selection parameter; its value is ``[{"code": ...}]``."""
+
+GEO_PROJECTION = {"type": "transverseMercator", "rotate": [2, 0, 0]}
+"""Close to the British National Grid (central meridian 2 degrees west), so shapes look as on
+an Ordnance Survey map rather than stretched north-south as in Mercator."""
+
+
+def label_point(geometry: dict) -> tuple[float, float]:
+    """A point for a force's symbol: the vertex mean of its largest outer ring (good enough for
+    a label at this scale; the shapes are simplified already)."""
+    rings = outer_rings(geometry)
+    ring = max(rings, key=lambda r: abs(signed_area(r)))
+    pts = ring[:-1] if len(ring) > 1 and ring[0] == ring[-1] else ring
+    return (sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts))
+
+
+def _color(field: str, domain: Sequence[str], colors: Sequence[str], title: str) -> alt.Color:
+    return alt.Color(f"{field}:N", title=title, scale=alt.Scale(domain=list(domain), range=list(colors)),
+                     legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=400,
+                                       symbolStrokeColor="#0B0C0C", symbolStrokeWidth=0.5))
+
+
+def _tooltip(fields: Sequence[tuple[str, str]]) -> list[alt.Tooltip]:
+    return [alt.Tooltip(f"{f}:N", title=t) for f, t in fields]
+
+
+def _shapes(values: list[dict], *, field: str, domain, colors, legend_title: str, tooltip,
+            selected: str | None) -> alt.Chart:
+    pick = alt.selection_point(name=SELECT, fields=["code"], on="click", toggle=False, empty=False)
+    is_selected = alt.datum.code == (selected or "")
+    return (alt.Chart(alt.Data(values=values))
+            .mark_geoshape(cursor="pointer")
+            .encode(color=_color(field, domain, colors, legend_title),
+                    strokeWidth=alt.condition(is_selected, alt.value(3.5), alt.value(0.7)),
+                    stroke=alt.condition(is_selected, alt.value("#0B0C0C"), alt.value("#8A8A8A")),
+                    tooltip=_tooltip(tooltip))
+            .add_params(pick))
+
+
+def geography_map(features: list[dict], *, field: str, domain: Sequence[str], colors: Sequence[str],
+                  legend_title: str, tooltip: Sequence[tuple[str, str]], symbol_field: str,
+                  selected: str | None = None, height: int = 560) -> alt.LayerChart:
+    """The real police force areas, coloured by ``field``, with ``symbol_field`` printed at each
+    force's label point (so the category is readable without colour)."""
+    shapes = _shapes(features, field=field, domain=domain, colors=colors, legend_title=legend_title,
+                     tooltip=tooltip, selected=selected)
+    points = []
+    for f in features:
+        lon, lat = label_point(f["geometry"])
+        points.append({"code": f["code"], "lon": lon, "lat": lat, "symbol": f.get(symbol_field, ""),
+                       **{k: f.get(k) for k, _ in tooltip}})
+    symbols = (alt.Chart(alt.Data(values=points))
+               .mark_text(fontSize=11, fontWeight="bold", color="#0B0C0C")
+               .encode(longitude="lon:Q", latitude="lat:Q", text="symbol:N", tooltip=_tooltip(tooltip)))
+    return (alt.layer(shapes, symbols)
+            .project(**GEO_PROJECTION)
+            .properties(height=height, width="container"))
+
+
+def tile_map(rows: dict[str, dict], *, field: str, domain: Sequence[str], colors: Sequence[str],
+             legend_title: str, tooltip: Sequence[tuple[str, str]], label_field: str,
+             selected: str | None = None, height: int = 560) -> alt.LayerChart:
+    """The 43 forces as equal hexagons (``geo.tiles``), each labelled with ``label_field``."""
+    values = tile_features(rows)
+    shapes = _shapes(values, field=field, domain=domain, colors=colors, legend_title=legend_title,
+                     tooltip=tooltip, selected=selected)
+    labels = (alt.Chart(alt.Data(values=values))
+              .mark_text(fontSize=11, fontWeight="bold", lineBreak="\n", lineHeight=12)
+              .encode(longitude="cx:Q", latitude="cy:Q", text=f"{label_field}:N",
+                      color=alt.Color("label_color:N", scale=None),
+                      tooltip=_tooltip(tooltip)))
+    return (alt.layer(shapes, labels)
+            .project(type="identity", reflectY=True)
+            .properties(height=height, width="container", description=LAYOUT_NOTE))

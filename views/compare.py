@@ -1,0 +1,194 @@
+"""Force comparison (/compare): two maps, a funnel plot, a ranked dot plot and region peers.
+
+Every force is compared with England and Wales through one frame (components.comparison), so
+maps, plots, words and tables agree. Thin by design: read the context, query, hand frames to
+components.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from components import comparison as cmp
+from components import data
+from components.banners import caveat
+from components.chart_block import chart_block
+from components.context import get_context
+from components.funnel import dot_plot, funnel_chart
+from components.maps import ATTRIBUTION, boundary_release, boundary_shapes, map_block
+from components.url_state import to_params
+from geo.boundaries import features
+from geo.maps import geography_map, tile_map
+from geo.tiles import LAYOUT_NOTE
+from metrics.registry import BASIS_LABELS, METRICS, metric
+
+ctx = get_context()
+state, period, group = ctx.state, ctx.period, ctx.group
+forces = data.forces(ctx.url)
+territorial = forces.filter(pl.col("territorial"))
+names = dict(zip(territorial["code"], territorial["name"], strict=True))
+
+
+def _to_url(param: str, widget_key: str) -> None:
+    value = st.session_state.get(widget_key)
+    if value:
+        st.query_params[param] = str(value)
+    elif param in st.query_params:
+        del st.query_params[param]
+
+
+def _sync(widget_key: str, value) -> None:
+    if st.session_state.get(widget_key) != value:
+        st.session_state[widget_key] = value
+
+
+st.title(f"Force comparison: {group.label.lower()}")
+st.markdown(
+    f"Each of the 43 territorial forces against England and Wales, **{period.label}**. A force is "
+    "called higher or lower only when it lies outside the funnel's control limits; forces inside "
+    "the limits are not ranked, and the order of the ranked plot is mostly chance."
+)
+
+m = metric(state.metric)
+left, right = st.columns([3, 2])
+with left:
+    _sync("cmp_metric", m.id)
+    st.selectbox("Metric", options=[x.id for x in METRICS], key="cmp_metric",
+                 format_func=lambda i: metric(i).label + (" (not in this release)"
+                                                          if ctx.missing_reason(metric(i)) else ""),
+                 on_change=_to_url, args=("metric", "cmp_metric"))
+with right:
+    _sync("cmp_force", state.force if state.force in names else None)
+    st.selectbox("Force (or click one on a map)", options=sorted(names, key=names.get), key="cmp_force",
+                 index=None, placeholder="Choose a force", format_func=names.get,
+                 on_change=_to_url, args=("force", "cmp_force"))
+
+if reason := ctx.missing_reason(m):
+    caveat(reason)
+    st.stop()
+
+overdispersion = st.toggle(
+    "Allow for over-dispersion", key="cmp_overdispersion",
+    help="Forces differ for many reasons besides chance (case mix, recording practice). This widens "
+         "the limits by the extra variation estimated from all forces (Spiegelhalter 2005), so only "
+         "forces that stand out from that wider spread are flagged.")
+
+window = {"release_id": ctx.release_id, "metric_id": m.id, "offence_group": state.offence,
+          "first_quarter": period.first, "last_quarter": period.last, "grain": "period"}
+by_force = data.metric_table(ctx.url, area="all", **window)
+national_rows = data.metric_table(ctx.url, area="national", **window).to_dicts()
+national = national_rows[0] if national_rows else {}
+comp = cmp.compare_forces(by_force, national, forces, m, overdispersion=overdispersion)
+basis = BASIS_LABELS[m.basis]
+unit = m.unit
+table = cmp.table(comp)
+selected = state.force if state.force in comp.rows() else None
+if state.force and not selected:
+    st.info(f"{state.force} has no police force area, so it is not on these maps or in the "
+            "comparison.", icon=":material/info:")
+if m.caveat:
+    caveat(m.caveat)
+
+# --- Maps ----------------------------------------------------------------------------------
+st.header("Maps")
+rows = cmp.map_rows(comp)
+keys = [k for k in cmp.CATEGORIES if any(r["category"] == cmp.CATEGORIES[k] for r in rows.values())]
+style = {"field": "category", "domain": [cmp.CATEGORIES[k] for k in keys],
+         "colors": [cmp.CATEGORY_COLORS[k] for k in keys], "legend_title": "Against England and Wales",
+         "tooltip": [("name", "Force"), ("value_text", m.label), ("interval_text", "95% interval"),
+                     ("position_words", "Against England and Wales")], "selected": selected}
+words = cmp.position_summary(comp, m, group.label, period.label)
+geo_col, tile_col = st.columns(2)
+with geo_col:
+    rel = boundary_release(ctx.url)
+    if rel is None:
+        st.subheader("Police force areas")
+        st.info("No police force area boundaries are loaded, so the real map cannot be drawn. Load "
+                "the ONS boundaries (GeoJSON, zipped shapefile or GeoPackage) with "
+                "`rasso ingest boundaries FILE`; the tile map beside this needs nothing.",
+                icon=":material/map:")
+    else:
+        shapes = boundary_shapes(ctx.url, int(rel["id"]))
+        map_block(title="Police force areas", chart=geography_map(features(shapes, rows), symbol_field="symbol",
+                                                                   **style),
+                  summary=f"Map of the police force areas coloured by position against England and "
+                          f"Wales; symbols on the map repeat the colour. {words}",
+                  table=table, unit=unit, basis=basis, citation=ctx.citation(), release_id=ctx.release_id,
+                  key="geo-map", note=f"{ATTRIBUTION} Boundaries: release {rel['id']} ({rel['label']}).")
+with tile_col:
+    map_block(title="Equal-area tile map", chart=tile_map(rows, label_field="label", **style),
+              summary=f"Tile map, one equal hexagon per force, labelled with its abbreviation and "
+                      f"position symbol. {words}",
+              table=table, unit=unit, basis=basis, citation=ctx.citation(), release_id=ctx.release_id,
+              key="tile-map", note=LAYOUT_NOTE)
+
+if selected:
+    panel = cmp.force_panel(comp, selected, m)
+    with st.container(border=True, key="force-panel"):
+        st.subheader(f"Selected: {panel['name']}")
+        interval = f" ({panel['interval']})" if panel["interval"] else ""
+        st.markdown(f"**{m.label}:** {panel['value']}{interval}  \n"
+                    f"**England and Wales:** {panel['national']}  \n"
+                    f"**Against England and Wales:** {panel['position']}  \n"
+                    f"**Region:** {panel['region']}")
+        st.page_link("views/compare.py", label="Clear the selection", icon=":material/close:",
+                     query_params=to_params(state.with_(force=None)))
+
+with st.expander("All forces as a list (choose a force without the map)"):
+    st.caption("Each link selects that force on this page. The same figures are in every data table.")
+    cols = st.columns(3)
+    for i, r in enumerate(comp.frame.sort("name").to_dicts()):
+        label = f"{r['name']}: {r['value_text']}{' ' + r['symbol'] if r['symbol'] else ''}"
+        with cols[i % 3]:
+            st.page_link("views/compare.py", label=label, query_params=to_params(state.with_(force=r["code"])))
+
+# --- Funnel plot ---------------------------------------------------------------------------
+st.header("Funnel plot")
+if comp.kind is None:
+    caveat(cmp.not_compared_reason(m) or
+           "A median has no funnel plot: the maps mark a force above or below England and Wales "
+           "only when its 95% interval excludes the England and Wales median. See the ranked plot.")
+else:
+    phi_note = ("" if comp.phi != comp.phi else
+                f" Estimated over-dispersion phi = {comp.phi:.2f} "
+                f"({'limits widened' if comp.phi_used > 1 else 'not applied' if comp.phi > 1 else 'no extra variation, limits unchanged'}).")
+    chart_block(
+        title=f"{m.label} against its denominator, with 95% and 99.8% limits",
+        chart=funnel_chart(comp, m),
+        summary=words,
+        table=table.filter(pl.col("value").is_not_null()),
+        unit=unit, basis=basis, citation=ctx.citation(), release_id=ctx.release_id, key="funnel",
+        caveat="Limits are drawn around the England and Wales value (solid horizontal line) from the "
+               f"{'binomial' if comp.kind == 'binomial' else 'Poisson'} distribution (Spiegelhalter "
+               f"2005). Forces not shown ([c]) are left out.{phi_note}",
+    )
+
+# --- Ranked dot plot -----------------------------------------------------------------------
+st.header("Forces in order, with intervals")
+chart_block(
+    title=f"{m.label} by force, with 95% intervals",
+    chart=dot_plot(comp.frame, m, national.get("value"), highlight=selected),
+    summary=cmp.ranked_summary(comp, m),
+    table=table.sort("value", descending=True, nulls_last=True),
+    unit=unit, basis=basis, citation=ctx.citation(), release_id=ctx.release_id, key="ranked",
+    caveat="Not a league table: forces whose intervals overlap cannot be told apart.",
+)
+
+# --- Region peers --------------------------------------------------------------------------
+st.header("Region peers")
+if not selected:
+    st.info("Choose a force (above, or by clicking a map) to see it against the other forces of its "
+            "region and England and Wales.", icon=":material/group:")
+else:
+    peers = pl.DataFrame(cmp.peer_rows(comp, selected), schema=comp.frame.schema)
+    region = peers["region"][0]
+    chart_block(
+        title=f"{names[selected]} and the other forces of {region}",
+        chart=dot_plot(peers, m, national.get("value"), highlight=selected, row_height=28),
+        summary=cmp.peer_summary(comp, selected, m),
+        table=table.filter(pl.col("code").is_in(peers["code"].to_list())),
+        unit=unit, basis=basis, citation=ctx.citation(), release_id=ctx.release_id, key="peers",
+        caveat="Region peers are the forces of the same region. Most Similar Group membership is "
+               "not yet verified, so it is not used.",
+    )
