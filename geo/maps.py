@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import altair as alt
 
 from geo.boundaries import outer_rings, signed_area
-from geo.tiles import LAYOUT_NOTE, tile_features
+from geo.tiles import tile_features
 
 SELECT = "pick"
 """Name of the click selection parameter; its value is ``[{"code": ...}]``."""
@@ -90,4 +90,4 @@ def tile_map(rows: dict[str, dict], *, field: str, domain: Sequence[str], colors
                       tooltip=_tooltip(tooltip)))
     return (alt.layer(shapes, labels)
             .project(type="identity", reflectY=True)
-            .properties(height=height, width="container", description=LAYOUT_NOTE))
+            .properties(height=height, width="container"))
