@@ -5,11 +5,16 @@ Outcomes, recorded-crime and force-indicator loads share one chain (``release.so
 head's rows forward inside the database (INSERT ... SELECT), replaces the rows of the kind being
 loaded for the periods the new file covers, records every changed value as a revision, and marks
 the old head superseded, all in one transaction: a failure or a kill leaves the old head intact.
+
+Loads are serialised: each copies forward from the head it reads, so two loads that read the same
+head would each publish a snapshot without the other's rows. The chain lock is taken before the
+head is read (a transaction-scoped advisory lock on PostgreSQL, the write lock on SQLite).
 """
 
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,8 +32,10 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    text,
     update,
 )
+from sqlalchemy.exc import OperationalError
 
 from db import bulk
 from db.releases import create_release, finish_release, sha256_of
@@ -41,6 +48,7 @@ from db.schema import (
     release_file,
     revision,
 )
+from ingest.errors import IngestError
 
 PUBLISHED = "published"
 TABLE_OF_KIND = {"outcomes": outcomes, "prc": recorded_offences, "indicators": indicator_value}
@@ -56,6 +64,11 @@ MEASURES = {
     "indicator_value": (("numerator", "numerator", None), ("denominator", "denominator", None)),
 }
 CHUNK = 100_000
+CHAIN_LOCK_KEY = 7_306_211_042
+"""pg_advisory_xact_lock key for the published chain (an arbitrary constant of this project)."""
+LOCK_TIMEOUT = 30.0
+"""Seconds to wait for a running load on PostgreSQL (SQLite waits the engine's busy timeout)."""
+BUSY = "another load is running on this database; try again when it has finished"
 
 
 @dataclass
@@ -65,6 +78,29 @@ class NewOffence:
     subgroup: str
     age_band: str
     expired: bool
+
+
+def lock_chain(conn: Connection) -> None:
+    """Wait for any other published-chain load to finish; call first in the transaction.
+
+    Raises IngestError (one line) if the lock is not free within the timeout. On SQLite the
+    pysqlite driver would open the transaction lazily at the first write, after the head had been
+    read, so the transaction is opened here with BEGIN IMMEDIATE, which takes the write lock.
+    """
+    if conn.dialect.name == "postgresql":
+        deadline = time.monotonic() + LOCK_TIMEOUT
+        got = select(func.pg_try_advisory_xact_lock(bindparam("key", CHAIN_LOCK_KEY)))
+        while not conn.execute(got).scalar_one():
+            if time.monotonic() >= deadline:
+                raise IngestError(BUSY)
+            time.sleep(0.1)
+    elif conn.dialect.name == "sqlite":
+        try:
+            conn.execute(text("BEGIN IMMEDIATE"))
+        except OperationalError as exc:
+            if "locked" in str(exc.orig).lower() or "busy" in str(exc.orig).lower():
+                raise IngestError(BUSY) from None
+            raise
 
 
 def head_release(conn: Connection, source: str = PUBLISHED):
@@ -104,7 +140,12 @@ def already_loaded(engine: Engine, paths: list[Path], *, source: str, kind: str 
 
 
 def apply_offences(conn: Connection, new: list[NewOffence], expire: list[str]) -> None:
+    """Add new offence codes; a code added by a load that ran while this one parsed is kept."""
+    codes = [o.code for o in new]
+    present = set(conn.execute(select(offence.c.code).where(offence.c.code.in_(codes))).scalars()) if codes else set()
     for o in new:
+        if o.code in present:
+            continue
         conn.execute(insert(offence).values(code=o.code, description=o.description,
                                             subgroup=o.subgroup, age_band=o.age_band,
                                             expired=o.expired))
@@ -143,31 +184,59 @@ def insert_rows(conn: Connection, table, new_id: int, rows: pl.DataFrame, progre
     return written
 
 
+def _revision_columns(table, src, new_id: int, head_id: int, measure: str, col: str,
+                      reason: str | None, old, new) -> dict:
+    """The revision row's columns; ``src`` carries the key, ``old``/``new`` the values (or None)."""
+    keys = KEYS[table.name]
+
+    def value(side, name):
+        return side.c[name] if side is not None and name else null()
+
+    return {
+        "release_id": literal(new_id, Integer), "previous_release_id": literal(head_id, Integer),
+        "fact": literal(table.name, String), "force_code": src.c.force_code, "quarter": src.c.quarter,
+        **{k: (src.c[k] if k in keys else null()) for k in ("offence_code", "outcome_type", "basis", "indicator")},
+        "measure": literal(measure, String), "old_value": value(old, col), "new_value": value(new, col),
+        "old_missing_reason": value(old, reason), "new_missing_reason": value(new, reason),
+    }
+
+
 def record_revisions(conn: Connection, table, new_id: int, head_id: int, quarters: list[int]) -> int:
-    """Insert a revision row for every key whose value differs between the head and the new release."""
+    """Insert a revision row for every key whose value differs between the head and the new release.
+
+    Changed values come from the inner join of the two releases. Keys present in only one come from
+    the two anti-joins (published files often leave out zero rows): an added key has old value
+    NULL, a removed key new value NULL, and the missing reason on that side is NULL too, which a
+    present row never has with a NULL value. Added and removed keys are looked for only in the
+    quarters of ``quarters`` that the head already held, so a load of a new period is new data,
+    not a revision.
+    """
     n, o = table.alias("n"), table.alias("o")
     keys = KEYS[table.name]
+    same_key = [n.c[k] == o.c[k] for k in keys]
+    held = set(conn.execute(select(table.c.quarter).where(table.c.release_id == head_id).distinct()).scalars())
+    revised = [q for q in quarters if q in held] if quarters else sorted(held)
     for measure, col, reason in MEASURES[table.name]:
         changed = n.c[col].is_distinct_from(o.c[col])
         if reason:
             changed = or_(changed, n.c[reason].is_distinct_from(o.c[reason]))
-        cols = {
-            "release_id": literal(new_id, Integer), "previous_release_id": literal(head_id, Integer),
-            "fact": literal(table.name, String), "force_code": n.c.force_code, "quarter": n.c.quarter,
-            "offence_code": n.c.offence_code if "offence_code" in keys else null(),
-            "outcome_type": n.c.outcome_type if "outcome_type" in keys else null(),
-            "basis": n.c.basis if "basis" in keys else null(),
-            "indicator": n.c.indicator if "indicator" in keys else null(),
-            "measure": literal(measure, String), "old_value": o.c[col], "new_value": n.c[col],
-            "old_missing_reason": o.c[reason] if reason else null(),
-            "new_missing_reason": n.c[reason] if reason else null(),
-        }
+        cols = _revision_columns(table, n, new_id, head_id, measure, col, reason, o, n)
         stmt = (select(*[v.label(k) for k, v in cols.items()])
-                .select_from(n.join(o, and_(*[n.c[k] == o.c[k] for k in keys])))
+                .select_from(n.join(o, and_(*same_key)))
                 .where(n.c.release_id == new_id, o.c.release_id == head_id, changed))
         if quarters:
             stmt = stmt.where(n.c.quarter.in_(quarters))
         conn.execute(insert(revision).from_select(list(cols), stmt))
+        if not revised:
+            continue
+        added = _revision_columns(table, n, new_id, head_id, measure, col, reason, None, n)
+        conn.execute(insert(revision).from_select(list(added), select(*[v.label(k) for k, v in added.items()])
+            .select_from(n.outerjoin(o, and_(*same_key, o.c.release_id == head_id)))
+            .where(n.c.release_id == new_id, n.c.quarter.in_(revised), o.c[keys[0]].is_(None))))
+        removed = _revision_columns(table, o, new_id, head_id, measure, col, reason, o, None)
+        conn.execute(insert(revision).from_select(list(removed), select(*[v.label(k) for k, v in removed.items()])
+            .select_from(o.outerjoin(n, and_(*same_key, n.c.release_id == new_id)))
+            .where(o.c.release_id == head_id, o.c.quarter.in_(revised), n.c[keys[0]].is_(None))))
     # counted afterwards: rowcount of INSERT ... SELECT is not reported by every driver
     return conn.execute(select(func.count()).where(revision.c.release_id == new_id,
                                                    revision.c.fact == table.name)).scalar_one()
@@ -193,6 +262,7 @@ def write_snapshot(
     """Write one new published release; returns (release id, superseded id, revisions)."""
     table = TABLE_OF_KIND[kind]
     with engine.begin() as conn:
+        lock_chain(conn)
         head = head_release(conn)
         head_id = head.id if head else None
         new_id = create_release(conn, source=PUBLISHED, label=label, synthetic=False,
