@@ -16,15 +16,16 @@ from typing import Annotated
 
 import polars as pl
 import typer
+from sqlalchemy.exc import DBAPIError
 
 from db.bootstrap import init_database
 from db.engine import DatabaseUnavailable, check_connection, describe, make_engine
 from db.migrate import is_current
 from db.releases import get_release, latest_release, list_releases
-from metrics.disclosure import format_for_display
+from metrics.disclosure import DisclosureSettingError, format_for_display
 from metrics.offence_groups import UnknownOffenceGroup
 from metrics.periods import PeriodError, parse_period, quarter_label
-from metrics.registry import UnknownMetric, metric
+from metrics.registry import UnknownMetric, metric, missing_from_source
 
 app = typer.Typer(help="RASSO Outcomes Dashboard: data loading and exports.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -43,7 +44,7 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     from queries import QueryError
 
     return (UserError, DatabaseUnavailable, UnknownMetric, UnknownOffenceGroup, PeriodError,
-            QueryError, IngestError)
+            QueryError, IngestError, DisclosureSettingError)
 
 
 def friendly(func):
@@ -52,8 +53,14 @@ def friendly(func):
         try:
             return func(*args, **kwargs)
         except _user_errors() as exc:
-            typer.echo(f"Error: {exc}", err=True)
-            raise typer.Exit(2) from None
+            message = str(exc)
+        except OSError as exc:  # an output file that cannot be written, a full disk
+            message = f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc)
+        except DBAPIError as exc:  # locked, lost connection, constraint: the database said no
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            message = f"The database refused the operation ({reason}); nothing was changed."
+        typer.echo(f"Error: {message}", err=True)
+        raise typer.Exit(2)
     return wrapper
 
 
@@ -205,7 +212,7 @@ def export_metrics(
     db: DbOption = None,
 ) -> None:
     """One row per period x area x metric, with intervals; the public tier applies disclosure control."""
-    from queries import data_range, metric_table
+    from queries import data_range, metric_table, release_info
 
     metric(metric_id)  # fail fast on an unknown id, before touching the database
     first = parse_period(from_).first if from_ else None
@@ -214,23 +221,28 @@ def export_metrics(
         raise UserError(f"--format {fmt.value} needs an output file: add -o FILE")
     engine = _engine(db)
     rel = _choose_release(engine, release)
+    reason = missing_from_source(metric(metric_id), release_info(engine, rel.id)["coverage"], f"Release {rel.id}")
+    if reason:
+        raise UserError(reason)
     lo, hi = data_range(engine, rel.id)
     if lo is None:
         raise UserError(f"Release {rel.id} has no recorded-offence or outcome data.")
     first, last = max(first or lo, lo), min(last or hi, hi)
     if first > last:
-        raise UserError(f"The period asked for is outside release {rel.id}'s data ({lo} to {hi}).")
+        raise UserError(f"The period asked for is outside release {rel.id}'s data "
+                        f"({quarter_label(lo)} to {quarter_label(hi)}).")
     table = metric_table(engine, release_id=rel.id, metric_id=metric_id, offence_group=offence, area=force,
                          first_quarter=first, last_quarter=last, grain=grain.value, tier=tier.value)
-    write_table(table, fmt.value, output)
+    write_table(table, fmt.value, output, unit=metric(metric_id).unit)
     if output is not None:
         typer.echo(f"Wrote {table.height} rows to {output} (release {rel.id}"
                    f"{', synthetic data' if rel.synthetic else ''}).", err=True)
 
 
-def write_table(table: pl.DataFrame, fmt: str, output: Path | None, *, displayed: bool = True) -> None:
+def write_table(table: pl.DataFrame, fmt: str, output: Path | None, *, unit: str | None = None,
+                displayed: bool = True) -> None:
     """Write exactly the rows shown; CSV and Excel show disclosure markers in place of numbers."""
-    shown = format_for_display(table) if displayed and fmt in ("csv", "xlsx") else table
+    shown = format_for_display(table, unit=unit) if displayed and fmt in ("csv", "xlsx") else table
     if fmt == "parquet":
         table.write_parquet(output)
     elif fmt == "xlsx":

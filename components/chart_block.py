@@ -21,15 +21,10 @@ from metrics.disclosure import format_for_display
 SUMMARY_PREFIX = "**In words.**"
 
 
-_VALUE_DECIMALS = {"percent": 1, "per_1000": 2, "days": 0, "count": 0, "per_investigator": 1}
-
-
 def display_frame(table: pl.DataFrame, unit: str, *, thousands: bool = True) -> pl.DataFrame:
     """The rows as shown: numbers formatted, hidden cells as their UK statistical symbol."""
-    d = _VALUE_DECIMALS.get(unit, 1)
-    decimals = {"value": d, "lower": d, "upper": d, "share": 1, "count": 0}
     columns = ("numerator", "denominator", "value", "lower", "upper", "count", "share")
-    return format_for_display(table, columns, decimals, thousands=thousands)
+    return format_for_display(table, columns, unit=unit, thousands=thousands)
 
 
 def csv_bytes(shown: pl.DataFrame, *, citation: str, basis: str | None, release_id: int) -> bytes:

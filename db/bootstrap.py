@@ -40,11 +40,15 @@ def force_rows() -> list[dict]:
 def load_reference(conn: Connection) -> int:
     changed = _upsert(conn, force, force_rows())
     changed += _upsert(conn, force_alias, ref.alias_rows())
-    changed += _upsert(conn, force_population, [
-        {"code": f.code, "year": ref.POPULATION_YEAR, "population": f.population_mid2023,
-         "source": ref.POPULATION_SOURCE}
-        for f in ref.FORCES
-    ])
+    # A population loaded from a published file (rasso ingest ons-pfa-tables) is newer than
+    # the reference copy, so the reference only fills in what is missing.
+    have = {tuple(r) for r in conn.execute(select(force_population.c.code, force_population.c.year))}
+    for f in ref.FORCES:
+        if (f.code, ref.POPULATION_YEAR) not in have:
+            conn.execute(force_population.insert().values(
+                code=f.code, year=ref.POPULATION_YEAR, population=f.population_mid2023,
+                source=ref.POPULATION_SOURCE))
+            changed += 1
     # Expiry is a fact of the data (ingest sets it), so an existing flag is left alone.
     known = set(conn.execute(select(offence.c.code)).scalars())
     for code, desc, subgroup, band in ref.OFFENCES:

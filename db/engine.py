@@ -7,9 +7,10 @@ Nothing here connects at import time; ``make_engine`` builds an engine lazily an
 from __future__ import annotations
 
 import os
+import re
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.exc import OperationalError as SAOperationalError
 
 DEFAULT_URL = "sqlite:///rasso.sqlite"
@@ -34,6 +35,19 @@ def _normalise(url: str) -> str:
 
 def make_engine(url: str | None = None) -> Engine:
     url = _normalise(database_url(url))
+    try:
+        return _create(url)
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+        raise DatabaseUnavailable(f"'{make_safe(url)}' is not a database URL this product can use "
+                                  f"(sqlite:///FILE or postgresql://USER@HOST:PORT/DB): {exc}") from None
+
+
+def make_safe(url: str) -> str:
+    """A URL with any password replaced, for messages."""
+    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
+
+
+def _create(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
 

@@ -196,6 +196,10 @@ boundary = Table(
     Column("geojson", Text, nullable=False, comment="simplified WGS84 geometry, clockwise outer rings"),
 )
 
+# missing_reason values with a meaning for the queries: a count the force did not supply
+# understates any total that includes it ("N/A - data not provided" in the published tables).
+NOT_PROVIDED = "data not provided"
+
 FACT_TABLES = (recorded_offences, outcomes, case_record, indicator_value, boundary)
 
 # --- Ingest of published data (migration 0002) ------------------------------------------------

@@ -72,6 +72,10 @@ class CaseLevelDataError(ValueError):
     """A frame with case-level identifiers was about to reach the public tier."""
 
 
+class DisclosureSettingError(ValueError):
+    """The configured threshold is not usable; the message says what to set."""
+
+
 def disclosure_threshold(threshold: int | None = None) -> int:
     """The count threshold: the argument, else ``RASSO_DISCLOSURE_THRESHOLD``, else 5."""
     if threshold is None:
@@ -81,9 +85,9 @@ def disclosure_threshold(threshold: int | None = None) -> int:
         try:
             threshold = int(raw)
         except ValueError:
-            raise ValueError(f"{THRESHOLD_ENV} must be a whole number, got {raw!r}") from None
+            raise DisclosureSettingError(f"{THRESHOLD_ENV} must be a whole number, got {raw!r}") from None
     if threshold < 1:
-        raise ValueError(f"the disclosure threshold must be at least 1, got {threshold}")
+        raise DisclosureSettingError(f"the disclosure threshold must be at least 1, got {threshold}")
     return int(threshold)
 
 
@@ -312,7 +316,12 @@ def _format_number(v: float, decimals: int, thousands: bool) -> str:
     return f"{v:,.{decimals}f}" if thousands else f"{v:.{decimals}f}"
 
 
-DEFAULT_DECIMALS = {"numerator": 0, "denominator": 0, "value": 1, "lower": 1, "upper": 1}
+DEFAULT_DECIMALS = {"numerator": 0, "denominator": 0, "value": 1, "lower": 1, "upper": 1,
+                    "count": 0, "share": 1}
+VALUE_DECIMALS = {"percent": 1, "per_1000": 2, "days": 0, "count": 0, "per_investigator": 1}
+"""Decimal places of a value (and its interval) by metric unit: the same on screen and in files."""
+NOT_APPLICABLE_COLUMNS = {"count": ("denominator",), "days": ("numerator",)}
+"""Columns that a unit never fills: a count has no denominator, a median no numerator."""
 
 
 def format_for_display(
@@ -322,27 +331,33 @@ def format_for_display(
     *,
     missing: str = NOT_AVAILABLE,
     thousands: bool = False,
+    unit: str | None = None,
 ) -> pl.DataFrame:
     """String versions of the number columns, with markers where numbers are hidden.
 
     A null number shows the row's flag (``[c]``, ``[x]`` or ``[z]``); a null in a row with no
     such flag shows ``missing`` (``[x]`` by default). In a ``[u]`` row the value keeps its
     number followed by `` [u]``. ``decimals`` is one number for every column or a mapping per
-    column (default: counts 0, value and limits 1). Columns not in the frame are skipped, so
+    column (default: counts 0, value and limits by ``unit`` from VALUE_DECIMALS, else 1); the
+    columns a unit never fills show ``[z]``. Columns not in the frame are skipped, so
     CSV and Excel exports and on-screen tables show the same markers.
     """
     cols = [c for c in columns if c in frame.columns]
     if isinstance(decimals, int):
         places = dict.fromkeys(cols, decimals)
     else:
-        places = {**DEFAULT_DECIMALS, **(dict(decimals) if decimals else {})}
+        by_unit = dict.fromkeys(("value", "lower", "upper"), VALUE_DECIMALS[unit]) if unit in VALUE_DECIMALS else {}
+        places = {**DEFAULT_DECIMALS, **by_unit, **(dict(decimals) if decimals else {})}
+    never = NOT_APPLICABLE_COLUMNS.get(unit, ())
     flags = frame["flag"].fill_null("").to_list() if "flag" in frame.columns else [""] * frame.height
     out = {}
     for c in cols:
         d = places.get(c, 1)
         texts = []
         for v, fl in zip(frame[c].to_list(), flags, strict=True):
-            if v is None or (isinstance(v, float) and v != v):
+            if c in never:
+                texts.append(NOT_APPLICABLE)
+            elif v is None or (isinstance(v, float) and v != v):
                 texts.append(fl if fl in _KEPT_FLAGS else missing)
             else:
                 text = _format_number(float(v), d, thousands)

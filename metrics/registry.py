@@ -243,11 +243,27 @@ def metrics_for_pillar(pillar_id: int) -> list[Metric]:
 INDICATOR_IDS = tuple(m.id for m in METRICS if m.kind == INDICATOR)
 
 
+# What a release may hold (queries.sql.coverage reports these) and what each kind of metric needs.
+HOLDS_RECORDED, HOLDS_OUTCOMES = "recorded", "outcomes"
+HOLDS_CASES, HOLDS_INDICATORS = "case_level", "force_mi"
+_NEEDS = {
+    RECORDED_COUNT: (HOLDS_RECORDED, "recorded-crime counts (Home Office police recorded crime tables)"),
+    RECORDED_RATE: (HOLDS_RECORDED, "recorded-crime counts (Home Office police recorded crime tables)"),
+    OUTCOME_SHARE: (HOLDS_OUTCOMES, "outcome counts (Home Office outcomes open data tables)"),
+    MEDIAN_DAYS: (HOLDS_CASES, "case-level records"),
+    INDICATOR: (HOLDS_INDICATORS, "force management information for this indicator"),
+}
+
+
+def source_needed(m: Metric) -> str:
+    """Which kind of table a release must hold for this metric (one of the HOLDS_ values)."""
+    return _NEEDS[m.kind][0]
+
+
 def missing_from_source(m: Metric, coverage: set[str] | list[str], source_label: str) -> str | None:
     """Why a release cannot show a metric (None when it can), in words for the page."""
-    if m.availability in coverage:
+    held, needs = _NEEDS[m.kind]
+    if held in coverage:
         return None
-    needs = {CASE_LEVEL: "case-level records", FORCE_MI: "force management information",
-             PUBLIC: "the Home Office open data tables"}[m.availability]
     return (f"{m.label}: not in this source. {source_label} has no {needs}, which this measure "
             f"needs; load them to see it.")

@@ -3,6 +3,12 @@
 This is what every chart, table, download and ``rasso export`` shows, so the rules
 (which forces make up England and Wales, complete years only, intervals, suppression) are
 applied here once.
+
+Disclosure control is worked out on every force of a period at once, whatever was asked for:
+a single force's view is cut from the all-forces table, so the cell hidden to protect another
+force's small count is hidden in every view that shows it. In quarterly views the quarters of a
+financial year are protected too (whole years are read so the pattern never depends on the
+span asked for), so a year's total cannot give back one hidden quarter.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ NATIONAL_CODE = "K04000001"
 NATIONAL_NAME = "England and Wales"
 GRAINS = ("quarter", "year", "period")
 TIERS = ("public", "restricted")
+KEYS = ["period", "period_end", "area_code", "area_name"]
 
 COLUMNS = ["period", "period_end", "area_code", "area_name", "metric", "numerator",
            "denominator", "value", "lower", "upper", "flag", "release"]
@@ -31,57 +38,53 @@ class QueryError(ValueError):
     """A request the data cannot answer, worded for a user."""
 
 
-def _period_keys(frame: pl.DataFrame, grain: str, first_quarter: int, last_quarter: int) -> pl.DataFrame:
-    """Attach period label and period_end; a year grain keeps only complete financial years."""
+def attach_periods(frame: pl.DataFrame, grain: str, first_quarter: int, last_quarter: int) -> pl.DataFrame:
+    """Add period label, period_end and nq (quarters in the period) to rows with a ``quarter``.
+
+    A year grain keeps only financial years wholly inside the span.
+    """
     q = pl.col("quarter")
     if grain == "quarter":
         labels = {x: quarter_label(x) for x in quarters_between(first_quarter, last_quarter)}
-        return frame.with_columns(period=q.replace_strict(labels, default=None), period_end=q)
+        return frame.with_columns(period=q.replace_strict(labels, default=None), period_end=q, nq=pl.lit(1))
     if grain == "year":
         complete = [fy for fy in range(fy_of(first_quarter), fy_of(last_quarter) + 1)
                     if fy * 10 + 1 >= first_quarter and fy * 10 + 4 <= last_quarter]
         return (frame.filter((q // 10).is_in(complete))
                 .with_columns(period=(q // 10).replace_strict({fy: fy_label(fy) for fy in complete},
                                                                default=None),
-                              period_end=(q // 10) * 10 + 4))
-    if grain == "period":
-        label = (quarter_label(first_quarter) if first_quarter == last_quarter
-                 else f"{quarter_label(first_quarter)} to {quarter_label(last_quarter)}")
-        return frame.with_columns(period=pl.lit(label), period_end=pl.lit(last_quarter, pl.Int64))
-    raise QueryError(f"Unknown grain '{grain}'. Choose one of: {', '.join(GRAINS)}")
+                              period_end=(q // 10) * 10 + 4, nq=pl.lit(4)))
+    label = (quarter_label(first_quarter) if first_quarter == last_quarter
+             else f"{quarter_label(first_quarter)} to {quarter_label(last_quarter)}")
+    return frame.with_columns(period=pl.lit(label), period_end=pl.lit(last_quarter, pl.Int64),
+                              nq=pl.lit(len(quarters_between(first_quarter, last_quarter))))
 
 
-def _areas(frame: pl.DataFrame, area: str, forces: pl.DataFrame, *, include_btp: bool) -> pl.DataFrame:
-    """Select or sum the forces that make up the requested area(s)."""
+def select_areas(frame: pl.DataFrame, area: str, forces: pl.DataFrame, *, include_btp: bool) -> pl.DataFrame:
+    """England and Wales as one area ('national'), or each force ('all' or one code) as itself.
+
+    British Transport Police counts towards England and Wales except in rates per head.
+    """
     names = dict(zip(forces["code"], forces["name"], strict=True))
-    territorial = set(forces.filter(pl.col("territorial"))["code"])
+    members = set(forces.filter(pl.col("territorial"))["code"]) | ({"BTP"} if include_btp else set())
     if area == "national":
-        members = territorial | ({"BTP"} if include_btp else set())
         return frame.filter(pl.col("force_code").is_in(members)).with_columns(
             area_code=pl.lit(NATIONAL_CODE), area_name=pl.lit(NATIONAL_NAME))
-    if area == "all":
-        chosen = frame.filter(pl.col("force_code").is_in(territorial))
-    elif area in names:
-        chosen = frame.filter(pl.col("force_code") == area)
-    else:
-        raise QueryError(f"Unknown force '{area}'. Use an ONS police force area code such as "
-                         f"E23000036, 'BTP', 'national' or 'all'.")
+    chosen = frame.filter(pl.col("force_code").is_in(members) if area == "all" else pl.col("force_code") == area)
     return chosen.with_columns(area_code=pl.col("force_code"),
                                area_name=pl.col("force_code").replace_strict(names, default=None))
 
 
-def _sum_to_periods(frame: pl.DataFrame) -> pl.DataFrame:
-    aggs = [pl.col("numerator").sum()]
-    if "denominator" in frame.columns:
-        aggs.append(pl.col("denominator").sum())
-    if "missing" in frame.columns:
-        aggs.append(pl.col("missing").sum())
-    return frame.group_by("period", "period_end", "area_code", "area_name").agg(aggs)
+def _empty() -> pl.DataFrame:
+    return pl.DataFrame(schema={"period": pl.String, "period_end": pl.Int64, "area_code": pl.String,
+                                "area_name": pl.String, "metric": pl.String, "numerator": pl.Float64,
+                                "denominator": pl.Float64, "value": pl.Float64, "lower": pl.Float64,
+                                "upper": pl.Float64, "flag": pl.String, "release": pl.Int64})
 
 
 def _medians(hist: pl.DataFrame) -> pl.DataFrame:
     rows = []
-    for key, part in hist.group_by("period", "period_end", "area_code", "area_name"):
+    for key, part in hist.group_by(*KEYS):
         values = np.repeat(part["days"].to_numpy(), part["n"].to_numpy())
         median, lower, upper = median_interval(values)
         rows.append((*key, float(values.size), median, lower, upper))
@@ -90,16 +93,22 @@ def _medians(hist: pl.DataFrame) -> pl.DataFrame:
         "denominator": pl.Float64, "value": pl.Float64, "lower": pl.Float64, "upper": pl.Float64})
 
 
-def _all_cells(frame: pl.DataFrame, grain: str, area: str, forces: pl.DataFrame,
-               first_quarter: int, last_quarter: int) -> pl.DataFrame:
-    """Every period x area that should appear, so an empty cell is shown as zero, not dropped."""
-    quarters = pl.DataFrame({"quarter": quarters_between(first_quarter, last_quarter)}, schema={"quarter": pl.Int64})
-    codes = (forces.filter(pl.col("territorial"))["code"].to_list() if area in ("all", "national")
-             else [area])
-    grid = quarters.join(pl.DataFrame({"force_code": codes}), how="cross")
-    grid = _areas(grid, area, forces, include_btp=False)
-    grid = _period_keys(grid, grain, first_quarter, last_quarter)
-    return grid.select("period", "period_end", "area_code", "area_name").unique()
+def _read(conn, m: reg.Metric, group, *, release_id: int, lo: int, hi: int, national: bool) -> pl.DataFrame:
+    window = {"release_id": release_id, "first_quarter": lo, "last_quarter": hi}
+    if m.kind in (reg.RECORDED_COUNT, reg.RECORDED_RATE):
+        return sql.recorded_counts(conn, group=group, **window)
+    if m.kind == reg.OUTCOME_SHARE:
+        return sql.outcome_share_counts(conn, group=group, basis=m.basis, numerator_types=m.numerator_types,
+                                        denominator_types=m.denominator_types, **window)
+    if m.kind == reg.INDICATOR:
+        return sql.indicator_counts(conn, indicator=m.id, **window)
+    hist = sql.days_histogram(conn, group=group, outcome_type=m.outcome_type, by_force=not national, **window)
+    return hist.with_columns(force_code=pl.lit("E23000001")) if national else hist  # any member code
+
+
+def _held(conn, m: reg.Metric, release_id: int) -> tuple[int | None, int | None]:
+    basis = m.basis if m.kind == reg.OUTCOME_SHARE else None
+    return sql.held_quarters(conn, release_id=release_id, kind=reg.source_needed(m), basis=basis)
 
 
 def metric_table(
@@ -115,7 +124,12 @@ def metric_table(
     tier: str = "public",
     threshold: int | None = None,
 ) -> pl.DataFrame:
-    """The tidy table for one metric (see ``COLUMNS``), with intervals and disclosure applied."""
+    """The tidy table for one metric (see ``COLUMNS``), with intervals and disclosure applied.
+
+    ``area``: 'national' (England and Wales), 'all' (each of the 43 territorial forces) or one
+    force code. Periods the release holds no data for are left out; inside them an empty cell
+    is a true zero.
+    """
     m = reg.metric(metric_id)
     group = get_offence_group(offence_group)
     if tier not in TIERS:
@@ -124,72 +138,100 @@ def metric_table(
         raise QueryError(f"Unknown grain '{grain}'. Choose one of: {', '.join(GRAINS)}")
     if first_quarter > last_quarter:
         raise QueryError("The start of the period is after its end.")
-    window = {"release_id": release_id, "first_quarter": first_quarter, "last_quarter": last_quarter}
+    national = area == "national"
+    include_btp = m.kind != reg.RECORDED_RATE
 
     with engine.connect() as conn:
         forces = sql.force_list(conn)
-        if m.kind in (reg.RECORDED_COUNT, reg.RECORDED_RATE):
-            base = sql.recorded_counts(conn, group=group, **window)
-        elif m.kind == reg.OUTCOME_SHARE:
-            base = sql.outcome_share_counts(conn, group=group, basis=m.basis,
-                                            numerator_types=m.numerator_types,
-                                            denominator_types=m.denominator_types, **window)
-        elif m.kind == reg.INDICATOR:
-            base = sql.indicator_counts(conn, indicator=m.id, **window)
-        elif m.kind == reg.MEDIAN_DAYS:
-            base = sql.days_histogram(conn, group=group, outcome_type=m.outcome_type,
-                                      by_force=area not in ("national",), **window)
-            if area == "national":
-                base = base.with_columns(force_code=pl.lit("E23000001"))  # any territorial code
-        else:  # pragma: no cover - registry and dispatch are kept in step by tests
-            raise QueryError(f"Metric kind '{m.kind}' has no query")
+        if not national and area != "all" and area not in set(forces["code"]):
+            raise QueryError(f"Unknown force '{area}'. Use an ONS police force area code such as "
+                             f"E23000036, 'BTP', 'national' or 'all'.")
+        held_lo, held_hi = _held(conn, m, release_id)
+        if held_lo is None:
+            return _empty()
+        lo, hi = first_quarter, last_quarter
+        if grain == "quarter" and not national:
+            lo, hi = fy_of(lo) * 10 + 1, fy_of(hi) * 10 + 4
+        lo, hi = max(lo, held_lo), min(hi, held_hi)
+        if lo > hi:
+            return _empty()
+        base = _read(conn, m, group, release_id=release_id, lo=lo, hi=hi, national=national)
         population = sql.latest_population(conn) if m.kind == reg.RECORDED_RATE else None
 
-    include_btp = m.kind != reg.RECORDED_RATE
-    framed = _period_keys(_areas(base, area, forces, include_btp=include_btp), grain,
-                          first_quarter, last_quarter)
+    scope = "national" if national else "all"
+    span = (lo, hi) if grain != "period" else (max(first_quarter, lo), min(last_quarter, hi))
+    framed = attach_periods(select_areas(base, scope, forces, include_btp=include_btp), grain, *span)
 
     if m.kind == reg.MEDIAN_DAYS:
-        table = _medians(framed).with_columns(numerator=pl.lit(None, pl.Float64))
+        table = _medians(framed).with_columns(numerator=pl.lit(None, pl.Float64), flag=pl.lit(""))
     else:
-        if m.kind == reg.RECORDED_RATE:
-            pop = _areas(population, area, forces, include_btp=False).group_by("area_code").agg(
-                pl.col("population").sum())
-            n_quarters = framed.group_by("period", "area_code").agg(pl.col("quarter").n_unique().alias("nq"))
-        table = _sum_to_periods(framed)
-        if m.kind == reg.RECORDED_COUNT:
-            table = table.with_columns(denominator=pl.lit(None, pl.Float64))
-        if m.kind == reg.RECORDED_RATE:
-            # population-years: a quarter is a quarter of a year's exposure
-            table = (table.join(n_quarters, on=["period", "area_code"], how="left")
-                     .join(pop, on="area_code", how="left")
-                     .with_columns(denominator=pl.col("population") * pl.col("nq") / 4)
-                     .drop("population", "nq"))
-        unit = m.unit
-        table = add_intervals(table, unit)
+        table = _totals(framed, m, forces, scope, include_btp, population, grain, span)
 
-    cells = _all_cells(base, grain, area, forces, first_quarter, last_quarter) if area != "BTP" else None
-    if cells is not None and m.kind in (reg.RECORDED_COUNT, reg.OUTCOME_SHARE, reg.RECORDED_RATE):
-        table = cells.join(table, on=["period", "period_end", "area_code", "area_name"], how="left")
-        table = table.with_columns(pl.col("numerator").fill_null(0.0))
-        if m.kind == reg.RECORDED_COUNT:
-            table = add_intervals(table.drop("value", "lower", "upper"), m.unit)
-
+    if area == "BTP" and m.kind == reg.RECORDED_RATE:
+        table = _btp_rate_row(table, forces, grain, span)
     partial = table.select("period", "area_code", "missing") if "missing" in table.columns else None
-    table = _flag_not_applicable(table.drop("missing", strict=False), m, area)
-    table = apply_disclosure(
-        table, tier=tier, threshold=threshold, min_denominator=m.min_denominator,
-        group_by=["period"] if area == "all" else None, unit=m.unit,
-    )
+    group_by = None
+    if not national and m.kind != reg.MEDIAN_DAYS:
+        group_by = [["period"]]
+        if grain == "quarter":
+            table = table.with_columns(_fy=pl.col("period_end") // 10)
+            group_by.append(["area_code", "_fy"])
+    # a fixed row order makes the complement cells the same on every backend and every run
+    table = table.sort("period_end", "area_code")
+    table = apply_disclosure(table.drop("missing", strict=False), tier=tier, threshold=threshold,
+                             min_denominator=m.min_denominator, group_by=group_by, unit=m.unit)
     table = _flag_partial(table, partial)
+
+    if area not in ("national", "all"):
+        table = table.filter(pl.col("area_code") == area)
+    elif area == "all":
+        table = table.filter(pl.col("area_code").is_in(list(forces.filter(pl.col("territorial"))["code"])))
+    table = table.filter(pl.col("period_end").is_between(first_quarter, last_quarter))
     return (table.with_columns(metric=pl.lit(m.id), release=pl.lit(release_id, pl.Int64))
             .select(COLUMNS).sort("period_end", "area_code"))
 
 
-def _flag_not_applicable(table: pl.DataFrame, m: reg.Metric, area: str) -> pl.DataFrame:
-    """[z] where a measure does not apply: British Transport Police has no resident population."""
-    flag = "[z]" if m.kind == reg.RECORDED_RATE and area == "BTP" else ""
-    return table.with_columns(flag=pl.lit(flag))
+def _totals(framed: pl.DataFrame, m: reg.Metric, forces: pl.DataFrame, scope: str, include_btp: bool,
+            population: pl.DataFrame | None, grain: str, span: tuple[int, int]) -> pl.DataFrame:
+    """Sum numerators and denominators to period x area, zero-fill empty cells, add intervals."""
+    aggs = [pl.col("numerator").sum(), pl.col("nq").first()]
+    if "denominator" in framed.columns:
+        aggs.append(pl.col("denominator").sum())
+    if "missing" in framed.columns:
+        aggs.append(pl.col("missing").sum())
+    if m.kind == reg.INDICATOR and scope == "national":
+        # England and Wales from force MI is understated unless every force reported
+        n_forces = len(forces.filter(pl.col("territorial")))
+        aggs.append((n_forces - pl.col("force_code").n_unique()).alias("missing"))
+    table = framed.group_by(*KEYS).agg(aggs)
+
+    if m.kind != reg.INDICATOR:  # a force with no row for a quarter recorded none
+        codes = pl.DataFrame({"force_code": list(forces["code"])})
+        grid = pl.DataFrame({"quarter": quarters_between(*span)}, schema={"quarter": pl.Int64}).join(codes, how="cross")
+        grid = attach_periods(select_areas(grid, scope, forces, include_btp=include_btp), grain, *span)
+        cells = grid.select(*KEYS, "nq").unique()
+        table = cells.join(table.drop("nq"), on=KEYS, how="left").with_columns(pl.col("numerator").fill_null(0.0))
+        if "denominator" in table.columns:
+            table = table.with_columns(pl.col("denominator").fill_null(0.0))
+    if m.kind == reg.RECORDED_COUNT:
+        table = table.with_columns(denominator=pl.lit(None, pl.Float64))
+    if m.kind == reg.RECORDED_RATE:
+        pop = select_areas(population, scope, forces, include_btp=False).group_by("area_code").agg(
+            pl.col("population").sum())
+        # a rate per 1,000 residents per year: a quarter is a quarter of a year's exposure
+        table = (table.join(pop, on="area_code", how="left")
+                 .with_columns(denominator=pl.col("population") * pl.col("nq") / 4).drop("population"))
+    return add_intervals(table.drop("nq"), m.unit).with_columns(flag=pl.lit(""))
+
+
+def _btp_rate_row(table: pl.DataFrame, forces: pl.DataFrame, grain: str, span: tuple[int, int]) -> pl.DataFrame:
+    """British Transport Police has no resident population: its rate per head is [z]."""
+    grid = pl.DataFrame({"quarter": quarters_between(*span), "force_code": "BTP"})
+    rows = attach_periods(select_areas(grid, "BTP", forces, include_btp=True), grain, *span)
+    rows = rows.select(*KEYS).unique().with_columns(
+        numerator=pl.lit(None, pl.Float64), denominator=pl.lit(None, pl.Float64), value=pl.lit(None, pl.Float64),
+        lower=pl.lit(None, pl.Float64), upper=pl.lit(None, pl.Float64), flag=pl.lit("[z]"))
+    return pl.concat([table.select(rows.columns), rows], how="vertical_relaxed")
 
 
 def _flag_partial(table: pl.DataFrame, partial: pl.DataFrame | None) -> pl.DataFrame:

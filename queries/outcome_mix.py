@@ -9,7 +9,7 @@ from db.schema import outcome_type
 from metrics.disclosure import apply_disclosure
 from metrics.offence_groups import offence_group as get_group
 from queries import sql
-from queries.metric_table import _areas, _period_keys
+from queries.metric_table import attach_periods, select_areas
 
 BASES = ("closed", "recorded")
 
@@ -32,7 +32,7 @@ def outcome_mix(engine: Engine, *, release_id: int, offence_group: str, area: st
         groups = dict(conn.execute(select(outcome_type.c.type, outcome_type.c.ho_group)).all())
     if basis == "closed":
         counts = counts.filter(pl.col("outcome_type") != 0)
-    framed = _period_keys(_areas(counts, area, forces, include_btp=True), grain, first_quarter, last_quarter)
+    framed = attach_periods(select_areas(counts, area, forces, include_btp=True), grain, first_quarter, last_quarter)
     mix = (framed.with_columns(ho_group=pl.col("outcome_type").replace_strict(groups, default="Unknown"))
            .group_by("period", "period_end", "area_code", "area_name", "ho_group")
            .agg(numerator=pl.col("count").sum()))

@@ -10,6 +10,7 @@ import polars as pl
 from sqlalchemy import Connection, Select, and_, case, func, select
 
 from db.schema import (
+    NOT_PROVIDED,
     case_record,
     force,
     force_population,
@@ -19,7 +20,10 @@ from db.schema import (
     recorded_offences,
 )
 from metrics.offence_groups import OffenceGroup
-from metrics.registry import CASE_LEVEL, FORCE_MI, PUBLIC
+from metrics.registry import HOLDS_CASES as CASES
+from metrics.registry import HOLDS_INDICATORS as INDICATORS
+from metrics.registry import HOLDS_OUTCOMES as OUTCOMES
+from metrics.registry import HOLDS_RECORDED as RECORDED
 
 
 def _frame(conn: Connection, stmt: Select, schema: dict[str, pl.DataType]) -> pl.DataFrame:
@@ -37,13 +41,29 @@ def _offence_filter(column, group: OffenceGroup):
     return column.in_(codes.scalar_subquery())
 
 
+def held_quarters(conn: Connection, *, release_id: int, kind: str, basis: str | None = None
+                  ) -> tuple[int | None, int | None]:
+    """First and last quarter a release holds for the table behind a metric kind.
+
+    Cells inside that span with no row are true zeros; outside it the release has no data.
+    """
+    table = {RECORDED: recorded_offences, OUTCOMES: outcomes, CASES: case_record,
+             INDICATORS: indicator_value}[kind]
+    column = table.c.outcome_quarter if table is case_record else table.c.quarter
+    stmt = select(func.min(column), func.max(column)).where(table.c.release_id == release_id)
+    if basis is not None:
+        stmt = stmt.where(table.c.basis == basis)
+    lo, hi = conn.execute(stmt).one()
+    return lo, hi
+
+
 def recorded_counts(conn: Connection, *, release_id: int, group: OffenceGroup,
                     first_quarter: int, last_quarter: int) -> pl.DataFrame:
     """Offences recorded per force and quarter; ``missing`` counts cells the source did not provide."""
     t = recorded_offences
     stmt = (
         select(t.c.force_code, t.c.quarter, func.coalesce(func.sum(t.c.count), 0),
-               func.sum(case((t.c.count.is_(None), 1), else_=0)))
+               func.sum(case((t.c.missing_reason == NOT_PROVIDED, 1), else_=0)))
         .where(t.c.release_id == release_id, t.c.quarter.between(first_quarter, last_quarter),
                _offence_filter(t.c.offence_code, group))
         .group_by(t.c.force_code, t.c.quarter)
@@ -62,7 +82,7 @@ def outcome_share_counts(conn: Connection, *, release_id: int, group: OffenceGro
         select(t.c.force_code, t.c.quarter,
                func.coalesce(func.sum(case((in_num, t.c.count), else_=0)), 0),
                func.coalesce(func.sum(t.c.count), 0),
-               func.sum(case((t.c.count.is_(None), 1), else_=0)))
+               func.sum(case((t.c.missing_reason == NOT_PROVIDED, 1), else_=0)))
         .where(t.c.release_id == release_id, t.c.basis == basis,
                t.c.quarter.between(first_quarter, last_quarter),
                t.c.outcome_type.in_(denominator_types), _offence_filter(t.c.offence_code, group))
@@ -139,10 +159,10 @@ def force_list(conn: Connection) -> pl.DataFrame:
 
 
 def coverage(conn: Connection, *, release_id: int) -> set[str]:
-    """Which kinds of source a release holds: public tables, case-level records, force MI."""
+    """Which tables a release holds: recorded offences, outcomes, case-level records, force MI."""
     found = set()
-    for kind, table in ((PUBLIC, outcomes), (PUBLIC, recorded_offences), (CASE_LEVEL, case_record),
-                        (FORCE_MI, indicator_value)):
+    for kind, table in ((OUTCOMES, outcomes), (RECORDED, recorded_offences), (CASES, case_record),
+                        (INDICATORS, indicator_value)):
         stmt = select(table.c.release_id).where(table.c.release_id == release_id).limit(1)
         if conn.execute(stmt).first() is not None:
             found.add(kind)

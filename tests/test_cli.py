@@ -152,3 +152,32 @@ def test_revisions_lists_what_a_newer_file_changed(db_url, tmp_path):
     table = pl.read_csv(io.StringIO(result.stdout))
     assert table.height == 1
     assert (table["new_value"] - table["old_value"]).to_list() == [7]
+
+
+@pytest.mark.parametrize(("setup", "args", "message"), [
+    ({}, ("export", "metrics", "--metric", "charge_rate", "-o", "/no/such/dir/x.csv"), "No such file or directory"),
+    ({}, ("releases", "--db", "foo://bar"), "is not a database URL"),
+    ({"RASSO_DISCLOSURE_THRESHOLD": "abc"}, ("export", "metrics", "--metric", "charge_rate"), "must be a whole number"),
+])
+def test_environment_and_file_errors_are_one_line(db_url, monkeypatch, setup, args, message):
+    run("sample", "--db", db_url, "--cases", "2000", "--seed", "1")
+    for key, value in setup.items():
+        monkeypatch.setenv(key, value)
+    if "--db" not in args:
+        args = (*args, "--db", db_url)
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr and "Traceback" not in result.output
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_export_of_a_measure_the_source_lacks_says_so(db_url, tmp_path):
+    from ingest_files import OUTCOMES_2026, outcome_rows, write_csv
+
+    path = write_csv(tmp_path / "outcomes.csv", outcome_rows(2024), OUTCOMES_2026)
+    assert run("ingest", "outcomes", str(path), "--db", db_url).exit_code == 0
+    for metric_id, needs in (("median_days_to_charge", "case-level records"),
+                             ("recorded_offences", "recorded-crime counts")):
+        result = run("export", "metrics", "--db", db_url, "--metric", metric_id)
+        assert result.exit_code == 2 and "not in this source" in result.stderr and needs in result.stderr
+    assert run("export", "metrics", "--db", db_url, "--metric", "charge_rate").exit_code == 0

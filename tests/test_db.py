@@ -47,3 +47,18 @@ def test_regions_add_up_as_published():
                 "West Midlands": 4, "East of England": 6, "London": 2, "South East": 5,
                 "South West": 5, "Wales": 4}
     assert dict(counts.iter_rows()) == expected
+
+
+def test_init_keeps_a_population_loaded_from_a_published_file(empty_db):
+    from sqlalchemy import update
+
+    from db.schema import force_population
+
+    with empty_db.begin() as conn:
+        conn.execute(update(force_population).where(force_population.c.code == "E23000036")
+                     .values(population=1_800_000, source="ONS workbook"))
+    init_database(empty_db)
+    with empty_db.connect() as conn:
+        row = conn.execute(select(force_population.c.population, force_population.c.source)
+                           .where(force_population.c.code == "E23000036")).one()
+    assert tuple(row) == (1_800_000, "ONS workbook")

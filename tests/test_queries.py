@@ -26,8 +26,10 @@ RECORDED = [
     (AVON, Q2, "19C", 120),
     (DURHAM, Q1, "19C", 30), (DURHAM, Q1, "19F", 3),
     (BTP, Q1, "19C", 4),
-    (DURHAM, Q2, "19C", None),  # 'N/A - data not provided' in the source
+    (DURHAM, Q2, "19C", None),  # 'N/A - data not provided' in the source: understates the total
+    (DURHAM, Q1, "20A", None),  # 'N/A - offence code expired': not a gap in the data
 ]
+MISSING_REASON = {(DURHAM, Q2, "19C"): "data not provided", (DURHAM, Q1, "20A"): "not applicable"}
 CLOSED = [  # force, quarter, code, outcome type, count
     (AVON, Q1, "19C", 1, 6), (AVON, Q1, "19C", 14, 20), (AVON, Q1, "19C", 16, 30),
     (AVON, Q1, "19C", 15, 24), (AVON, Q1, "19C", 18, 10),
@@ -43,8 +45,9 @@ CHARGE_DAYS = [100, 200, 300, 400, 500]
 def golden(empty_db):
     with empty_db.begin() as conn:
         rid = create_release(conn, source="published", label="golden answers", synthetic=False)
+        recorded = [(*r, MISSING_REASON.get(r[:3])) for r in RECORDED]
         bulk_insert(conn, recorded_offences, pl.DataFrame(
-            RECORDED, schema=["force_code", "quarter", "offence_code", "count"], orient="row"
+            recorded, schema=["force_code", "quarter", "offence_code", "count", "missing_reason"], orient="row"
         ).with_columns(release_id=pl.lit(rid)))
         rows = [(*r, "closed") for r in CLOSED] + [(*r, "recorded") for r in RECORDED_BASIS]
         bulk_insert(conn, outcomes, pl.DataFrame(
@@ -99,10 +102,47 @@ def test_force_rows_and_primary_suppression(golden):
     # every other force has no outcomes, so England and Wales minus Avon would give Durham back:
     # secondary suppression hides Avon too
     assert by_code[AVON]["flag"] == "[c]" and by_code[AVON]["numerator"] is None
-    avon = _table(golden, "charge_rate", area=AVON).row(0, named=True)
+    # ... in every view that shows Avon, or Avon's own view minus England and Wales gives it back
+    assert _table(golden, "charge_rate", area=AVON)["flag"].to_list() == ["[c]"]
+    national = _table(golden, "charge_rate").row(0, named=True)
+    assert national["numerator"] == 9.0 and national["flag"] == ""
+    avon = _table(golden, "charge_rate", area=AVON, tier="restricted").row(0, named=True)
     assert avon["numerator"] == 7.0 and avon["denominator"] == 100.0 and avon["flag"] == ""
     restricted = _table(golden, "charge_rate", area=DURHAM, tier="restricted")
     assert restricted["numerator"].to_list() == [2.0] and restricted["value"][0] == pytest.approx(10.0)
+
+
+def test_a_hidden_quarter_cannot_be_recovered_from_its_year(empty_db):
+    """Quarters of a force's year: one small quarter hides a second, whatever span is asked for."""
+    with empty_db.begin() as conn:
+        rid = create_release(conn, source="published", label="quarters", synthetic=False)
+        counts = {20231: 3, 20232: 40, 20233: 50, 20234: 60}  # Q1 is small
+        rows = [(AVON, q, "19C", n) for q, n in counts.items()] + [(DURHAM, q, "19C", 100) for q in counts]
+        bulk_insert(conn, recorded_offences, pl.DataFrame(
+            rows, schema=["force_code", "quarter", "offence_code", "count"], orient="row"
+        ).with_columns(release_id=pl.lit(rid)))
+    grid = metric_table(empty_db, release_id=rid, metric_id="recorded_offences", area="all",
+                        first_quarter=20231, last_quarter=20234)
+    hidden = grid.filter(pl.col("flag") == "[c]")
+    assert hidden.filter(pl.col("area_code") == AVON).height >= 2  # Q1 and a second quarter
+    for key in ("area_code", "period"):  # no year of a force, no quarter, hides exactly one cell
+        assert (hidden.group_by(key).len()["len"] >= 2).all()
+    full = metric_table(empty_db, release_id=rid, metric_id="recorded_offences", area=AVON,
+                        first_quarter=20231, last_quarter=20234)
+    assert full["flag"].to_list() == grid.filter(pl.col("area_code") == AVON)["flag"].to_list()
+    part = metric_table(empty_db, release_id=rid, metric_id="recorded_offences", area=AVON,
+                        first_quarter=20232, last_quarter=20233)
+    assert part["flag"].to_list() == full["flag"].to_list()[1:3]  # same pattern for part of the year
+    year = metric_table(empty_db, release_id=rid, metric_id="recorded_offences", area=AVON,
+                        first_quarter=20231, last_quarter=20234, grain="year")
+    assert year["numerator"].to_list() == [153.0]
+
+
+def test_periods_without_data_are_left_out_not_zero(golden):
+    engine, rid = golden
+    t = metric_table(engine, release_id=rid, metric_id="recorded_offences",
+                     first_quarter=20231, last_quarter=20254)
+    assert t["period_end"].to_list() == [Q1, Q2]  # the release holds 2024-25 Q1 and Q2 only
 
 
 def test_rate_per_1000_uses_quarter_of_a_year_and_excludes_btp(golden):
@@ -112,6 +152,14 @@ def test_rate_per_1000_uses_quarter_of_a_year_and_excludes_btp(golden):
     assert national["numerator"][0] == 143.0  # BTP's 4 left out of a per-head rate
     btp = _table(golden, "recorded_per_1000", area=BTP)
     assert btp["flag"].to_list() == ["[z]"]
+    # a period with an empty quarter still counts that quarter's exposure
+    two = _table(golden, "recorded_per_1000", area=DURHAM, last_quarter=Q2, grain="period")
+    assert two["value"][0] == pytest.approx(33 / (642_700 * 2 / 4) * 1000)
+
+
+def test_not_applicable_cells_are_not_flagged_understated(golden):
+    t = _table(golden, "recorded_offences", area="all", offence_group="other_sexual", tier="restricted")
+    assert t.filter(pl.col("area_code") == DURHAM)["flag"].to_list() == [""]
 
 
 def test_offence_groups_select_by_attributes(golden):
@@ -177,7 +225,7 @@ def test_release_coverage_and_what_a_source_lacks(golden, empty_db):
 
     engine, rid = golden
     info = release_info(engine, rid)
-    assert info["coverage"] == ["case_level", "force_mi", "public"]
+    assert info["coverage"] == ["case_level", "force_mi", "outcomes", "recorded"]
     assert missing_from_source(metric("median_days_to_charge"), info["coverage"], "X") is None
-    reason = missing_from_source(metric("median_days_to_charge"), ["public"], "Release 2")
+    reason = missing_from_source(metric("median_days_to_charge"), ["outcomes", "recorded"], "Release 2")
     assert reason.startswith("Median days from recording to charge: not in this source. Release 2 has no case-level")
