@@ -37,7 +37,7 @@ CATEGORIES = {
     WITHIN: "within the limits (no symbol)",
     BELOW_INNER: "▼ below the 95% limit only",
     BELOW_OUTER: "▼▼ below the 99.8% limit",
-    NOT_SHOWN: "[c] not shown (too few cases)",
+    NOT_SHOWN: "[c] not shown (too few cases) or no figure",
     NOT_COMPARED: "not compared (see below)",
 }
 CATEGORY_COLORS = {

@@ -132,3 +132,37 @@ def parse_period(token: str) -> Period:
 
 def fy_of(q: int) -> int:
     return q // 10
+
+
+_FY_TEXT = re.compile(r"\s*(\d{4})\s*(?:[-_/]|to)?\s*(\d{2}|\d{4})\s*", flags=re.IGNORECASE)
+
+
+def parse_fy(text: object) -> int:
+    """A financial year as files and sheet names write it, to its start year.
+
+    '2024-25', '2024/25', '2024_25', '2024 25', '2024/2025', '2024 to 2025' -> 2024. The years
+    must be consecutive; anything else raises PeriodError. (Every ingest parser uses this, so a
+    new spelling is added here once.)
+    """
+    m = _FY_TEXT.fullmatch(str(text if text is not None else ""))
+    if not m:
+        raise PeriodError(f"'{text}' is not a financial year (write it like 2024-25)")
+    start, end = int(m.group(1)), int(m.group(2))
+    if end != ((start + 1) % 100 if len(m.group(2)) == 2 else start + 1):
+        raise PeriodError(f"'{text}' is not a financial year: the years must be consecutive, like 2024-25")
+    return start
+
+
+def parse_quarter_label(text: object) -> int:
+    """'2024-25 Q1' (as ``quarter_label`` writes it, any financial-year spelling) -> 20241.
+
+    The stored form '20241' is accepted too. Anything else raises PeriodError.
+    """
+    raw = str(text if text is not None else "")
+    m = re.fullmatch(r"\s*(\d{4})([1-4])\s*", raw)
+    if m:
+        return int(m.group(1)) * 10 + int(m.group(2))
+    m = re.fullmatch(r"\s*(.+?)\s*q([1-4])\s*", raw, flags=re.IGNORECASE)
+    if not m:
+        raise PeriodError(f"'{text}' is not a quarter (write it like 2024-25 Q1)")
+    return parse_fy(m.group(1)) * 10 + int(m.group(2))

@@ -87,9 +87,10 @@ METRICS: tuple[Metric, ...] = (
     ),
     Metric(
         "recorded_per_1000", "Recorded offences per 1,000 residents",
-        "Offences recorded in the period per 1,000 resident population (mid-year estimate). "
+        "Offences recorded per 1,000 resident population per year (mid-year estimate): a quarter's "
+        "count is set against a quarter of a year's population, so quarters and years compare. "
         "British Transport Police has no resident population and is excluded.",
-        "Offences recorded", "Resident population / 1,000", "per_1000", NEUTRAL, 5,
+        "Offences recorded", "Resident population x years in the period / 1,000", "per_1000", NEUTRAL, 5,
         BASIS_RECORDED_PERIOD, f"{HO_PRC}; {ONS_POP}", PUBLIC, RECORDED_RATE,
         caveat="Population is the latest mid-year estimate loaded, applied to every year.",
     ),
