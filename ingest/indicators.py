@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from pathlib import Path
 
 import polars as pl
@@ -20,7 +19,7 @@ from ingest import reference as ref
 from ingest.errors import IngestError
 from ingest.headers import normalise_header
 from ingest.report import LoadReport
-from metrics.periods import quarter_label
+from metrics.periods import PeriodError, fy_label, parse_quarter_label, quarter_label
 from metrics.registry import INDICATOR_IDS, metric
 
 COLUMNS = ("force_code", "force_name", "quarter", "indicator", "numerator", "denominator")
@@ -38,11 +37,10 @@ def indicator_template_csv() -> str:
 
 
 def _quarter(text: str) -> int | None:
-    m = re.fullmatch(r"\s*(\d{4})\s*[-/_]\s*(\d{2})\s*q([1-4])\s*", str(text or ""), flags=re.I)
-    if m and int(m.group(2)) == (int(m.group(1)) + 1) % 100:
-        return int(m.group(1)) * 10 + int(m.group(3))
-    m = re.fullmatch(r"\s*(\d{4})([1-4])\s*", str(text or ""))
-    return int(m.group(1)) * 10 + int(m.group(2)) if m else None
+    try:
+        return parse_quarter_label(text)
+    except PeriodError:
+        return None
 
 
 def parse_indicators(path: Path, lookups: ref.Lookups) -> pl.DataFrame:
@@ -144,8 +142,7 @@ def load_indicators(engine: Engine, paths: list[Path], progress=None) -> LoadRep
         keys=rows.select("force_code", "quarter", "indicator"), progress=progress)
     totals = {}
     for q in quarters:
-        fy = q // 10
-        totals.setdefault(f"{fy}-{(fy + 1) % 100:02d}", {"rows": 0})["rows"] += rows.filter(rows["quarter"] == q).height
+        totals.setdefault(fy_label(q // 10), {"rows": 0})["rows"] += rows.filter(rows["quarter"] == q).height
     return LoadReport("indicators", release_id, f"loaded force indicators ({span}) as release {release_id}",
                       rows_read=rows.height, rows_kept=rows.height, totals_by_year=totals,
                       revisions=revisions, superseded=old)

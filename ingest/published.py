@@ -20,6 +20,7 @@ from ingest.errors import IngestError
 from ingest.headers import OUTCOMES, PRC, HeaderSpec
 from ingest.tabular import Sheet, read_table
 from ingest.values import clean_code, parse_counts, parse_quarter, parse_year
+from metrics.periods import fy_label
 
 ALTERNATE_FILE = "Outcomes for alternate offences"
 SEXUAL_GROUP = "sexual offences"
@@ -114,7 +115,7 @@ def _sheet_frame(sheet: Sheet, spec: HeaderSpec, lookups: ref.Lookups, parsed: P
 
     data = _map_unique(data, "offence_code", clean_code, "offence_code", pl.String)
     _first_bad(data, pl.col("offence_code").is_null(), sheet, column=spec.label("offence_code"),
-               value_col="force_name", problem="the offence code is empty")
+               value_col="offence_code", problem="the offence code is empty")
 
     if spec is OUTCOMES:
         data = _outcome_types(data, sheet)
@@ -193,7 +194,7 @@ def _check_annual(kept: pl.DataFrame, keys: list[str], count_cols: list[str],
             raise IngestError(
                 f"negative annual total {r['_sum']} for {r['force_code']}, offence {r['offence_code']}"
                 + (f", outcome type {r['outcome_type']}" if "outcome_type" in r else "")
-                + f" in {r['_fy']}-{(r['_fy'] + 1) % 100:02d}: quarterly corrections may be negative, "
+                + f" in {fy_label(r['_fy'])}: quarterly corrections may be negative, "
                 "a year's total may not", file=file, sheet=sheet, row=r["_row"], column=_label(col))
 
 
@@ -262,7 +263,7 @@ def parse_files(kind: str, paths: list[Path], lookups: ref.Lookups, progress=Non
     parsed.facts = facts.with_columns(pl.col("quarter").cast(pl.Int32))
     parsed.quarters = sorted(kept["quarter"].unique().to_list())
     for fy, *sums in kept.group_by("_fy").agg(pl.col(c).sum() for c in count_cols).sort("_fy").iter_rows():
-        label = f"{fy}-{(fy + 1) % 100:02d}"
+        label = fy_label(fy)
         names = ["outcomes (recorded basis)", "outcomes (closed basis)"] if kind == "outcomes" else ["offences"]
         parsed.totals_by_year[label] = dict(zip(names, sums, strict=True))
     by_file = kept.group_by("_src").agg(pl.col("quarter").min().alias("first"), pl.col("quarter").max().alias("last"))

@@ -17,8 +17,8 @@ import polars as pl
 
 from ingest.errors import IngestError
 from ingest.headers import HeaderSpec, map_header, match_header
+from ingest.values import parse_year
 
-FY_SHEET = re.compile(r"^\s*(\d{4})\s*[-_/ ]\s*(\d{2}|\d{4})\s*$")
 SKIP_SHEET = re.compile(r"cover|note|content|readme|read me|metadata|introduction|guide", re.I)
 HEADER_SEARCH_ROWS = 30
 SPREADSHEETS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".ods": "ods"}
@@ -33,13 +33,8 @@ class Sheet:
 
 
 def sheet_year(name: str) -> int | None:
-    m = FY_SHEET.match(name)
-    if not m:
-        return None
-    start, end = int(m.group(1)), int(m.group(2))
-    if end % 100 != (start + 1) % 100:
-        return None
-    return start
+    """The financial year a sheet name states ('2024-25', '2024_25', ...), else None."""
+    return parse_year(name)
 
 
 def _raw_sheets(path: Path) -> dict[str | None, pl.DataFrame]:

@@ -14,6 +14,7 @@ import re
 import polars as pl
 
 from ingest.errors import IngestError
+from metrics.periods import PeriodError, parse_fy
 
 NOT_AVAILABLE = "not available"
 NOT_APPLICABLE = "not applicable"
@@ -61,12 +62,14 @@ def parse_counts(frame: pl.DataFrame, col: str, *, label: str, file, sheet) -> p
 
 
 def parse_year(text: str) -> int | None:
-    """'2024/25', '2024-25', '2024_25', '2024/2025', '2024 to 2025' -> 2024; else None."""
-    m = re.fullmatch(r"\s*(\d{4})\s*(?:[-_/]|to)?\s*(\d{2}|\d{4})\s*", str(text or ""))
-    if not m:
+    """'2024/25', '2024-25', '2024_25', '2024/2025', '2024 to 2025' -> 2024; else None.
+
+    The spellings are ``metrics.periods.parse_fy``'s; this only turns its error into None.
+    """
+    try:
+        return parse_fy(text)
+    except PeriodError:
         return None
-    start, end = int(m.group(1)), int(m.group(2))
-    return start if end % 100 == (start + 1) % 100 else None
 
 
 def parse_quarter(text: str) -> int | None:

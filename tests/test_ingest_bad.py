@@ -124,6 +124,12 @@ def _bad_year(tmp):
     return write_csv(tmp / "year.csv", rows, OUTCOMES_2026)
 
 
+def _empty_offence_code(tmp):
+    rows = _rows()
+    rows[7]["offence_code"] = " "
+    return write_csv(tmp / "code.csv", rows, OUTCOMES_2026)
+
+
 CASES = {
     "missing column": (_missing_column, "outcomes", r"missing column\(s\) 'Outcomes for investigations closed"),
     "unknown header": (_unknown_header, "outcomes", r"column 'Outcome Grouping': unknown column header"),
@@ -139,6 +145,8 @@ CASES = {
     "truncated xlsx": (_truncated_xlsx, "outcomes", r"cannot be read as xlsx"),
     "outcome type 1a": (_alternate, "outcomes", r"value '1a'.*'Outcomes for alternate offences' file"),
     "quarter 5": (_quarter5, "outcomes", r"quarter must be 1, 2, 3 or 4"),
+    # the message names the offence-code column and no unrelated value (it once showed the force name)
+    "empty offence code": (_empty_offence_code, "outcomes", r"row 9, column 'Offence Code': the offence code is empty$"),
     "inconsistent year": (_bad_year, "outcomes", r"value '2023/25': not a financial year"),
     "prc as outcomes": (lambda tmp: write_csv(tmp / "prc.csv", prc_rows(2023), PRC_HEADERS), "outcomes",
                         r"unknown column header|missing column"),
