@@ -8,7 +8,6 @@ own recorded volume so that caseloads stay meaningful at every scale.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -17,12 +16,12 @@ import polars as pl
 from metrics.periods import quarter_end, quarters_between
 from metrics.registry import INDICATOR_IDS
 from sample_data import calibration as cal
+from sample_data.generator import day_number, nom_ramp
 
 if TYPE_CHECKING:
     from sample_data.generator import ForceEffects, SampleData
 
 _KEYS = ["force_code", "quarter", "offence_code"]
-_EPOCH = date(1970, 1, 1)
 
 
 def recorded_table(cases: pl.DataFrame) -> pl.DataFrame:
@@ -96,8 +95,8 @@ def indicator_table(cases: pl.DataFrame, fx: ForceEffects, forces: list[str], fi
     cohort = _still_open_after_year(cases, forces, all_q)
 
     rng = np.random.default_rng([seed, 9])
-    q_end_day = np.array([(quarter_end(q) - _EPOCH).days for q in all_q])
-    ramp = np.clip((q_end_day[None, :] - fx.nom_start[:, None]) / cal.NOM_RAMP_DAYS, 0.0, 1.0)
+    q_end_day = np.array([day_number(quarter_end(q)) for q in all_q])
+    ramp = nom_ramp(q_end_day[None, :], fx.nom_start[:, None])
     last_year = np.stack([rec["n"][:, max(0, k - 3):k + 1].sum(axis=1) * 4 / min(4, k + 1)
                           for k in range(len(all_q))], axis=1)
     staff_factor = rng.lognormal(0, 0.15, len(forces))[:, None]

@@ -15,13 +15,19 @@ in 2015-16). Charts of the closed basis read best from 2016-17 on.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import polars as pl
 
 from db import reference as ref
-from metrics.periods import latest_complete_quarter, quarter_end, quarter_start, quarters_between
+from metrics.periods import (
+    latest_complete_quarter,
+    quarter_end,
+    quarter_of,
+    quarter_start,
+    quarters_between,
+)
 from sample_data import calibration as cal
 
 _EPOCH = date(1970, 1, 1)
@@ -30,8 +36,14 @@ OFFENCE_CODES: tuple[str, ...] = tuple(o[0] for o in ref.OFFENCES)
 _IS_RAPE = np.array([o[2] == "rape" for o in ref.OFFENCES])
 
 
-def _day(d: date) -> int:
+def day_number(d: date) -> int:
+    """Day number (days since 1970-01-01): the generator's date arithmetic is on these integers."""
     return (d - _EPOCH).days
+
+
+def nom_ramp(day: np.ndarray, nom_start: np.ndarray) -> np.ndarray:
+    """0 before a force's NOM start, rising linearly to 1 over ``NOM_RAMP_DAYS`` (broadcasts)."""
+    return np.clip((day - nom_start) / cal.NOM_RAMP_DAYS, 0.0, 1.0)
 
 
 def _annual_total(fy: int) -> tuple[float, float]:
@@ -134,7 +146,7 @@ class ForceEffects:
             isva=rng.normal(0, 0.30, n),
             device=rng.normal(0, 0.25, n),
             repeat=rng.normal(0, 0.20, n),
-            nom_start=np.array([_day(ref.nom_phase(c)[1]) for c in FORCE_CODES]),
+            nom_start=np.array([day_number(ref.nom_phase(c)[1]) for c in FORCE_CODES]),
         )
 
 
@@ -177,10 +189,10 @@ def _logit(p) -> np.ndarray:
 
 
 def _quarter_of(days: np.ndarray) -> np.ndarray:
-    months = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
-    year, month = months // 12 + 1970, months % 12 + 1
-    fy = np.where(month >= 4, year, year - 1)
-    return (fy * 10 + (month - 4) % 12 // 3 + 1).astype(np.int32)
+    """metrics.periods.quarter_of for an array of day numbers (once per distinct day)."""
+    unique, inverse = np.unique(days, return_inverse=True)
+    quarters = np.array([quarter_of(_EPOCH + timedelta(days=int(d))) for d in unique], dtype=np.int32)
+    return quarters[inverse].reshape(days.shape)
 
 
 def _year(days: np.ndarray) -> np.ndarray:
@@ -193,8 +205,8 @@ def _recorded(rng: np.random.Generator, cases: int, quarters: list[int], fx: For
     counts = rng.multinomial(cases, p.ravel())
     cell = np.repeat(np.arange(counts.size), counts)
     q_i, f_i, o_i = np.unravel_index(cell, p.shape)
-    starts = np.array([_day(quarter_start(q)) for q in quarters])
-    lengths = np.array([_day(quarter_end(q)) + 1 for q in quarters]) - starts
+    starts = np.array([day_number(quarter_start(q)) for q in quarters])
+    lengths = np.array([day_number(quarter_end(q)) + 1 for q in quarters]) - starts
     day = starts[q_i] + (rng.random(cases) * lengths[q_i]).astype(np.int64)
     perm = rng.permutation(cases)
     order = perm[np.argsort(day[perm], kind="stable")]
@@ -219,8 +231,7 @@ def _victims(rng: np.random.Generator, off: np.ndarray):
 
 
 def _ramp(day: np.ndarray, force: np.ndarray, fx: ForceEffects) -> np.ndarray:
-    """0 before the force's NOM start, rising linearly to 1 two years after."""
-    return np.clip((day - fx.nom_start[force]) / cal.NOM_RAMP_DAYS, 0.0, 1.0)
+    return nom_ramp(day, fx.nom_start[force])
 
 
 def _outcomes(rng, day, force, off, age, rel, repeat, identified, fx: ForceEffects):
@@ -257,7 +268,7 @@ def _outcomes(rng, day, force, off, age, rel, repeat, identified, fx: ForceEffec
     late = (kind == 16) & (rng.random(n) < share)
     median[late], sigma[late] = m, s
     median *= np.where(_IS_RAPE[off], 1.0, cal.OTHER_SEXUAL_SPEED) * fx.days[force]
-    lo, hi = (_day(date.fromisoformat(d)) for d in cal.COVID_WINDOW)
+    lo, hi = (day_number(date.fromisoformat(d)) for d in cal.COVID_WINDOW)
     median *= np.where((anchor >= lo) & (anchor <= hi), cal.COVID_SLOWDOWN, 1.0)
     median *= 1.0 - (1.0 - cal.NOM_SPEEDUP) * ramp
     stalled = rng.random(n) < cal.STALLED_SHARE
@@ -283,7 +294,7 @@ def generate(
     if last_quarter < first_quarter:
         raise ValueError(f"last quarter {last_quarter} is before first quarter {first_quarter}")
     quarters = quarters_between(first_quarter, last_quarter)
-    extract = _day(quarter_end(last_quarter))
+    extract = day_number(quarter_end(last_quarter))
     fx = ForceEffects.draw(seed)
     rng = np.random.default_rng([seed, 2])
 

@@ -22,6 +22,7 @@ from db import reference as ref
 from db.schema import case_record, indicator_value, outcomes, recorded_offences, release
 from metrics.periods import add_quarters, quarter_end, quarter_of, quarters_between
 from metrics.registry import INDICATOR_IDS
+from sample_data import calibration as cal
 from sample_data.generator import FULL_SCALE_CASES, generate, national_volume
 from sample_data.load import load_sample
 
@@ -233,18 +234,27 @@ def test_rape_charge_rate_and_victim_support(calib):
         vdns=pl.col("count").filter(pl.col("outcome_type").is_in([14, 16])).sum() / pl.col("count").sum(),
         no_suspect=pl.col("count").filter(pl.col("outcome_type") == 18).sum() / pl.col("count").sum(),
     )
+    lo, hi = cal.TEST_CHARGE_RATE
     for row in shares.filter(pl.col("fy").is_between(2016, 2025)).iter_rows(named=True):
-        assert 0.02 <= row["charge"] <= 0.08, row
+        assert lo <= row["charge"] <= hi, row
         assert 0.35 <= row["vdns"] <= 0.50, row
         assert 0.06 <= row["no_suspect"] <= 0.13, row
+    charge = dict(zip(shares["fy"], shares["charge"], strict=True))
+    lo, hi = cal.TEST_CHARGE_RATE_PRE_NOM
+    assert lo <= charge[2019] <= hi, charge[2019]
+    lo, hi = cal.TEST_CHARGE_RATE_LATEST
+    assert lo <= charge[2025] <= hi, charge[2025]
+    assert charge[2025] > charge[2019]  # the NOM years charge more than the year before it
 
 
 def test_median_days_to_charge(calib):
     charged = _by_fy(calib.cases.filter(RAPE & (pl.col("outcome_type") == 1)), "outcome_quarter")
     medians = charged.group_by("fy").agg(pl.col("days_to_outcome").median()).sort("fy")
     by_year = dict(zip(medians["fy"], medians["days_to_outcome"], strict=True))
+    lo, hi = cal.TEST_MEDIAN_DAYS_TO_CHARGE
     for fy in range(2018, 2026):
-        assert 350 <= by_year[fy] <= 500, (fy, by_year[fy])
+        assert lo <= by_year[fy] <= hi, (fy, by_year[fy])
+    assert by_year[2020] == max(by_year[fy] for fy in range(2018, 2026))  # the pandemic backlog
     any_outcome = _by_fy(calib.cases.filter(RAPE & (pl.col("outcome_type") != 0)), "outcome_quarter")
     assert any_outcome.filter(pl.col("fy") == 2024)["days_to_outcome"].median() < by_year[2024]
 
@@ -269,7 +279,10 @@ def test_pathfinders_charge_more_after_their_nom_start(calib):
             part = force.filter(pl.col("outcome_quarter").is_between(add_quarters(q0, lo), add_quarters(q0, hi)))
             window[0] += (part["outcome_type"] == 1).sum()
             window[1] += part.height
-    assert after[0] / after[1] > before[0] / before[1]
+    p1, p2 = before[0] / before[1], after[0] / after[1]
+    pooled = (before[0] + after[0]) / (before[1] + after[1])
+    z = (p2 - p1) / math.sqrt(pooled * (1 - pooled) * (1 / before[1] + 1 / after[1]))
+    assert z > 1.96, (before, after, z)  # a rise that is not sampling noise (one-sided 2.5%)
 
 
 def test_funnel_shows_a_few_real_outliers(calib):
