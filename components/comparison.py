@@ -233,12 +233,17 @@ def position_summary(comp: Comparison, metric: Metric, group_label: str, period_
                          f"above the England and Wales median{': ' + _names(by[ABOVE_INNER]) if by[ABOVE_INNER] else ''}; "
                          f"{len(by[BELOW_INNER])} below it{': ' + _names(by[BELOW_INNER]) if by[BELOW_INNER] else ''}.")
         else:
+            outside = 0
             for p, text in ((ABOVE_OUTER, "above the upper 99.8% limit"),
                             (ABOVE_INNER, "above the upper 95% limit but not the 99.8% limit"),
                             (BELOW_INNER, "below the lower 95% limit but not the 99.8% limit"),
                             (BELOW_OUTER, "below the lower 99.8% limit")):
-                names = f" ({_names(by[p])})" if by[p] else ""
-                parts.append(f"{_count(len(by[p]))} {'is' if len(by[p]) == 1 else 'are'} {text}{names}.")
+                if by[p]:
+                    outside += len(by[p])
+                    parts.append(f"{_count(len(by[p]))} {'is' if len(by[p]) == 1 else 'are'} {text} "
+                                 f"({_names(by[p])}).")
+            if not outside:
+                parts.append("No force is outside the 95% or 99.8% limits.")
         parts.append(f"{_count(len(by[WITHIN]))} {'is' if len(by[WITHIN]) == 1 else 'are'} within the "
                      "limits: their differences from England and Wales are within the range expected "
                      "by chance, so they are not called better or worse.")

@@ -30,7 +30,7 @@ BOUNDARIES = ROOT.parent / "shared" / "data" / "PFA_DEC_2023_EW_BUC.geojson"
 # (url path, file stem, minimum number of charts expected); /compare draws the real map only
 # when boundaries are loaded (the fixture loads the ONS file when it is present)
 PAGES = [("", "overview", 5), ("methodology", "methodology", 0),
-         ("compare?force=E23000036", "compare", 5 if BOUNDARIES.is_file() else 4)]
+         ("compare?force=E23000005&offence=rape", "compare", 5 if BOUNDARIES.is_file() else 4)]
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

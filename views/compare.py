@@ -177,14 +177,18 @@ chart_block(
 
 # --- Region peers --------------------------------------------------------------------------
 st.header("Region peers")
+peers = pl.DataFrame(cmp.peer_rows(comp, selected) if selected else [], schema=comp.frame.schema)
 if not selected:
     st.info("Choose a force (above, or by clicking a map) to see it against the other forces of its "
             "region and England and Wales.", icon=":material/group:")
+elif peers["value"].is_null().all():
+    st.subheader(f"{names[selected]} and the other forces of {peers['region'][0]}")
+    caveat("No force of this region has a figure that can be shown for this selection (too few "
+           "cases): choose a longer period or a broader offence group. "
+           + cmp.peer_summary(comp, selected, m))
 else:
-    peers = pl.DataFrame(cmp.peer_rows(comp, selected), schema=comp.frame.schema)
-    region = peers["region"][0]
     chart_block(
-        title=f"{names[selected]} and the other forces of {region}",
+        title=f"{names[selected]} and the other forces of {peers['region'][0]}",
         chart=dot_plot(peers, m, national.get("value"), highlight=selected, row_height=28),
         summary=cmp.peer_summary(comp, selected, m),
         table=table.filter(pl.col("code").is_in(peers["code"].to_list())),
