@@ -54,8 +54,11 @@ def _create(url: str) -> Engine:
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
             # WAL lets readers keep reading the last committed release while a load writes.
+            # Switching the journal mode needs the database to itself, so a reader that asked on
+            # every connection could wait behind a long load: only ask when it is not WAL yet.
             cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
+            if cur.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()

@@ -20,10 +20,12 @@ INDICATOR = "indicator"  # numerator / denominator stored per force x quarter
 BASIS_RECORDED_PERIOD = "recorded_period"
 BASIS_RECORDED = "recorded"
 BASIS_CLOSED = "closed"
+BASIS_SNAPSHOT = "snapshot"
 BASIS_LABELS = {
     BASIS_RECORDED_PERIOD: "Offences recorded in the period",
     BASIS_RECORDED: "Outcomes of offences recorded in the period (status at the data extract)",
     BASIS_CLOSED: "Investigations closed in the period",
+    BASIS_SNAPSHOT: "Position at the end of each quarter",
 }
 
 PUBLIC = "public"
@@ -187,14 +189,14 @@ METRICS: tuple[Metric, ...] = (
         "Share of officers on RASSO investigation teams who are fully trained and accredited "
         "(end of quarter).",
         "Accredited RASSO investigators", "Officers on RASSO investigation teams",
-        "percent", HIGHER_BETTER, 4, BASIS_RECORDED_PERIOD, "Force MI", FORCE_MI, INDICATOR,
+        "percent", HIGHER_BETTER, 4, BASIS_SNAPSHOT, "Force MI", FORCE_MI, INDICATOR,
         min_denominator=5, by_offence=False,
     ),
     Metric(
         "investigator_caseload", "Open investigations per RASSO investigator",
         "Open RASSO investigations at the end of the quarter per officer on RASSO investigation teams.",
         "Open investigations", "Officers on RASSO investigation teams",
-        "per_investigator", LOWER_BETTER, 4, BASIS_RECORDED_PERIOD, "Force MI", FORCE_MI, INDICATOR,
+        "per_investigator", LOWER_BETTER, 4, BASIS_SNAPSHOT, "Force MI", FORCE_MI, INDICATOR,
         min_denominator=5, by_offence=False,
     ),
     Metric(

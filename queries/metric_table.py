@@ -20,7 +20,15 @@ from sqlalchemy import Engine
 from metrics import registry as reg
 from metrics.disclosure import apply_disclosure
 from metrics.offence_groups import offence_group as get_offence_group
-from metrics.periods import fy_label, fy_of, quarter_label, quarters_between
+from metrics.periods import (
+    add_quarters,
+    financial_year,
+    fy_label,
+    fy_of,
+    quarter_label,
+    quarters_between,
+    year_ending,
+)
 from metrics.stats import add_intervals, median_interval
 from queries import sql
 
@@ -54,10 +62,20 @@ def attach_periods(frame: pl.DataFrame, grain: str, first_quarter: int, last_qua
                 .with_columns(period=(q // 10).replace_strict({fy: fy_label(fy) for fy in complete},
                                                                default=None),
                               period_end=(q // 10) * 10 + 4, nq=pl.lit(4)))
-    label = (quarter_label(first_quarter) if first_quarter == last_quarter
-             else f"{quarter_label(first_quarter)} to {quarter_label(last_quarter)}")
+    label = span_label(first_quarter, last_quarter)
     return frame.with_columns(period=pl.lit(label), period_end=pl.lit(last_quarter, pl.Int64),
                               nq=pl.lit(len(quarters_between(first_quarter, last_quarter))))
+
+
+def span_label(first_quarter: int, last_quarter: int) -> str:
+    """The words the pages use for a span: '2024-25', '12 months to Sep 2026' or 'Q to Q'."""
+    if first_quarter % 10 == 1 and last_quarter == first_quarter + 3:
+        return financial_year(fy_of(first_quarter)).token
+    if add_quarters(first_quarter, 3) == last_quarter:
+        return year_ending(last_quarter).label
+    if first_quarter == last_quarter:
+        return quarter_label(first_quarter)
+    return f"{quarter_label(first_quarter)} to {quarter_label(last_quarter)}"
 
 
 def select_areas(frame: pl.DataFrame, area: str, forces: pl.DataFrame, *, include_btp: bool) -> pl.DataFrame:

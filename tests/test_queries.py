@@ -229,3 +229,13 @@ def test_release_coverage_and_what_a_source_lacks(golden, empty_db):
     assert missing_from_source(metric("median_days_to_charge"), info["coverage"], "X") is None
     reason = missing_from_source(metric("median_days_to_charge"), ["outcomes", "recorded"], "Release 2")
     assert reason.startswith("Median days from recording to charge: not in this source. Release 2 has no case-level")
+
+
+@pytest.mark.parametrize(("first", "last", "label"), [
+    (20241, 20244, "2024-25"), (20253, 20262, "12 months to Sep 2026"), (20241, 20241, "2024-25 Q1"),
+    (20241, 20242, "2024-25 Q1 to 2024-25 Q2"),
+])
+def test_period_labels_match_the_pages(first, last, label):
+    from queries.metric_table import span_label
+
+    assert span_label(first, last) == label
