@@ -65,6 +65,10 @@ WORDS = {
     NOT_SHOWN: "not shown: too few cases to publish",
     NOT_COMPARED: "not compared with England and Wales",
 }
+MEDIAN_CATEGORIES = {**CATEGORIES,
+                     ABOVE_INNER: "▲ 95% interval above the England and Wales median",
+                     WITHIN: "95% interval includes the England and Wales median",
+                     BELOW_INNER: "▼ 95% interval below the England and Wales median"}
 MEDIAN_WORDS = {
     ABOVE_INNER: "above: its 95% interval lies above the England and Wales median",
     WITHIN: "its 95% interval includes the England and Wales median: not distinguishable from it",
@@ -94,6 +98,7 @@ class Comparison:
     scale: float  # display value = numerator / denominator * scale
     phi: float  # estimated over-dispersion (NaN when not estimable or no funnel)
     phi_used: float  # 1.0 unless over-dispersion was asked for and phi > 1
+    categories: dict[str, str]  # position key -> legend text (medians word it differently)
 
     @property
     def target(self) -> float | None:
@@ -138,6 +143,7 @@ def compare_forces(forces_table: pl.DataFrame, national: dict, reference: pl.Dat
                 positions[r["area_code"]] = (ABOVE_INNER if r["lower"] > nat else
                                              BELOW_INNER if r["upper"] < nat else WITHIN)
 
+    categories = MEDIAN_CATEGORIES if metric.unit == "days" else CATEGORIES
     out = []
     for r in rows:
         code = r["area_code"]
@@ -157,7 +163,7 @@ def compare_forces(forces_table: pl.DataFrame, national: dict, reference: pl.Dat
             "region": regions.get(code, ""), "numerator": r.get("numerator"),
             "denominator": r.get("denominator"), "value": r.get("value"), "lower": r.get("lower"),
             "upper": r.get("upper"), "flag": r.get("flag") or "", "position": pos,
-            "category": CATEGORIES[key], "symbol": SYMBOLS[key] if key != NOT_SHOWN else (r.get("flag") or "[c]"),
+            "category": categories[key], "symbol": SYMBOLS[key] if key != NOT_SHOWN else (r.get("flag") or "[c]"),
             "position_words": words,
             "value_text": fmt_value(r.get("value"), metric.unit) if _ok(r.get("value")) else (r.get("flag") or "[x]"),
             "interval_text": fmt_interval(r.get("lower"), r.get("upper"), metric.unit),
@@ -168,14 +174,15 @@ def compare_forces(forces_table: pl.DataFrame, national: dict, reference: pl.Dat
               "category": pl.String, "symbol": pl.String, "position_words": pl.String,
               "value_text": pl.String, "interval_text": pl.String}
     frame = pl.DataFrame(out, schema=schema).sort("name")
-    return Comparison(frame=frame, national=national, kind=kind, scale=scale, phi=phi, phi_used=phi_used)
+    return Comparison(frame=frame, national=national, kind=kind, scale=scale, phi=phi, phi_used=phi_used,
+                      categories=categories)
 
 
 def map_rows(comp: Comparison) -> dict[str, dict]:
     """Per force, the fields the maps draw and show in their tooltips."""
     out = {}
     for r in comp.frame.to_dicts():
-        key = next((k for k, c in CATEGORIES.items() if c == r["category"]), NOT_COMPARED)
+        key = next((k for k, c in comp.categories.items() if c == r["category"]), NOT_COMPARED)
         out[r["code"]] = {
             "name": r["name"], "abbr": r["abbr"], "category": r["category"], "symbol": r["symbol"],
             "label": f"{r['abbr']}\n{r['symbol']}" if r["symbol"] else r["abbr"],

@@ -32,9 +32,9 @@ def _tooltip(metric: Metric) -> list[alt.Tooltip]:
             alt.Tooltip("position_words:N", title="Against England and Wales")]
 
 
-def _shape_color(domain: list[str]) -> tuple[alt.Shape, alt.Color]:
-    keys = [k for k in POSITIONS if CATEGORIES[k] in domain]
-    cats = [CATEGORIES[k] for k in keys]
+def _shape_color(domain: list[str], labels: dict[str, str]) -> tuple[alt.Shape, alt.Color]:
+    keys = [k for k in POSITIONS if labels[k] in domain]
+    cats = [labels[k] for k in keys]
     legend = alt.Legend(title="Against England and Wales", orient="right", direction="vertical", labelLimit=260)
     return (alt.Shape("category:N", scale=alt.Scale(domain=cats, range=[SHAPES[k] for k in keys]), legend=legend),
             alt.Color("category:N", scale=alt.Scale(domain=cats, range=[CATEGORY_COLORS[k] for k in keys]),
@@ -66,7 +66,7 @@ def funnel_chart(comp: Comparison, metric: Metric, *, height: int = 420) -> alt.
     domain = ([0.0 if metric.unit == "percent" else min(lows) * 0.9, max(tops) * 1.06]
               if tops and lows else None)
     y_scale = alt.Scale(domain=domain, nice=False) if domain else alt.Scale()
-    shape, color = _shape_color(comp.frame["category"].unique().to_list())
+    shape, color = _shape_color(comp.frame["category"].unique().to_list(), comp.categories)
     layers: list[alt.Chart] = []
     if len(curve):
         long = curve.unpivot(index="denominator", on=[c for c in curve.columns if c[:6] in ("lower_", "upper_")],
@@ -96,7 +96,8 @@ def funnel_chart(comp: Comparison, metric: Metric, *, height: int = 420) -> alt.
 
 
 def dot_plot(rows: pl.DataFrame, metric: Metric, national_value: float | None, *,
-             highlight: str | None = None, row_height: int = 17) -> alt.LayerChart:
+             highlight: str | None = None, row_height: int = 17,
+             labels: dict[str, str] = CATEGORIES) -> alt.LayerChart:
     """Forces sorted by value with 95% intervals and the England and Wales line; the
     highlighted force's name is drawn in bold and marked with an arrow."""
     data = rows.filter(pl.col("value").is_not_null()).with_columns(
@@ -105,7 +106,7 @@ def dot_plot(rows: pl.DataFrame, metric: Metric, national_value: float | None, *
     order = data.sort("value", descending=True)["shown_name"].to_list()
     y = alt.Y("shown_name:N", sort=order, title=None,
               axis=alt.Axis(labelLimit=260, labelFontSize=12, labelOverlap=False))
-    shape, color = _shape_color(rows["category"].unique().to_list())
+    shape, color = _shape_color(rows["category"].unique().to_list(), labels)
     x_title = _AXIS_TITLE.get(metric.unit, metric.unit)
     base = alt.Chart(data.to_pandas())
     bars = base.mark_rule(color=palette.DARK_GREY, strokeWidth=1.5).encode(

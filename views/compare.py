@@ -93,8 +93,8 @@ if m.caveat:
 # --- Maps ----------------------------------------------------------------------------------
 st.header("Maps")
 rows = cmp.map_rows(comp)
-keys = [k for k in cmp.CATEGORIES if any(r["category"] == cmp.CATEGORIES[k] for r in rows.values())]
-style = {"field": "category", "domain": [cmp.CATEGORIES[k] for k in keys],
+keys = [k for k in comp.categories if any(r["category"] == comp.categories[k] for r in rows.values())]
+style = {"field": "category", "domain": [comp.categories[k] for k in keys],
          "colors": [cmp.CATEGORY_COLORS[k] for k in keys], "legend_title": "Against England and Wales",
          "tooltip": [("name", "Force"), ("value_text", m.label), ("interval_text", "95% interval"),
                      ("position_words", "Against England and Wales")], "selected": selected}
@@ -168,7 +168,8 @@ else:
 st.header("Forces in order, with intervals")
 chart_block(
     title=f"{m.label} by force, with 95% intervals",
-    chart=dot_plot(comp.frame, m, national.get("value"), highlight=selected),
+    chart=dot_plot(comp.frame, m, national.get("value"), highlight=selected,
+                   labels=comp.categories),
     summary=cmp.ranked_summary(comp, m),
     table=table.sort("value", descending=True, nulls_last=True),
     unit=unit, basis=basis, citation=ctx.citation(), release_id=ctx.release_id, key="ranked",
@@ -189,7 +190,8 @@ elif peers["value"].is_null().all():
 else:
     chart_block(
         title=f"{names[selected]} and the other forces of {peers['region'][0]}",
-        chart=dot_plot(peers, m, national.get("value"), highlight=selected, row_height=28),
+        chart=dot_plot(peers, m, national.get("value"), highlight=selected, row_height=28,
+                   labels=comp.categories),
         summary=cmp.peer_summary(comp, selected, m),
         table=table.filter(pl.col("code").is_in(peers["code"].to_list())),
         unit=unit, basis=basis, citation=ctx.citation(), release_id=ctx.release_id, key="peers",
