@@ -81,7 +81,3 @@ def check_connection(engine: Engine) -> None:
         raise DatabaseUnavailable(
             f"Cannot reach the database at {describe(engine)}: {reason}"
         ) from None
-
-
-def is_postgres(engine: Engine) -> bool:
-    return engine.dialect.name == "postgresql"

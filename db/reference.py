@@ -78,6 +78,10 @@ BTP = Force("BTP", "British Transport Police", "National (non-territorial)", Non
 
 TERRITORIAL_CODES = frozenset(f.code for f in FORCES)
 
+NATIONAL_CODE = "K04000001"
+NATIONAL_NAME = "England and Wales"
+"""ONS code and name of England and Wales, the area the 43 forces (and BTP, for counts) add up to."""
+
 # --- NOM phases --------------------------------------------------------------------------------
 
 PATHFINDER = "pathfinder"

@@ -196,9 +196,14 @@ boundary = Table(
     Column("geojson", Text, nullable=False, comment="simplified WGS84 geometry, clockwise outer rings"),
 )
 
-# missing_reason values with a meaning for the queries: a count the force did not supply
-# understates any total that includes it ("N/A - data not provided" in the published tables).
+# The vocabulary of missing_reason (why a published count is NULL). Only NOT_PROVIDED marks a
+# gap in the data: a count the force did not supply understates any total that includes it
+# ("N/A - data not provided" in the published tables); the others are not counts at all.
+NOT_AVAILABLE = "not available"
+NOT_APPLICABLE = "not applicable"
 NOT_PROVIDED = "data not provided"
+SUPPRESSED = "suppressed"
+LOW_RELIABILITY = "low reliability"
 
 FACT_TABLES = (recorded_offences, outcomes, case_record, indicator_value, boundary)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 from sqlalchemy import Engine, delete, insert, select, update
 
-from db.reference import TERRITORIAL_CODES
+from db.reference import NATIONAL_CODE, TERRITORIAL_CODES
 from db.releases import create_release, finish_release
 from db.schema import force_population, ons_force_figures
 from ingest import chain
@@ -24,7 +24,6 @@ from ingest.report import LoadReport
 
 SOURCE = "ons-pfa-tables"
 AREA_CODE = re.compile(r"^[EKW]\d{8}$")
-EW_CODE = "K04000001"
 MARKER = re.compile(r"^\[[a-z]\d*\]$", re.I)
 
 
@@ -135,12 +134,12 @@ def load_ons_tables(engine: Engine, paths: list[Path], progress=None) -> LoadRep
             raise IngestError(f"forces missing from the table: {', '.join(missing)}", file=path, sheet=table)
     forces_sum = sum(by1[c]["sexual_offences"][0] or 0 for c in TERRITORIAL_CODES)
     btp = by1.get("BTP", {}).get("sexual_offences", (0, None))[0] or 0
-    if EW_CODE in by1 and by1[EW_CODE]["sexual_offences"][0] is not None:
-        total = by1[EW_CODE]["sexual_offences"][0]
+    if NATIONAL_CODE in by1 and by1[NATIONAL_CODE]["sexual_offences"][0] is not None:
+        total = by1[NATIONAL_CODE]["sexual_offences"][0]
         if abs(forces_sum + btp - total) > 0.5:
             raise IngestError(f"the 43 forces ({forces_sum:,.0f}) plus British Transport Police ({btp:,.0f}) "
                               f"do not add up to the England and Wales total ({total:,.0f})",
-                              file=path, sheet="Table P1", row=by1[EW_CODE]["_row"], column="Sexual offences")
+                              file=path, sheet="Table P1", row=by1[NATIONAL_CODE]["_row"], column="Sexual offences")
     for code in sorted(TERRITORIAL_CODES):
         value, _marker = by3[code]["population"]
         if value is None or value <= 0:

@@ -13,14 +13,9 @@ import re
 
 import polars as pl
 
+from db.schema import LOW_RELIABILITY, NOT_APPLICABLE, NOT_AVAILABLE, NOT_PROVIDED, SUPPRESSED
 from ingest.errors import IngestError
 from metrics.periods import PeriodError, parse_fy
-
-NOT_AVAILABLE = "not available"
-NOT_APPLICABLE = "not applicable"
-NOT_PROVIDED = "data not provided"
-SUPPRESSED = "suppressed"
-LOW_RELIABILITY = "low reliability"
 
 
 def count_exprs(col: str) -> tuple[pl.Expr, pl.Expr, pl.Expr]:

@@ -17,6 +17,7 @@ import numpy as np
 import polars as pl
 from sqlalchemy import Engine
 
+from db.reference import NATIONAL_CODE, NATIONAL_NAME
 from metrics import registry as reg
 from metrics.disclosure import apply_disclosure
 from metrics.offence_groups import offence_group as get_offence_group
@@ -32,8 +33,6 @@ from metrics.periods import (
 from metrics.stats import add_intervals, median_interval
 from queries import sql
 
-NATIONAL_CODE = "K04000001"
-NATIONAL_NAME = "England and Wales"
 GRAINS = ("quarter", "year", "period")
 TIERS = ("public", "restricted")
 KEYS = ["period", "period_end", "area_code", "area_name"]
