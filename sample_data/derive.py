@@ -4,6 +4,11 @@ recorded_offences and outcomes are plain counts of the cases, in the layout of t
 open data (both outcome bases). indicator_value holds the force-MI indicators of the metric
 registry; the two staffing indicators need invented staff numbers, drawn here from the force's
 own recorded volume so that caseloads stay meaningful at every scale.
+
+Carried-in cases (recorded before ``first_quarter``, open on its first day; see ``generator``)
+count where investigations are counted as they close or while open: the closed basis, indicators
+on closed investigations, open caseloads. They are not offences recorded in the period, so they
+are left out of recorded_offences, the recorded basis and indicators on recorded cohorts.
 """
 
 from __future__ import annotations
@@ -24,18 +29,26 @@ if TYPE_CHECKING:
 _KEYS = ["force_code", "quarter", "offence_code"]
 
 
-def recorded_table(cases: pl.DataFrame) -> pl.DataFrame:
+def _in_period(cases: pl.DataFrame, first_quarter: int) -> pl.DataFrame:
+    """The offences recorded from ``first_quarter`` on (no carried-in cases)."""
+    return cases.filter(pl.col("recorded_quarter") >= first_quarter)
+
+
+def recorded_table(cases: pl.DataFrame, first_quarter: int) -> pl.DataFrame:
     return (
-        cases.group_by("force_code", pl.col("recorded_quarter").alias("quarter"), "offence_code")
+        _in_period(cases, first_quarter).group_by("force_code", pl.col("recorded_quarter").alias("quarter"), "offence_code")
         .agg(pl.len().cast(pl.Int64).alias("count"))
         .with_columns(pl.lit(None, dtype=pl.String).alias("missing_reason"))
         .sort(_KEYS)
     )
 
 
-def outcomes_table(cases: pl.DataFrame) -> pl.DataFrame:
-    """Basis 'recorded' (status at the extract, 0 = open) and 'closed' (no type 0 rows)."""
-    recorded = cases.group_by(
+def outcomes_table(cases: pl.DataFrame, first_quarter: int) -> pl.DataFrame:
+    """Basis 'recorded' (status at the extract, 0 = open) and 'closed' (no type 0 rows).
+
+    The closed basis includes the carried-in cases: all their outcomes fall from first_quarter on.
+    """
+    recorded = _in_period(cases, first_quarter).group_by(
         "force_code", pl.col("recorded_quarter").alias("quarter"), "offence_code", "outcome_type"
     ).agg(pl.len().cast(pl.Int64).alias("count")).with_columns(pl.lit("recorded").alias("basis"))
     closed = cases.filter(pl.col("outcome_type") != 0).group_by(
@@ -75,6 +88,7 @@ def indicator_table(cases: pl.DataFrame, fx: ForceEffects, forces: list[str], fi
     if not shown:
         return _empty_indicators()
     closed = cases.filter(pl.col("outcome_type") != 0)
+    # recorded_quarter outside all_q (carried-in cases) is dropped by _grid
     rec = _grid(cases, "recorded_quarter", forces, all_q, {
         "n": pl.len(),
         "identified": pl.col("suspect_identified").sum(),
@@ -89,10 +103,14 @@ def indicator_table(cases: pl.DataFrame, fx: ForceEffects, forces: list[str], fi
         "repeat": pl.col("repeat_suspect").sum(),
         "repeat_charged": (pl.col("repeat_suspect") & (pl.col("outcome_type") == 1)).sum(),
     })
-    # open at the end of quarter k = recorded by then minus closed by then (cases closed after
-    # the extract are open at every quarter end, and have no outcome quarter)
-    open_end = np.cumsum(rec["n"], axis=1) - np.cumsum(clo["n"], axis=1)
-    cohort = _still_open_after_year(cases, forces, all_q)
+    # open at the end of quarter k = carried in + recorded by then - closed by then (cases closed
+    # after the extract are open at every quarter end, and have no outcome quarter)
+    f_index = {f: i for i, f in enumerate(forces)}
+    carried = cases.filter(pl.col("recorded_quarter") < first_quarter)["force_code"]
+    carried_in = np.bincount(carried.replace_strict(f_index, return_dtype=pl.Int64).to_numpy(),
+                             minlength=len(forces))
+    open_end = carried_in[:, None] + np.cumsum(rec["n"], axis=1) - np.cumsum(clo["n"], axis=1)
+    cohort = _still_open_after_year(_in_period(cases, first_quarter), forces, all_q)
 
     rng = np.random.default_rng([seed, 9])
     q_end_day = np.array([day_number(quarter_end(q)) for q in all_q])
@@ -169,7 +187,8 @@ def derive_tables(cases: pl.DataFrame, *, first_quarter: int, last_quarter: int,
     from sample_data.generator import FORCE_CODES, SampleData
 
     indicators = indicator_table(cases, fx, list(FORCE_CODES), first_quarter, last_quarter, seed)
-    return SampleData(cases=cases, recorded=recorded_table(cases), outcomes=outcomes_table(cases),
-                      indicators=indicators, first_quarter=first_quarter, last_quarter=last_quarter,
-                      seed=seed)
+    return SampleData(cases=cases, recorded=recorded_table(cases, first_quarter),
+                      outcomes=outcomes_table(cases, first_quarter), indicators=indicators,
+                      first_quarter=first_quarter, last_quarter=last_quarter, seed=seed,
+                      carried_in=cases.filter(pl.col("recorded_quarter") < first_quarter).height)
 

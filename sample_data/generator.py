@@ -7,9 +7,15 @@ million cases take seconds. Aggregate tables are derived from the cases (``deriv
 always agree with them. Random streams are keyed by ``(seed, purpose)``, so the force effects
 (who the outliers are) do not change with the number of cases.
 
-Known artefact: records start in ``first_quarter``, so the closed basis of the first year or two
-lacks closures of offences recorded earlier (slow outcomes such as charges are under-represented
-in 2015-16). Charts of the closed basis read best from 2016-17 on.
+Burn-in: real investigations closed in 2015-16 include offences recorded years earlier, and
+charges are the slowest outcomes. Starting the records cold in ``first_quarter`` would leave the
+closed basis of the first years with almost no charges (0% in 2015-16 Q1) and short medians. So
+offences recorded in the ``cal.BURN_IN_YEARS`` before ``first_quarter`` (volumes extrapolated
+back, ``_annual_total``) run through the same outcome and timing model, and only those still open
+on the first day of ``first_quarter`` are kept: the *carried-in* cases. They are case records
+(recorded_quarter before ``first_quarter``) and count wherever investigations are counted when
+they close or while open; they are not recorded offences of the period (``derive``). ``cases``
+stays the exact number recorded from ``first_quarter`` on; ``SampleData.carried_in`` is extra.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import polars as pl
 
 from db import reference as ref
 from metrics.periods import (
+    add_quarters,
     latest_complete_quarter,
     quarter_end,
     quarter_of,
@@ -46,17 +53,33 @@ def nom_ramp(day: np.ndarray, nom_start: np.ndarray) -> np.ndarray:
     return np.clip((day - nom_start) / cal.NOM_RAMP_DAYS, 0.0, 1.0)
 
 
-def _annual_total(fy: int) -> tuple[float, float]:
-    """(all sexual offences, rape) for a financial year, extrapolated outside the targets."""
+def _annual_total(fy: int, *, burn_in: bool = False) -> tuple[float, float]:
+    """(all sexual offences, rape) for a financial year, extrapolated outside the targets.
+
+    Before the calibrated years, the burn-in follows ``cal.RAPE_BEFORE`` (geometric interpolation
+    from its anchor year to the first calibrated year, slower growth before the anchor; all sexual
+    offences at the first calibrated year's rape share). Otherwise the year before the first is a
+    plain extrapolation, used only for the within-year shape of the first year: the records of
+    the calibrated period do not depend on the burn-in's assumptions.
+    """
     years = sorted(cal.ANNUAL_SEXUAL)
+    first, last = years[0], years[-1]
     if fy in cal.ANNUAL_SEXUAL:
         return float(cal.ANNUAL_SEXUAL[fy]), float(cal.ANNUAL_RAPE[fy])
-    edge = years[-1] if fy > years[-1] else years[0]
-    growth = (1 + cal.GROWTH_AFTER_LAST_YEAR) ** (fy - edge) if fy > edge else 0.88 ** (edge - fy)
-    return cal.ANNUAL_SEXUAL[edge] * growth, cal.ANNUAL_RAPE[edge] * growth
+    if fy > last:
+        growth = (1 + cal.GROWTH_AFTER_LAST_YEAR) ** (fy - last)
+        return cal.ANNUAL_SEXUAL[last] * growth, cal.ANNUAL_RAPE[last] * growth
+    if not burn_in:
+        return cal.ANNUAL_SEXUAL[first] * 0.88 ** (first - fy), cal.ANNUAL_RAPE[first] * 0.88 ** (first - fy)
+    anchor_year, anchor = cal.RAPE_BEFORE
+    if fy >= anchor_year:
+        rape = anchor * (cal.ANNUAL_RAPE[first] / anchor) ** ((fy - anchor_year) / (first - anchor_year))
+    else:
+        rape = anchor / (1 + cal.RAPE_GROWTH_BEFORE) ** (anchor_year - fy)
+    return rape * cal.ANNUAL_SEXUAL[first] / cal.ANNUAL_RAPE[first], rape
 
 
-def quarterly_volumes(first: int, last: int) -> tuple[np.ndarray, np.ndarray]:
+def quarterly_volumes(first: int, last: int, *, burn_in: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """National sexual offences and rape share per quarter, at full (national) scale.
 
     Within a year the level follows a smooth interpolation between year mid-points, times the
@@ -65,9 +88,9 @@ def quarterly_volumes(first: int, last: int) -> tuple[np.ndarray, np.ndarray]:
     years = range(first // 10, last // 10 + 1)
     vol, share, keys = [], [], []
     for fy in years:
-        total, rape = _annual_total(fy)
-        prev, _ = _annual_total(fy - 1)
-        nxt, _ = _annual_total(fy + 1)
+        total, rape = _annual_total(fy, burn_in=burn_in)
+        prev, _ = _annual_total(fy - 1, burn_in=burn_in)
+        nxt, _ = _annual_total(fy + 1, burn_in=burn_in)
         weights = []
         for fq in range(1, 5):
             t = (fq - 0.5) / 4 - 0.5  # years from the year's mid-point
@@ -105,6 +128,8 @@ class SampleData:
     first_quarter: int
     last_quarter: int
     seed: int
+    carried_in: int
+    """Case records of offences recorded before first_quarter, still open on its first day."""
 
 
 @dataclass(frozen=True)
@@ -150,9 +175,9 @@ class ForceEffects:
         )
 
 
-def _cell_probabilities(quarters: list[int], fx: ForceEffects) -> np.ndarray:
+def _cell_probabilities(quarters: list[int], fx: ForceEffects, burn_in: bool) -> np.ndarray:
     """P(quarter, force, offence) for one case, shape (Q, F, O)."""
-    vol, rape_share = quarterly_volumes(quarters[0], quarters[-1])
+    vol, rape_share = quarterly_volumes(quarters[0], quarters[-1], burn_in=burn_in)
     years = np.array([q // 10 + (q % 10 - 0.5) / 4 for q in quarters]) - 2019.0
     share = fx.volume[None, :] * np.exp(fx.trend[None, :] * years[:, None])
     share[:, :-1] *= (1 - cal.BTP_SHARE) / share[:, :-1].sum(axis=1, keepdims=True)
@@ -199,9 +224,10 @@ def _year(days: np.ndarray) -> np.ndarray:
     return 1970.0 + days / 365.25
 
 
-def _recorded(rng: np.random.Generator, cases: int, quarters: list[int], fx: ForceEffects):
+def _recorded(rng: np.random.Generator, cases: int, quarters: list[int], fx: ForceEffects,
+              burn_in: bool):
     """Exactly ``cases`` records spread over quarter x force x offence; sorted by date."""
-    p = _cell_probabilities(quarters, fx)
+    p = _cell_probabilities(quarters, fx, burn_in)
     counts = rng.multinomial(cases, p.ravel())
     cell = np.repeat(np.arange(counts.size), counts)
     q_i, f_i, o_i = np.unravel_index(cell, p.shape)
@@ -278,27 +304,10 @@ def _outcomes(rng, day, force, off, age, rel, repeat, identified, fx: ForceEffec
     return kind, days
 
 
-def generate(
-    cases: int = FULL_SCALE_CASES,
-    seed: int = 2023,
-    *,
-    first_quarter: int = FIRST_QUARTER,
-    last_quarter: int | None = None,
-) -> SampleData:
-    """Synthetic case records and the tables derived from them (same arguments, same data)."""
-    from sample_data.derive import derive_tables
-
-    if cases < 1:
-        raise ValueError("cases must be at least 1")
-    last_quarter = last_quarter or latest_complete_quarter()
-    if last_quarter < first_quarter:
-        raise ValueError(f"last quarter {last_quarter} is before first quarter {first_quarter}")
-    quarters = quarters_between(first_quarter, last_quarter)
-    extract = day_number(quarter_end(last_quarter))
-    fx = ForceEffects.draw(seed)
-    rng = np.random.default_rng([seed, 2])
-
-    day, force, off = _recorded(rng, cases, quarters, fx)
+def _simulate(rng: np.random.Generator, cases: int, quarters: list[int], fx: ForceEffects,
+              extract: int, *, burn_in: bool = False) -> dict[str, np.ndarray]:
+    """``cases`` offences recorded over ``quarters``, their attributes and eventual outcomes."""
+    day, force, off = _recorded(rng, cases, quarters, fx, burn_in)
     age, is_female, rel = _victims(rng, off)
     ident_p = np.array(cal.SUSPECT_IDENTIFIED)[rel]
     identified = rng.random(cases) < ident_p
@@ -307,8 +316,7 @@ def generate(
     repeat = identified & (rng.random(cases) < _logistic(
         _logit(lo + (hi - lo) * ramp_rec) + fx.repeat[force]))
     kind, days = _outcomes(rng, day, force, off, age, rel, repeat, identified, fx)
-    out_day = day + days
-    closed = out_day <= extract
+    closed = day + days <= extract
 
     cps_p = np.full(cases, cal.CPS_REFERRAL_OTHER)
     for otype, p in cal.CPS_REFERRAL.items():
@@ -329,25 +337,70 @@ def generate(
     device_days = np.maximum(1, dev_median * np.exp(cal.DEVICE_DAYS_SIGMA * rng.standard_normal(cases)))
     device_days = device_days.astype(np.int64)
     returned = device & (day + device_days <= extract)
+    return {"day": day, "force": force, "off": off, "age": age, "is_female": is_female, "rel": rel,
+            "identified": identified, "repeat": repeat, "isva": isva, "referred": referred,
+            "device": device, "device_days": np.where(returned, device_days, -1), "kind": kind,
+            "days": days, "closed": closed}
+
+
+def _carried_in(seed: int, cases: int, first_quarter: int, last_quarter: int, fx: ForceEffects,
+                extract: int) -> dict[str, np.ndarray]:
+    """The burn-in: offences of the years before ``first_quarter`` still open on its first day.
+
+    Simulated at the same scale as the main records (national volume ratio), with their own
+    random stream so the main records do not depend on the burn-in.
+    """
+    quarters = quarters_between(add_quarters(first_quarter, -4 * cal.BURN_IN_YEARS),
+                                add_quarters(first_quarter, -1))
+    scale = cases / quarterly_volumes(first_quarter, last_quarter)[0].sum()
+    n = int(round(scale * quarterly_volumes(quarters[0], quarters[-1], burn_in=True)[0].sum()))
+    sim = _simulate(np.random.default_rng([seed, 3]), n, quarters, fx, extract, burn_in=True)
+    keep = sim["day"] + sim["days"] >= day_number(quarter_start(first_quarter))
+    return {k: v[keep] for k, v in sim.items()}
+
+
+def generate(
+    cases: int = FULL_SCALE_CASES,
+    seed: int = 2023,
+    *,
+    first_quarter: int = FIRST_QUARTER,
+    last_quarter: int | None = None,
+) -> SampleData:
+    """Synthetic case records and the tables derived from them (same arguments, same data)."""
+    from sample_data.derive import derive_tables
+
+    if cases < 1:
+        raise ValueError("cases must be at least 1")
+    last_quarter = last_quarter or latest_complete_quarter()
+    if last_quarter < first_quarter:
+        raise ValueError(f"last quarter {last_quarter} is before first quarter {first_quarter}")
+    quarters = quarters_between(first_quarter, last_quarter)
+    extract = day_number(quarter_end(last_quarter))
+    fx = ForceEffects.draw(seed)
+    main = _simulate(np.random.default_rng([seed, 2]), cases, quarters, fx, extract)
+    before = _carried_in(seed, cases, first_quarter, last_quarter, fx, extract)
+    sim = {k: np.concatenate([before[k], main[k]]) for k in main}  # by recorded date
+    day, days, closed = sim["day"], sim["days"], sim["closed"]
+    out_day = np.minimum(day + days, extract)
 
     frame = pl.DataFrame({
-        "case_id": np.arange(1, cases + 1, dtype=np.int64),
-        "force_code": pl.Series(FORCE_CODES).gather(force),
-        "offence_code": pl.Series(OFFENCE_CODES).gather(off),
+        "case_id": np.arange(1, day.size + 1, dtype=np.int64),
+        "force_code": pl.Series(FORCE_CODES).gather(sim["force"]),
+        "offence_code": pl.Series(OFFENCE_CODES).gather(sim["off"]),
         "recorded_date": pl.Series(day.astype(np.int32)).cast(pl.Date),
         "recorded_quarter": _quarter_of(day),
-        "victim_age_band": pl.Series(cal.AGE_BANDS).gather(age),
-        "victim_sex": pl.Series(["M", "F"]).gather(is_female.astype(np.int8)),
-        "relationship": pl.Series(cal.RELATIONSHIPS).gather(rel),
-        "suspect_identified": identified,
-        "repeat_suspect": repeat,
-        "isva_referred": isva,
-        "referred_cps": referred,
-        "device_taken": device,
-        "device_days": np.where(returned, device_days, -1),
-        "outcome_type": np.where(closed, kind, 0).astype(np.int16),
-        "outcome_date": pl.Series(np.minimum(out_day, extract).astype(np.int32)).cast(pl.Date),
-        "outcome_quarter": _quarter_of(np.minimum(out_day, extract)),
+        "victim_age_band": pl.Series(cal.AGE_BANDS).gather(sim["age"]),
+        "victim_sex": pl.Series(["M", "F"]).gather(sim["is_female"].astype(np.int8)),
+        "relationship": pl.Series(cal.RELATIONSHIPS).gather(sim["rel"]),
+        "suspect_identified": sim["identified"],
+        "repeat_suspect": sim["repeat"],
+        "isva_referred": sim["isva"],
+        "referred_cps": sim["referred"],
+        "device_taken": sim["device"],
+        "device_days": sim["device_days"],
+        "outcome_type": np.where(closed, sim["kind"], 0).astype(np.int16),
+        "outcome_date": pl.Series(out_day.astype(np.int32)).cast(pl.Date),
+        "outcome_quarter": _quarter_of(out_day),
         "days_to_outcome": days,
         "_closed": closed,
     })

@@ -3,6 +3,12 @@
 Used by ``rasso sample`` and by the dashboard's first start on a fresh machine. The release
 row is labelled synthetic and records the generator parameters, so the same numbers can always be
 regenerated; a reader either sees the whole release or none of it.
+
+``cases`` is the number of offences recorded from the first quarter on (the sum of
+recorded_offences). case_record also holds the carried-in cases: offences recorded in the years
+before, still under investigation on the first day (see ``generator``), so the closed basis of the
+first years includes slow outcomes of earlier offences as real data does. Their number is recorded
+in the release parameters as ``carried_in_cases``; case_record has cases + carried_in_cases rows.
 """
 
 from __future__ import annotations
@@ -53,7 +59,7 @@ def load_sample(
             parameters={
                 "generator": "sample_data.generator", "cases": cases, "seed": seed,
                 "first_quarter": data.first_quarter, "last_quarter": data.last_quarter,
-                "full_scale_cases": FULL_SCALE_CASES,
+                "carried_in_cases": data.carried_in, "full_scale_cases": FULL_SCALE_CASES,
                 "scale": round(cases / FULL_SCALE_CASES, 6),
             },
         )

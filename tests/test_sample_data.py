@@ -3,7 +3,8 @@
 Consistency checks recount the case records with plain Python (Counter, dates) rather than the
 generator's own Polars code, so a bug in the derivation cannot agree with itself. Calibration
 checks compare a 300,000-case sample, scaled back up, with the published anchors in
-shared/domain.md section 6.
+shared/domain.md section 6. Carried-in cases (recorded before the first quarter, still open on
+its first day) belong to the closed basis and the case records, not to the recorded tables.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from sample_data.generator import FULL_SCALE_CASES, generate, national_volume
 from sample_data.load import load_sample
 
 LAST = 20262
+FIRST = 20151
 SMALL = 20_000
 CALIB = 300_000
 RAPE = pl.col("offence_code").is_in([o[0] for o in ref.OFFENCES if o[2] == "rape"])
@@ -57,14 +59,17 @@ def test_same_seed_same_frames(small):
 
 def test_different_seed_different_data(small):
     other = generate(SMALL, seed=12, last_quarter=LAST)
-    assert other.cases.height == small.cases.height
+    assert other.recorded["count"].sum() == small.recorded["count"].sum() == SMALL
     assert not other.cases.equals(small.cases)
     assert not other.recorded.equals(small.recorded)
 
 
 def test_exact_case_count_and_columns(small):
-    assert small.cases.height == SMALL
-    assert small.cases["case_id"].n_unique() == SMALL
+    in_period = small.cases.filter(pl.col("recorded_quarter") >= FIRST)
+    assert in_period.height == SMALL
+    assert small.carried_in > 0
+    assert small.cases.height == SMALL + small.carried_in
+    assert small.cases["case_id"].n_unique() == small.cases.height
     expected = [c.name for c in case_record.columns if c.name != "release_id"]
     assert small.cases.columns == expected
     for frame, table in ((small.recorded, recorded_offences), (small.outcomes, outcomes),
@@ -85,9 +90,30 @@ def test_every_force_and_offence_code_appears(calib):
 # --- consistency -------------------------------------------------------------------------------
 
 
+def test_carried_in_cases_were_open_on_the_first_day(small):
+    first_day = quarter_end(add_quarters(FIRST, -1)) + timedelta(days=1)
+    carried = small.cases.filter(pl.col("recorded_quarter") < FIRST)
+    assert carried.height == small.carried_in
+    for r in carried.iter_rows(named=True):
+        assert r["recorded_date"] < first_day
+        assert r["outcome_date"] is None or r["outcome_date"] >= first_day, r
+    # the bulk are recent offences, a few are years old (slow or stalled investigations)
+    years = Counter(q // 10 for q in carried["recorded_quarter"])
+    assert years[FIRST // 10 - 1] > carried.height / 2
+    assert min(years) < FIRST // 10 - 3
+
+
+def test_recorded_tables_start_in_the_first_quarter(small):
+    assert small.recorded["quarter"].min() == FIRST
+    recorded_basis = small.outcomes.filter(pl.col("basis") == "recorded")
+    assert recorded_basis["quarter"].min() == FIRST
+    assert small.outcomes.filter(pl.col("basis") == "closed")["quarter"].min() == FIRST
+
+
 def test_recorded_table_counts_the_cases(small):
-    counted = Counter(zip(small.cases["force_code"], small.cases["recorded_quarter"],
-                          small.cases["offence_code"], strict=True))
+    counted = Counter((f, q, o) for f, q, o in zip(
+        small.cases["force_code"], small.cases["recorded_quarter"], small.cases["offence_code"],
+        strict=True) if q >= FIRST)
     table = {(r["force_code"], r["quarter"], r["offence_code"]): r["count"]
              for r in small.recorded.iter_rows(named=True)}
     assert table == dict(counted)
@@ -98,8 +124,9 @@ def test_outcome_bases_count_the_cases(small):
     rows = list(zip(small.cases["force_code"], small.cases["recorded_quarter"],
                     small.cases["offence_code"], small.cases["outcome_type"],
                     small.cases["outcome_quarter"], strict=True))
-    by_recorded = Counter((f, rq, o, t) for f, rq, o, t, _ in rows)
-    by_closed = Counter((f, oq, o, t) for f, _, o, t, oq in rows if t != 0)
+    by_recorded = Counter((f, rq, o, t) for f, rq, o, t, _ in rows if rq >= FIRST)
+    by_closed = Counter((f, oq, o, t) for f, _, o, t, oq in rows if t != 0)  # with carried-in
+    assert any(rq < FIRST and t != 0 for _, rq, _, t, _ in rows)
     table = {b: {} for b in ("recorded", "closed")}
     for r in small.outcomes.iter_rows(named=True):
         table[r["basis"]][(r["force_code"], r["quarter"], r["offence_code"], r["outcome_type"])] = r["count"]
@@ -202,6 +229,19 @@ def test_indicators_recomputed_from_cases(small):
     assert value("investigator_caseload")[0] == len(open_at_end)
 
 
+def test_open_caseload_counts_carried_in_investigations(small):
+    """Investigations open at the end of 2019-20 Q1, all forces: carried-in ones are open too."""
+    q = 20191
+    end = quarter_end(q)
+    open_at_end = [r for r in small.cases.iter_rows(named=True) if r["recorded_date"] <= end
+                   and (r["outcome_date"] is None or r["outcome_date"] > end)]
+    carried = sum(r["recorded_quarter"] < FIRST for r in open_at_end)
+    assert carried > 0
+    caseload = small.indicators.filter((pl.col("indicator") == "investigator_caseload")
+                                       & (pl.col("quarter") == q))["numerator"].sum()
+    assert caseload == len(open_at_end)
+
+
 # --- calibration (300,000 cases scaled back to national volumes) ------------------------------
 
 
@@ -235,16 +275,47 @@ def test_rape_charge_rate_and_victim_support(calib):
         no_suspect=pl.col("count").filter(pl.col("outcome_type") == 18).sum() / pl.col("count").sum(),
     )
     lo, hi = cal.TEST_CHARGE_RATE
-    for row in shares.filter(pl.col("fy").is_between(2016, 2025)).iter_rows(named=True):
+    for row in shares.filter(pl.col("fy").is_between(2015, 2025)).iter_rows(named=True):
         assert lo <= row["charge"] <= hi, row
         assert 0.35 <= row["vdns"] <= 0.50, row
         assert 0.06 <= row["no_suspect"] <= 0.13, row
     charge = dict(zip(shares["fy"], shares["charge"], strict=True))
+    lo, hi = cal.TEST_CHARGE_RATE_EARLY
+    for fy in (2015, 2016):  # the first years include charges of offences recorded before 2015
+        assert lo <= charge[fy] <= hi, (fy, charge[fy])
     lo, hi = cal.TEST_CHARGE_RATE_PRE_NOM
     assert lo <= charge[2019] <= hi, charge[2019]
     lo, hi = cal.TEST_CHARGE_RATE_LATEST
     assert lo <= charge[2025] <= hi, charge[2025]
     assert charge[2025] > charge[2019]  # the NOM years charge more than the year before it
+
+
+def _wilson(k: int, n: int, z: float) -> tuple[float, float]:
+    """Wilson score interval for k successes in n trials."""
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
+def test_wilson_interval():
+    """Against the score intervals published by Newcombe (1998, Stat Med 17:857, table II)."""
+    for k, n, expected in ((81, 263, (0.2553, 0.3662)), (15, 148, (0.0624, 0.1605)),
+                           (0, 20, (0.0, 0.1611)), (1, 29, (0.0061, 0.1718))):
+        lo, hi = _wilson(k, n, 1.959964)
+        assert (round(lo, 4) + 0.0, round(hi, 4)) == expected, (k, n)
+
+
+def test_every_quarter_of_the_first_year_charges(calib):
+    """Closed basis, rape, 2015-16 by quarter: the charge rate is above 1% beyond sampling noise."""
+    closed = calib.outcomes.filter((pl.col("basis") == "closed") & RAPE
+                                   & (pl.col("quarter") // 10 == FIRST // 10))
+    by_q = closed.group_by("quarter").agg(
+        k=pl.col("count").filter(pl.col("outcome_type") == 1).sum(), n=pl.col("count").sum())
+    assert by_q.height == 4
+    for row in by_q.iter_rows(named=True):
+        lower, _ = _wilson(row["k"], row["n"], 2.576)  # 99% interval
+        assert lower > cal.TEST_QUARTER_CHARGE_RATE_FLOOR, row
 
 
 def test_median_days_to_charge(calib):
@@ -253,6 +324,9 @@ def test_median_days_to_charge(calib):
     by_year = dict(zip(medians["fy"], medians["days_to_outcome"], strict=True))
     lo, hi = cal.TEST_MEDIAN_DAYS_TO_CHARGE
     for fy in range(2018, 2026):
+        assert lo <= by_year[fy] <= hi, (fy, by_year[fy])
+    lo, hi = cal.TEST_MEDIAN_DAYS_EARLY
+    for fy in range(2015, 2018):  # charges of carried-in offences close in these years
         assert lo <= by_year[fy] <= hi, (fy, by_year[fy])
     assert by_year[2020] == max(by_year[fy] for fy in range(2018, 2026))  # the pandemic backlog
     any_outcome = _by_fy(calib.cases.filter(RAPE & (pl.col("outcome_type") != 0)), "outcome_quarter")
@@ -322,6 +396,8 @@ def test_load_sample_writes_a_complete_synthetic_release(empty_db):
     assert row["label"] == "Synthetic sample: 4,000 cases, seed 5"
     assert (row["first_quarter"], row["last_quarter"]) == (20151, LAST)
     assert json.loads(row["row_counts"]) == expected
-    assert json.loads(row["parameters"])["seed"] == 5
+    parameters = json.loads(row["parameters"])
+    assert parameters["seed"] == 5 and parameters["cases"] == 4_000
+    assert parameters["carried_in_cases"] == data.carried_in > 0
     assert seen[0][0] == 0.0 and seen[-1][0] == 1.0
     assert all(0.0 <= f <= 1.0 for f, _ in seen)
