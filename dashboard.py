@@ -22,9 +22,9 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from components import banners, data
-from components.context import Context, set_context
+from components.context import PAGE_KEYS, Context, set_context
 from components.controls import period_options, sidebar_controls
-from components.url_state import parse_state, read_query_params, to_params, write_query_params
+from components.url_state import parse_state, read_query_params, write_query_params
 from db.bootstrap import init_database
 from db.engine import DatabaseUnavailable, check_connection, database_url, describe
 
@@ -143,18 +143,18 @@ def main() -> None:
         # Pin the release in the address, so a bookmarked or cited view shows the same figures
         # after a new release is loaded (a notice then offers the newer one).
         state = state.with_(release=latest_id)
-    write_query_params(state)
+    page = st.navigation(PAGES, position="hidden")
+    write_query_params(state, PAGE_KEYS.get(page.url_path, ()))
 
     ctx = Context(url=url, db_label=describe(engine), state=state, release=info,
-                  first_quarter=info["first_quarter"], last_quarter=info["last_quarter"])
+                  first_quarter=info["first_quarter"], last_quarter=info["last_quarter"],
+                  page_path=page.url_path)
     set_context(ctx)
 
-    page = st.navigation(PAGES, position="hidden")
     with st.sidebar:
         st.markdown("### RASSO Outcomes Dashboard")
-        links = to_params(state)
         for p in PAGES:
-            st.page_link(p, label=p.title, icon=p.icon, query_params=links)
+            st.page_link(p, label=p.title, icon=p.icon, query_params=ctx.params(p.url_path))
         st.divider()
     sidebar_controls(state, periods=period_options(ctx.first_quarter, ctx.last_quarter),
                      releases=releases, shown_release=ctx.release_id)

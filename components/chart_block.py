@@ -16,9 +16,49 @@ import polars as pl
 import streamlit as st
 
 from components.banners import basis_label
-from metrics.disclosure import format_for_display
+from metrics.disclosure import NOT_APPLICABLE_COLUMNS, format_for_display
+from metrics.registry import Metric
 
 SUMMARY_PREFIX = "**In words.**"
+CSV_NOTE = ("The CSV file starts with lines beginning '#' (citation, release, basis, symbols): "
+            "read it with pandas `read_csv(path, comment='#')` or polars "
+            "`read_csv(path, comment_prefix='#')`.")
+# Machine columns the CSV keeps but the screen leaves out: the caption names the release, the
+# period column says the quarter in words, and the chart title names the metric.
+HIDDEN_ON_SCREEN = ("period_end", "metric", "release", "area_code", "code")
+SCREEN_NAMES = {
+    "period": "Period", "area_name": "Area", "code": "Force code", "name": "Force",
+    "region": "Region", "numerator": "Numerator", "denominator": "Denominator", "value": "Value",
+    "lower": "95% interval lower", "upper": "95% interval upper", "flag": "Symbol",
+    "ho_group": "Outcome group", "count": "Outcomes", "share": "Share (%)",
+    "position": "Against England and Wales",
+}
+_SHORT = 32  # a registry wording longer than this would crowd the table: keep the plain header
+
+
+def screen_frame(shown: pl.DataFrame, unit: str, metric: Metric | None = None) -> pl.DataFrame:
+    """The formatted rows with plain-English headers, without the machine-only columns.
+
+    Numerator and denominator take the metric's own wording where it is short; columns the unit
+    never fills ([z] throughout, e.g. a count's denominator) are left out on screen.
+    """
+    names = dict(SCREEN_NAMES)
+    if metric is not None:
+        for col in ("numerator", "denominator"):
+            wording = getattr(metric, col)
+            if wording and wording != "—" and len(wording) <= _SHORT:
+                names[col] = wording
+    if unit == "count":
+        names["lower"], names["upper"] = "Chance range lower", "Chance range upper"
+    drop = [c for c in (*HIDDEN_ON_SCREEN, *NOT_APPLICABLE_COLUMNS.get(unit, ())) if c in shown.columns]
+    kept = shown.drop(drop)
+    if "position" in kept.columns and "name" in kept.columns:
+        # the force's position against England and Wales is what the table is for: keep it in
+        # view next to the name instead of past the right edge at 1400 px
+        order = [c for c in kept.columns if c != "position"]
+        order.insert(order.index("name") + 1, "position")
+        kept = kept.select(order)
+    return kept.rename({c: names[c] for c in kept.columns if c in names})
 
 
 def display_frame(table: pl.DataFrame, unit: str, *, thousands: bool = True) -> pl.DataFrame:
@@ -59,6 +99,7 @@ def chart_block(
     release_id: int,
     key: str,
     caveat: str | None = None,
+    metric: Metric | None = None,
 ) -> None:
     with st.container(border=True, key=f"chart-{key}"):
         st.subheader(title)
@@ -68,16 +109,25 @@ def chart_block(
         st.markdown(f"{SUMMARY_PREFIX} {summary}")
         if caveat:
             st.caption(f"Caveat: {caveat}")
-        shown = display_frame(table, unit)
-        with st.expander(f"Data table: {title}"):
-            st.dataframe(shown, hide_index=True, width="stretch")
-            st.download_button(
-                "Download these rows (CSV)",
-                data=csv_bytes(display_frame(table, unit, thousands=False), citation=citation,
-                               basis=basis, release_id=release_id),
-                file_name=f"rasso-{_slug(title)}-release-{release_id}.csv",
-                mime="text/csv",
-                key=f"download-{key}",
-                icon=":material/download:",
-            )
-            st.caption(f"Cite as: {citation}")
+        table_with_download(table, unit=unit, title=title, basis=basis, citation=citation,
+                            release_id=release_id, key=key, metric=metric,
+                            file_name=f"rasso-{_slug(title)}-release-{release_id}.csv")
+
+
+def table_with_download(table: pl.DataFrame, *, unit: str, title: str, basis: str | None, citation: str,
+                        release_id: int, key: str, file_name: str, metric: Metric | None = None) -> None:
+    """The expander under a chart: the rows on screen, the CSV download and how to read it."""
+    with st.expander(f"Data table: {title}"):
+        st.dataframe(screen_frame(display_frame(table, unit), unit, metric), hide_index=True,
+                     width="stretch")
+        st.download_button(
+            "Download these rows (CSV)",
+            data=csv_bytes(display_frame(table, unit, thousands=False), citation=citation,
+                           basis=basis, release_id=release_id),
+            file_name=file_name,
+            mime="text/csv",
+            key=f"download-{key}",
+            icon=":material/download:",
+        )
+        st.caption(f"{CSV_NOTE} Column names in the file are the machine names explained in the "
+                   "data dictionary on the methodology page.  \nCite as: " + citation)

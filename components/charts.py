@@ -23,6 +23,10 @@ _SHORT_MILESTONES = {
     date(2024, 11, 30): "Adoption target (Nov 2024)",
 }
 
+LOW_RELIABILITY = "[u] low reliability (hollow diamond)"
+RELIABLE = "Figure"
+SHORT_SPAN = 8  # quarters: up to two years, the time axis labels each quarter, not each year
+
 _AXIS_TITLE = {
     "count": "Offences",
     "percent": "Per cent",
@@ -71,18 +75,28 @@ def _y_domain(data: pl.DataFrame, unit: str, label_rows: int) -> list[float] | N
 def trend_chart(frame: pl.DataFrame, metric: Metric, *, height: int = 300) -> alt.LayerChart:
     """Quarterly line with its 95% interval band and the NOM milestones as labelled rules."""
     data = with_dates(frame).select("period", "months", "quarter_end", "value", "lower", "upper", "flag")
+    data = data.with_columns(reliability=pl.when(pl.col("flag") == "[u]").then(pl.lit(LOW_RELIABILITY))
+                             .otherwise(pl.lit(RELIABLE)))
     unit = metric.unit
     fmt = ",.0f" if unit in ("count", "days") else ".1f" if unit == "percent" else ".2f"
-    x = alt.X("quarter_end:T", title="Quarter ending", axis=alt.Axis(format="%Y", tickCount="year"))
+    dates = data["quarter_end"].drop_nulls()
+    if 0 < len(dates) <= SHORT_SPAN:
+        # a short span would show one year tick: label every quarter by its last month
+        axis = alt.Axis(values=[alt.DateTime(year=d.year, month=d.month, date=d.day)
+                                for d in dates.sort().to_list()], format="%b %Y",
+                        labelAngle=0)
+    else:
+        axis = alt.Axis(format="%Y", tickCount="year")
+    x = alt.X("quarter_end:T", title="Quarter ending", axis=axis)
+    band_name = "chance range" if unit == "count" else "95% CI"
     tooltip = [
         alt.Tooltip("period:N", title="Quarter"),
         alt.Tooltip("months:N", title="Months"),
         alt.Tooltip("value:Q", title=metric.label, format=fmt),
-        alt.Tooltip("lower:Q", title="95% CI lower", format=fmt),
-        alt.Tooltip("upper:Q", title="95% CI upper", format=fmt),
+        alt.Tooltip("lower:Q", title=f"{band_name} lower", format=fmt),
+        alt.Tooltip("upper:Q", title=f"{band_name} upper", format=fmt),
         alt.Tooltip("flag:N", title="Marker"),
     ]
-    dates = data["quarter_end"].drop_nulls()
     marks = (milestones_in(date(dates.min().year, 1, 1), dates.max()) if len(dates)
              else milestones_in(date.max, date.min))
     domain = _y_domain(data, unit, len(marks))
@@ -92,10 +106,23 @@ def trend_chart(frame: pl.DataFrame, metric: Metric, *, height: int = 300) -> al
     base = alt.Chart(_to_pandas_safe(data))
     band = base.mark_area(color=palette.INTERVAL_FILL, opacity=0.7).encode(
         x=x, y=y, y2="upper:Q", tooltip=tooltip)
-    line = base.mark_line(color=palette.DARK_BLUE, strokeWidth=2, point=alt.OverlayMarkDef(
-        color=palette.DARK_BLUE, size=18)).encode(x=x, y=alt.Y("value:Q", title=y_title, scale=scale),
-        tooltip=tooltip)
-    layers: list[alt.Chart] = [band, line]
+    y_value = alt.Y("value:Q", title=y_title, scale=scale)
+    line = base.mark_line(color=palette.DARK_BLUE, strokeWidth=2).encode(x=x, y=y_value, tooltip=tooltip)
+    # Points: filled circles, and [u] (low reliability) as hollow diamonds with a legend entry, so
+    # the marker is visible without the tooltip and without colour.
+    kinds = [RELIABLE, LOW_RELIABILITY] if (data["reliability"] == LOW_RELIABILITY).any() else [RELIABLE]
+    legend = alt.Legend(title=None, orient="bottom") if len(kinds) > 1 else None
+    points = base.mark_point(color=palette.DARK_BLUE, strokeWidth=1.5).encode(
+        x=x, y=y_value, tooltip=tooltip,
+        shape=alt.Shape("reliability:N", scale=alt.Scale(domain=kinds, range=["circle", "diamond"][:len(kinds)]),
+                        legend=legend),
+        fill=alt.Fill("reliability:N", scale=alt.Scale(domain=kinds,
+                                                       range=[palette.DARK_BLUE, "#FFFFFF"][:len(kinds)]),
+                      legend=legend),
+        size=alt.Size("reliability:N", scale=alt.Scale(domain=kinds, range=[18, 70][:len(kinds)]),
+                      legend=None),
+    )
+    layers: list[alt.Chart] = [band, line, points]
     if len(marks):
         mbase = alt.Chart(_to_pandas_safe(marks))
         rules = mbase.mark_rule(color=palette.MILESTONE, strokeDash=[4, 3]).encode(

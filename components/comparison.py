@@ -193,6 +193,17 @@ def map_rows(comp: Comparison) -> dict[str, dict]:
     return out
 
 
+# The City of London lies inside the Metropolitan Police area on the real map, a few pixels
+# across, so its symbol would be printed on top of the Met's. ONS code, stable across releases.
+CITY_OF_LONDON = "E23000034"
+
+
+def geography_rows(rows: dict[str, dict]) -> dict[str, dict]:
+    """``map_rows`` for the real map: the City of London keeps its colour and tooltip but not its
+    printed symbol (the tile map, the lists and the tables still show it)."""
+    return {code: ({**r, "symbol": ""} if code == CITY_OF_LONDON else r) for code, r in rows.items()}
+
+
 def table(comp: Comparison) -> pl.DataFrame:
     """The rows a table or download shows: figures and the position in words."""
     return comp.frame.select("code", "name", "region", "numerator", "denominator", "value", "lower",

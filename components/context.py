@@ -7,15 +7,24 @@ instead of each parsing the address and looking up the release again.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import streamlit as st
 
-from components.url_state import State
+from components.url_state import State, to_params
 from metrics.offence_groups import OFFENCE_GROUPS, OffenceGroup
 from metrics.periods import Period
 from metrics.registry import Metric, missing_from_source
 
 _KEY = "_rasso_context"
+
+# The URL keys each page reads, by its url_path ("" is the overview). Offence group, period and
+# release are always written; other keys only where the page reads them or when not default.
+PAGE_KEYS: dict[str, tuple[str, ...]] = {
+    "": ("basis",),
+    "compare": ("metric", "force", "od"),
+    "methodology": (),
+}
 
 
 @dataclass(frozen=True)
@@ -26,6 +35,7 @@ class Context:
     release: dict  # queries.release_info of the release shown
     first_quarter: int
     last_quarter: int
+    page_path: str = ""  # url_path of the page shown ("" for the overview)
 
     @property
     def release_id(self) -> int:
@@ -43,12 +53,24 @@ class Context:
         """Why the release shown cannot give this metric, or None when it can."""
         return missing_from_source(m, self.release.get("coverage", []), f"Release {self.release_id}")
 
+    def params(self, page_path: str | None = None, state: State | None = None) -> dict[str, str]:
+        """Query parameters for a link to ``page_path`` (default: this page) showing ``state``."""
+        path = self.page_path if page_path is None else page_path
+        return to_params(self.state if state is None else state, PAGE_KEYS.get(path))
+
+    def view_address(self) -> str:
+        """The path and query string of this view, e.g. '/compare?offence=rape&period=2024-25'."""
+        return f"/{self.page_path}?{urlencode(self.params())}"
+
     def citation(self) -> str:
+        """Release, data status, licence and the view's address (offence group, period, basis...),
+        so a cited figure can be found again."""
         rel = self.release
         kind = "SYNTHETIC data, not official statistics; " if rel["synthetic"] else ""
         created = rel["created_at"]
         when = created.strftime("%d %B %Y") if hasattr(created, "strftime") else str(created)
-        return (f"RASSO Outcomes Dashboard, release {rel['id']} ({rel['label']}, loaded {when}); "
+        return (f"RASSO Outcomes Dashboard, release {rel['id']} ({rel['label']}, loaded {when}), "
+                f"{self.group.label.lower()}, {self.period.label}, view {self.view_address()}; "
                 f"{kind}contains public sector information licensed under the Open Government "
                 f"Licence v3.0.")
 

@@ -8,12 +8,14 @@ and the browser's back button and bookmarks work.
 
 from __future__ import annotations
 
+import json
+
 import polars as pl
 import streamlit as st
 
 from components.url_state import State
 from metrics.offence_groups import OFFENCE_GROUPS
-from metrics.periods import Period, add_quarters, financial_year, fy_of, year_ending
+from metrics.periods import Period, add_quarters, financial_year, fy_of, quarter_end, year_ending
 
 WIDGET_KEYS = {"offence": "ctl_offence", "period": "ctl_period", "release": "ctl_release"}
 
@@ -32,6 +34,29 @@ def period_options(first_quarter: int, last_quarter: int, *, rolling: int = 8) -
         if p.first >= first_quarter and p.last <= last_quarter:
             out.append(p)
     return out
+
+
+def short_period_label(p: Period) -> str:
+    """'2015-16' for a financial year, 'Year to Sep 2026' for a rolling year: fits the sidebar."""
+    if p.kind == "fy":
+        return p.token
+    return f"Year to {quarter_end(p.last):%b %Y}"
+
+
+def _compact(n: int) -> str:
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:.2f}M"
+    if n >= 10_000:
+        return f"{n / 1_000:.0f}k"
+    return f"{n:,}"
+
+
+def short_release_label(row: dict) -> str:
+    """'#1 synthetic, 1.97M cases' (the full label is in the help and the release caption)."""
+    counts = json.loads(row.get("row_counts") or "{}")
+    kind = "synthetic" if row.get("synthetic") else str(row.get("source") or "release")
+    cases = counts.get("case_record")
+    return f"#{row['id']} {kind}" + (f", {_compact(int(cases))} cases" if cases else "")
 
 
 def _to_url(param: str, widget_key: str) -> None:
@@ -55,29 +80,32 @@ def sidebar_controls(state: State, *, periods: list[Period], releases: pl.DataFr
     )
 
     tokens = [p.token for p in periods]
-    labels = {p.token: p.label for p in periods}
+    labels = {p.token: short_period_label(p) for p in periods}
     if state.period not in labels:  # a valid period outside the list (e.g. an older rolling year)
         tokens.append(state.period)
-        labels[state.period] = state.period_obj.label
+        labels[state.period] = short_period_label(state.period_obj)
     _sync(WIDGET_KEYS["period"], state.period)
     st.sidebar.selectbox(
         "Period", options=tokens, key=WIDGET_KEYS["period"], format_func=labels.get,
         on_change=_to_url, args=("period", WIDGET_KEYS["period"]),
-        help="Financial years run April to March. Rolling 12 months smooth out small numbers.",
+        help=f"Showing {state.period_obj.label}. Financial years (2024-25) run April to March; "
+             "'Year to' periods are the 12 months ending that month and smooth out small numbers.",
     )
 
     complete = releases.filter(pl.col("status") == "complete") if len(releases) else releases
     ids = complete["id"].to_list() if len(complete) else []
     if shown_release not in ids:
         ids.append(shown_release)
-    names = {r["id"]: f"{r['id']}: {r['label']}{' (synthetic)' if r['synthetic'] else ''}"
-             for r in releases.to_dicts()}
+    rows = {r["id"]: r for r in releases.to_dicts()}
+    names = {i: short_release_label(r) for i, r in rows.items()}
+    full = rows.get(shown_release, {}).get("label", "")
     _sync(WIDGET_KEYS["release"], shown_release)
     st.sidebar.selectbox(
         "Data release", options=ids, key=WIDGET_KEYS["release"],
-        format_func=lambda i: names.get(i, str(i)),
+        format_func=lambda i: names.get(i, f"#{i}"),
         on_change=_to_url, args=("release", WIDGET_KEYS["release"]),
-        help="Every load is a release. Pick an older one to reproduce a figure you cited.",
+        help=f"Showing release {shown_release}: {full}. Every load is a release. Pick an older one "
+             "to reproduce a figure you cited.",
     )
 
 

@@ -22,13 +22,18 @@ def engine_for(url: str) -> Engine:
     return make_engine(url)
 
 
-@st.cache_data(show_spinner=False, max_entries=1024)
+# Figures can take seconds on a cold cache (a national release is millions of rows), so the
+# query functions show a short spinner; the reference look-ups are quick and stay silent.
+LOADING = "Loading…"
+
+
+@st.cache_data(show_spinner=LOADING, max_entries=1024)
 def metric_table(url: str, **kwargs) -> pl.DataFrame:
     """``queries.metric_table`` with the same keyword arguments (release_id among them)."""
     return queries.metric_table(engine_for(url), **kwargs)
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+@st.cache_data(show_spinner=LOADING, max_entries=512)
 def outcome_mix(url: str, **kwargs) -> pl.DataFrame:
     return queries.outcome_mix(engine_for(url), **kwargs)
 

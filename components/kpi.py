@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.summaries import compare, fmt_interval, fmt_value, value_phrase
+from components.summaries import RECORDING_CAVEAT, compare, fmt_interval, fmt_value, value_phrase
 from metrics.registry import DIRECTION_WORDS, Metric
 
 
@@ -59,6 +59,8 @@ def kpi_tile(metric: Metric, current: dict, previous: dict | None, *, previous_l
                 if previous and previous.get("value") is not None else previous_label)
         words = change.words(metric, prev)
         lines.append(words[:1].upper() + words[1:] + ".")
+        if metric.unit == "count" and RECORDING_CAVEAT.lower() not in words:
+            lines.append(RECORDING_CAVEAT + ".")
         lines.append(DIRECTION_WORDS[metric.direction] + ".")
         if basis:
             lines.append(f"Basis: {basis.lower()}.")

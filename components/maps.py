@@ -13,8 +13,9 @@ import streamlit as st
 
 from components import data
 from components.banners import basis_label
-from components.chart_block import SUMMARY_PREFIX, csv_bytes, display_frame
+from components.chart_block import SUMMARY_PREFIX, table_with_download
 from geo.maps import SELECT
+from metrics.registry import Metric
 from queries import boundaries
 
 ATTRIBUTION = ("Source: Office for National Statistics licensed under the Open Government Licence "
@@ -27,7 +28,7 @@ def boundary_release(url: str) -> dict | None:
     return boundaries.latest_boundary_release(data.engine_for(url))
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner="Loading the force boundaries…")
 def boundary_shapes(url: str, release_id: int) -> dict[str, str]:
     """Code -> geometry text of one boundaries release (a release never changes)."""
     return boundaries.boundary_shapes(data.engine_for(url), release_id)
@@ -44,7 +45,7 @@ def _pick(widget_key: str) -> None:
 
 def map_block(*, title: str, chart: alt.TopLevelMixin, summary: str, table: pl.DataFrame, unit: str,
               basis: str | None, citation: str, release_id: int, key: str,
-              note: str | None = None) -> None:
+              note: str | None = None, metric: Metric | None = None) -> None:
     """Like ``chart_block``, but the chart is clickable and the note (e.g. attribution) sits
     right under the map."""
     widget_key = f"map-{key}"
@@ -57,13 +58,6 @@ def map_block(*, title: str, chart: alt.TopLevelMixin, summary: str, table: pl.D
         if note:
             st.caption(note)
         st.markdown(f"{SUMMARY_PREFIX} {summary}")
-        shown = display_frame(table, unit)
-        with st.expander(f"Data table: {title}"):
-            st.dataframe(shown, hide_index=True, width="stretch")
-            st.download_button(
-                "Download these rows (CSV)",
-                data=csv_bytes(display_frame(table, unit, thousands=False), citation=citation,
-                               basis=basis, release_id=release_id),
-                file_name=f"rasso-{key}-release-{release_id}.csv", mime="text/csv",
-                key=f"download-{key}", icon=":material/download:")
-            st.caption(f"Cite as: {citation}")
+        table_with_download(table, unit=unit, title=title, basis=basis, citation=citation,
+                            release_id=release_id, key=key, metric=metric,
+                            file_name=f"rasso-{key}-release-{release_id}.csv")

@@ -43,10 +43,22 @@ def fmt_value(value: float | None, unit: str, *, with_unit: bool = True) -> str:
     return f"{value:,.1f}"
 
 
+COUNT_RANGE = "Range expected from year-to-year chance variation (Poisson)"
+RECORDING_CAVEAT = ("Rises can reflect more reporting and better recording, not only more "
+                    "offending")
+
+
 def fmt_interval(lower: float | None, upper: float | None, unit: str) -> str:
-    """'95% CI 2.9–3.3%' (the unit once, at the end)."""
+    """'95% CI 2.9–3.3%' (the unit once, at the end).
+
+    A count of recorded offences is a full count, not a sample, so "confidence interval" would be
+    misread as doubt about the count: its Poisson interval is worded as the range that chance
+    variation from year to year would give.
+    """
     if not (_ok(lower) and _ok(upper)):
         return ""
+    if unit == "count":
+        return f"{COUNT_RANGE}: {fmt_value(lower, unit)}–{fmt_value(upper, unit)}"
     return f"95% CI {fmt_value(lower, unit, with_unit=False)}–{fmt_value(upper, unit)}"
 
 
@@ -56,6 +68,7 @@ def value_phrase(row: dict, unit: str) -> str:
         flag = row.get("flag") or "[x]"
         return f"{flag}, {SYMBOL_WORDS.get(flag, 'not available')}"
     interval = fmt_interval(row.get("lower"), row.get("upper"), unit)
+    interval = interval[:1].lower() + interval[1:] if unit == "count" else interval  # mid-sentence
     text = fmt_value(row["value"], unit)
     return f"{text} ({interval})" if interval else text
 
@@ -70,7 +83,12 @@ class Change:
     method: str  # how significance was judged, for the methodology note
 
     def words(self, metric: Metric, previous_text: str) -> str:
-        """'up from 2.6% in the previous 12 months, a statistically meaningful change'."""
+        """'up from 2.6% in the previous 12 months, a statistically meaningful change'.
+
+        Counts are worded against chance variation ("larger than chance year-to-year variation
+        would explain"), never as "statistically meaningful", which a reader takes to mean a
+        real rise in offending when it may be more reporting or better recording.
+        """
         if self.direction == "unknown":
             return "no comparison with the previous 12 months is possible"
         if self.direction == "unchanged":
@@ -79,6 +97,10 @@ class Change:
             lead = f"{self.direction} from {previous_text}"
         if self.significant is None:
             return f"{lead} (not tested for significance)"
+        if metric.unit == "count":
+            chance = ("larger than chance year-to-year variation would explain" if self.significant
+                      else "within the range expected by chance")
+            return f"{lead}, {chance} ({RECORDING_CAVEAT.lower()})"
         if not self.significant:
             return f"{lead}, within the range expected by chance (not a statistically meaningful change)"
         judgement = ""
@@ -132,7 +154,6 @@ def trend_summary(frame: pl.DataFrame, metric: Metric, group_label: str) -> str:
         return f"There are no quarterly figures for {metric.label.lower()} in this selection."
     area = rows[0]["area_name"]
     shown = [r for r in rows if _ok(r.get("value"))]
-    hidden = len(rows) - len(shown)
     latest = rows[-1]
     parts = [f"Quarterly {metric.label.lower()} for {group_label.lower()} in {area}, "
              f"{rows[0]['period']} to {latest['period']}."]
@@ -148,10 +169,40 @@ def trend_summary(frame: pl.DataFrame, metric: Metric, group_label: str) -> str:
         lo = min(shown, key=lambda r: r["value"])
         parts.append(f"The highest quarter was {hi['period']} ({fmt_value(hi['value'], metric.unit)}) "
                      f"and the lowest {lo['period']} ({fmt_value(lo['value'], metric.unit)}).")
-    if hidden:
-        parts.append(f"{hidden} of {len(rows)} quarters have no figure shown (see the table for why).")
+    if reasons := _symbol_counts(rows):
+        parts.append(reasons)
     parts.append(DIRECTION_WORDS[metric.direction] + ".")
     return " ".join(parts)
+
+
+def _quarters(n: int) -> str:
+    return f"{n} quarter{'' if n == 1 else 's'}"
+
+
+def _symbol_counts(rows: list[dict]) -> str:
+    """'2 of 46 quarters have no figure: 1 is [c], not shown...; 1 is [x], not available...'.
+
+    Hidden quarters are counted by their symbol, with the symbol's meaning in words; [u]
+    quarters have a figure but are counted too, as they need care.
+    """
+    hidden = [r for r in rows if not _ok(r.get("value"))]
+    low = sum(1 for r in rows if _ok(r.get("value")) and r.get("flag") == "[u]")
+    out = []
+    if hidden:
+        counts: dict[str, int] = {}
+        for r in hidden:
+            flag = r.get("flag") if r.get("flag") in SYMBOL_WORDS else "[x]"
+            counts[flag] = counts.get(flag, 0) + 1
+        verb = "has" if len(hidden) == 1 else "have"
+        reasons = [f"{n} {'is' if n == 1 else 'are'} {flag}, {SYMBOL_WORDS[flag]}"
+                   for flag, n in counts.items()]
+        joined = "; ".join(reasons)
+        out.append(f"{len(hidden)} of {_quarters(len(rows))} {verb} no figure: {joined}.")
+    if low:
+        out.append(f"{_quarters(low).capitalize()} {'is' if low == 1 else 'are'} [u]: shown, but "
+                   f"{SYMBOL_WORDS['[u]']} (too few cases), so read {'it' if low == 1 else 'them'} "
+                   "with care.")
+    return " ".join(out)
 
 
 def _four_before(q: int) -> int:
@@ -178,5 +229,6 @@ def outcome_mix_summary(frame: pl.DataFrame, group_label: str, period_label: str
         text += f" Charged or summonsed: {charged['share']:.1f}%."
     hidden = len(frame) - len(rows)
     if hidden:
-        text += f" {hidden} group(s) are not shown to protect confidentiality."
+        text += (f" {hidden} {'group is' if hidden == 1 else 'groups are'} not shown to protect "
+                 "confidentiality.")
     return text

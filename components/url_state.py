@@ -18,7 +18,9 @@ from metrics.offence_groups import DEFAULT_GROUP, OFFENCE_GROUPS
 from metrics.periods import Period, PeriodError, parse_period, year_ending
 from metrics.registry import BASIS_CLOSED, BASIS_RECORDED, METRICS_BY_ID
 
-KEYS = ("force", "offence", "period", "metric", "pillar", "basis", "release", "peer")
+KEYS = ("force", "offence", "period", "metric", "pillar", "basis", "release", "peer", "od")
+# Keys every page writes: they say what is shown (offence group, period) and from which release.
+ALWAYS = ("offence", "period", "release")
 DEFAULT_METRIC = "charge_rate"
 # The outcome-mix bases a user can switch between ("recorded_period" is a count basis, not a mix).
 USER_BASES = (BASIS_CLOSED, BASIS_RECORDED)
@@ -39,6 +41,7 @@ class State:
     basis: str = BASIS_CLOSED
     release: int | None = None
     peer: str | None = None
+    od: bool = False  # compare page: funnel limits allow for over-dispersion
 
     @property
     def period_obj(self) -> Period:
@@ -146,16 +149,32 @@ def parse_state(
         else:
             reject("peer", v, f"use one of {', '.join(PEER_SETS)}", "no peer group")
 
+    if (v := raw["od"]) is not None and v != "":
+        if v in ("0", "1"):
+            state = replace(state, od=v == "1")
+        else:
+            reject("od", v, "use 1 (allow for over-dispersion) or 0", "limits without over-dispersion")
+
     return state, notices
 
 
-def to_params(state: State) -> dict[str, str]:
-    """The query parameters for a state; unset values are left out so links stay short."""
+def to_params(state: State, uses: Iterable[str] | None = None) -> dict[str, str]:
+    """The query parameters for a state; unset values are left out so links stay short.
+
+    ``uses`` names the keys the page reads. A key the page does not read is written only when it
+    differs from the default, so a choice made on another page (a metric, a force) rides along
+    in links and back again, but an overview address does not carry ``metric=charge_rate``.
+    ``None`` writes every set key.
+    """
+    wanted = None if uses is None else {*ALWAYS, *uses}
+    default = asdict(State())
     out: dict[str, str] = {}
     for key, value in asdict(state).items():
-        if value is None or value == "":
+        if value is None or value == "" or value is False:
             continue
-        out[key] = str(value)
+        if wanted is not None and key not in wanted and value == default[key]:
+            continue
+        out[key] = "1" if value is True else str(value)
     return out
 
 
@@ -168,11 +187,11 @@ def read_query_params() -> dict[str, list[str]]:
     return {k: st.query_params.get_all(k) for k in st.query_params}
 
 
-def write_query_params(state: State) -> None:
+def write_query_params(state: State, uses: Iterable[str] | None = None) -> None:
     """Make the address match the state (only when it differs, to avoid needless reruns)."""
     import streamlit as st
 
-    wanted = to_params(state)
+    wanted = to_params(state, uses)
     current = {k: st.query_params.get(k) for k in st.query_params}
     if current != wanted:
         st.query_params.from_dict(wanted)

@@ -81,7 +81,8 @@ def test_every_chart_has_summary_table_and_download(small_db, monkeypatch, page)
     summaries = [t for t in texts(at, "markdown") if t.startswith(SUMMARY_PREFIX)]
     tables = [e for e in at.expander if e.label.startswith("Data table:")]
     downloads = [b for b in at.get("download_button") if b.key and b.key.startswith("download-")
-                 and b.key not in ("download-dictionary", "download-indicator-template")]
+                 and b.key not in ("download-dictionary", "download-columns",
+                                                  "download-indicator-template")]
     assert len(summaries) == len(charts)
     assert len(tables) == len(charts)
     assert len(downloads) == len(charts)
@@ -172,3 +173,63 @@ def test_first_start_loads_a_sample_into_an_empty_database(empty_db, monkeypatch
     assert release is not None and release.synthetic
     assert any("Synthetic sample loaded" in t.value for t in at.toast)
     assert any("Synthetic data" in w for w in texts(at, "warning"))
+
+
+# --- review fixes ----------------------------------------------------------------------------
+
+
+def _param(at: AppTest, key: str):
+    if key not in at.query_params:
+        return None
+    value = at.query_params[key]
+    return value[0] if isinstance(value, list) else value
+
+
+def test_methodology_shows_every_symbol_as_text(small_db, monkeypatch):
+    import re
+
+    at = open_app(monkeypatch, small_db, "views/methodology.py")
+    assert_clean(at)
+    rules = next(t for t in texts(at, "markdown") if "How small numbers are protected" in t)
+    # a list item starting '[x]' would be drawn as a ticked checkbox: brackets are escaped
+    assert not re.search(r"^- \[[ xX]\]", rules, flags=re.MULTILINE)
+    assert r"- \[x\] means the figure is not available" in rules
+    symbols = at.table[0].value
+    assert list(symbols["Symbol"]) == ["[c]", "[x]", "[z]", "[u]"]
+    # the data dictionary explains period_end, and the releases table is in plain words
+    frames = {tuple(d.value.columns): d.value for d in at.dataframe}
+    columns = frames[("Column", "Meaning")]
+    assert "20241 = April–June 2024" in " ".join(columns["Meaning"])
+    releases = next(f for cols, f in frames.items() if "Data span" in cols)
+    assert set(releases["Synthetic"]) <= {"Yes", "No"}
+    assert any(re.fullmatch(r"\d{4}-\d{2} Q\d to \d{4}-\d{2} Q\d", s) for s in releases["Data span"])
+    assert "statistically meaningful only when its 95% interval excludes no change" not in " ".join(
+        texts(at, "markdown"))
+
+
+def test_overview_words_the_count_by_chance_and_tables_have_plain_headers(small_db, monkeypatch):
+    at = open_app(monkeypatch, small_db)
+    assert_clean(at)
+    tile = next(t for t in texts(at, "caption") if "residents" in t)
+    assert "Range expected from year-to-year chance variation (Poisson)" in tile
+    assert "more reporting and better recording" in tile.lower()
+    assert "territorial forces" in tile and "— residents" not in tile
+    frames = [e.get("dataframe")[0].value for e in at.expander if e.label.startswith("Data table:")]
+    for frame in frames:
+        assert "period_end" not in frame.columns and "release" not in frame.columns
+        assert "Period" in frame.columns and "Symbol" in frame.columns
+    # the overview does not use the metric, so the address does not carry the default one
+    assert _param(at, "metric") is None
+    assert _param(at, "basis") == "closed"
+    cites = " ".join(texts(at, "caption"))
+    assert "view /?offence=adult_rape&period=" in cites and "comment='#'" in cites
+
+
+def test_compare_keeps_overdispersion_in_the_address(small_db, monkeypatch):
+    at = open_app(monkeypatch, small_db, "views/compare.py", od="1")
+    assert_clean(at)
+    assert at.toggle(key="cmp_overdispersion").value is True
+    assert _param(at, "od") == "1" and _param(at, "metric") == "charge_rate"
+    at.toggle(key="cmp_overdispersion").set_value(False).run()
+    assert_clean(at)
+    assert _param(at, "od") is None

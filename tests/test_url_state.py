@@ -103,3 +103,27 @@ def test_default_period_for_a_march_quarter_is_the_financial_year_span():
     # 2025-26 Q4 ends March 2026: the rolling year is April 2025 to March 2026
     token = default_period(20254)
     assert token == "YE-2026-03"
+
+
+def test_overdispersion_flag_round_trips_and_bad_values_get_a_notice():
+    state, notices = parse({"od": "1"})
+    assert notices == [] and state.od is True
+    assert to_params(state)["od"] == "1"
+    assert "od" not in to_params(parse({"od": "0"})[0])
+    again, _ = parse(to_params(state))
+    assert again == state
+    bad, notices = parse({"od": "yes"})
+    assert bad.od is False and len(notices) == 1 and "`od`" in notices[0]
+
+
+def test_a_page_writes_only_the_keys_it_uses_unless_they_were_changed():
+    state = State(period="2024-25", release=1)
+    overview = to_params(state, uses=("basis",))
+    assert overview == {"offence": "adult_rape", "period": "2024-25", "release": "1", "basis": "closed"}
+    compare = to_params(state, uses=("metric", "force", "od"))
+    assert compare == {"offence": "adult_rape", "period": "2024-25", "release": "1",
+                       "metric": "charge_rate"}
+    # a metric chosen on the compare page rides along through the overview and back
+    chosen = state.with_(metric="no_suspect_rate", force="E23000001")
+    assert to_params(chosen, uses=())["metric"] == "no_suspect_rate"
+    assert to_params(chosen, uses=())["force"] == "E23000001"

@@ -17,7 +17,6 @@ from components.chart_block import chart_block
 from components.context import get_context
 from components.funnel import dot_plot, funnel_chart
 from components.maps import ATTRIBUTION, boundary_release, boundary_shapes, map_block
-from components.url_state import to_params
 from geo.boundaries import features
 from geo.maps import geography_map, tile_map
 from geo.tiles import LAYOUT_NOTE
@@ -45,7 +44,7 @@ def _sync(widget_key: str, value) -> None:
 
 st.title(f"Force comparison: {group.label.lower()}")
 st.markdown(
-    f"Each of the 43 territorial forces against England and Wales, **{period.label}**. A force is "
+    f"Each of the {len(names)} territorial forces against England and Wales, **{period.label}**. A force is "
     "called higher or lower only when it lies outside the funnel's control limits; forces inside "
     "the limits are not ranked, and the order of the ranked plot is mostly chance."
 )
@@ -68,8 +67,16 @@ if reason := ctx.missing_reason(m):
     caveat(reason)
     st.stop()
 
+def _od_to_url() -> None:
+    if st.session_state.get("cmp_overdispersion"):
+        st.query_params["od"] = "1"
+    elif "od" in st.query_params:
+        del st.query_params["od"]
+
+
+_sync("cmp_overdispersion", state.od)
 overdispersion = st.toggle(
-    "Allow for over-dispersion", key="cmp_overdispersion",
+    "Allow for over-dispersion", key="cmp_overdispersion", on_change=_od_to_url,
     help="Forces differ for many reasons besides chance (case mix, recording practice). This widens "
          "the limits by the extra variation estimated from all forces (Spiegelhalter 2005), so only "
          "forces that stand out from that wider spread are flagged.")
@@ -110,18 +117,19 @@ with geo_col:
                 icon=":material/map:")
     else:
         shapes = boundary_shapes(ctx.url, int(rel["id"]))
-        map_block(title="Police force areas", chart=geography_map(features(shapes, rows), symbol_field="symbol",
-                                                                   **style),
+        map_block(title="Police force areas", chart=geography_map(features(shapes, cmp.geography_rows(rows)),
+                                                                   symbol_field="symbol", **style),
                   summary=f"Map of the police force areas coloured by position against England and "
-                          f"Wales; symbols on the map repeat the colour. {words}",
+                          f"Wales; symbols on the map repeat the colour (the City of London's is "
+                          f"left off, as it would cover the Metropolitan Police's). {words}",
                   table=table, unit=unit, basis=basis, citation=ctx.citation(), release_id=ctx.release_id,
-                  key="geo-map", note=f"{ATTRIBUTION} Boundaries: release {rel['id']} ({rel['label']}).")
+                  key="geo-map", metric=m, note=f"{ATTRIBUTION} Boundaries: release {rel['id']} ({rel['label']}).")
 with tile_col:
     map_block(title="Equal-area tile map", chart=tile_map(rows, label_field="label", **style),
               summary=f"Tile map, one equal hexagon per force, labelled with its abbreviation and "
                       f"position symbol. {words}",
               table=table, unit=unit, basis=basis, citation=ctx.citation(), release_id=ctx.release_id,
-              key="tile-map", note=LAYOUT_NOTE)
+              key="tile-map", metric=m, note=LAYOUT_NOTE)
 
 if selected:
     panel = cmp.force_panel(comp, selected, m)
@@ -133,7 +141,7 @@ if selected:
                     f"**Against England and Wales:** {panel['position']}  \n"
                     f"**Region:** {panel['region']}")
         st.page_link("views/compare.py", label="Clear the selection", icon=":material/close:",
-                     query_params=to_params(state.with_(force=None)))
+                     query_params=ctx.params(state=state.with_(force=None)))
 
 with st.expander("All forces as a list (choose a force without the map)"):
     st.caption("Each link selects that force on this page. The same figures are in every data table.")
@@ -141,7 +149,7 @@ with st.expander("All forces as a list (choose a force without the map)"):
     for i, r in enumerate(comp.frame.sort("name").to_dicts()):
         label = f"{r['name']}: {r['value_text']}{' ' + r['symbol'] if r['symbol'] else ''}"
         with cols[i % 3]:
-            st.page_link("views/compare.py", label=label, query_params=to_params(state.with_(force=r["code"])))
+            st.page_link("views/compare.py", label=label, query_params=ctx.params(state=state.with_(force=r["code"])))
 
 # --- Funnel plot ---------------------------------------------------------------------------
 st.header("Funnel plot")
@@ -158,7 +166,7 @@ else:
         chart=funnel_chart(comp, m),
         summary=words,
         table=table.filter(pl.col("value").is_not_null()),
-        unit=unit, basis=basis, citation=ctx.citation(), release_id=ctx.release_id, key="funnel",
+        unit=unit, basis=basis, citation=ctx.citation(), release_id=ctx.release_id, key="funnel", metric=m,
         caveat="Limits are drawn around the England and Wales value (solid horizontal line) from the "
                f"{'binomial' if comp.kind == 'binomial' else 'Poisson'} distribution (Spiegelhalter "
                f"2005). Forces not shown ([c]) are left out.{phi_note}",
@@ -172,7 +180,7 @@ chart_block(
                    labels=comp.categories),
     summary=cmp.ranked_summary(comp, m),
     table=table.sort("value", descending=True, nulls_last=True),
-    unit=unit, basis=basis, citation=ctx.citation(), release_id=ctx.release_id, key="ranked",
+    unit=unit, basis=basis, citation=ctx.citation(), release_id=ctx.release_id, key="ranked", metric=m,
     caveat="Not a league table: forces whose intervals overlap cannot be told apart.",
 )
 
@@ -194,7 +202,7 @@ else:
                    labels=comp.categories),
         summary=cmp.peer_summary(comp, selected, m),
         table=table.filter(pl.col("code").is_in(peers["code"].to_list())),
-        unit=unit, basis=basis, citation=ctx.citation(), release_id=ctx.release_id, key="peers",
+        unit=unit, basis=basis, citation=ctx.citation(), release_id=ctx.release_id, key="peers", metric=m,
         caveat="Region peers are the forces of the same region. Most Similar Group membership is "
                "not yet verified, so it is not used.",
     )

@@ -7,8 +7,6 @@ with the charts.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 import polars as pl
@@ -16,8 +14,9 @@ import streamlit as st
 
 from components import data
 from components.context import get_context
-from components.url_state import to_params
+from components.summaries import SYMBOL_WORDS
 from db.reference import MILESTONES, PHASE_LABELS, PILLARS
+from metrics.dictionary import column_rows, columns_csv, dictionary_csv
 from metrics.disclosure import rules_text
 from metrics.offence_groups import OFFENCE_GROUPS
 from metrics.periods import quarter_label
@@ -35,24 +34,15 @@ ctx = get_context()
 pillar_names = {i: name for i, name, *_ in PILLARS}
 
 
-def dictionary_rows() -> list[dict]:
-    return [
-        {"id": m.id, "label": m.label, "definition": m.definition, "numerator": m.numerator,
-         "denominator": m.denominator, "unit": m.unit, "direction": DIRECTION_WORDS[m.direction],
-         "basis": BASIS_LABELS[m.basis], "pillar": f"{m.pillar}. {pillar_names.get(m.pillar, '')}",
-         "source": m.source, "availability": AVAILABILITY_LABELS[m.availability],
-         "minimum_denominator": m.min_denominator, "caveat": m.caveat}
-        for m in METRICS
-    ]
 
 
-def dictionary_csv() -> bytes:
-    rows = dictionary_rows()
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")
+def escape_brackets(text: str) -> str:
+    """'[x] means…' at the start of a list item is a task-list checkbox in Markdown: escape it."""
+    return text.replace("[", "\\[").replace("]", "\\]")
+
+
+def span(first: int | None, last: int | None) -> str:
+    return f"{quarter_label(first)} to {quarter_label(last)}" if first and last else "—"
 
 
 st.title("Methodology and data")
@@ -61,12 +51,13 @@ st.markdown(
     "are protected and what to bear in mind when reading the charts."
 )
 st.page_link("views/overview.py", label="Back to the national overview", icon=":material/arrow_back:",
-             query_params=to_params(ctx.state))
+             query_params=ctx.params(""))
 
 # --- Definitions ---------------------------------------------------------------------------
 st.header("Measures and their definitions")
-st.markdown("Grouped by National Operating Model pillar. Pillar numbering follows the order used "
-            "in every public source; only pillar 4 is numbered explicitly in a source.")
+st.markdown("Grouped by National Operating Model pillar. Sources list the six pillars in the same "
+            "order; only pillar 4 is numbered in a published source, so numbers 1–3, 5 and 6 "
+            "follow that order.")
 for pillar_id, name, description, _note in PILLARS:
     st.subheader(f"Pillar {pillar_id}: {name}")
     st.caption(description)
@@ -89,8 +80,19 @@ for pillar_id, name, description, _note in PILLARS:
         if m.caveat:
             lines.append(f"- Caveat: {m.caveat}")
         st.markdown("\n".join(lines))
-st.download_button("Download the data dictionary (CSV)", data=dictionary_csv(),
+st.download_button("Download the data dictionary (CSV)", data=dictionary_csv(pillar_names),
                    file_name="rasso-data-dictionary.csv", mime="text/csv", key="download-dictionary",
+                   icon=":material/download:")
+
+st.subheader("Columns of the CSV downloads")
+st.markdown("Tables on screen have plain headers; the downloaded files keep these machine names, "
+            "so scripts that read them do not break when the wording changes. Each file starts "
+            "with lines beginning '#' (citation, release, basis, symbols): read it with pandas "
+            "`read_csv(path, comment='#')` or polars `read_csv(path, comment_prefix='#')`.")
+st.dataframe(pl.DataFrame(column_rows()).rename({"column": "Column", "meaning": "Meaning"}),
+             hide_index=True, width="stretch", height="content", key="csv-columns")
+st.download_button("Download the column list (CSV)", data=columns_csv(),
+                   file_name="rasso-csv-columns.csv", mime="text/csv", key="download-columns",
                    icon=":material/download:")
 
 st.subheader("Offence groups")
@@ -103,9 +105,19 @@ st.subheader("Statistics")
 st.markdown(
     "- Proportions have 95% Wilson score intervals; rates per population and counts have exact "
     "Poisson intervals; medians have a distribution-free 95% interval.\n"
-    "- A change on the previous 12 months is called statistically meaningful only when its 95% "
-    "interval excludes no change: Newcombe's interval for a difference of proportions, an exact "
-    "test for a ratio of counts or rates, and non-overlapping intervals for medians.\n"
+    "- A change on the previous 12 months is tested by the measure's unit:\n"
+    "    - percentages: called statistically meaningful when the 95% interval for the difference "
+    "(Newcombe's method) does not include zero;\n"
+    "    - rates per 1,000 residents and per investigator: called statistically meaningful when "
+    "the exact 95% interval for the ratio of the two rates does not include one (no change);\n"
+    "    - counts of recorded offences: the same exact interval for the ratio of the two counts; "
+    "when it does not include one the change is called larger than chance year-to-year "
+    "variation would explain, otherwise within the range expected by chance. A count is a full "
+    "count, so this is not doubt about the count, and a rise can reflect more reporting and "
+    "better recording;\n"
+    "    - medians: called statistically meaningful when the two 95% intervals do not overlap.\n"
+    "- A change that cannot be tested (a figure not shown, or a missing interval) is described "
+    "without a judgement.\n"
     "- Before/after comparisons around National Operating Model milestones are descriptive and "
     "make no causal claim."
 )
@@ -118,15 +130,19 @@ st.caption("Force phases: " + "; ".join(PHASE_LABELS.values()) + ". Only forces 
 st.header("Data releases loaded")
 releases = data.releases(ctx.url)
 if len(releases):
-    shown = releases.with_columns(
-        pl.col("first_quarter").map_elements(quarter_label, return_dtype=pl.String).alias("first quarter"),
-        pl.col("last_quarter").map_elements(quarter_label, return_dtype=pl.String).alias("last quarter"),
-        pl.col("row_counts").map_elements(
-            lambda s: ", ".join(f"{k}: {v:,}" for k, v in json.loads(s or "{}").items()),
-            return_dtype=pl.String).alias("rows"),
-    ).select("id", "source", "label", "synthetic", "status", "created_at", "first quarter",
-             "last quarter", "rows", "files")
-    st.dataframe(shown, hide_index=True, width="stretch")
+    # What a reader looks for first (which data, synthetic or not, which quarters) comes first,
+    # so it stays in view at 1400 px; row counts and file checksums come last.
+    rows = [{
+        "Release": r["id"], "Description": r["label"],
+        "Synthetic": "Yes" if r["synthetic"] else "No",
+        "Data span": span(r["first_quarter"], r["last_quarter"]),
+        "Status": r["status"].capitalize(),
+        "Loaded": str(r["created_at"])[:16].replace("T", " "),
+        "Rows loaded": ", ".join(f"{k.replace('_', ' ')}: {v:,}"
+                                 for k, v in json.loads(r["row_counts"] or "{}").items()),
+        "Files": r["files"] or "—", "Source": r["source"],
+    } for r in releases.to_dicts()]
+    st.dataframe(pl.DataFrame(rows), hide_index=True, width="stretch", key="releases-table")
     st.caption("Files are listed with the first 12 characters of their SHA-256 checksum. The release "
                f"shown on the other pages is release {ctx.release_id}.")
 else:
@@ -135,7 +151,11 @@ else:
 # --- Disclosure ----------------------------------------------------------------------------
 st.header("Disclosure control")
 rules = rules_text().splitlines()
-st.markdown(f"**{rules[0]}**\n\n" + "\n".join(f"- {line}" for line in rules[1:] if line.strip()))
+st.markdown(f"**{rules[0]}**\n\n" + "\n".join(f"- {escape_brackets(line)}" for line in rules[1:]
+                                                if line.strip()))
+st.markdown("**Symbols used in tables, charts and downloads**")
+st.table(pl.DataFrame({"Symbol": list(SYMBOL_WORDS),
+                       "Meaning": [w[:1].upper() + w[1:] for w in SYMBOL_WORDS.values()]}))
 
 # --- Caveats -------------------------------------------------------------------------------
 st.header("Caveats")

@@ -5,6 +5,7 @@ Thin by design: read the context, call the cached queries, hand frames to compon
 
 from __future__ import annotations
 
+import polars as pl
 import streamlit as st
 
 from components import data
@@ -15,7 +16,6 @@ from components.context import get_context
 from components.controls import basis_control
 from components.kpi import kpi_tile, unavailable_tile
 from components.summaries import fmt_interval, fmt_value, outcome_mix_summary, trend_summary
-from components.url_state import to_params
 from metrics.periods import quarter_label
 from metrics.registry import BASIS_CLOSED, BASIS_LABELS, BASIS_RECORDED, metric
 
@@ -36,6 +36,24 @@ def headline_row(metric_id: str, p) -> dict | None:
     return frame.to_dicts()[0] if len(frame) else None
 
 
+def rate_line() -> str:
+    """The second line of the recorded-offences tile: the rate per 1,000 residents, with how many
+    forces' populations it covers (counted from the force list, not assumed), or why it is
+    missing."""
+    rate = headline_row("recorded_per_1000", period) or {}
+    rm = metric("recorded_per_1000")
+    forces = data.forces(ctx.url).filter(pl.col("territorial"))
+    with_population = forces.filter(pl.col("population").is_not_null()).height
+    if rate.get("value") is None or not with_population:
+        return ("Rate per 1,000 residents not available: no resident population estimates are "
+                "loaded (load the ONS police force area tables).")
+    interval = fmt_interval(rate.get("lower"), rate.get("upper"), rm.unit)
+    covered = (f"all {with_population} territorial forces" if with_population == forces.height else
+               f"{with_population} of {forces.height} territorial forces (the others have no "
+               "population estimate loaded)")
+    return f"{fmt_value(rate['value'], rm.unit)} residents{f' ({interval})' if interval else ''}, {covered}"
+
+
 st.title(f"National overview: {group.label.lower()}")
 st.markdown(
     f"England and Wales, **{period.label}**. Changes are against "
@@ -43,7 +61,7 @@ st.markdown(
     f"{group.definition}"
 )
 st.page_link("views/methodology.py", label="How these figures are defined and protected",
-             icon=":material/menu_book:", query_params=to_params(state))
+             icon=":material/menu_book:", query_params=ctx.params("methodology"))
 
 # --- Headline figures ----------------------------------------------------------------------
 st.header("Headline figures")
@@ -62,11 +80,7 @@ for col, metric_id in zip(columns, tiles, strict=True):
     before = headline_row(metric_id, previous) if has_previous else None
     extra = None
     if metric_id == "recorded_offences":
-        rate = headline_row("recorded_per_1000", period) or {}
-        rm = metric("recorded_per_1000")
-        interval = fmt_interval(rate.get("lower"), rate.get("upper"), rm.unit)
-        extra = (f"{fmt_value(rate.get('value'), rm.unit)} residents"
-                 f"{f' ({interval})' if interval else ''}, 43 territorial forces")
+        extra = rate_line()
     with col:
         kpi_tile(m, current, before, previous_label=previous.label if has_previous else "no earlier data",
                  extra=extra, basis=BASIS_LABELS[m.basis])
@@ -75,8 +89,10 @@ for col, metric_id in zip(columns, tiles, strict=True):
 st.header("Quarterly trends")
 st.markdown(
     f"Quarters from {quarter_label(ctx.first_quarter)} to {quarter_label(period.last)}, with 95% "
-    "intervals (shaded) and the National Operating Model milestones (dashed lines). Trends are "
-    "descriptive: a change after a milestone is not proof that the milestone caused it."
+    "intervals (shaded; for counts of recorded offences, the range expected from chance "
+    "variation) and the National Operating Model milestones (dashed lines). Hollow diamonds mark "
+    "[u] figures of low reliability. Trends are descriptive: a change after a milestone is not "
+    "proof that the milestone caused it."
 )
 trend_metrics = ["charge_rate", "victim_does_not_support_rate", "recorded_offences", "median_days_to_charge"]
 for metric_id in trend_metrics:
@@ -97,6 +113,7 @@ for metric_id in trend_metrics:
         release_id=ctx.release_id,
         key=f"trend-{metric_id}",
         caveat=m.caveat or None,
+        metric=m,
     )
 
 # --- Outcome mix ---------------------------------------------------------------------------

@@ -1,0 +1,83 @@
+"""The data dictionary: every measure, and every column of the CSV downloads, in words.
+
+Built from the registry here (not on the page) so the methodology page, the command line and
+any export share one dictionary and cannot disagree. Pillar names live in ``db.reference``,
+which ``metrics`` may not import, so the caller passes them in.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+
+from metrics.registry import AVAILABILITY_LABELS, BASIS_LABELS, DIRECTION_WORDS, METRICS
+
+# Machine column name -> meaning, for every column a CSV download can carry. The screen shows
+# plain headers; the files keep these names so scripts do not break when wording changes.
+CSV_COLUMNS: dict[str, str] = {
+    "period": "The period in words: a financial year (2024-25), a quarter (2024-25 Q1) or 12 months "
+              "to a month.",
+    "period_end": "Last quarter of the period, coded fy*10+quarter, e.g. 20241 = April–June 2024 "
+                  "(financial year 2024-25, quarter 1).",
+    "area_code": "ONS code of the area (K04000001 = England and Wales; E23/W15 codes are police "
+                 "force areas).",
+    "area_name": "Name of the area.",
+    "metric": "Measure identifier (see the measures in this dictionary).",
+    "numerator": "Count of cases the measure counts (see the measure's numerator).",
+    "denominator": "Count of cases the measure is out of (see the measure's denominator); [z] where "
+                   "the measure has none.",
+    "value": "The figure: a count, a percentage, a rate or a median, in the measure's unit. '[u]' "
+             "after it marks low reliability.",
+    "lower": "Lower end of the 95% interval (for counts: of the range expected from year-to-year "
+             "chance variation, Poisson).",
+    "upper": "Upper end of the same interval.",
+    "flag": "Symbol explaining a missing or qualified figure: [c] confidential, [x] not available, "
+            "[z] not applicable, [u] low reliability; empty when the figure is shown as it is.",
+    "release": "Identifier of the data release the figures come from.",
+    "ho_group": "Home Office outcome group.",
+    "count": "Number of outcomes in the group.",
+    "share": "Share of all outcomes in the period on this basis (per cent).",
+    "code": "ONS code of the police force area.",
+    "name": "Name of the police force.",
+    "region": "Region the force belongs to.",
+    "position": "Where the force lies against England and Wales (funnel limits or, for medians, the "
+                "95% interval), in words.",
+}
+
+
+def dictionary_rows(pillar_names: Mapping[int, str] | None = None) -> list[dict]:
+    """One row per registry measure, with every field a reader needs, in words."""
+    names = pillar_names or {}
+    return [
+        {"id": m.id, "label": m.label, "definition": m.definition, "numerator": m.numerator,
+         "denominator": m.denominator, "unit": m.unit, "direction": DIRECTION_WORDS[m.direction],
+         "basis": BASIS_LABELS[m.basis],
+         "pillar": f"{m.pillar}. {names[m.pillar]}" if m.pillar in names else str(m.pillar),
+         "source": m.source, "availability": AVAILABILITY_LABELS[m.availability],
+         "minimum_denominator": m.min_denominator, "caveat": m.caveat}
+        for m in METRICS
+    ]
+
+
+def column_rows() -> list[dict]:
+    """One row per CSV column: its machine name and what it holds."""
+    return [{"column": name, "meaning": meaning} for name, meaning in CSV_COLUMNS.items()]
+
+
+def _csv(rows: list[dict]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def dictionary_csv(pillar_names: Mapping[int, str] | None = None) -> bytes:
+    """The measures as CSV (one row per measure)."""
+    return _csv(dictionary_rows(pillar_names))
+
+
+def columns_csv() -> bytes:
+    """The CSV download columns as CSV (column, meaning)."""
+    return _csv(column_rows())
