@@ -54,8 +54,8 @@ def pytest_sessionfinish(session, exitstatus):
     if not (PG_URL and _PG_SCHEMAS):
         return
     admin = make_engine(PG_URL)
-    with admin.begin() as conn:
-        for name in _PG_SCHEMAS:
+    for name in _PG_SCHEMAS:  # one transaction each: dropping them all at once runs out of locks
+        with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
     admin.dispose()
 
