@@ -53,9 +53,11 @@ def _compact(n: int) -> str:
 
 def short_release_label(row: dict) -> str:
     """'#1 synthetic, 1.97M cases' (the full label is in the help and the release caption)."""
-    counts = json.loads(row.get("row_counts") or "{}")
+    # a synthetic release counts the cases recorded in its span (its label's number), not the
+    # earlier cases carried in still open
+    cases = (json.loads(row.get("parameters") or "{}").get("cases")
+             or json.loads(row.get("row_counts") or "{}").get("case_record"))
     kind = "synthetic" if row.get("synthetic") else str(row.get("source") or "release")
-    cases = counts.get("case_record")
     return f"#{row['id']} {kind}" + (f", {_compact(int(cases))} cases" if cases else "")
 
 

@@ -121,11 +121,12 @@ def list_releases(engine: Engine) -> pl.DataFrame:
                 "id": r["id"], "source": r["source"], "label": r["label"], "synthetic": bool(r["synthetic"]),
                 "status": r["status"], "created_at": r["created_at"].isoformat(timespec="seconds"),
                 "first_quarter": r["first_quarter"], "last_quarter": r["last_quarter"],
-                "row_counts": r["row_counts"], "files": "; ".join(by_release.get(r["id"], [])),
+                "row_counts": r["row_counts"], "parameters": r["parameters"],
+                "files": "; ".join(by_release.get(r["id"], [])),
             }
             for r in rows
         ],
         schema={"id": pl.Int64, "source": pl.String, "label": pl.String, "synthetic": pl.Boolean,
                 "status": pl.String, "created_at": pl.String, "first_quarter": pl.Int64,
-                "last_quarter": pl.Int64, "row_counts": pl.String, "files": pl.String},
+                "last_quarter": pl.Int64, "row_counts": pl.String, "parameters": pl.String, "files": pl.String},
     )

@@ -271,6 +271,10 @@ def test_sidebar_labels_are_short():
     label = short_release_label({"id": 1, "synthetic": True, "source": "synthetic",
                                  "row_counts": '{"case_record": 1974132, "outcomes": 5}'})
     assert label == "#1 synthetic, 1.97M cases"
+    carried = short_release_label({"id": 2, "synthetic": True, "source": "synthetic",
+                                   "parameters": '{"cases": 600000, "carried_in_cases": 17000}',
+                                   "row_counts": '{"case_record": 617000}'})
+    assert carried == "#2 synthetic, 600k cases"  # the number in the release's own label
     assert short_release_label({"id": 4, "synthetic": False, "source": "published",
                                 "row_counts": "{}"}) == "#4 published"
     assert all(len(short_period_label(p)) <= 20 for p in period_options(20151, 20262))
