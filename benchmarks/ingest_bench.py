@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> None:
 
     lines = [f"{date.today().isoformat()}, `python -m benchmarks.ingest_bench --rows {args.rows}`; machine: "
              f"{platform.machine()}, {_cpus()} CPUs, Python {platform.python_version()}, load average "
-             f"{_load():.1f} at the start . "
+             f"{_load():.1f} at the start. "
              "Times are for `ingest.load` end to end (hash, read, validate, write in one transaction, "
              "reconcile). Target: a 1M-row outcomes file in under 60 s.", "",
              "| backend | load | seconds | result |", "|---|---|---:|---|"]
