@@ -263,9 +263,10 @@ def funnel_limits(
 
     With ``phi`` <= 1 (or NaN) the limits are the exact binomial/Poisson quantiles with the
     paper's interpolation. With ``phi`` > 1 (over-dispersion, see
-    :func:`estimate_overdispersion`) they follow the paper's multiplicative model, which uses
-    the normal approximation: target +/- z * sqrt(phi * V(target) / n), with V = p(1 - p) for
-    proportions and V = rate for Poisson; limits are clipped to the possible range.
+    :func:`estimate_overdispersion`) the distance of each exact limit from the target is
+    multiplied by sqrt(phi) (the paper's multiplicative model; for large denominators this is
+    its target +/- z * sqrt(phi * V / n)), so allowing for over-dispersion never narrows a
+    limit; limits are clipped to the possible range.
 
     Columns: denominator, target, then lower_<L>, upper_<L> per level (lower_95, upper_95,
     lower_998, upper_998 by default). Zero or missing denominators give null limits.
@@ -289,19 +290,18 @@ def funnel_limits(
     for level in levels:
         tail = (1 - level) / 2
         suffix = _level_suffix(level)
+        lower = np.maximum(_exact_limit(tail, target, safe, kind), 0.0)
+        upper = np.maximum(_exact_limit(1 - tail, target, safe, kind), 0.0)
         if overdispersed:
-            z = _z(level)
-            var = target * (1 - target) if kind == "binomial" else target
-            half = z * np.sqrt(phi * var / safe)
-            lower = np.maximum(target - half, 0.0)
-            upper = target + half
-            if kind == "binomial":
-                upper = np.minimum(upper, 1.0)
-        else:
-            lower = np.maximum(_exact_limit(tail, target, safe, kind), 0.0)
-            upper = np.maximum(_exact_limit(1 - tail, target, safe, kind), 0.0)
-            if kind == "binomial":
-                upper = np.minimum(upper, 1.0)
+            # Widen the exact limits by sqrt(phi) about the target: the paper's multiplicative
+            # model, without its normal approximation, which for small denominators is
+            # narrower than the exact limits and would make allowing for over-dispersion
+            # call a force *more* extreme.
+            widen = np.sqrt(phi)
+            lower = np.maximum(target - widen * (target - lower), 0.0)
+            upper = target + widen * (upper - target)
+        if kind == "binomial":
+            upper = np.minimum(upper, 1.0)
         out[f"lower_{suffix}"] = np.where(ok, lower, np.nan)
         out[f"upper_{suffix}"] = np.where(ok, upper, np.nan)
     frame = pl.DataFrame(out)

@@ -211,16 +211,21 @@ def metric_table(
 def _totals(framed: pl.DataFrame, m: reg.Metric, forces: pl.DataFrame, scope: str, include_btp: bool,
             population: pl.DataFrame | None, grain: str, span: tuple[int, int]) -> pl.DataFrame:
     """Sum numerators and denominators to period x area, zero-fill empty cells, add intervals."""
-    aggs = [pl.col("numerator").sum(), pl.col("nq").first()]
+    aggs = [pl.col("numerator").sum(), pl.col("nq").first(), pl.col("quarter").n_unique().alias("_reported")]
     if "denominator" in framed.columns:
         aggs.append(pl.col("denominator").sum())
     if "missing" in framed.columns:
         aggs.append(pl.col("missing").sum())
     if m.kind == reg.INDICATOR and scope == "national":
-        # England and Wales from force MI is understated unless every force reported
-        n_forces = len(forces.filter(pl.col("territorial")))
-        aggs.append((n_forces - pl.col("force_code").n_unique()).alias("missing"))
+        # England and Wales from force MI is understated unless every territorial force reported
+        territorial = forces.filter(pl.col("territorial"))["code"].to_list()
+        reported = pl.col("force_code").filter(pl.col("force_code").is_in(territorial)).n_unique()
+        aggs.append((pl.lit(len(territorial), pl.Int64) - reported.cast(pl.Int64)).alias("missing"))
     table = framed.group_by(*KEYS).agg(aggs)
+    if m.basis == reg.BASIS_SNAPSHOT:
+        # end-of-quarter positions are not added up over quarters: a period shows their average
+        table = table.with_columns(pl.col("numerator", "denominator") / pl.col("_reported"))
+    table = table.drop("_reported")
 
     if m.kind != reg.INDICATOR:  # a force with no row for a quarter recorded none
         codes = pl.DataFrame({"force_code": list(forces["code"])})

@@ -239,3 +239,22 @@ def test_period_labels_match_the_pages(first, last, label):
     from queries.metric_table import span_label
 
     assert span_label(first, last) == label
+
+
+def test_snapshot_indicators_average_quarters_and_national_counts_forces(empty_db):
+    """Officers at the end of each quarter are a position, not a flow: a year is their average.
+    England and Wales from force MI is flagged understated only when a territorial force is missing."""
+    codes = ["E23000036", "E23000008"]
+    rows = [(c, q, "trained_investigator_share", 30.0, 60.0) for c in codes for q in (20241, 20242, 20243, 20244)]
+    rows += [("BTP", q, "trained_investigator_share", 1.0, 2.0) for q in (20241, 20242, 20243, 20244)]
+    with empty_db.begin() as conn:
+        rid = create_release(conn, source="published", label="mi", synthetic=False)
+        bulk_insert(conn, indicator_value, pl.DataFrame(
+            rows, schema=["force_code", "quarter", "indicator", "numerator", "denominator"], orient="row"
+        ).with_columns(release_id=pl.lit(rid)))
+    t = metric_table(empty_db, release_id=rid, metric_id="trained_investigator_share", area=AVON,
+                     first_quarter=20241, last_quarter=20244, grain="year", tier="restricted")
+    assert t["numerator"].to_list() == [30.0] and t["denominator"].to_list() == [60.0]
+    national = metric_table(empty_db, release_id=rid, metric_id="trained_investigator_share",
+                            first_quarter=20241, last_quarter=20244, grain="year", tier="restricted")
+    assert national["flag"].to_list() == ["[u]"]  # 41 territorial forces sent nothing
