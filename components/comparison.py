@@ -54,14 +54,14 @@ SHAPES = {ABOVE_OUTER: "triangle-up", ABOVE_INNER: "diamond", WITHIN: "circle",
           BELOW_INNER: "square", BELOW_OUTER: "triangle-down"}
 WORDS = {
     ABOVE_OUTER: "above the 99.8% limit: higher than England and Wales by more than chance would "
-                 "explain (about 1 in 500)",
+                 "explain (chance puts a force this high about 1 time in 1,000)",
     ABOVE_INNER: "above the 95% limit but within the 99.8% limit: possibly higher than England and "
                  "Wales; a difference this size arises by chance about 1 time in 40",
     WITHIN: "within the limits: not distinguishable from England and Wales; not better or worse",
     BELOW_INNER: "below the 95% limit but within the 99.8% limit: possibly lower than England and "
                  "Wales; a difference this size arises by chance about 1 time in 40",
     BELOW_OUTER: "below the 99.8% limit: lower than England and Wales by more than chance would "
-                 "explain (about 1 in 500)",
+                 "explain (chance puts a force this low about 1 time in 1,000)",
     NOT_SHOWN: "not shown: too few cases to publish",
     NOT_COMPARED: "not compared with England and Wales",
 }
@@ -98,6 +98,7 @@ class Comparison:
     scale: float  # display value = numerator / denominator * scale
     phi: float  # estimated over-dispersion (NaN when not estimable or no funnel)
     phi_used: float  # 1.0 unless over-dispersion was asked for and phi > 1
+    phi_p: float  # p-value of 'no over-dispersion' (NaN when not estimable)
     categories: dict[str, str]  # position key -> legend text (medians word it differently)
 
     @property
@@ -131,6 +132,7 @@ def compare_forces(forces_table: pl.DataFrame, national: dict, reference: pl.Dat
         phi = stats.estimate_overdispersion([r["numerator"] for r in usable],
                                             [r["denominator"] for r in usable], target, kind=kind)
     phi_used = phi if overdispersion and _ok(phi) and phi > 1 else 1.0
+    phi_p = stats.overdispersion_p_value(phi, len(usable)) if _ok(phi) else math.nan
     positions: dict[str, str | None] = {}
     if target is not None and usable:
         labels = stats.funnel_position([r["numerator"] for r in usable], [r["denominator"] for r in usable],
@@ -175,7 +177,7 @@ def compare_forces(forces_table: pl.DataFrame, national: dict, reference: pl.Dat
               "value_text": pl.String, "interval_text": pl.String}
     frame = pl.DataFrame(out, schema=schema).sort("name")
     return Comparison(frame=frame, national=national, kind=kind, scale=scale, phi=phi, phi_used=phi_used,
-                      categories=categories)
+                      phi_p=phi_p, categories=categories)
 
 
 def map_rows(comp: Comparison) -> dict[str, dict]:
@@ -265,6 +267,15 @@ def position_summary(comp: Comparison, metric: Metric, group_label: str, period_
         parts.append(f"{_count(len(by[WITHIN]))} {'is' if len(by[WITHIN]) == 1 else 'are'} within the "
                      "limits: their differences from England and Wales are within the range expected "
                      "by chance, so they are not called better or worse.")
+        compared = sum(len(by[p]) for p in POSITIONS)
+        if compared >= 20:
+            parts.append(f"Even with no real differences, about {compared * 0.05:.0f} of {compared} forces "
+                         "would fall outside the 95% limits by chance, so a force outside only those "
+                         "limits is a prompt to look, not a finding.")
+        if comp.phi_used <= 1 and _ok(comp.phi_p) and comp.phi_p < 0.05:
+            parts.append(f"The forces vary far more than chance alone would produce (over-dispersion "
+                         f"phi = {comp.phi:.1f}), so many of them fall outside the limits; allowing for "
+                         "over-dispersion shows which stand out from that wider spread.")
         parts.append(f"{DIRECTION_WORDS[metric.direction]}.")
     if hidden:
         parts.append(f"{_count(len(hidden))} not shown ({_names(hidden)}): too few cases to publish, "
@@ -291,7 +302,7 @@ def ranked_summary(comp: Comparison, metric: Metric) -> str:
             f"{top['name']} ({fmt_value(top['value'], unit)}) to {bottom['name']} "
             f"({fmt_value(bottom['value'], unit)}); England and Wales is {fmt_value(nat, unit)} "
             f"(the vertical line). ")
-    if len(rows) > 1:
+    if len(rows) > 1 and unit != "count":
         text += (f"Only {meaningful} of the {len(rows) - 1} steps between neighbouring forces "
                  "is a statistically meaningful difference, so most of the order is chance: a "
                  "place or two up or down means nothing. " if meaningful != 1 else
@@ -328,6 +339,8 @@ def peer_summary(comp: Comparison, code: str, metric: Metric) -> str:
         return text + "Its figure is not shown (too few cases), so it is not compared with its peers."
     if not peers:
         return text + "It has no other force in its region."
+    if unit == "count":
+        return text + "Counts depend on a force's size, so forces are not compared on them; use a rate."
     different, same = [], []
     for p in peers:
         if p["value"] is None:

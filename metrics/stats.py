@@ -363,6 +363,17 @@ def estimate_overdispersion(
     return float(np.mean(z**2))
 
 
+def overdispersion_p_value(phi: float, units: int) -> float:
+    """P-value of 'no over-dispersion': units x phi against chi-squared on units - 1 df.
+
+    Spiegelhalter (2005) section 3.4: under the null the sum of squared z-scores is
+    chi-squared; a small p-value means the units vary more than chance alone explains.
+    """
+    if not (units > 1 and math.isfinite(phi)):
+        return math.nan
+    return float(st.chi2.sf(units * phi, units - 1))
+
+
 def funnel_position(
     numerators: Any,
     denominators: Any,

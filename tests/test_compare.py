@@ -197,3 +197,17 @@ def test_real_map_is_drawn_when_boundaries_are_loaded(db_with_boundaries, monkey
     assert "Contains OS data © Crown copyright" in captions and "Open Government Licence" in captions
     assert "rasso ingest boundaries" not in " ".join(texts(at, "info"))
     assert "Selected: Metropolitan Police" in texts(at, "subheader")
+
+
+def test_a_period_without_data_for_the_measure_says_so(small_db, monkeypatch):
+    at = open_app(monkeypatch, small_db, "views/compare.py", metric="cps_referral_rate", period="2016-17")
+    assert_clean(at)
+    shown = " ".join(str(i.value) for i in at.info)
+    assert "no figures for referred to the cps" in shown.lower()  # force MI starts in 2019-20
+    assert not at.get("vega_lite_chart")
+
+
+def test_summary_words_match_one_sided_chance_and_flag_overdispersion():
+    assert "1 time in 1,000" in cmp.WORDS[cmp.ABOVE_OUTER] and "1 time in 40" in cmp.WORDS[cmp.ABOVE_INNER]
+    assert stats.overdispersion_p_value(1.0, 43) > 0.3
+    assert stats.overdispersion_p_value(17.3, 43) < 1e-6

@@ -86,13 +86,18 @@ window = {"release_id": ctx.release_id, "metric_id": m.id, "offence_group": stat
 by_force = data.metric_table(ctx.url, area="all", **window)
 national_rows = data.metric_table(ctx.url, area="national", **window).to_dicts()
 national = national_rows[0] if national_rows else {}
+if by_force.height == 0 or national.get("value") is None:
+    caveat(f"No figures for {m.label.lower()} ({group.label.lower()}) in {period.label} can be shown "
+           f"from release {ctx.release_id}: choose another period, a broader offence group or another measure.")
+    st.stop()
 comp = cmp.compare_forces(by_force, national, forces, m, overdispersion=overdispersion)
 basis = BASIS_LABELS[m.basis]
 unit = m.unit
 table = cmp.table(comp)
 selected = state.force if state.force in comp.rows() else None
 if state.force and not selected:
-    st.info(f"{state.force} has no police force area, so it is not on these maps or in the "
+    name = dict(zip(forces["code"], forces["name"], strict=True)).get(state.force, state.force)
+    st.info(f"{name} has no police force area, so it is not on these maps or in the "
             "comparison.", icon=":material/info:")
 if m.caveat:
     caveat(m.caveat)
@@ -176,7 +181,7 @@ else:
 st.header("Forces in order, with intervals")
 chart_block(
     title=f"{m.label} by force, with 95% intervals",
-    chart=dot_plot(comp.frame, m, national.get("value"), highlight=selected,
+    chart=dot_plot(comp.frame, m, None if unit == "count" else national.get("value"), highlight=selected,
                    labels=comp.categories),
     summary=cmp.ranked_summary(comp, m),
     table=table.sort("value", descending=True, nulls_last=True),
