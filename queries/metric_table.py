@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from db.reference import NATIONAL_CODE, NATIONAL_NAME
 from metrics import registry as reg
 from metrics.disclosure import apply_disclosure
+from metrics.offence_groups import OFFENCE_GROUPS
 from metrics.offence_groups import offence_group as get_offence_group
 from metrics.periods import (
     add_quarters,
@@ -157,6 +158,9 @@ def metric_table(
         raise QueryError("The start of the period is after its end.")
     national = area == "national"
     include_btp = m.kind != reg.RECORDED_RATE
+    # Additive measures shown by force are suppressed together for every offence group, so no
+    # group's hidden cell comes back by subtracting one group from another (rape - adult rape).
+    linked = tier == "public" and not national and m.kind in LINKED_KINDS
 
     with engine.connect() as conn:
         forces = sql.force_list(conn)
@@ -172,32 +176,36 @@ def metric_table(
         lo, hi = max(lo, held_lo), min(hi, held_hi)
         if lo > hi:
             return _empty()
-        base = _read(conn, m, group, release_id=release_id, lo=lo, hi=hi, national=national)
+        base = _read(conn, m, None if linked else group, release_id=release_id, lo=lo, hi=hi, national=national)
         population = sql.latest_population(conn) if m.kind == reg.RECORDED_RATE else None
 
     scope = "national" if national else "all"
     span = (lo, hi) if grain != "period" else (max(first_quarter, lo), min(last_quarter, hi))
-    framed = attach_periods(select_areas(base, scope, forces, include_btp=include_btp), grain, *span)
 
-    if m.kind == reg.MEDIAN_DAYS:
-        table = _medians(framed).with_columns(numerator=pl.lit(None, pl.Float64), flag=pl.lit(""))
+    if linked:
+        table = _linked_cells(base, m, forces, include_btp, population, grain, span)
+        group_by = [["offence_group", "period"], ["area_code", "period", "_b1"], ["area_code", "period", "_b2"]]
     else:
-        table = _totals(framed, m, forces, scope, include_btp, population, grain, span)
+        framed = attach_periods(select_areas(base, scope, forces, include_btp=include_btp), grain, *span)
+        if m.kind == reg.MEDIAN_DAYS:
+            table = _medians(framed).with_columns(numerator=pl.lit(None, pl.Float64), flag=pl.lit(""))
+        else:
+            table = _totals(framed, m, forces, scope, include_btp, population, grain, span)
+        table = table.with_columns(offence_group=pl.lit(group.id))
+        group_by = [["period"]] if not national and m.kind != reg.MEDIAN_DAYS else []
+    if group_by and grain == "quarter":
+        table = table.with_columns(_fy=pl.col("period_end") // 10)
+        group_by.append(["offence_group", "area_code", "_fy"])
 
+    keys = ["offence_group", "period", "area_code"]
+    partial = table.select(*keys, "missing") if "missing" in table.columns else None
+    # a fixed row order makes the complement cells the same on every backend and every run
+    table = table.sort("offence_group", "period_end", "area_code")
+    table = apply_disclosure(table.drop("missing", strict=False), tier=tier, threshold=threshold,
+                             min_denominator=m.min_denominator, group_by=group_by or None, unit=m.unit)
+    table = _flag_partial(table, partial, keys).filter(pl.col("offence_group") == group.id)
     if area == "BTP" and m.kind == reg.RECORDED_RATE:
         table = _btp_rate_row(table, forces, grain, span)
-    partial = table.select("period", "area_code", "missing") if "missing" in table.columns else None
-    group_by = None
-    if not national and m.kind != reg.MEDIAN_DAYS:
-        group_by = [["period"]]
-        if grain == "quarter":
-            table = table.with_columns(_fy=pl.col("period_end") // 10)
-            group_by.append(["area_code", "_fy"])
-    # a fixed row order makes the complement cells the same on every backend and every run
-    table = table.sort("period_end", "area_code")
-    table = apply_disclosure(table.drop("missing", strict=False), tier=tier, threshold=threshold,
-                             min_denominator=m.min_denominator, group_by=group_by, unit=m.unit)
-    table = _flag_partial(table, partial)
 
     if area not in ("national", "all"):
         table = table.filter(pl.col("area_code") == area)
@@ -206,6 +214,37 @@ def metric_table(
     table = table.filter(pl.col("period_end").is_between(first_quarter, last_quarter))
     return (table.with_columns(metric=pl.lit(m.id), release=pl.lit(release_id, pl.Int64))
             .select(COLUMNS).sort("period_end", "area_code"))
+
+
+LINKED_KINDS = (reg.RECORDED_COUNT, reg.RECORDED_RATE, reg.OUTCOME_SHARE)
+_RAPE = {"adult_rape": "rape", "child_rape": "rape", "rape": "rape"}  # _b1: all rape and its parts
+_ALL = {"rape": "all", "other_sexual": "all", "all_sexual": "all"}  # _b2: the parts of all sexual offences
+
+
+def _linked_cells(leaves: pl.DataFrame, m: reg.Metric, forces: pl.DataFrame, include_btp: bool,
+                  population: pl.DataFrame | None, grain: str, span: tuple[int, int]) -> pl.DataFrame:
+    """Every offence group's cells, by force and for England and Wales, in one frame.
+
+    ``_b1`` and ``_b2`` put each total beside its parts (adult + child = all rape; all rape +
+    other = all sexual offences), so secondary suppression sees those sums as it sees forces
+    adding up to England and Wales.
+    """
+    sums = [c for c in ("numerator", "denominator", "missing") if c in leaves.columns]
+    frames = []
+    for gid, g in OFFENCE_GROUPS.items():
+        chosen = leaves
+        if g.subgroup is not None:
+            chosen = chosen.filter(pl.col("subgroup") == g.subgroup)
+        if g.age_band is not None:
+            chosen = chosen.filter(pl.col("age_band") == g.age_band)
+        part = chosen.group_by("force_code", "quarter").agg(pl.col(sums).sum())
+        for scope in ("all", "national"):
+            framed = attach_periods(select_areas(part, scope, forces, include_btp=include_btp), grain, *span)
+            frames.append(_totals(framed, m, forces, scope, include_btp, population, grain, span)
+                          .with_columns(offence_group=pl.lit(gid)))
+    cells = pl.concat(frames, how="diagonal_relaxed")
+    return cells.with_columns(_b1=pl.col("offence_group").replace(_RAPE),
+                              _b2=pl.col("offence_group").replace(_ALL))
 
 
 def _totals(framed: pl.DataFrame, m: reg.Metric, forces: pl.DataFrame, scope: str, include_btp: bool,
@@ -256,11 +295,10 @@ def _btp_rate_row(table: pl.DataFrame, forces: pl.DataFrame, grain: str, span: t
     return pl.concat([table.select(rows.columns), rows], how="vertical_relaxed")
 
 
-def _flag_partial(table: pl.DataFrame, partial: pl.DataFrame | None) -> pl.DataFrame:
+def _flag_partial(table: pl.DataFrame, partial: pl.DataFrame | None, keys: list[str]) -> pl.DataFrame:
     """[u] on a shown value that sums cells the source marked 'data not provided': understated."""
     if partial is None:
         return table
-    keys = ["period", "area_code"]
     return (table.join(partial, on=keys, how="left")
             .with_columns(flag=pl.when((pl.col("flag") == "") & (pl.col("missing").fill_null(0) > 0))
                           .then(pl.lit("[u]")).otherwise(pl.col("flag")))

@@ -258,3 +258,24 @@ def test_snapshot_indicators_average_quarters_and_national_counts_forces(empty_d
     national = metric_table(empty_db, release_id=rid, metric_id="trained_investigator_share",
                             first_quarter=20241, last_quarter=20244, grain="year", tier="restricted")
     assert national["flag"].to_list() == ["[u]"]  # 41 territorial forces sent nothing
+
+
+@pytest.mark.parametrize("grain", ["quarter", "year"])
+def test_no_hidden_cell_comes_back_by_subtracting_offence_groups(small_db, grain):
+    """all rape = adult + child and all sexual = rape + other: in every force and period, each of
+    those sums hides none or at least two of its cells, in the public tier."""
+    from db.releases import latest_release
+
+    rel = latest_release(small_db, "synthetic")
+    flags = {}
+    for g in OFFENCE_GROUPS:
+        t = metric_table(small_db, release_id=rel.id, metric_id="charge_rate", offence_group=g, area="all",
+                         first_quarter=20231, last_quarter=20244, grain=grain)
+        flags[g] = {(r["area_code"], r["period"]): r["flag"] == "[c]" for r in t.iter_rows(named=True)}
+    hidden_somewhere = 0
+    for key in flags["rape"]:
+        for parts in (("adult_rape", "child_rape", "rape"), ("rape", "other_sexual", "all_sexual")):
+            n_hidden = sum(flags[g][key] for g in parts)
+            hidden_somewhere += n_hidden
+            assert n_hidden != 1, (key, parts)
+    assert hidden_somewhere > 0  # the small release does have small cells to protect
