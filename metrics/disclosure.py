@@ -380,7 +380,11 @@ def rules_text(threshold: int | None = None, *, tier: str = PUBLIC) -> str:
         f"larger of {t} and the minimum stated for that measure; its count is hidden too, so "
         "the rate cannot be worked out from the other figures.",
         "When a table has a total and only one cell in it would be hidden, the next smallest "
-        "cell is hidden as well, so the hidden figure cannot be found by subtraction.",
+        "cell is hidden as well, so the hidden figure cannot be found by subtraction. Force "
+        "figures are protected against the England and Wales total, against the quarters of "
+        "their financial year, and across offence groups (all rape is adult plus child rape; "
+        "all sexual offences are rape plus other sexual offences), so every view of a force "
+        "hides the same cells.",
         "[u] (low reliability) marks a rate or percentage based on fewer than twice the minimum "
         "number of cases for that measure. It is shown, but treat it with care.",
         "[x] means the figure is not available from the source. [z] means not applicable "
