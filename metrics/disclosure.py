@@ -122,8 +122,13 @@ def apply_disclosure(
     min_denominator: int = 0,
     group_by: str | Sequence[str] | Sequence[Sequence[str]] | None = None,
     unit: str | None = None,
+    hide_first: str | None = None,
 ) -> pl.DataFrame:
     """Apply the disclosure rules; return the frame with hidden numbers null and a ``flag``.
+
+    ``hide_first`` names a boolean column: among the candidates for a secondary cell, rows where
+    it is true are taken first (e.g. a total such as all rape rather than adult rape, the
+    measure most people read).
 
     Input columns: ``numerator`` (required), and any of ``denominator``, ``value``, ``lower``,
     ``upper``; an optional ``flag`` column may already hold ``[z]`` or ``[x]`` (or ``[c]``),
@@ -226,7 +231,7 @@ def apply_disclosure(
             changed = False
             for keys in _groupings(group_by):
                 for column, hide in measures:
-                    picked = _pick_complements(out, keys, column, hide)
+                    picked = _pick_complements(out, keys, column, hide, hide_first)
                     if picked:
                         changed = True
                         chosen = pl.col("_row").is_in(picked)
@@ -248,7 +253,8 @@ def apply_disclosure(
     return out.drop(["_flag", "_pre", "_hide_num", "_hide_den", "_hide_val", "_row"])
 
 
-def _pick_complements(frame: pl.DataFrame, keys: list[str], column: str, hide: str) -> list[int]:
+def _pick_complements(frame: pl.DataFrame, keys: list[str], column: str, hide: str,
+                      hide_first: str | None = None) -> list[int]:
     """Rows whose ``column`` must also be hidden so no group of ``keys`` hides exactly one.
 
     Cells whose numbers were missing in the source (given [x]/[z]) are not counted: they are
@@ -262,9 +268,10 @@ def _pick_complements(frame: pl.DataFrame, keys: list[str], column: str, hide: s
     )
     if candidates.is_empty():
         return []
+    later = ~pl.col(hide_first).fill_null(False) if hide_first else pl.lit(False)
     chosen = (
-        candidates.with_columns(_zero=x == 0, _x=x)
-        .sort(["_zero", "_x", "_row"])
+        candidates.with_columns(_zero=x == 0, _later=later, _x=x)
+        .sort(["_zero", "_later", "_x", "_row"])
         .group_by(keys, maintain_order=True)
         .first()
     )

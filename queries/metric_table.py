@@ -201,8 +201,10 @@ def metric_table(
     partial = table.select(*keys, "missing") if "missing" in table.columns else None
     # a fixed row order makes the complement cells the same on every backend and every run
     table = table.sort("offence_group", "period_end", "area_code")
+    # secondary cells are taken from the totals (all rape, all sexual offences) before their parts
     table = apply_disclosure(table.drop("missing", strict=False), tier=tier, threshold=threshold,
-                             min_denominator=m.min_denominator, group_by=group_by or None, unit=m.unit)
+                             min_denominator=m.min_denominator, group_by=group_by or None, unit=m.unit,
+                             hide_first="_total" if linked else None)
     table = _flag_partial(table, partial, keys).filter(pl.col("offence_group") == group.id)
     if area == "BTP" and m.kind == reg.RECORDED_RATE:
         table = _btp_rate_row(table, forces, grain, span)
@@ -244,7 +246,8 @@ def _linked_cells(leaves: pl.DataFrame, m: reg.Metric, forces: pl.DataFrame, inc
                           .with_columns(offence_group=pl.lit(gid)))
     cells = pl.concat(frames, how="diagonal_relaxed")
     return cells.with_columns(_b1=pl.col("offence_group").replace(_RAPE),
-                              _b2=pl.col("offence_group").replace(_ALL))
+                              _b2=pl.col("offence_group").replace(_ALL),
+                              _total=pl.col("offence_group").is_in(["rape", "all_sexual"]))
 
 
 def _totals(framed: pl.DataFrame, m: reg.Metric, forces: pl.DataFrame, scope: str, include_btp: bool,

@@ -220,3 +220,13 @@ def test_rules_text_follows_the_threshold():
     assert "1 to 4" in RULES_TEXT and "[c]" in RULES_TEXT and "[u]" in RULES_TEXT
     assert "1 to 9" in rules_text(10)
     assert "restricted" in rules_text(5, tier="restricted")
+
+
+def test_hide_first_takes_the_total_as_the_secondary_cell():
+    """adult + child = rape: with child hidden, the secondary cell is the total, not adult rape."""
+    frame = pl.DataFrame({"part": ["adult", "child", "rape"], "g": ["f"] * 3,
+                          "numerator": [100.0, 3.0, 103.0], "total": [False, False, True]})
+    plain = apply_disclosure(frame, group_by=["g"], unit="count")
+    assert plain["flag"].to_list() == ["[c]", "[c]", ""]  # smallest candidate: adult
+    preferred = apply_disclosure(frame, group_by=["g"], unit="count", hide_first="total")
+    assert preferred["flag"].to_list() == ["", "[c]", "[c]"]
