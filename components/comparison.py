@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from components import palette
-from components.summaries import compare, fmt_interval, fmt_value
+from components.summaries import compare, fmt_interval, fmt_value, has_value
 from geo.tiles import ABBREVIATIONS
 from metrics import stats
 from metrics.registry import DIRECTION_WORDS, Metric
@@ -86,10 +86,6 @@ def funnel_kind(metric: Metric) -> str | None:
     return None
 
 
-def _ok(x) -> bool:
-    return x is not None and not (isinstance(x, float) and math.isnan(x))
-
-
 @dataclass(frozen=True)
 class Comparison:
     frame: pl.DataFrame  # one row per territorial force (see ``compare_forces``)
@@ -105,7 +101,7 @@ class Comparison:
     def target(self) -> float | None:
         """England and Wales value on the 0-1 (or per unit) scale the funnel uses."""
         n, d = self.national.get("numerator"), self.national.get("denominator")
-        return n / d if _ok(n) and _ok(d) and d > 0 else None
+        return n / d if has_value(n) and has_value(d) and d > 0 else None
 
     def rows(self) -> dict[str, dict]:
         return {r["code"]: r for r in self.frame.to_dicts()}
@@ -122,26 +118,26 @@ def compare_forces(forces_table: pl.DataFrame, national: dict, reference: pl.Dat
     rows = forces_table.to_dicts()
     kind = funnel_kind(metric)
     scale = _SCALE.get(metric.unit, 1.0)
-    shown = [r for r in rows if _ok(r.get("value"))]
+    shown = [r for r in rows if has_value(r.get("value"))]
     target = None
-    if kind and _ok(national.get("numerator")) and _ok(national.get("denominator")) and national["denominator"] > 0:
+    if kind and has_value(national.get("numerator")) and has_value(national.get("denominator")) and national["denominator"] > 0:
         target = national["numerator"] / national["denominator"]
-    usable = [r for r in shown if _ok(r.get("numerator")) and _ok(r.get("denominator")) and r["denominator"] > 0]
+    usable = [r for r in shown if has_value(r.get("numerator")) and has_value(r.get("denominator")) and r["denominator"] > 0]
     phi = math.nan
     if target is not None and usable and target > 0 and (kind == "poisson" or target < 1):
         phi = stats.estimate_overdispersion([r["numerator"] for r in usable],
                                             [r["denominator"] for r in usable], target, kind=kind)
-    phi_used = phi if overdispersion and _ok(phi) and phi > 1 else 1.0
-    phi_p = stats.overdispersion_p_value(phi, len(usable)) if _ok(phi) else math.nan
+    phi_used = phi if overdispersion and has_value(phi) and phi > 1 else 1.0
+    phi_p = stats.overdispersion_p_value(phi, len(usable)) if has_value(phi) else math.nan
     positions: dict[str, str | None] = {}
     if target is not None and usable:
         labels = stats.funnel_position([r["numerator"] for r in usable], [r["denominator"] for r in usable],
                                        target, kind=kind, phi=phi_used)
         positions = dict(zip([r["area_code"] for r in usable], labels.to_list(), strict=True))
-    elif metric.unit == "days" and _ok(national.get("value")):
+    elif metric.unit == "days" and has_value(national.get("value")):
         nat = national["value"]
         for r in shown:
-            if _ok(r.get("lower")) and _ok(r.get("upper")):
+            if has_value(r.get("lower")) and has_value(r.get("upper")):
                 positions[r["area_code"]] = (ABOVE_INNER if r["lower"] > nat else
                                              BELOW_INNER if r["upper"] < nat else WITHIN)
 
@@ -150,7 +146,7 @@ def compare_forces(forces_table: pl.DataFrame, national: dict, reference: pl.Dat
     for r in rows:
         code = r["area_code"]
         pos = positions.get(code)
-        if not _ok(r.get("value")):
+        if not has_value(r.get("value")):
             key = NOT_SHOWN
         elif pos is None:
             key = NOT_COMPARED
@@ -167,7 +163,7 @@ def compare_forces(forces_table: pl.DataFrame, national: dict, reference: pl.Dat
             "upper": r.get("upper"), "flag": r.get("flag") or "", "position": pos,
             "category": categories[key], "symbol": SYMBOLS[key] if key != NOT_SHOWN else (r.get("flag") or "[c]"),
             "position_words": words,
-            "value_text": fmt_value(r.get("value"), metric.unit) if _ok(r.get("value")) else (r.get("flag") or "[x]"),
+            "value_text": fmt_value(r.get("value"), metric.unit) if has_value(r.get("value")) else (r.get("flag") or "[x]"),
             "interval_text": fmt_interval(r.get("lower"), r.get("upper"), metric.unit),
         })
     schema = {"code": pl.String, "name": pl.String, "abbr": pl.String, "region": pl.String,
@@ -272,7 +268,7 @@ def position_summary(comp: Comparison, metric: Metric, group_label: str, period_
             parts.append(f"Even with no real differences, about {compared * 0.05:.0f} of {compared} forces "
                          "would fall outside the 95% limits by chance, so a force outside only those "
                          "limits is a prompt to look, not a finding.")
-        if comp.phi_used <= 1 and _ok(comp.phi_p) and comp.phi_p < 0.05:
+        if comp.phi_used <= 1 and has_value(comp.phi_p) and comp.phi_p < 0.05:
             parts.append(f"The forces vary far more than chance alone would produce (over-dispersion "
                          f"phi = {comp.phi:.1f}), so many of them fall outside the limits; allowing for "
                          "over-dispersion shows which stand out from that wider spread.")
@@ -296,7 +292,7 @@ def ranked_summary(comp: Comparison, metric: Metric) -> str:
     meaningful = sum(1 for a, b in zip(rows, rows[1:], strict=False)
                      if compare(a, b, metric).significant)
     nat = comp.national.get("value")
-    include = [r for r in rows if _ok(r["lower"]) and _ok(r["upper"]) and _ok(nat)
+    include = [r for r in rows if has_value(r["lower"]) and has_value(r["upper"]) and has_value(nat)
                and r["lower"] <= nat <= r["upper"]]
     text = (f"This is not a league table. Forces are sorted by {metric.label.lower()}, from "
             f"{top['name']} ({fmt_value(top['value'], unit)}) to {bottom['name']} "
@@ -308,7 +304,7 @@ def ranked_summary(comp: Comparison, metric: Metric) -> str:
                  "place or two up or down means nothing. " if meaningful != 1 else
                  f"Only 1 of the {len(rows) - 1} steps between neighbouring forces is a "
                  "statistically meaningful difference, so most of the order is chance. ")
-    if _ok(nat) and metric.unit != "count":
+    if has_value(nat) and metric.unit != "count":
         text += (f"{len(include)} of {len(rows)} forces have a 95% interval that includes the England "
                  "and Wales value.")
     hidden = comp.frame.height - len(rows)

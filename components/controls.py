@@ -61,11 +61,19 @@ def short_release_label(row: dict) -> str:
     return f"#{row['id']} {kind}" + (f", {_compact(int(cases))} cases" if cases else "")
 
 
-def _to_url(param: str, widget_key: str) -> None:
-    st.query_params[param] = str(st.session_state[widget_key])
+def widget_to_url(param: str, widget_key: str) -> None:
+    """on_change callback: write a widget's value into the address (a switch as 1; empty removes it)."""
+    value = st.session_state.get(widget_key)
+    if value is True:
+        st.query_params[param] = "1"
+    elif value is not None and value is not False and value != "":
+        st.query_params[param] = str(value)
+    elif param in st.query_params:
+        del st.query_params[param]
 
 
-def _sync(widget_key: str, value) -> None:
+def sync_widget(widget_key: str, value) -> None:
+    """Start a widget from the validated address state (before the widget is drawn)."""
     if st.session_state.get(widget_key) != value:
         st.session_state[widget_key] = value
 
@@ -73,11 +81,11 @@ def _sync(widget_key: str, value) -> None:
 def sidebar_controls(state: State, *, periods: list[Period], releases: pl.DataFrame,
                      shown_release: int) -> None:
     st.sidebar.header("Show")
-    _sync(WIDGET_KEYS["offence"], state.offence)
+    sync_widget(WIDGET_KEYS["offence"], state.offence)
     st.sidebar.selectbox(
         "Offence group", options=list(OFFENCE_GROUPS), key=WIDGET_KEYS["offence"],
         format_func=lambda g: OFFENCE_GROUPS[g].label,
-        on_change=_to_url, args=("offence", WIDGET_KEYS["offence"]),
+        on_change=widget_to_url, args=("offence", WIDGET_KEYS["offence"]),
         help="Groups are defined by offence attributes; see the methodology page for the codes.",
     )
 
@@ -86,10 +94,10 @@ def sidebar_controls(state: State, *, periods: list[Period], releases: pl.DataFr
     if state.period not in labels:  # a valid period outside the list (e.g. an older rolling year)
         tokens.append(state.period)
         labels[state.period] = short_period_label(state.period_obj)
-    _sync(WIDGET_KEYS["period"], state.period)
+    sync_widget(WIDGET_KEYS["period"], state.period)
     st.sidebar.selectbox(
         "Period", options=tokens, key=WIDGET_KEYS["period"], format_func=labels.get,
-        on_change=_to_url, args=("period", WIDGET_KEYS["period"]),
+        on_change=widget_to_url, args=("period", WIDGET_KEYS["period"]),
         help=f"Showing {state.period_obj.label}. Financial years (2024-25) run April to March; "
              "'Year to' periods are the 12 months ending that month and smooth out small numbers.",
     )
@@ -101,11 +109,11 @@ def sidebar_controls(state: State, *, periods: list[Period], releases: pl.DataFr
     rows = {r["id"]: r for r in releases.to_dicts()}
     names = {i: short_release_label(r) for i, r in rows.items()}
     full = rows.get(shown_release, {}).get("label", "")
-    _sync(WIDGET_KEYS["release"], shown_release)
+    sync_widget(WIDGET_KEYS["release"], shown_release)
     st.sidebar.selectbox(
         "Data release", options=ids, key=WIDGET_KEYS["release"],
         format_func=lambda i: names.get(i, f"#{i}"),
-        on_change=_to_url, args=("release", WIDGET_KEYS["release"]),
+        on_change=widget_to_url, args=("release", WIDGET_KEYS["release"]),
         help=f"Showing release {shown_release}: {full}. Every load is a release. Pick an older one "
              "to reproduce a figure you cited.",
     )
@@ -116,9 +124,9 @@ BASIS_KEY = "ctl_basis"
 
 def basis_control(state: State, labels: dict[str, str]) -> str:
     """Radio for the outcome basis, bound to the ``basis`` URL parameter."""
-    _sync(BASIS_KEY, state.basis)
+    sync_widget(BASIS_KEY, state.basis)
     return st.radio("Outcome basis", options=list(labels), key=BASIS_KEY, format_func=labels.get,
-                    on_change=_to_url, args=("basis", BASIS_KEY), horizontal=True,
+                    on_change=widget_to_url, args=("basis", BASIS_KEY), horizontal=True,
                     help="Closed: investigations finalised in the period (any recording date). "
                          "Recorded: offences recorded in the period and their outcome so far, "
                          "including those not yet assigned one.")

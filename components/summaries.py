@@ -24,13 +24,14 @@ SYMBOL_WORDS = {
 }
 
 
-def _ok(x) -> bool:
+def has_value(x) -> bool:
+    """A number that can be shown: not missing and not NaN."""
     return x is not None and not (isinstance(x, float) and math.isnan(x))
 
 
 def fmt_value(value: float | None, unit: str, *, with_unit: bool = True) -> str:
     """One number as people read it: 61,234 · 3.1% · 1.03 per 1,000 · 412 days."""
-    if not _ok(value):
+    if not has_value(value):
         return "—"
     if unit == "count":
         return f"{value:,.0f}"
@@ -55,7 +56,7 @@ def fmt_interval(lower: float | None, upper: float | None, unit: str) -> str:
     misread as doubt about the count: its Poisson interval is worded as the range that chance
     variation from year to year would give.
     """
-    if not (_ok(lower) and _ok(upper)):
+    if not (has_value(lower) and has_value(upper)):
         return ""
     if unit == "count":
         return f"{COUNT_RANGE}: {fmt_value(lower, unit)}–{fmt_value(upper, unit)}"
@@ -64,7 +65,7 @@ def fmt_interval(lower: float | None, upper: float | None, unit: str) -> str:
 
 def value_phrase(row: dict, unit: str) -> str:
     """'3.1% (95% CI 2.9–3.3%)', or the reason there is no value."""
-    if not _ok(row.get("value")):
+    if not has_value(row.get("value")):
         flag = row.get("flag") or "[x]"
         return f"{flag}, {SYMBOL_WORDS.get(flag, 'not available')}"
     interval = fmt_interval(row.get("lower"), row.get("upper"), unit)
@@ -112,23 +113,23 @@ class Change:
 
 def compare(current: dict, previous: dict | None, metric: Metric) -> Change:
     """Test current against previous with the method that fits the unit."""
-    if previous is None or not (_ok(current.get("value")) and _ok(previous.get("value"))):
+    if previous is None or not (has_value(current.get("value")) and has_value(previous.get("value"))):
         return Change("unknown", None, None, "")
     diff = current["value"] - previous["value"]
     direction = "up" if diff > 0 else "down" if diff < 0 else "unchanged"
     unit = metric.unit
     n1, d1, n2, d2 = (current.get("numerator"), current.get("denominator"),
                       previous.get("numerator"), previous.get("denominator"))
-    if unit == "percent" and all(_ok(x) for x in (n1, d1, n2, d2)):
+    if unit == "percent" and all(has_value(x) for x in (n1, d1, n2, d2)):
         result = stats.compare_proportions(n1, d1, n2, d2)
         return Change(direction, result["significant"], diff, "Newcombe interval for a difference of proportions")
-    if unit == "count" and _ok(n1) and _ok(n2):
+    if unit == "count" and has_value(n1) and has_value(n2):
         result = stats.compare_counts(n1, n2)
         return Change(direction, result["significant"], diff, "exact test for a ratio of Poisson counts")
-    if unit in ("per_1000", "per_investigator") and all(_ok(x) for x in (n1, d1, n2, d2)):
+    if unit in ("per_1000", "per_investigator") and all(has_value(x) for x in (n1, d1, n2, d2)):
         result = stats.compare_counts(n1, n2, d1, d2)
         return Change(direction, result["significant"], diff, "exact test for a ratio of Poisson rates")
-    if unit == "days" and all(_ok(current.get(k)) and _ok(previous.get(k)) for k in ("lower", "upper")):
+    if unit == "days" and all(has_value(current.get(k)) and has_value(previous.get(k)) for k in ("lower", "upper")):
         # Two medians: call it meaningful only when the 95% intervals do not overlap (conservative).
         apart = current["lower"] > previous["upper"] or current["upper"] < previous["lower"]
         return Change(direction, bool(apart), diff, "non-overlapping 95% intervals of the medians")
@@ -140,9 +141,9 @@ def headline(metric: Metric, group_label: str, area_name: str, period_label: str
     """The one-sentence summary of a headline figure and its change on the year."""
     change = compare(current, previous, metric)
     prev_text = (f"{fmt_value(previous['value'], metric.unit)} in {previous_label}"
-                 if previous is not None and _ok(previous.get("value")) else previous_label)
+                 if previous is not None and has_value(previous.get("value")) else previous_label)
     return (f"{metric.label} for {group_label.lower()} in {area_name} "
-            f"{'was' if _ok(current.get('value')) else 'is'} {value_phrase(current, metric.unit)} "
+            f"{'was' if has_value(current.get('value')) else 'is'} {value_phrase(current, metric.unit)} "
             f"in {period_label}: {change.words(metric, prev_text)}. "
             f"{DIRECTION_WORDS[metric.direction]}.")
 
@@ -153,7 +154,7 @@ def trend_summary(frame: pl.DataFrame, metric: Metric, group_label: str) -> str:
     if not rows:
         return f"There are no quarterly figures for {metric.label.lower()} in this selection."
     area = rows[0]["area_name"]
-    shown = [r for r in rows if _ok(r.get("value"))]
+    shown = [r for r in rows if has_value(r.get("value"))]
     latest = rows[-1]
     parts = [f"Quarterly {metric.label.lower()} for {group_label.lower()} in {area}, "
              f"{rows[0]['period']} to {latest['period']}."]
@@ -185,8 +186,8 @@ def _symbol_counts(rows: list[dict]) -> str:
     Hidden quarters are counted by their symbol, with the symbol's meaning in words; [u]
     quarters have a figure but are counted too, as they need care.
     """
-    hidden = [r for r in rows if not _ok(r.get("value"))]
-    low = sum(1 for r in rows if _ok(r.get("value")) and r.get("flag") == "[u]")
+    hidden = [r for r in rows if not has_value(r.get("value"))]
+    low = sum(1 for r in rows if has_value(r.get("value")) and r.get("flag") == "[u]")
     out = []
     if hidden:
         counts: dict[str, int] = {}
@@ -213,7 +214,7 @@ def _four_before(q: int) -> int:
 
 def outcome_mix_summary(frame: pl.DataFrame, group_label: str, period_label: str, basis_label: str) -> str:
     """The largest outcome groups, with their shares, in words."""
-    rows = [r for r in frame.to_dicts() if _ok(r.get("share"))]
+    rows = [r for r in frame.to_dicts() if has_value(r.get("share"))]
     if not rows:
         return f"No outcome figures can be shown for {group_label.lower()} in {period_label}."
     area = rows[0]["area_name"]
@@ -222,7 +223,7 @@ def outcome_mix_summary(frame: pl.DataFrame, group_label: str, period_label: str
     top = "; ".join(f"{r['ho_group']} {r['share']:.1f}%" for r in rows[:3])
     charged = next((r for r in rows if r["ho_group"].lower().startswith("charge")), None)
     text = (f"Basis: {basis_label.lower()}. Of {total:,.0f} outcomes for {group_label.lower()} in {area} "
-            f"in {period_label}, the largest groups were: {top}.") if _ok(total) else (
+            f"in {period_label}, the largest groups were: {top}.") if has_value(total) else (
         f"Basis: {basis_label.lower()}. The largest outcome groups for {group_label.lower()} in "
         f"{period_label} were: {top}.")
     if charged is not None and charged not in rows[:3]:

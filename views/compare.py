@@ -15,6 +15,7 @@ from components import data
 from components.banners import caveat
 from components.chart_block import chart_block
 from components.context import get_context
+from components.controls import sync_widget, widget_to_url
 from components.funnel import dot_plot, funnel_chart
 from components.maps import ATTRIBUTION, boundary_release, boundary_shapes, map_block
 from geo.boundaries import features
@@ -29,19 +30,6 @@ territorial = forces.filter(pl.col("territorial"))
 names = dict(zip(territorial["code"], territorial["name"], strict=True))
 
 
-def _to_url(param: str, widget_key: str) -> None:
-    value = st.session_state.get(widget_key)
-    if value:
-        st.query_params[param] = str(value)
-    elif param in st.query_params:
-        del st.query_params[param]
-
-
-def _sync(widget_key: str, value) -> None:
-    if st.session_state.get(widget_key) != value:
-        st.session_state[widget_key] = value
-
-
 st.title(f"Force comparison: {group.label.lower()}")
 st.markdown(
     f"Each of the {len(names)} territorial forces against England and Wales, **{period.label}**. A force is "
@@ -52,31 +40,24 @@ st.markdown(
 m = metric(state.metric)
 left, right = st.columns([3, 2])
 with left:
-    _sync("cmp_metric", m.id)
+    sync_widget("cmp_metric", m.id)
     st.selectbox("Metric", options=[x.id for x in METRICS], key="cmp_metric",
                  format_func=lambda i: metric(i).label + (" (not in this release)"
                                                           if ctx.missing_reason(metric(i)) else ""),
-                 on_change=_to_url, args=("metric", "cmp_metric"))
+                 on_change=widget_to_url, args=("metric", "cmp_metric"))
 with right:
-    _sync("cmp_force", state.force if state.force in names else None)
+    sync_widget("cmp_force", state.force if state.force in names else None)
     st.selectbox("Force (or click one on a map)", options=sorted(names, key=names.get), key="cmp_force",
                  index=None, placeholder="Choose a force", format_func=names.get,
-                 on_change=_to_url, args=("force", "cmp_force"))
+                 on_change=widget_to_url, args=("force", "cmp_force"))
 
 if reason := ctx.missing_reason(m):
     caveat(reason)
     st.stop()
 
-def _od_to_url() -> None:
-    if st.session_state.get("cmp_overdispersion"):
-        st.query_params["od"] = "1"
-    elif "od" in st.query_params:
-        del st.query_params["od"]
-
-
-_sync("cmp_overdispersion", state.od)
+sync_widget("cmp_overdispersion", state.od)
 overdispersion = st.toggle(
-    "Allow for over-dispersion", key="cmp_overdispersion", on_change=_od_to_url,
+    "Allow for over-dispersion", key="cmp_overdispersion", on_change=widget_to_url, args=("od", "cmp_overdispersion"),
     help="Forces differ for many reasons besides chance (case mix, recording practice). This widens "
          "the limits by the extra variation estimated from all forces (Spiegelhalter 2005), so only "
          "forces that stand out from that wider spread are flagged.")
