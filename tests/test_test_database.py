@@ -15,7 +15,14 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from testdb import PG_URL, DatabaseState, differences, drop_schemas, schemas_named
+from testdb import (
+    PG_URL,
+    SHARED_DATA_MISSING,
+    DatabaseState,
+    differences,
+    drop_schemas,
+    schemas_named,
+)
 
 from db.engine import make_engine
 
@@ -64,6 +71,16 @@ def test_differences_name_everything_left_changed():
         "schema extra created", "schema audit dropped", "public.junk created"]
     assert differences(after, before, []) == [
         "schema audit created", "schema extra dropped", "public.junk dropped"]
+
+
+def test_readme_says_what_the_test_run_does_and_what_the_published_data_folder_is():
+    readme = (TESTS.parent / "README.md").read_text()
+    assert "dropped and recreated" not in readme  # it never was: each test database is a schema
+    assert "`public` is never touched" in readme and "`t_<session>_<n>`" in readme
+    assert "../shared/data" in readme and "published data files not found" in readme
+    # the skip reason says what the missing files are, not only where they were looked for
+    assert "ONS" in SHARED_DATA_MISSING and "Home Office" in SHARED_DATA_MISSING
+    assert "outside the repository" in SHARED_DATA_MISSING
 
 
 @pytest.mark.postgres
