@@ -1,35 +1,102 @@
 """Fixtures: every database test runs on the embedded SQLite file and, when
-``RASSO_TEST_PG_URL`` is set, again on PostgreSQL (CI sets it and insists it is reachable)."""
+``RASSO_TEST_PG_URL`` is set, again on PostgreSQL (CI sets it and insists it is reachable).
+
+Test modules never import this file. pytest loads it once; a second import under another name
+(``tests.conftest``) is a separate copy, and schemas created through that copy were never
+dropped: a suite once left 17 schemas of 37 tables. Constants live in ``testdb`` instead, and the
+list of created schemas lives on the session's config, where no copy can hide it. At the end the
+session drops its schemas and fails if the database is not as it found it.
+"""
 
 from __future__ import annotations
 
-import os
 import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from sqlalchemy import make_url, text
+from sqlalchemy.exc import OperationalError
+from testdb import (
+    BACKENDS,
+    PG_URL,
+    SCHEMA_PREFIX,
+    SHARED_DATA,
+    SHARED_DATA_MISSING,
+    SMALL_CASES,
+    SMALL_LAST_QUARTER,
+    SMALL_SEED,
+    DatabaseState,
+    database_state,
+    differences,
+    drop_schemas,
+    schemas_named,
+)
 
 from db.bootstrap import init_database
 from db.engine import DatabaseUnavailable, check_connection, make_engine
 
-PG_URL = os.environ.get("RASSO_TEST_PG_URL")
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-SMALL_CASES = 30_000
-SMALL_SEED = 7
-SMALL_LAST_QUARTER = 20262  # fixed, so golden answers do not move with the calendar
 
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+@dataclass
+class _Schemas:
+    """This session's PostgreSQL schemas: their common name prefix, the ones made so far, the
+    database as the session found it, and what it left changed."""
+
+    prefix: str
+    created: list[str] = field(default_factory=list)
+    before: DatabaseState | None = None
+    left: list[str] = field(default_factory=list)
+
+
+_SCHEMAS = pytest.StashKey[_Schemas]()
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "postgres: runs on PostgreSQL (needs RASSO_TEST_PG_URL)")
+    config.stash[_SCHEMAS] = _Schemas(prefix=f"{SCHEMA_PREFIX}{uuid.uuid4().hex[:8]}_")
 
 
-_PG_SCHEMAS: list[str] = []
+def pytest_sessionstart(session):
+    """Note the database as found, so the end can tell what this session changed."""
+    if not PG_URL:
+        return
+    admin = make_engine(PG_URL)
+    try:
+        with admin.connect() as conn:
+            session.config.stash[_SCHEMAS].before = database_state(conn)
+    except (OperationalError, DatabaseUnavailable):
+        pass  # unreachable: the first PostgreSQL test says so and fails
+    finally:
+        admin.dispose()
 
 
-def _postgres_url_in_new_schema() -> str:
+def pytest_sessionfinish(session, exitstatus):
+    """Drop this session's schemas; fail the run if anything is left changed."""
+    schemas = session.config.stash[_SCHEMAS]
+    if not PG_URL or schemas.before is None:
+        return
+    admin = make_engine(PG_URL)
+    try:
+        drop_schemas(admin, schemas.created)
+        with admin.connect() as conn:
+            stray = schemas_named(conn, schemas.prefix)
+            schemas.left = differences(schemas.before, database_state(conn), stray)
+        drop_schemas(admin, stray)  # reported below, but not left for the next person
+    finally:
+        admin.dispose()
+    if schemas.left and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    left = config.stash[_SCHEMAS].left
+    if left:
+        terminalreporter.write_sep("=", "the session left the PostgreSQL test database changed", red=True)
+        for line in left:
+            terminalreporter.write_line(line, red=True)
+
+
+def _postgres_url_in_new_schema(schemas: _Schemas) -> str:
     """A URL whose connections work in a fresh schema of their own.
 
     Each test database is a separate schema (``search_path`` set per connection), so a test
@@ -41,39 +108,38 @@ def _postgres_url_in_new_schema() -> str:
         check_connection(admin)
     except DatabaseUnavailable as exc:
         pytest.fail(f"RASSO_TEST_PG_URL is set but PostgreSQL is unreachable: {exc}")
-    name = f"t_{uuid.uuid4().hex[:12]}"
+    name = f"{schemas.prefix}{len(schemas.created) + 1:04d}"
+    schemas.created.append(name)  # before creating it: a failure after CREATE still drops it
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{name}"'))
     admin.dispose()
-    _PG_SCHEMAS.append(name)
     url = make_url(PG_URL)
     return url.update_query_dict({"options": f"-csearch_path={name}"}).render_as_string(hide_password=False)
 
 
-def pytest_sessionfinish(session, exitstatus):
-    if not (PG_URL and _PG_SCHEMAS):
-        return
-    admin = make_engine(PG_URL)
-    for name in _PG_SCHEMAS:  # one transaction each: dropping them all at once runs out of locks
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
-    admin.dispose()
+@pytest.fixture(scope="session")
+def fresh_engine(request):
+    """Makes an empty, initialised database: ``fresh_engine(backend, directory)``.
 
+    SQLite files go in ``directory`` (a tmp_path); PostgreSQL gets a new schema of this session.
+    """
+    schemas = request.config.stash[_SCHEMAS]
 
-def fresh_engine(backend: str, tmp_path: Path):
-    """An empty, initialised database of the given backend."""
-    if backend == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'rasso.sqlite'}")
-    else:
-        if not PG_URL:
-            pytest.skip("PostgreSQL tests skipped: set RASSO_TEST_PG_URL to run them")
-        engine = make_engine(_postgres_url_in_new_schema())
-    init_database(engine)
-    return engine
+    def make(backend: str, directory: Path):
+        if backend == "sqlite":
+            engine = make_engine(f"sqlite:///{directory / 'rasso.sqlite'}")
+        else:
+            if not PG_URL:
+                pytest.skip("PostgreSQL tests skipped: set RASSO_TEST_PG_URL to run them")
+            engine = make_engine(_postgres_url_in_new_schema(schemas))
+        init_database(engine)
+        return engine
+
+    return make
 
 
 @pytest.fixture(params=BACKENDS)
-def empty_db(request, tmp_path):
+def empty_db(request, tmp_path, fresh_engine):
     """A fresh initialised database with reference data and no releases."""
     engine = fresh_engine(request.param, tmp_path)
     yield engine
@@ -81,7 +147,7 @@ def empty_db(request, tmp_path):
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def small_db(request, tmp_path_factory):
+def small_db(request, tmp_path_factory, fresh_engine):
     """A small deterministic synthetic release, shared by read-only tests of one backend."""
     from sample_data.load import load_sample
 
@@ -91,8 +157,9 @@ def small_db(request, tmp_path_factory):
     engine.dispose()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shared_data() -> Path:
+    """The folder of real published files; the test skips, saying what they are, without it."""
     if not SHARED_DATA.is_dir():
-        pytest.skip(f"published data files not found at {SHARED_DATA}")
+        pytest.skip(SHARED_DATA_MISSING)
     return SHARED_DATA

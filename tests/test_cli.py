@@ -6,16 +6,16 @@ import io
 
 import polars as pl
 import pytest
+from testdb import BACKENDS, PG_URL
 from typer.testing import CliRunner
 
 from cli import app
-from tests.conftest import BACKENDS, PG_URL, fresh_engine
 
 runner = CliRunner()
 
 
 @pytest.fixture(params=BACKENDS)
-def db_url(request, tmp_path):
+def db_url(request, tmp_path, fresh_engine):
     engine = fresh_engine(request.param, tmp_path)
     url = engine.url.render_as_string(hide_password=False)
     engine.dispose()
@@ -101,7 +101,7 @@ def test_uninitialised_database_says_run_init(tmp_path):
 
 
 @pytest.mark.skipif(not PG_URL, reason="PostgreSQL comparison skipped: set RASSO_TEST_PG_URL")
-def test_sqlite_and_postgres_export_identical_numbers(tmp_path):
+def test_sqlite_and_postgres_export_identical_numbers(tmp_path, fresh_engine):
     outputs = []
     for backend in ("sqlite", "postgresql"):
         engine = fresh_engine(backend, tmp_path)

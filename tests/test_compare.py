@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from test_pages import CHART, assert_clean, open_app, texts
+from testdb import BACKENDS, SMALL_CASES, SMALL_LAST_QUARTER, SMALL_SEED
 
 from components import comparison as cmp
 from components.chart_block import SUMMARY_PREFIX
 from db.reference import FORCES
 from metrics import stats
 from metrics.registry import metric
-from tests.conftest import BACKENDS, SMALL_CASES, SMALL_LAST_QUARTER, SMALL_SEED, fresh_engine
-from tests.test_pages import CHART, assert_clean, open_app, texts
 
 PAGE = "views/compare.py"
 REFERENCE = pl.DataFrame({"code": [f.code for f in FORCES], "name": [f.name for f in FORCES],
@@ -172,17 +172,14 @@ def test_choosing_a_force_in_the_list_updates_the_address(small_db, monkeypatch)
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def db_with_boundaries(request, tmp_path_factory):
+def db_with_boundaries(request, tmp_path_factory, fresh_engine, shared_data):
     """Its own small release plus the real ONS boundaries (the shared small_db stays as it is)."""
     from ingest import load
     from sample_data.load import load_sample
-    from tests.conftest import SHARED_DATA
 
-    if not SHARED_DATA.is_dir():
-        pytest.skip(f"published data files not found at {SHARED_DATA}")
     engine = fresh_engine(request.param, tmp_path_factory.mktemp(f"geo-{request.param}"))
     load_sample(engine, cases=SMALL_CASES, seed=SMALL_SEED, last_quarter=SMALL_LAST_QUARTER)
-    load(engine, "boundaries", [SHARED_DATA / "PFA_DEC_2023_EW_BUC.geojson"])
+    load(engine, "boundaries", [shared_data / "PFA_DEC_2023_EW_BUC.geojson"])
     yield engine
     engine.dispose()
 

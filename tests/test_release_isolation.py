@@ -9,9 +9,9 @@ import time
 
 import pytest
 from sqlalchemy import func, select
+from testdb import BACKENDS
 
 from db.schema import case_record, outcomes, recorded_offences, release
-from tests.conftest import BACKENDS, fresh_engine
 
 FACTS = {"case_record": case_record, "recorded_offences": recorded_offences, "outcomes": outcomes}
 
@@ -27,7 +27,7 @@ def _snapshot(engine):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_reader_sees_whole_release_or_nothing(backend, tmp_path):
+def test_reader_sees_whole_release_or_nothing(backend, tmp_path, fresh_engine):
     engine = fresh_engine(backend, tmp_path)
     url = engine.url.render_as_string(hide_password=False)
     loader = subprocess.Popen(
