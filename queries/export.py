@@ -65,15 +65,14 @@ class ExportMeta:
 
     def file_name(self, ext: str) -> str:
         """'rasso-overview-trend-charge-rate-adult-rape-ye-2026-09-closed-release-3-synthetic.csv'."""
-        parts = [self.view, self.metric, self.offence_group, self.period_token or self.period,
+        view = _slug(self.view)
+        # the measure once, even when the view's key already names it ('trend-charge_rate')
+        measure = _slug(self.metric) if self.metric and _slug(self.metric) not in view else None
+        parts = [view, measure, self.offence_group, self.period_token or self.period,
                  _basis_slug(self.basis), *self.extra,
                  None if self.tier == "public" else self.tier, f"release-{self.release_id}",
                  "synthetic" if self.synthetic else None]
-        seen: list[str] = []
-        for part in (_slug(p) for p in parts if p):
-            if part and part not in seen:  # 'charge-rate' once even when the view names it too
-                seen.append(part)
-        return f"rasso-{'-'.join(seen)}.{ext}"
+        return f"rasso-{'-'.join(_slug(p) for p in parts if p)}.{ext}"
 
     def notes(self) -> dict[str, str]:
         """The metadata as key -> text (Excel notes, Parquet key-value metadata)."""
@@ -86,7 +85,7 @@ class ExportMeta:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")[:40]
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")[:60]
 
 
 _BASIS_SLUGS = {"closed": "closed", "recorded in the period": "recorded", "outcomes of offences": "recorded",
@@ -123,8 +122,9 @@ def export_frame(table: pl.DataFrame, meta: ExportMeta, *, unit: str | None = No
             expr = pl.lit(None, target)
         numbers.append(expr.cast(target).alias(col))
     frame = frame.with_columns(numbers)
-    flag = pl.col("flag").fill_null("") if "flag" in frame.columns else pl.lit("")
-    frame = frame.with_columns(flag.cast(pl.String).alias("flag"))
+    # no symbol is an empty cell (null), which every reader reads alike; "" would be quoted
+    flag = pl.col("flag").cast(pl.String) if "flag" in frame.columns else pl.lit(None, pl.String)
+    frame = frame.with_columns(flag=pl.when(flag != "").then(flag))
     given = {"period": meta.period, "metric": meta.metric, "offence_group": meta.offence_group,
              "basis": meta.basis}
     frame = frame.with_columns(pl.lit(v, pl.String).alias(k) for k, v in given.items()
