@@ -18,7 +18,7 @@ from metrics.registry import Metric
 from queries.export import ExportMeta, csv_bytes, export_frame
 
 SUMMARY_PREFIX = "**In words.**"
-DOWNLOAD_NOTE = ("The file loads as it is with pandas or polars `read_csv`: numbers are numbers, a "
+DOWNLOAD_NOTE = ("The file loads with a plain pandas or polars `read_csv`: numbers are numbers, a "
                  "hidden figure is empty with its symbol in the `flag` column, and the release, "
                  "data status, licence and citation are columns of every row.")
 # Machine columns the CSV keeps but the screen leaves out: the caption names the release, the

@@ -191,8 +191,13 @@ def parse_any_period(token: object) -> Period:
             quarter_end(q)
             return period
     except (PeriodError, ValueError, OverflowError) as exc:
-        raise PeriodError(f"'{text}' is not a valid period ({_reason(exc)}): expected {PERIOD_FORMATS}") from None
-    raise PeriodError(f"'{text}' is not a period: expected {PERIOD_FORMATS}")
+        raise PeriodError(f"'{_short(text)}' is not a valid period ({_reason(exc)}): expected {PERIOD_FORMATS}") from None
+    raise PeriodError(f"'{_short(text)}' is not a period: expected {PERIOD_FORMATS}")
+
+
+def _short(text: str, limit: int = 24) -> str:
+    """The token as typed, cut short: an error message stays one readable line."""
+    return text if len(text) <= limit else f"{text[:limit]}…"
 
 
 FIRST_PLAUSIBLE_YEAR = 1900
