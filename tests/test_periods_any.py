@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from metrics.periods import PeriodError, is_year_ending, parse_any_period, quarter_label, year_ending
+from metrics.periods import (
+    PeriodError,
+    is_year_ending,
+    parse_any_period,
+    quarter_label,
+    year_ending,
+)
 
 
 @pytest.mark.parametrize(("token", "first", "last"), [
