@@ -216,7 +216,8 @@ def export_metrics(
                                                "the month of a YE-yyyy-mm --to (or --from)")] = Grain.quarter,
     tier: Annotated[Tier, typer.Option(help="public applies disclosure control; restricted does not")] = Tier.public,
     fmt: Annotated[Format, typer.Option("--format", help="csv, parquet or xlsx")] = Format.csv,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file (CSV goes to stdout if omitted)")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file, or a folder to write a file "
+                                                                       "named for its contents (CSV goes to stdout if omitted)")] = None,
     release: Annotated[int | None, typer.Option(help="Release id (default: the newest data release)")] = None,
     db: DbOption = None,
 ) -> None:
@@ -225,7 +226,7 @@ def export_metrics(
     Periods are those the pages show: `--from YE-2026-09 --to YE-2026-09 --grain year` gives the
     overview's headline figures for the 12 months to September 2026.
     """
-    from queries import data_range, metric_table, release_info
+    from queries import data_range, release_info
     from queries.export import ExportMeta, export_frame, write_export
 
     m = metric(metric_id)  # fail fast on an unknown id, before touching the database
@@ -245,40 +246,59 @@ def export_metrics(
     lo, hi = data_range(engine, rel.id)
     if lo is None:
         raise UserError(f"Release {rel.id} has no recorded-offence or outcome data.")
-    span = f"{quarter_label(lo)} to {quarter_label(hi)}"
-    for option, period in (("--from", start), ("--to", end)):
-        if period and (period.first < lo or period.last > hi):
-            raise UserError(f"{option} {period.token} is outside release {rel.id}'s data ({span}); "
-                            "choose a period inside it.")
+    _check_inside(start, end, lo, hi, rel.id)
     first, last = start.first if start else lo, end.last if end else hi
-    anchor = next((p.last for p in (end, start) if p and is_year_ending(p.token)), None)
-    windows = _year_windows(first, last, anchor) if grain == Grain.year else None
-    query = {"release_id": rel.id, "metric_id": metric_id, "offence_group": offence, "area": force,
-             "tier": tier.value}
-    if windows is None:
-        table = metric_table(engine, first_quarter=first, last_quarter=last, grain=grain.value, **query)
-    elif not windows:
-        raise UserError(f"No complete 12 months from {quarter_label(first)} to {quarter_label(last)}: "
-                        "widen the range or use --grain quarter.")
-    elif windows[-1][1] % 10 == 4:  # financial years: one query
-        table = metric_table(engine, first_quarter=windows[0][0], last_quarter=windows[-1][1], grain="year", **query)
-    else:  # 12 months ending the anchor's month each year, the same query as the overview's headline
-        table = pl.concat([metric_table(engine, first_quarter=a, last_quarter=b, grain="period", **query)
-                           for a, b in windows], how="vertical_relaxed")
-    asked = f"{quarter_label(first)} to {quarter_label(last)}"
+    table = _export_table(engine, grain, first, last, start, end, release_id=rel.id, metric_id=metric_id,
+                          offence_group=offence, area=force, tier=tier.value)
+    asked = (start.label if start and end and start.token == end.token else
+             f"{start.token if start else quarter_label(first)} to {end.token if end else quarter_label(last)}")
     if table.height == 0:
         raise UserError(f"No rows: release {rel.id} has no {m.label.lower()} figures for {force} "
-                        f"({offence}) from {asked}.")
+                        f"({offence}) from {quarter_label(first)} to {quarter_label(last)}.")
     meta = ExportMeta(release_id=rel.id, synthetic=rel.synthetic, citation=_citation(info, m.label, offence, asked),
                       view=f"export-{grain.value}", metric=m.id, offence_group=offence, period_token=_span_token(start, end, asked),
                       basis=BASIS_LABELS[m.basis], tier=tier.value, extra=(force,))
     frame = export_frame(table, meta, unit=m.unit)
     measure = {"label": m.label, "definition": m.definition, "numerator": m.numerator,
                "denominator": m.denominator, "unit": m.unit, "source": m.source, "caveat": m.caveat}
+    if output is not None and output.is_dir():  # a folder: the file is named for what it holds
+        output = output / meta.file_name(fmt.value)
     write_export(frame, fmt.value, output, meta, measure=measure)
     if output is not None:
         typer.echo(f"Wrote {frame.height} rows to {output} (release {rel.id}"
                    f"{', SYNTHETIC data' if rel.synthetic else ''}).", err=True)
+
+
+def _check_inside(start: Period | None, end: Period | None, lo: int, hi: int, release_id: int) -> None:
+    """A period outside the release's data is an error naming the span, never clamped silently."""
+    span = f"{quarter_label(lo)} to {quarter_label(hi)}"
+    for option, period in (("--from", start), ("--to", end)):
+        if period and (period.last < lo or period.first > hi):
+            raise UserError(f"{option} {period.token} is outside release {release_id}'s data ({span}); "
+                            "choose a period inside it.")
+        if period and (period.first < lo or period.last > hi):  # part in, part out
+            edge, inside = ("starts before", lo) if period.first < lo else ("ends after", hi)
+            raise UserError(f"{option} {period.token} {edge} release {release_id}'s data ({span}); "
+                            f"use a period inside it, e.g. {option} '{quarter_label(inside)}'.")
+
+
+def _export_table(engine, grain: Grain, first: int, last: int, start: Period | None, end: Period | None,
+                  **query) -> pl.DataFrame:
+    """Quarters; or years: financial years, or 12 months ending the month a YE-yyyy-mm period
+    names (each computed exactly as the overview's headline figure for that period)."""
+    from queries import metric_table
+
+    if grain == Grain.quarter:
+        return metric_table(engine, first_quarter=first, last_quarter=last, grain="quarter", **query)
+    anchor = next((p.last for p in (end, start) if p and is_year_ending(p.token)), None)
+    windows = _year_windows(first, last, anchor)
+    if not windows:
+        raise UserError(f"No complete 12 months from {quarter_label(first)} to {quarter_label(last)}: "
+                        "widen the range or use --grain quarter.")
+    if windows[-1][1] % 10 == 4:  # financial years: one query
+        return metric_table(engine, first_quarter=windows[0][0], last_quarter=windows[-1][1], grain="year", **query)
+    return pl.concat([metric_table(engine, first_quarter=a, last_quarter=b, grain="period", **query)
+                      for a, b in windows], how="vertical_relaxed")
 
 
 def _period_option(option: str, token: str | None) -> Period | None:

@@ -97,6 +97,12 @@ def test_export_files(db_url, tmp_path, fmt):
         for expected in ("SYNTHETIC", "Open Government Licence", "[c]", "Recorded", "value"):
             assert expected in notes, expected
         assert pd.read_excel(target)["value"].dtype.kind == "f"
+    named = run("export", "metrics", "--db", db_url, "--metric", "recorded_per_1000", "--force", "E23000036",
+                "--from", "2023-24", "--to", "2024-25", "--grain", "year", "--format", fmt, "-o", str(tmp_path))
+    assert named.exit_code == 0, named.output
+    written = sorted(p.name for p in tmp_path.glob(f"rasso-*.{fmt}"))
+    assert len(written) == 1 and written[0].startswith("rasso-export-year-recorded-per-1000-adult-rape-2023-24-to")
+    assert written[0].endswith(f"-e23000036-release-1-synthetic.{fmt}"), written
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -276,6 +282,7 @@ def test_cli_periods_the_pages_show(small_db):
     (("--from", "2024-25", "--to", "2019-20"), "The range is reversed"),
     (("--from", "2009-10"), "--from 2009-10 is outside release"),
     (("--to", "2027-28"), "--to 2027-28 is outside release"),
+    (("--to", "2026-27"), "--to 2026-27 ends after release"),
     (("--from", "2099-00"), "is not a valid period"),
     (("--from", "YE-0000-03"), "is not a valid period"),
     (("--to", "YE-2026-07"), "must end in March, June, September or December"),
@@ -292,8 +299,8 @@ def test_cli_period_mistakes_are_one_line_and_say_why(small_db, args, message):
     assert result.exit_code == 2, result.output
     assert message in result.stderr, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
-    if "outside" in message:
-        assert "2014-15 Q1 to 2026-27 Q2" in result.stderr or " to 2026-27 Q2" in result.stderr
+    if "release" in message:  # the span the release holds is named
+        assert "2015-16 Q1 to 2026-27 Q2" in result.stderr
     if "valid period" in message:
         assert "expected a financial year (2024-25), a quarter (2024-25 Q1)" in result.stderr
 
