@@ -22,10 +22,18 @@ from db.bootstrap import init_database
 from db.engine import DatabaseUnavailable, check_connection, describe, make_engine
 from db.migrate import is_current
 from db.releases import get_release, latest_release, list_releases
-from metrics.disclosure import DisclosureSettingError, format_for_display
+from metrics.disclosure import DisclosureSettingError
 from metrics.offence_groups import UnknownOffenceGroup
-from metrics.periods import PeriodError, parse_period, quarter_label
-from metrics.registry import UnknownMetric, metric, missing_from_source
+from metrics.periods import (
+    PERIOD_FORMATS,
+    Period,
+    PeriodError,
+    add_quarters,
+    is_year_ending,
+    parse_any_period,
+    quarter_label,
+)
+from metrics.registry import BASIS_LABELS, UnknownMetric, metric, missing_from_source
 
 app = typer.Typer(help="RASSO Outcomes Dashboard: data loading and exports.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -163,7 +171,7 @@ def revisions(
     if frame.height == 0:
         typer.echo("No revisions recorded.", err=True)
         return
-    write_table(frame, "csv", output, displayed=False)
+    write_table(frame, "csv", output)
 
 
 class Grain(StrEnum):
@@ -202,57 +210,146 @@ def export_metrics(
     metric_id: Annotated[str, typer.Option("--metric", help="Metric id from the registry, e.g. charge_rate")],
     force: Annotated[str, typer.Option(help="ONS force code, 'all' (each of the 43 forces) or 'national'")] = "national",
     offence: Annotated[str, typer.Option(help="adult_rape, child_rape, rape, other_sexual or all_sexual")] = "adult_rape",
-    from_: Annotated[str | None, typer.Option("--from", help="First financial year, e.g. 2019-20")] = None,
-    to: Annotated[str | None, typer.Option(help="Last financial year, e.g. 2024-25")] = None,
-    grain: Annotated[Grain, typer.Option(help="quarter or year")] = Grain.quarter,
+    from_: Annotated[str | None, typer.Option("--from", help=f"First period: {PERIOD_FORMATS}")] = None,
+    to: Annotated[str | None, typer.Option(help=f"Last period: {PERIOD_FORMATS}")] = None,
+    grain: Annotated[Grain, typer.Option(help="quarter, or year: financial years, or 12 months ending "
+                                               "the month of a YE-yyyy-mm --to (or --from)")] = Grain.quarter,
     tier: Annotated[Tier, typer.Option(help="public applies disclosure control; restricted does not")] = Tier.public,
     fmt: Annotated[Format, typer.Option("--format", help="csv, parquet or xlsx")] = Format.csv,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file (CSV goes to stdout if omitted)")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file, or a folder to write a file "
+                                                                       "named for its contents (CSV goes to stdout if omitted)")] = None,
     release: Annotated[int | None, typer.Option(help="Release id (default: the newest data release)")] = None,
     db: DbOption = None,
 ) -> None:
-    """One row per period x area x metric, with intervals; the public tier applies disclosure control."""
-    from queries import data_range, metric_table, release_info
+    """One row per period x area x metric, with intervals; the public tier applies disclosure control.
 
-    metric(metric_id)  # fail fast on an unknown id, before touching the database
-    first = parse_period(from_).first if from_ else None
-    last = parse_period(to).last if to else None
+    Periods are those the pages show: `--from YE-2026-09 --to YE-2026-09 --grain year` gives the
+    overview's headline figures for the 12 months to September 2026.
+    """
+    from queries import data_range, release_info
+    from queries.export import ExportMeta, export_frame, write_export
+
+    m = metric(metric_id)  # fail fast on an unknown id, before touching the database
+    start = _period_option("--from", from_)
+    end = _period_option("--to", to)
+    if start and end and start.first > end.last:
+        raise UserError(f"The range is reversed: --from {start.token} starts after --to {end.token} ends; "
+                        "swap them.")
     if fmt != Format.csv and output is None:
         raise UserError(f"--format {fmt.value} needs an output file: add -o FILE")
     engine = _engine(db)
     rel = _choose_release(engine, release)
-    reason = missing_from_source(metric(metric_id), release_info(engine, rel.id)["coverage"], f"Release {rel.id}")
+    info = release_info(engine, rel.id)
+    reason = missing_from_source(m, info["coverage"], f"Release {rel.id}")
     if reason:
         raise UserError(reason)
     lo, hi = data_range(engine, rel.id)
     if lo is None:
         raise UserError(f"Release {rel.id} has no recorded-offence or outcome data.")
-    first, last = max(first or lo, lo), min(last or hi, hi)
-    if first > last:
-        raise UserError(f"The period asked for is outside release {rel.id}'s data "
-                        f"({quarter_label(lo)} to {quarter_label(hi)}).")
-    table = metric_table(engine, release_id=rel.id, metric_id=metric_id, offence_group=offence, area=force,
-                         first_quarter=first, last_quarter=last, grain=grain.value, tier=tier.value)
-    write_table(table, fmt.value, output, unit=metric(metric_id).unit)
+    _check_inside(start, end, lo, hi, rel.id)
+    first, last = start.first if start else lo, end.last if end else hi
+    table = _export_table(engine, grain, first, last, start, end, release_id=rel.id, metric_id=metric_id,
+                          offence_group=offence, area=force, tier=tier.value)
+    asked = (start.label if start and end and start.token == end.token else
+             f"{start.token if start else quarter_label(first)} to {end.token if end else quarter_label(last)}")
+    if table.height == 0:
+        raise UserError(f"No rows: release {rel.id} has no {m.label.lower()} figures for {force} "
+                        f"({offence}) from {quarter_label(first)} to {quarter_label(last)}.")
+    meta = ExportMeta(release_id=rel.id, synthetic=rel.synthetic, citation=_citation(info, m.label, offence, asked),
+                      view=f"export-{grain.value}", metric=m.id, offence_group=offence, period_token=_span_token(start, end, asked),
+                      basis=BASIS_LABELS[m.basis], tier=tier.value, extra=(force,))
+    frame = export_frame(table, meta, unit=m.unit)
+    measure = {"label": m.label, "definition": m.definition, "numerator": m.numerator,
+               "denominator": m.denominator, "unit": m.unit, "source": m.source, "caveat": m.caveat}
+    if output is not None and output.is_dir():  # a folder: the file is named for what it holds
+        output = output / meta.file_name(fmt.value)
+    write_export(frame, fmt.value, output, meta, measure=measure)
     if output is not None:
-        typer.echo(f"Wrote {table.height} rows to {output} (release {rel.id}"
-                   f"{', synthetic data' if rel.synthetic else ''}).", err=True)
+        typer.echo(f"Wrote {frame.height} rows to {output} (release {rel.id}"
+                   f"{', SYNTHETIC data' if rel.synthetic else ''}).", err=True)
 
 
-def write_table(table: pl.DataFrame, fmt: str, output: Path | None, *, unit: str | None = None,
-                displayed: bool = True) -> None:
-    """Write exactly the rows shown; CSV and Excel show disclosure markers in place of numbers."""
-    shown = format_for_display(table, unit=unit) if displayed and fmt in ("csv", "xlsx") else table
-    if fmt == "parquet":
-        table.write_parquet(output)
-    elif fmt == "xlsx":
-        shown.write_excel(output, worksheet="data")
-    elif output is None:
+def _check_inside(start: Period | None, end: Period | None, lo: int, hi: int, release_id: int) -> None:
+    """A period outside the release's data is an error naming the span, never clamped silently."""
+    span = f"{quarter_label(lo)} to {quarter_label(hi)}"
+    for option, period in (("--from", start), ("--to", end)):
+        if period and (period.last < lo or period.first > hi):
+            raise UserError(f"{option} {period.token} is outside release {release_id}'s data ({span}); "
+                            "choose a period inside it.")
+        if period and (period.first < lo or period.last > hi):  # part in, part out
+            edge, inside = ("starts before", lo) if period.first < lo else ("ends after", hi)
+            raise UserError(f"{option} {period.token} {edge} release {release_id}'s data ({span}); "
+                            f"use a period inside it, e.g. {option} '{quarter_label(inside)}'.")
+
+
+def _export_table(engine, grain: Grain, first: int, last: int, start: Period | None, end: Period | None,
+                  **query) -> pl.DataFrame:
+    """Quarters; or years: financial years, or 12 months ending the month a YE-yyyy-mm period
+    names (each computed exactly as the overview's headline figure for that period)."""
+    from queries import metric_table
+
+    if grain == Grain.quarter:
+        return metric_table(engine, first_quarter=first, last_quarter=last, grain="quarter", **query)
+    anchor = next((p.last for p in (end, start) if p and is_year_ending(p.token)), None)
+    windows = _year_windows(first, last, anchor)
+    if not windows:
+        raise UserError(f"No complete 12 months from {quarter_label(first)} to {quarter_label(last)}: "
+                        "widen the range or use --grain quarter.")
+    if windows[-1][1] % 10 == 4:  # financial years: one query
+        return metric_table(engine, first_quarter=windows[0][0], last_quarter=windows[-1][1], grain="year", **query)
+    return pl.concat([metric_table(engine, first_quarter=a, last_quarter=b, grain="period", **query)
+                      for a, b in windows], how="vertical_relaxed")
+
+
+def _period_option(option: str, token: str | None) -> Period | None:
+    if token is None:
+        return None
+    try:
+        return parse_any_period(token)
+    except PeriodError as exc:
+        raise UserError(f"{option} {exc}") from None
+
+
+def _year_windows(first: int, last: int, anchor: int | None) -> list[tuple[int, int]]:
+    """Whole 12-month spans inside first..last, each ending in the anchor's quarter of the year
+    (financial years, ending in Q4, when there is no anchor)."""
+    fq = anchor % 10 if anchor else 4
+    end = last
+    while end % 10 != fq:
+        end = add_quarters(end, -1)
+    windows = []
+    while add_quarters(end, -3) >= first:
+        windows.append((add_quarters(end, -3), end))
+        end = add_quarters(end, -4)
+    return windows[::-1]
+
+
+def _span_token(start: Period | None, end: Period | None, asked: str) -> str:
+    if start and end:
+        return start.token if start.token == end.token else f"{start.token}-to-{end.token}"
+    return asked
+
+
+def _citation(info: dict, label: str, offence: str, asked: str) -> str:
+    """Like the pages' citation: release, data status, licence and what was asked for."""
+    from queries.export import LICENCE
+
+    kind = "SYNTHETIC data, not official statistics; " if info["synthetic"] else ""
+    created = info["created_at"]
+    when = created.strftime("%d %B %Y") if hasattr(created, "strftime") else str(created)
+    return (f"RASSO Outcomes Dashboard, release {info['id']} ({info['label']}, loaded {when}), "
+            f"{label}, {offence}, {asked}, exported with rasso export metrics; {kind}contains public "
+            f"sector information licensed under the {LICENCE}.")
+
+
+def write_table(table: pl.DataFrame, fmt: str, output: Path | None) -> None:
+    """A plain table (revisions) as CSV, to a file or standard output."""
+    if output is None:
         buffer = io.StringIO()
-        shown.write_csv(buffer)
+        table.write_csv(buffer)
         sys.stdout.write(buffer.getvalue())
     else:
-        shown.write_csv(output)
+        table.write_csv(output)
 
 
 def main() -> None:

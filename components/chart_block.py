@@ -7,22 +7,20 @@ makes that impossible to forget and impossible to drift.
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-
 import altair as alt
 import polars as pl
 import streamlit as st
 
 from components.banners import basis_label
+from components.context import get_context
 from metrics.disclosure import NOT_APPLICABLE_COLUMNS, format_for_display
 from metrics.registry import Metric
+from queries.export import ExportMeta, csv_bytes, export_frame
 
 SUMMARY_PREFIX = "**In words.**"
-CSV_NOTE = ("The CSV file starts with lines beginning '#' (citation, release, basis, symbols): "
-            "read it with pandas `read_csv(path, comment='#')` or polars "
-            "`read_csv(path, comment_prefix='#')`.")
+DOWNLOAD_NOTE = ("The file loads with a plain pandas or polars `read_csv`: numbers are numbers, a "
+                 "hidden figure is empty with its symbol in the `flag` column, and the release, "
+                 "data status, licence and citation are columns of every row.")
 # Machine columns the CSV keeps but the screen leaves out: the caption names the release, the
 # period column says the quarter in words, and the chart title names the metric.
 HIDDEN_ON_SCREEN = ("period_end", "metric", "release", "area_code", "code")
@@ -67,24 +65,23 @@ def display_frame(table: pl.DataFrame, unit: str, *, thousands: bool = True) -> 
     return format_for_display(table, columns, unit=unit, thousands=thousands)
 
 
-def csv_bytes(shown: pl.DataFrame, *, citation: str, basis: str | None, release_id: int) -> bytes:
-    """Exactly the rows shown, preceded by '#' lines with the citation, release and basis."""
-    buffer = io.StringIO()
-    buffer.write(f"# {citation}\n")
-    buffer.write(f"# Release: {release_id}\n")
-    if basis:
-        buffer.write(f"# Basis: {basis}\n")
-    buffer.write("# Symbols: [c] confidential (small numbers), [x] not available, "
-                 "[z] not applicable, [u] low reliability\n")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(shown.columns)
-    for row in shown.iter_rows():
-        writer.writerow(["" if v is None else v for v in row])
-    return buffer.getvalue().encode("utf-8")
+def download_meta(*, key: str, release_id: int, citation: str, basis: str | None,
+                  metric: Metric | None = None) -> ExportMeta:
+    """What a page's download holds, from the page's context: view, measure, offence group,
+    period, basis, release and data status (and the force or setting behind the rows)."""
+    ctx = get_context()
+    state = ctx.state
+    # on /compare the selected force (region peers) and the over-dispersion setting change the rows
+    extra = tuple(x for x in (state.force, "od" if state.od else None) if x) if ctx.page_path == "compare" else ()
+    return ExportMeta(release_id=release_id, synthetic=bool(ctx.release.get("synthetic")), citation=citation,
+                      view=f"{ctx.page_path or 'overview'}-{key}", metric=metric.id if metric else None,
+                      offence_group=state.offence, period=ctx.period.label, period_token=ctx.period.token,
+                      basis=basis, extra=extra)
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
+def download_file(table: pl.DataFrame, meta: ExportMeta, unit: str) -> tuple[bytes, str]:
+    """The CSV bytes and file name of a table's download (the shared export path)."""
+    return csv_bytes(export_frame(table, meta, unit=unit)), meta.file_name("csv")
 
 
 def chart_block(
@@ -110,24 +107,25 @@ def chart_block(
         if caveat:
             st.caption(f"Caveat: {caveat}")
         table_with_download(table, unit=unit, title=title, basis=basis, citation=citation,
-                            release_id=release_id, key=key, metric=metric,
-                            file_name=f"rasso-{_slug(title)}-release-{release_id}.csv")
+                            release_id=release_id, key=key, metric=metric)
 
 
 def table_with_download(table: pl.DataFrame, *, unit: str, title: str, basis: str | None, citation: str,
-                        release_id: int, key: str, file_name: str, metric: Metric | None = None) -> None:
-    """The expander under a chart: the rows on screen, the CSV download and how to read it."""
+                        release_id: int, key: str, metric: Metric | None = None) -> None:
+    """The expander under a chart: the rows on screen (with symbols), the CSV download (typed,
+    self-describing; see ``queries.export``) and how to read it."""
     with st.expander(f"Data table: {title}"):
         st.dataframe(screen_frame(display_frame(table, unit), unit, metric), hide_index=True,
                      width="stretch")
+        meta = download_meta(key=key, release_id=release_id, citation=citation, basis=basis, metric=metric)
+        data, file_name = download_file(table, meta, unit)
         st.download_button(
             "Download these rows (CSV)",
-            data=csv_bytes(display_frame(table, unit, thousands=False), citation=citation,
-                           basis=basis, release_id=release_id),
+            data=data,
             file_name=file_name,
             mime="text/csv",
             key=f"download-{key}",
             icon=":material/download:",
         )
-        st.caption(f"{CSV_NOTE} Column names in the file are the machine names explained in the "
+        st.caption(f"{DOWNLOAD_NOTE} Column names in the file are the machine names explained in the "
                    "data dictionary on the methodology page.  \nCite as: " + citation)

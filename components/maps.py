@@ -59,5 +59,4 @@ def map_block(*, title: str, chart: alt.TopLevelMixin, summary: str, table: pl.D
             st.caption(note)
         st.markdown(f"{SUMMARY_PREFIX} {summary}")
         table_with_download(table, unit=unit, title=title, basis=basis, citation=citation,
-                            release_id=release_id, key=key, metric=metric,
-                            file_name=f"rasso-{key}-release-{release_id}.csv")
+                            release_id=release_id, key=key, metric=metric)

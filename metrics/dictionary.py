@@ -1,4 +1,4 @@
-"""The data dictionary: every measure, and every column of the CSV downloads, in words.
+"""The data dictionary: every measure, and every column of the downloads and exports, in words.
 
 Built from the registry here (not on the page) so the methodology page, the command line and
 any export share one dictionary and cannot disagree. Pillar names live in ``db.reference``,
@@ -25,16 +25,25 @@ CSV_COLUMNS: dict[str, str] = {
     "area_name": "Name of the area.",
     "metric": "Measure identifier (see the measures in this dictionary).",
     "numerator": "Count of cases the measure counts (see the measure's numerator).",
-    "denominator": "Count of cases the measure is out of (see the measure's denominator); [z] where "
-                   "the measure has none.",
-    "value": "The figure: a count, a percentage, a rate or a median, in the measure's unit. '[u]' "
-             "after it marks low reliability.",
+    "denominator": "Count of cases the measure is out of (see the measure's denominator); empty where "
+                   "the measure has none (shown [z] on screen).",
+    "value": "The figure, a number: a count, a percentage, a rate or a median, in the measure's unit. "
+             "Empty where hidden or not available; the reason is in the flag column.",
     "lower": "Lower end of the 95% interval (for counts: of the range expected from year-to-year "
              "chance variation, Poisson).",
     "upper": "Upper end of the same interval.",
     "flag": "Symbol explaining a missing or qualified figure: [c] confidential, [x] not available, "
-            "[z] not applicable, [u] low reliability; empty when the figure is shown as it is.",
+            "[z] not applicable, [u] low reliability (the figure is shown but based on few cases or "
+            "understated); empty when the figure is shown as it is. Number columns never hold symbols.",
+    "offence_group": "Offence group the figures cover (adult_rape, child_rape, rape, other_sexual, "
+                     "all_sexual).",
+    "basis": "Which cases the figures count: offences recorded in the period, investigations closed "
+             "in it, or the position at the end of each quarter.",
     "release": "Identifier of the data release the figures come from.",
+    "data_status": "'published' for figures from published files; 'SYNTHETIC - not official "
+                   "statistics' for the generated sample.",
+    "licence": "Licence the figures are published under.",
+    "citation": "How to cite the figures: release, data status, licence and the view they come from.",
     "ho_group": "Home Office outcome group.",
     "count": "Number of outcomes in the group.",
     "share": "Share of all outcomes in the period on this basis (per cent).",

@@ -166,3 +166,59 @@ def parse_quarter_label(text: object) -> int:
     if not m:
         raise PeriodError(f"'{text}' is not a quarter (write it like 2024-25 Q1)")
     return parse_fy(m.group(1)) * 10 + int(m.group(2))
+
+
+PERIOD_FORMATS = ("a financial year (2024-25), a quarter (2024-25 Q1) or 12 months ending a quarter "
+                  "(YE-2026-09)")
+
+
+def parse_any_period(token: object) -> Period:
+    """Any period the pages show, as a span of quarters: '2024-25', '2024-25 Q1' or 'YE-2026-09'.
+
+    For the command line, which must reproduce every figure a page shows. A quarter is a
+    one-quarter span. Anything else, including dates that do not exist (YE-0000-03), raises
+    PeriodError naming the formats expected.
+    """
+    text = str(token if token is not None else "").strip()
+    try:
+        if re.fullmatch(r"(\d{4}-\d{2}|YE-\d{4}-\d{2})", text, flags=re.IGNORECASE):
+            period = _plausible(parse_period(text))
+            quarter_end(period.last)  # a year 9999 end has no next quarter: fail here, not later
+            return period
+        if re.search(r"q[1-4]\s*$", text, flags=re.IGNORECASE):
+            q = parse_quarter_label(text)
+            period = _plausible(Period(q, q, quarter_label(q), f"{quarter_label(q)} ({quarter_month_label(q)})"))
+            quarter_end(q)
+            return period
+    except (PeriodError, ValueError, OverflowError) as exc:
+        raise PeriodError(f"'{_short(text)}' is not a valid period ({_reason(exc)}): expected {PERIOD_FORMATS}") from None
+    raise PeriodError(f"'{_short(text)}' is not a period: expected {PERIOD_FORMATS}")
+
+
+def _short(text: str, limit: int = 24) -> str:
+    """The token as typed, cut short: an error message stays one readable line."""
+    return text if len(text) <= limit else f"{text[:limit]}…"
+
+
+FIRST_PLAUSIBLE_YEAR = 1900
+
+
+def _plausible(period: Period, today: date | None = None) -> Period:
+    """A period no record can be in (before 1900, or starting after next year) is a typing slip."""
+    latest = (today or date.today()).year + 1
+    if not FIRST_PLAUSIBLE_YEAR <= fy_of(period.first) <= latest:
+        raise PeriodError(f"'{period.token}': the year {fy_of(period.first)} is not between "
+                          f"{FIRST_PLAUSIBLE_YEAR} and {latest}")
+    return period
+
+
+def _reason(exc: Exception) -> str:
+    """The cause in a few words, without repeating the token."""
+    text = str(exc)
+    return text.split(": ", 1)[1] if isinstance(exc, PeriodError) and ": " in text else (
+        "no such date" if not isinstance(exc, PeriodError) else "not a period")
+
+
+def is_year_ending(token: object) -> bool:
+    """True for a 'YE-yyyy-mm' token (12 months ending a quarter)."""
+    return bool(re.fullmatch(r"\s*YE-\d{4}-\d{2}\s*", str(token or ""), flags=re.IGNORECASE))

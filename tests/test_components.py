@@ -8,11 +8,12 @@ from datetime import date
 
 import polars as pl
 
-from components.chart_block import csv_bytes, display_frame
+from components.chart_block import display_frame
 from components.charts import milestones_in, outcome_mix_chart, trend_chart
 from components.controls import period_options
 from components.summaries import compare, fmt_interval, fmt_value, headline, trend_summary
 from metrics.registry import metric
+from queries.export import ExportMeta, csv_bytes, export_frame
 
 CHARGE = metric("charge_rate")
 VDNS = metric("victim_does_not_support_rate")
@@ -78,14 +79,14 @@ def test_csv_has_citation_release_and_exactly_the_rows_shown():
     table = pl.DataFrame({"period": ["a", "b"], "numerator": [3.0, None], "denominator": [10.0, None],
                           "value": [30.0, None], "lower": [10.8, None], "upper": [60.3, None],
                           "flag": ["", "[c]"]})
-    shown = display_frame(table, "percent", thousands=False)
-    data = csv_bytes(shown, citation="Cite me", basis="Investigations closed", release_id=7).decode()
-    comments = [line for line in data.splitlines() if line.startswith("#")]
-    assert comments[0] == "# Cite me" and "# Release: 7" in comments
-    rows = list(csv.DictReader(io.StringIO("\n".join(
-        line for line in data.splitlines() if not line.startswith("#")))))
+    meta = ExportMeta(release_id=7, synthetic=False, citation="Cite me", basis="Investigations closed")
+    data = csv_bytes(export_frame(table, meta, unit="percent")).decode()
+    assert not any(line.startswith("#") for line in data.splitlines())
+    rows = list(csv.DictReader(io.StringIO(data)))
     assert len(rows) == 2
-    assert rows[0]["value"] == "30.0" and rows[1]["value"] == "[c]"
+    assert rows[0]["value"] == "30.0" and rows[1]["value"] == "" and rows[1]["flag"] == "[c]"
+    assert {r["citation"] for r in rows} == {"Cite me"} and {r["release"] for r in rows} == {"7"}
+    assert {r["basis"] for r in rows} == {"Investigations closed"}
 
 
 def test_period_options_offer_rolling_years_then_complete_financial_years():
@@ -219,10 +220,10 @@ def test_screen_table_has_plain_headers_and_the_csv_keeps_machine_names():
                               "Chance range upper", "Symbol"]
     pct = screen_frame(display_frame(table, "percent"), "percent", CHARGE)
     assert "95% interval lower" in pct.columns and "Numerator" in pct.columns  # long wording: plain
-    data = csv_bytes(display_frame(table, "count", thousands=False), citation="c", basis=None,
-                     release_id=1).decode()
-    header = next(line for line in data.splitlines() if not line.startswith("#"))
-    assert header.split(",") == table.columns
+    data = csv_bytes(export_frame(table, ExportMeta(release_id=1, synthetic=True, citation="c"), unit="count"))
+    header = data.decode().splitlines()[0].split(",")
+    assert header[:len(table.columns) - 1] == table.columns[:-1]  # machine names, in order
+    assert header[-4:] == ["release", "data_status", "licence", "citation"]
     forces = pl.DataFrame({"code": ["E23000001"], "name": ["Metropolitan Police"], "region": ["London"],
                            "value": ["7.1"], "flag": [""], "position": ["within the limits"]})
     assert screen_frame(forces, "percent").columns == ["Force", "Against England and Wales", "Region",
@@ -243,6 +244,9 @@ def test_the_data_dictionary_explains_every_download_column():
                                {}, pl.DataFrame({"code": ["E23000034"], "name": ["City of London"],
                                                  "region": ["London"]}), CHARGE)
     download_columns |= set(cmp.table(frame).columns)
+    meta = ExportMeta(release_id=1, synthetic=True, citation="c", metric="charge_rate", offence_group="rape",
+                      period="2024-25", basis="Investigations closed in the period")
+    download_columns |= set(export_frame(cmp.table(frame), meta, unit="percent").columns)  # what files add
     assert download_columns <= set(CSV_COLUMNS)
     assert "20241 = April–June 2024" in CSV_COLUMNS["period_end"]
     rows = dictionary_rows({1: "Pillar one"})

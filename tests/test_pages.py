@@ -222,7 +222,7 @@ def test_overview_words_the_count_by_chance_and_tables_have_plain_headers(small_
     assert _param(at, "metric") is None
     assert _param(at, "basis") == "closed"
     cites = " ".join(texts(at, "caption"))
-    assert "view /?offence=adult_rape&period=" in cites and "comment='#'" in cites
+    assert "view /?offence=adult_rape&period=" in cites and "plain pandas or polars" in cites
 
 
 def test_compare_keeps_overdispersion_in_the_address(small_db, monkeypatch):

@@ -86,9 +86,11 @@ st.download_button("Download the data dictionary (CSV)", data=dictionary_csv(pil
 
 st.subheader("Columns of the CSV downloads")
 st.markdown("Tables on screen have plain headers; the downloaded files keep these machine names, "
-            "so scripts that read them do not break when the wording changes. Each file starts "
-            "with lines beginning '#' (citation, release, basis, symbols): read it with pandas "
-            "`read_csv(path, comment='#')` or polars `read_csv(path, comment_prefix='#')`.")
+            "so scripts that read them do not break when the wording changes. Each file loads "
+            "with a plain pandas or polars `read_csv(path)`: number columns hold only numbers (empty "
+            "where a figure is hidden), the symbol is in the `flag` column, and every row carries "
+            "its release, data status, licence and citation. `rasso export metrics` writes the "
+            "same columns (Excel files add a Notes sheet; Parquet files carry them as metadata).")
 st.dataframe(pl.DataFrame(column_rows()).rename({"column": "Column", "meaning": "Meaning"}),
              hide_index=True, width="stretch", height="content", key="csv-columns")
 st.download_button("Download the column list (CSV)", data=columns_csv(),
