@@ -61,21 +61,27 @@ def milestones_in(first: date, last: date) -> pl.DataFrame:
     of milestones a few months apart never overlap."""
     rows = [{"date": d, "label": _SHORT_MILESTONES.get(d, text), "detail": text}
             for d, text in MILESTONES if first <= d <= last]
-    rows = [{**r, "ypix": 2 + 14 * i} for i, r in enumerate(rows)]
+    rows = [{**r, "ypix": 2 + _LABEL_ROW * i} for i, r in enumerate(rows)]
     return pl.DataFrame(rows, schema={"date": pl.Date, "label": pl.String, "detail": pl.String,
                                       "ypix": pl.Int64})
 
 
-def _y_domain(data: pl.DataFrame, unit: str, label_rows: int) -> list[float] | None:
-    """Room above the data for the milestone labels (about 14 px each on a 300 px chart)."""
+_LABEL_ROW = 14  # px per row of milestone (and window) labels at the top of a trend
+_AXES_PX = 100  # px of a chart's height taken by the time axis, its title and padding
+
+
+def _y_domain(data: pl.DataFrame, unit: str, label_rows: int, height: int = 300) -> list[float] | None:
+    """Room above the data for ``label_rows`` rows of labels, so no label is drawn over a point
+    or an interval: the rows take the top ``4 + 14 * rows`` pixels of the plot (which is the
+    chart's height less its axes), and the data the rest."""
     tops = [v for v in (*data["upper"].to_list(), *data["value"].to_list()) if v is not None]
     if not tops:
         return None
     lows = [v for v in (*data["lower"].to_list(), *data["value"].to_list()) if v is not None]
     low = 0.0 if unit in ("count", "percent") else min(lows) * 0.9
     high = max(tops)
-    headroom = 1 + 0.06 * (label_rows + 1)
-    return [low, low + (high - low) * headroom]
+    share = min(0.6, (4 + _LABEL_ROW * label_rows) / max(1, height - _AXES_PX))
+    return [low, low + (high - low) / (1 - share)]
 
 
 def window_frame(window: Period) -> pl.DataFrame:
@@ -97,18 +103,20 @@ def window_summary(frame: pl.DataFrame, window: Period, grain: str, unit: str) -
     return text
 
 
-def _window_layers(window: Period, height: int) -> list[alt.Chart]:
-    """A pale band over the headline window, dashed edges and its name at the foot: the band is
-    found by its words and edges, not by its colour."""
+def _window_layers(window: Period, row: int, *, right: bool) -> list[alt.Chart]:
+    """A pale band over the headline window, dashed edges and its name written in the free row
+    under the milestone labels (``row``, pixels from the top): the band is found by its words and
+    edges, not by its colour. ``right``: the window is in the right half, so the name ends at
+    the band's right edge instead of running off the chart."""
     wbase = alt.Chart(_to_pandas_safe(window_frame(window)))
     tip = [alt.Tooltip("label:N", title="Marked")]
     band = wbase.mark_rect(color=palette.WINDOW_FILL, opacity=0.45).encode(
         x="start:T", x2="end:T", tooltip=tip)
     edges = wbase.transform_fold(["start", "end"], as_=["edge", "day"]).mark_rule(
         color=palette.TEXT, strokeDash=[2, 2], strokeWidth=1).encode(x="day:T", tooltip=tip)
-    label = wbase.mark_text(align="left", baseline="bottom", dx=3, dy=-4, fontSize=11,
-                            fontWeight="bold", color=palette.TEXT).encode(
-        x="start:T", y=alt.value(height), text="label:N")
+    label = wbase.mark_text(align="right" if right else "left", baseline="top", dx=-3 if right else 3,
+                            fontSize=11, fontWeight="bold", color=palette.TEXT).encode(
+        x="end:T" if right else "start:T", y=alt.value(row), text="label:N")
     return [band, edges, label]
 
 
@@ -148,7 +156,7 @@ def trend_chart(frame: pl.DataFrame, metric: Metric, *, height: int = 300, grain
     ]
     marks = (milestones_in(date(dates.min().year, 1, 1), dates.max()) if len(dates)
              else milestones_in(date.max, date.min))
-    domain = _y_domain(data, unit, len(marks))
+    domain = _y_domain(data, unit, len(marks) + (window is not None), height)
     scale = alt.Scale(domain=domain, nice=False) if domain else alt.Scale()
     y_title = _AXIS_TITLE.get(unit, unit)
     y = alt.Y("lower:Q", title=y_title, scale=scale)
@@ -170,7 +178,10 @@ def trend_chart(frame: pl.DataFrame, metric: Metric, *, height: int = 300, grain
                       legend=legend),
         size=alt.Size("marker_size:Q", scale=None, legend=None),
     )
-    layers: list[alt.Chart] = [*(_window_layers(window, height) if window else []), band, line, points]
+    layers: list[alt.Chart] = [band, line, points]
+    if window is not None:
+        middle = dates.min() + (dates.max() - dates.min()) / 2 if len(dates) else quarter_end(window.last)
+        layers[:0] = _window_layers(window, 2 + _LABEL_ROW * len(marks), right=quarter_end(window.last) > middle)
     if len(marks):
         mbase = alt.Chart(_to_pandas_safe(marks))
         rules = mbase.mark_rule(color=palette.MILESTONE, strokeDash=[4, 3]).encode(

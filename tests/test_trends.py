@@ -57,7 +57,7 @@ def test_the_window_is_a_labelled_band_over_its_dates():
     # the words are drawn on the chart, not only a colour: a text layer reads the label
     texts = [layer for layer in _layers(spec) if layer["mark"]["type"] == "text"
              and layer["encoding"].get("text", {}).get("field") == "label"
-             and layer["encoding"].get("x", {}).get("field") == "start"]
+             and layer["encoding"].get("x", {}).get("field") in ("start", "end")]
     assert texts
 
 

@@ -98,7 +98,8 @@ st.header("Trends")
 grain = grain_control(state)
 st.markdown(
     f"{GRAIN_LABELS[grain]} from the start of release {ctx.release_id} ({quarter_label(ctx.first_quarter)}) to "
-    f"its end ({quarter_label(ctx.last_quarter)}); each point sits at the end of its period. "
+    f"its end ({quarter_label(ctx.last_quarter)})"
+    f"{', whole years only' if grain == 'year' else ''}; each point sits at the end of its period. "
     f"The grey band marks **{period.label}**, the period of the headline figures. 95% intervals "
     "are shaded (for counts of recorded offences, the range expected from chance variation) and "
     "the National Operating Model milestones are dashed lines. Hollow diamonds mark [u] figures "
