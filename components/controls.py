@@ -138,7 +138,7 @@ GRAIN_LABELS = {"quarter": "Quarters", "year": "Financial years", "rolling": "Ro
 
 def grain_control(state: State) -> str:
     """Radio for what a point on the overview trends is, bound to the ``grain`` URL parameter."""
-    sync_widget(GRAIN_KEY, state.grain)
+    sync_widget(GRAIN_KEY, state.grain or "quarter")
     return st.radio("Show the trends by", options=list(GRAIN_LABELS), key=GRAIN_KEY,
                     format_func=GRAIN_LABELS.get, on_change=widget_to_url, args=("grain", GRAIN_KEY),
                     horizontal=True,

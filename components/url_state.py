@@ -43,7 +43,7 @@ class State:
     release: int | None = None
     peer: str | None = None
     od: bool = False  # compare page: funnel limits allow for over-dispersion
-    grain: str = "quarter"  # overview trends: one of TREND_GRAINS
+    grain: str | None = None  # overview trends: "year" or "rolling" (None: quarters, the default)
 
     @property
     def period_obj(self) -> Period:
@@ -159,7 +159,7 @@ def parse_state(
 
     if (v := raw["grain"]) is not None and v != "":
         if v in TREND_GRAINS:
-            state = replace(state, grain=v)
+            state = replace(state, grain=None if v == TREND_GRAINS[0] else v)
         else:
             reject("grain", v, f"use one of {', '.join(TREND_GRAINS)}", "quarters")
 

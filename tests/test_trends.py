@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 import queries
 from components.charts import WINDOW_TITLE, trend_chart, window_summary
-from components.url_state import parse_state
+from components.url_state import parse_state, to_params
 from metrics.periods import financial_year, parse_period, quarter_label, year_ending
 from metrics.registry import metric
 
@@ -121,10 +121,13 @@ def test_each_rolling_point_is_the_same_as_that_twelve_month_period(small_db, me
 
 def test_grain_is_validated_like_the_other_keys():
     args = {"valid_forces": [], "valid_releases": [1], "latest_quarter": 20262}
-    assert parse_state({}, **args)[0].grain == "quarter"
+    # quarters are the default, so they stay out of the address
+    assert parse_state({}, **args)[0].grain is None
+    assert parse_state({"grain": "quarter"}, **args) == (parse_state({}, **args)[0], [])
     assert parse_state({"grain": "rolling"}, **args)[0].grain == "rolling"
+    assert to_params(parse_state({"grain": "year"}, **args)[0], ())["grain"] == "year"
     state, notices = parse_state({"grain": "<b>weekly</b>"}, **args)
-    assert state.grain == "quarter" and len(notices) == 1 and "grain" in notices[0] and "<" not in notices[0]
+    assert state.grain is None and len(notices) == 1 and "grain" in notices[0] and "<" not in notices[0]
 
 
 # --- the page ------------------------------------------------------------------------------
@@ -182,7 +185,14 @@ def test_the_grain_in_the_address_changes_the_rows(small_db, monkeypatch, grain,
         assert len(table) == len(quarterly) - 3
     else:
         assert all(len(p) == 7 for p in table["Period"])  # '2015-16': whole financial years only
+    assert _param(at, "grain") == grain  # kept in the address (so a shared link keeps it)
     # and back to quarters through the control, with the address following
     at.radio(key="ctl_grain").set_value("quarter").run()
     assert_clean(at)
     assert len(_trend_tables(at)[0]) == len(quarterly)
+    assert _param(at, "grain") in (None, "quarter")
+
+
+def _param(at: AppTest, key: str):
+    value = at.query_params[key] if key in at.query_params else None
+    return value[0] if isinstance(value, list) else value
