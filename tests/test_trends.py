@@ -194,5 +194,5 @@ def test_the_grain_in_the_address_changes_the_rows(small_db, monkeypatch, grain,
 
 
 def _param(at: AppTest, key: str):
-    value = at.query_params[key] if key in at.query_params else None
+    value = at.query_params.get(key)
     return value[0] if isinstance(value, list) else value
