@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# axe-core, for the browser test's accessibility check (tests/test_browser.py reads it from here)
+AXE := .cache/npm/node_modules/axe-core/axe.min.js
 
 .PHONY: run test lint bench clean
 
@@ -20,6 +22,14 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# Installed once from npm; without npm (or offline) the accessibility test skips and says why,
+# or fails when RASSO_REQUIRE_BROWSER=1 (CI).
+$(AXE):
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --no-save --no-audit --no-fund --silent --prefix .cache/npm axe-core@4 \
+	    || echo "axe-core could not be installed from npm: the accessibility test will skip"; \
+	else echo "npm not found: the accessibility test will skip (apt-get install -y npm)"; fi
+
 run: $(VENV)/.runtime
 	$(BIN)/streamlit run dashboard.py --server.port $(PORT)
 
@@ -27,11 +37,11 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-test: lint
+test: lint $(AXE)
 	$(BIN)/python -m pytest -q
 
 bench: $(VENV)/.runtime
 	$(BIN)/python -m benchmarks.core
 
 clean:
-	rm -rf $(VENV) rasso.sqlite rasso.sqlite-wal rasso.sqlite-shm
+	rm -rf $(VENV) .cache rasso.sqlite rasso.sqlite-wal rasso.sqlite-shm

@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from components import banners, data
 from components.context import PAGE_KEYS, Context, set_context
 from components.controls import period_options, sidebar_controls
+from components.offline import FAVICON
 from components.url_state import parse_state, read_query_params, write_query_params
 from db.bootstrap import init_database
 from db.engine import DatabaseUnavailable, check_connection, database_url, describe
@@ -105,7 +106,7 @@ def _database_error(where: str, exc: Exception) -> None:
 def main() -> None:
     st.set_page_config(
         page_title="RASSO Outcomes Dashboard",
-        page_icon=":material/balance:",
+        page_icon=FAVICON,  # a local file: nothing is fetched off the app (components.offline)
         layout="wide",
         menu_items={"About": "RASSO Outcomes Dashboard: outcomes of rape and serious sexual "
                              "offences in England and Wales, by police force and NOM pillar."},

@@ -102,7 +102,7 @@ def chart_block(
         st.subheader(title)
         if basis:
             basis_label(basis)
-        st.altair_chart(chart, width="stretch", alt=summary)
+        st.altair_chart(chart, width="stretch", alt=title)  # short: the summary is beside it
         st.markdown(f"{SUMMARY_PREFIX} {summary}")
         if caveat:
             st.caption(f"Caveat: {caveat}")

@@ -1,7 +1,8 @@
 """Altair charts built from the tidy query frames (no Streamlit, so they can be tested alone).
 
 Every chart draws its uncertainty (an interval band or error bars) and labels what colour
-would otherwise carry: NOM milestones are labelled rules, outcome groups are labelled bars.
+would otherwise carry: NOM milestones are labelled rules, outcome groups are labelled bars, and
+the period chosen for the headline figures is a hatched-edged band with its name written on it.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import altair as alt
 import polars as pl
 
 from components import palette
+from components.summaries import value_phrase
 from db.reference import MILESTONES
-from metrics.periods import quarter_end, quarter_month_label
+from metrics.periods import Period, quarter_end, quarter_month_label, quarter_start
 from metrics.registry import Metric
 
 _SHORT_MILESTONES = {
@@ -23,6 +25,10 @@ _SHORT_MILESTONES = {
     date(2024, 11, 30): "Adoption target (Nov 2024)",
 }
 
+# The grains a trend can be drawn at: what a point is, in words (axis title, tooltip, summary).
+GRAIN_WORDS = {"quarter": "Quarter ending", "year": "Financial year ending",
+               "rolling": "12 months ending"}
+WINDOW_TITLE = "Selected period"  # written on the band that marks the headline window
 LOW_RELIABILITY = "[u] low reliability (hollow diamond)"
 RELIABLE = "Figure"
 SHORT_SPAN = 8  # quarters: up to two years, the time axis labels each quarter, not each year
@@ -55,28 +61,79 @@ def milestones_in(first: date, last: date) -> pl.DataFrame:
     of milestones a few months apart never overlap."""
     rows = [{"date": d, "label": _SHORT_MILESTONES.get(d, text), "detail": text}
             for d, text in MILESTONES if first <= d <= last]
-    rows = [{**r, "ypix": 2 + 14 * i} for i, r in enumerate(rows)]
+    rows = [{**r, "ypix": 2 + _LABEL_ROW * i} for i, r in enumerate(rows)]
     return pl.DataFrame(rows, schema={"date": pl.Date, "label": pl.String, "detail": pl.String,
                                       "ypix": pl.Int64})
 
 
-def _y_domain(data: pl.DataFrame, unit: str, label_rows: int) -> list[float] | None:
-    """Room above the data for the milestone labels (about 14 px each on a 300 px chart)."""
+_LABEL_ROW = 14  # px per row of milestone (and window) labels at the top of a trend
+_AXES_PX = 100  # px of a chart's height taken by the time axis, its title and padding
+
+
+def _y_domain(data: pl.DataFrame, unit: str, label_rows: int, height: int = 300) -> list[float] | None:
+    """Room above the data for ``label_rows`` rows of labels, so no label is drawn over a point
+    or an interval: the rows take the top ``4 + 14 * rows`` pixels of the plot (which is the
+    chart's height less its axes), and the data the rest."""
     tops = [v for v in (*data["upper"].to_list(), *data["value"].to_list()) if v is not None]
     if not tops:
         return None
     lows = [v for v in (*data["lower"].to_list(), *data["value"].to_list()) if v is not None]
     low = 0.0 if unit in ("count", "percent") else min(lows) * 0.9
     high = max(tops)
-    headroom = 1 + 0.06 * (label_rows + 1)
-    return [low, low + (high - low) * headroom]
+    share = min(0.6, (4 + _LABEL_ROW * label_rows) / max(1, height - _AXES_PX))
+    return [low, low + (high - low) / (1 - share)]
 
 
-def trend_chart(frame: pl.DataFrame, metric: Metric, *, height: int = 300) -> alt.LayerChart:
-    """Quarterly line with its 95% interval band and the NOM milestones as labelled rules."""
+def window_frame(window: Period) -> pl.DataFrame:
+    """The headline period as a span of dates (first day to last day) with its label."""
+    return pl.DataFrame({"start": [quarter_start(window.first)], "end": [quarter_end(window.last)],
+                         "label": [f"{WINDOW_TITLE}: {window.label}"]},
+                        schema={"start": pl.Date, "end": pl.Date, "label": pl.String})
+
+
+def window_summary(frame: pl.DataFrame, window: Period, grain: str, unit: str) -> str:
+    """The sentence that says which period the band marks (and its figure, when one point of
+    the series is exactly that period), so the mark is in the words as well as the picture."""
+    text = (f"The grey band labelled '{WINDOW_TITLE}' marks {window.label}, the period of the "
+            "headline figures; the line shows the whole series.")
+    same = grain == "rolling" or (grain == "year" and window.kind == "fy")
+    rows = frame.filter(pl.col("period_end") == window.last).to_dicts() if same else []
+    if rows:
+        text += f" The point at its end is that period: {value_phrase(rows[0], unit)}."
+    return text
+
+
+def _window_layers(window: Period, row: int, *, right: bool) -> list[alt.Chart]:
+    """A pale band over the headline window, dashed edges and its name written in the free row
+    under the milestone labels (``row``, pixels from the top): the band is found by its words and
+    edges, not by its colour. ``right``: the window is in the right half, so the name ends at
+    the band's right edge instead of running off the chart."""
+    wbase = alt.Chart(_to_pandas_safe(window_frame(window)))
+    tip = [alt.Tooltip("label:N", title="Marked")]
+    band = wbase.mark_rect(color=palette.WINDOW_FILL, opacity=0.45).encode(
+        x="start:T", x2="end:T", tooltip=tip)
+    edges = wbase.transform_fold(["start", "end"], as_=["edge", "day"]).mark_rule(
+        color=palette.TEXT, strokeDash=[2, 2], strokeWidth=1).encode(x="day:T", tooltip=tip)
+    label = wbase.mark_text(align="right" if right else "left", baseline="top", dx=-3 if right else 3,
+                            fontSize=11, fontWeight="bold", color=palette.TEXT).encode(
+        x="end:T" if right else "start:T", y=alt.value(row), text="label:N")
+    return [band, edges, label]
+
+
+def trend_chart(frame: pl.DataFrame, metric: Metric, *, height: int = 300, grain: str = "quarter",
+                window: Period | None = None) -> alt.LayerChart:
+    """A line over the whole series with its 95% interval band, the NOM milestones as labelled
+    rules and, when ``window`` is given, the headline period marked as a labelled band.
+
+    ``grain`` says what a point is (a quarter, a financial year or the 12 months ending a
+    quarter); each point sits at the end of its period.
+    """
     data = with_dates(frame).select("period", "months", "quarter_end", "value", "lower", "upper", "flag")
     data = data.with_columns(reliability=pl.when(pl.col("flag") == "[u]").then(pl.lit(LOW_RELIABILITY))
                              .otherwise(pl.lit(RELIABLE)))
+    # marker size as data, not as a scale: a one-value size scale gives Vega NaN symbols
+    data = data.with_columns(marker_size=pl.when(pl.col("reliability") == LOW_RELIABILITY)
+                             .then(pl.lit(70)).otherwise(pl.lit(18)))
     unit = metric.unit
     fmt = ",.0f" if unit in ("count", "days") else ".1f" if unit == "percent" else ".2f"
     dates = data["quarter_end"].drop_nulls()
@@ -87,10 +144,10 @@ def trend_chart(frame: pl.DataFrame, metric: Metric, *, height: int = 300) -> al
                         labelAngle=0)
     else:
         axis = alt.Axis(format="%Y", tickCount="year")
-    x = alt.X("quarter_end:T", title="Quarter ending", axis=axis)
+    x = alt.X("quarter_end:T", title=GRAIN_WORDS[grain], axis=axis)
     band_name = "chance range" if unit == "count" else "95% CI"
     tooltip = [
-        alt.Tooltip("period:N", title="Quarter"),
+        alt.Tooltip("period:N", title="Period"),
         alt.Tooltip("months:N", title="Months"),
         alt.Tooltip("value:Q", title=metric.label, format=fmt),
         alt.Tooltip("lower:Q", title=f"{band_name} lower", format=fmt),
@@ -99,7 +156,7 @@ def trend_chart(frame: pl.DataFrame, metric: Metric, *, height: int = 300) -> al
     ]
     marks = (milestones_in(date(dates.min().year, 1, 1), dates.max()) if len(dates)
              else milestones_in(date.max, date.min))
-    domain = _y_domain(data, unit, len(marks))
+    domain = _y_domain(data, unit, len(marks) + (window is not None), height)
     scale = alt.Scale(domain=domain, nice=False) if domain else alt.Scale()
     y_title = _AXIS_TITLE.get(unit, unit)
     y = alt.Y("lower:Q", title=y_title, scale=scale)
@@ -119,10 +176,12 @@ def trend_chart(frame: pl.DataFrame, metric: Metric, *, height: int = 300) -> al
         fill=alt.Fill("reliability:N", scale=alt.Scale(domain=kinds,
                                                        range=[palette.DARK_BLUE, "#FFFFFF"][:len(kinds)]),
                       legend=legend),
-        size=alt.Size("reliability:N", scale=alt.Scale(domain=kinds, range=[18, 70][:len(kinds)]),
-                      legend=None),
+        size=alt.Size("marker_size:Q", scale=None, legend=None),
     )
     layers: list[alt.Chart] = [band, line, points]
+    if window is not None:
+        middle = dates.min() + (dates.max() - dates.min()) / 2 if len(dates) else quarter_end(window.last)
+        layers[:0] = _window_layers(window, 2 + _LABEL_ROW * len(marks), right=quarter_end(window.last) > middle)
     if len(marks):
         mbase = alt.Chart(_to_pandas_safe(marks))
         rules = mbase.mark_rule(color=palette.MILESTONE, strokeDash=[4, 3]).encode(

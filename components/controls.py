@@ -130,3 +130,18 @@ def basis_control(state: State, labels: dict[str, str]) -> str:
                     help="Closed: investigations finalised in the period (any recording date). "
                          "Recorded: offences recorded in the period and their outcome so far, "
                          "including those not yet assigned one.")
+
+
+GRAIN_KEY = "ctl_grain"
+GRAIN_LABELS = {"quarter": "Quarters", "year": "Financial years", "rolling": "Rolling 12 months"}
+
+
+def grain_control(state: State) -> str:
+    """Radio for what a point on the overview trends is, bound to the ``grain`` URL parameter."""
+    sync_widget(GRAIN_KEY, state.grain or "quarter")
+    return st.radio("Show the trends by", options=list(GRAIN_LABELS), key=GRAIN_KEY,
+                    format_func=GRAIN_LABELS.get, on_change=widget_to_url, args=("grain", GRAIN_KEY),
+                    horizontal=True,
+                    help="Quarters show the most detail; financial years (April to March) and "
+                         "rolling 12 months (the year ending each quarter) smooth out small "
+                         "numbers and seasonal swings.")

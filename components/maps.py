@@ -53,7 +53,7 @@ def map_block(*, title: str, chart: alt.TopLevelMixin, summary: str, table: pl.D
         st.subheader(title)
         if basis:
             basis_label(basis)
-        st.altair_chart(chart, width="stretch", alt=summary, key=widget_key, on_select=lambda: _pick(widget_key),
+        st.altair_chart(chart, width="stretch", alt=title, key=widget_key, on_select=lambda: _pick(widget_key),
                         selection_mode=[SELECT])
         if note:
             st.caption(note)

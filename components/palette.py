@@ -19,6 +19,7 @@ CATEGORICAL = (DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, LIGHT_PURPLE)
 """In the order the Analysis Function recommends using them."""
 
 INTERVAL_FILL = "#BFD1E0"  # a tint of dark blue for confidence bands
+WINDOW_FILL = "#D9D9D9"  # grey: the headline period marked on a trend (labelled too)
 MILESTONE = DARK_GREY
 GRID = "#E1E1E1"
 TEXT = "#0B0C0C"

@@ -148,17 +148,23 @@ def headline(metric: Metric, group_label: str, area_name: str, period_label: str
             f"{DIRECTION_WORDS[metric.direction]}.")
 
 
-def trend_summary(frame: pl.DataFrame, metric: Metric, group_label: str) -> str:
-    """Latest quarter, the same quarter a year earlier, and the range over the series."""
+# what one point of a trend is, by grain: (adjective, noun)
+TREND_STEPS = {"quarter": ("Quarterly", "quarter"), "year": ("Financial-year", "financial year"),
+               "rolling": ("Rolling 12-month", "12-month period")}
+
+
+def trend_summary(frame: pl.DataFrame, metric: Metric, group_label: str, grain: str = "quarter") -> str:
+    """Latest point, the point a year earlier, and the range over the series."""
+    adjective, step = TREND_STEPS[grain]
     rows = frame.sort("period_end").to_dicts()
     if not rows:
-        return f"There are no quarterly figures for {metric.label.lower()} in this selection."
+        return f"There are no {adjective.lower()} figures for {metric.label.lower()} in this selection."
     area = rows[0]["area_name"]
     shown = [r for r in rows if has_value(r.get("value"))]
     latest = rows[-1]
-    parts = [f"Quarterly {metric.label.lower()} for {group_label.lower()} in {area}, "
+    parts = [f"{adjective} {metric.label.lower()} for {group_label.lower()} in {area}, "
              f"{rows[0]['period']} to {latest['period']}."]
-    parts.append(f"In the latest quarter ({latest['period']}) it was {value_phrase(latest, metric.unit)}")
+    parts.append(f"In the latest {step} ({latest['period']}) it was {value_phrase(latest, metric.unit)}")
     year_ago = next((r for r in rows if r["period_end"] == _four_before(latest["period_end"])), None)
     if year_ago is not None:
         change = compare(latest, year_ago, metric)
@@ -168,19 +174,19 @@ def trend_summary(frame: pl.DataFrame, metric: Metric, group_label: str) -> str:
     if shown:
         hi = max(shown, key=lambda r: r["value"])
         lo = min(shown, key=lambda r: r["value"])
-        parts.append(f"The highest quarter was {hi['period']} ({fmt_value(hi['value'], metric.unit)}) "
+        parts.append(f"The highest {step} was {hi['period']} ({fmt_value(hi['value'], metric.unit)}) "
                      f"and the lowest {lo['period']} ({fmt_value(lo['value'], metric.unit)}).")
-    if reasons := _symbol_counts(rows):
+    if reasons := _symbol_counts(rows, step):
         parts.append(reasons)
     parts.append(DIRECTION_WORDS[metric.direction] + ".")
     return " ".join(parts)
 
 
-def _quarters(n: int) -> str:
-    return f"{n} quarter{'' if n == 1 else 's'}"
+def _quarters(n: int, step: str = "quarter") -> str:
+    return f"{n} {step}{'' if n == 1 else 's'}"
 
 
-def _symbol_counts(rows: list[dict]) -> str:
+def _symbol_counts(rows: list[dict], step: str = "quarter") -> str:
     """'2 of 46 quarters have no figure: 1 is [c], not shown...; 1 is [x], not available...'.
 
     Hidden quarters are counted by their symbol, with the symbol's meaning in words; [u]
@@ -198,9 +204,9 @@ def _symbol_counts(rows: list[dict]) -> str:
         reasons = [f"{n} {'is' if n == 1 else 'are'} {flag}, {SYMBOL_WORDS[flag]}"
                    for flag, n in counts.items()]
         joined = "; ".join(reasons)
-        out.append(f"{len(hidden)} of {_quarters(len(rows))} {verb} no figure: {joined}.")
+        out.append(f"{len(hidden)} of {_quarters(len(rows), step)} {verb} no figure: {joined}.")
     if low:
-        out.append(f"{_quarters(low).capitalize()} {'is' if low == 1 else 'are'} [u]: shown, but "
+        out.append(f"{_quarters(low, step).capitalize()} {'is' if low == 1 else 'are'} [u]: shown, but "
                    f"{SYMBOL_WORDS['[u]']} (too few cases), so read {'it' if low == 1 else 'them'} "
                    "with care.")
     return " ".join(out)

@@ -18,7 +18,7 @@ from metrics.offence_groups import DEFAULT_GROUP, OFFENCE_GROUPS
 from metrics.periods import Period, PeriodError, parse_period, year_ending
 from metrics.registry import BASIS_CLOSED, BASIS_RECORDED, METRICS_BY_ID
 
-KEYS = ("force", "offence", "period", "metric", "pillar", "basis", "release", "peer", "od")
+KEYS = ("force", "offence", "period", "metric", "pillar", "basis", "release", "peer", "od", "grain")
 # Keys every page writes: they say what is shown (offence group, period) and from which release.
 ALWAYS = ("offence", "period", "release")
 DEFAULT_METRIC = "charge_rate"
@@ -26,6 +26,7 @@ DEFAULT_METRIC = "charge_rate"
 USER_BASES = (BASIS_CLOSED, BASIS_RECORDED)
 PEER_SETS = ("region", "similar", "nom_phase")
 PILLAR_IDS = range(1, 7)
+TREND_GRAINS = ("quarter", "year", "rolling")  # overview trends: quarters, financial years, rolling years
 _MAX_ECHO = 24
 
 
@@ -42,6 +43,7 @@ class State:
     release: int | None = None
     peer: str | None = None
     od: bool = False  # compare page: funnel limits allow for over-dispersion
+    grain: str | None = None  # overview trends: "year" or "rolling" (None: quarters, the default)
 
     @property
     def period_obj(self) -> Period:
@@ -154,6 +156,12 @@ def parse_state(
             state = replace(state, od=v == "1")
         else:
             reject("od", v, "use 1 (allow for over-dispersion) or 0", "limits without over-dispersion")
+
+    if (v := raw["grain"]) is not None and v != "":
+        if v in TREND_GRAINS:
+            state = replace(state, grain=None if v == TREND_GRAINS[0] else v)
+        else:
+            reject("grain", v, f"use one of {', '.join(TREND_GRAINS)}", "quarters")
 
     return state, notices
 

@@ -34,7 +34,7 @@ from metrics.periods import (
 from metrics.stats import add_intervals, median_interval
 from queries import sql
 
-GRAINS = ("quarter", "year", "period")
+GRAINS = ("quarter", "year", "rolling", "period")
 TIERS = ("public", "restricted")
 KEYS = ["period", "period_end", "area_code", "area_name"]
 
@@ -49,7 +49,8 @@ class QueryError(ValueError):
 def attach_periods(frame: pl.DataFrame, grain: str, first_quarter: int, last_quarter: int) -> pl.DataFrame:
     """Add period label, period_end and nq (quarters in the period) to rows with a ``quarter``.
 
-    A year grain keeps only financial years wholly inside the span.
+    A year grain keeps only financial years wholly inside the span; a rolling grain gives the
+    12 months ending each quarter, again only windows wholly inside the span.
     """
     q = pl.col("quarter")
     if grain == "quarter":
@@ -62,6 +63,14 @@ def attach_periods(frame: pl.DataFrame, grain: str, first_quarter: int, last_qua
                 .with_columns(period=(q // 10).replace_strict({fy: fy_label(fy) for fy in complete},
                                                                default=None),
                               period_end=(q // 10) * 10 + 4, nq=pl.lit(4)))
+    if grain == "rolling":
+        # each quarter counts in the four 12-month windows that hold it; only whole windows
+        ends = {e: year_ending(e).label for e in quarters_between(add_quarters(first_quarter, 3), last_quarter)}
+        index = (q // 10) * 4 + q % 10 - 1 + pl.int_ranges(0, 4)
+        return (frame.with_columns(period_end=index).explode("period_end")
+                .with_columns(period_end=(pl.col("period_end") // 4) * 10 + pl.col("period_end") % 4 + 1)
+                .filter(pl.col("period_end").is_in(list(ends)))
+                .with_columns(period=pl.col("period_end").replace_strict(ends, default=None), nq=pl.lit(4)))
     label = span_label(first_quarter, last_quarter)
     return frame.with_columns(period=pl.lit(label), period_end=pl.lit(last_quarter, pl.Int64),
                               nq=pl.lit(len(quarters_between(first_quarter, last_quarter))))

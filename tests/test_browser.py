@@ -5,12 +5,18 @@ Debian's Chromium through Playwright, waits for the Vega charts, and checks from
 each chart that it actually drew (pixels, not just an element). Screenshots go to
 ``screenshots/`` for a person to look at. Skipped, with the reason, when Chromium or Playwright
 is missing, unless ``RASSO_REQUIRE_BROWSER=1`` (CI), where that is a failure.
+
+Each page must also work offline (no request leaves the app's own origin: police networks and
+air-gapped machines block the internet), log no console error, pass axe-core's automated
+accessibility rules with no serious or critical violation (axe-core comes from npm: ``make
+test`` installs it under ``.cache/npm``) and be usable from the keyboard.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -30,7 +36,12 @@ BOUNDARIES = ROOT.parent / "shared" / "data" / "PFA_DEC_2023_EW_BUC.geojson"
 # (url path, file stem, minimum number of charts expected); /compare draws the real map only
 # when boundaries are loaded (the fixture loads the ONS file when it is present)
 PAGES = [("", "overview", 5), ("methodology", "methodology", 0),
-         ("compare?force=E23000005&offence=rape", "compare", 5 if BOUNDARIES.is_file() else 4)]
+         ("compare?force=E23000005&offence=rape", "compare", 5 if BOUNDARIES.is_file() else 4),
+         ("?period=2015-16&grain=rolling", "overview-2015-16-rolling", 5)]
+AXE = Path(os.environ.get("RASSO_AXE_JS", ROOT / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"))
+# Streamlit's own start-up, not the app: on a deep link (/compare) its front end first looks for
+# the server under the page's path (/compare/_stcore/health), gets 404 and then finds it at /.
+STREAMLIT_PROBE = re.compile(r"/[^/]+/_stcore/(health|host-config)$")
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -143,12 +154,34 @@ def _wait_for_app(page, timeout_ms: int = 90_000) -> None:
     page.wait_for_timeout(1500)
 
 
+def _same_origin(url: str, app_url: str) -> bool:
+    """A request the app serves itself (or that never leaves the browser: data:, blob:)."""
+    return url.startswith((app_url + "/", "data:", "blob:", "about:")) or url == app_url
+
+
+def watch(page, app_url: str) -> tuple[list[str], list[str]]:
+    """Record every request that leaves the app's origin and every console error."""
+    offsite: list[str] = []
+    console: list[str] = []
+    page.on("request", lambda r: None if _same_origin(r.url, app_url) else offsite.append(r.url))
+
+    def on_console(message) -> None:
+        where = (message.location or {}).get("url", "")
+        if message.type == "error" and not (
+                "404" in message.text and STREAMLIT_PROBE.search(where.split("?")[0])):
+            console.append(f"{message.text[:300]} ({where})")
+
+    page.on("console", on_console)
+    return offsite, console
+
+
 @pytest.mark.parametrize(("path", "stem", "min_charts"), PAGES)
 def test_page_draws_its_charts(page_factory, app_url, path, stem, min_charts):
     SHOTS.mkdir(exist_ok=True)
     page = page_factory.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    offsite, console = watch(page, app_url)
     page.goto(f"{app_url}/{path}", wait_until="domcontentloaded")
     _wait_for_app(page)
 
@@ -185,6 +218,81 @@ def test_page_draws_its_charts(page_factory, app_url, path, stem, min_charts):
             assert symbol in body, symbol
         assert page.locator("[data-testid='stMain'] input[type='checkbox']").count() == 0
     assert not errors, errors
+    # works offline: the favicon, fonts and icons all come from the app itself
+    assert not offsite, f"/{path} fetched from off the app's origin: {offsite}"
+    # and the charts draw cleanly (a one-value size scale once logged ~184 Vega 'MNaN' errors)
+    assert not console, f"/{path} logged console errors: {console[:5]} ({len(console)} in all)"
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE.is_file():
+        reason = (f"axe-core not found at {AXE}: run `make test` (it installs axe-core from npm "
+                  "under .cache/npm) or set RASSO_AXE_JS")
+        if REQUIRED:
+            pytest.fail(f"RASSO_REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("path", "stem", "min_charts"), PAGES)
+def test_page_passes_axe_with_no_serious_violation(page_factory, app_url, axe_source, path, stem,
+                                                   min_charts):
+    page = page_factory.new_page()
+    page.goto(f"{app_url}/{path}", wait_until="domcontentloaded")
+    _wait_for_app(page)
+    if min_charts:
+        page.wait_for_function(
+            f"() => document.querySelectorAll(\"[data-testid='stVegaLiteChart'] canvas, "
+            f"[data-testid='stVegaLiteChart'] svg.marks\").length >= {min_charts}", timeout=60_000)
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    assert result["testEngine"]["version"].startswith("4.")
+    bad = [f"{v['impact']} {v['id']}: {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+           for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert not bad, f"/{path}: " + "; ".join(bad)
+    # every chart's accessible name is short (its title): the summary is the text beside it,
+    # not repeated on each toolbar button
+    labels = page.eval_on_selector_all("button[aria-label]", "nodes => nodes.map(n => n.getAttribute('aria-label'))")
+    assert any(label.startswith("Fullscreen") for label in labels) or not min_charts
+    long = [label for label in labels if len(label) > 160]
+    assert not long, f"/{path}: {len(long)} aria-labels over 160 characters, e.g. {long[0][:200]}"
+    page.close()
+
+
+def _focused(page) -> dict:
+    return page.evaluate("""() => { const e = document.activeElement;
+        return {tag: e.tagName, text: (e.innerText || '').trim().slice(0, 80),
+                label: e.getAttribute('aria-label') || '', testid: e.dataset.testid || '',
+                sidebar: !!e.closest('[data-testid=stSidebar]'), main: !!e.closest('[data-testid=stMain]')}; }""")
+
+
+def test_keyboard_reaches_a_skip_link_then_the_controls_before_the_content(page_factory, app_url):
+    page = page_factory.new_page()
+    page.goto(f"{app_url}/compare?force=E23000005&offence=rape", wait_until="domcontentloaded")
+    _wait_for_app(page)
+    page.keyboard.press("Tab")
+    first = _focused(page)
+    assert first["tag"] == "A" and "skip to main content" in first["text"].lower(), first
+    # the global controls come before anything in the main area
+    stops = []
+    for _ in range(15):
+        page.keyboard.press("Tab")
+        stops.append(_focused(page))
+        if stops[-1]["label"] == "Data release":
+            break
+    assert stops[-1]["label"] == "Data release", [s["label"] or s["text"] for s in stops]
+    assert not any(s["main"] for s in stops), [s["label"] or s["text"] for s in stops]
+    assert {"Offence group", "Period"} <= {s["label"] for s in stops}
+    # and the skip link works: from the top, Tab then Enter moves focus to the main content
+    page.reload(wait_until="domcontentloaded")
+    _wait_for_app(page)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    after = _focused(page)
+    assert after["main"] and not after["sidebar"], after
     page.close()
 
 

@@ -1,4 +1,4 @@
-"""National overview (/): headline figures, quarterly trends with NOM milestones, outcome mix.
+"""National overview (/): headline figures, trends with NOM milestones, outcome mix.
 
 Thin by design: read the context, call the cached queries, hand frames to components.
 """
@@ -11,11 +11,17 @@ import streamlit as st
 from components import data
 from components.banners import caveat
 from components.chart_block import chart_block
-from components.charts import outcome_mix_chart, trend_chart
+from components.charts import outcome_mix_chart, trend_chart, window_summary
 from components.context import get_context
-from components.controls import basis_control
+from components.controls import GRAIN_LABELS, basis_control, grain_control
 from components.kpi import kpi_tile, unavailable_tile
-from components.summaries import fmt_interval, fmt_value, outcome_mix_summary, trend_summary
+from components.summaries import (
+    TREND_STEPS,
+    fmt_interval,
+    fmt_value,
+    outcome_mix_summary,
+    trend_summary,
+)
 from metrics.periods import quarter_label
 from metrics.registry import BASIS_CLOSED, BASIS_LABELS, BASIS_RECORDED, metric
 
@@ -85,27 +91,35 @@ for col, metric_id in zip(columns, tiles, strict=True):
         kpi_tile(m, current, before, previous_label=previous.label if has_previous else "no earlier data",
                  extra=extra, basis=BASIS_LABELS[m.basis])
 
-# --- Quarterly trends ----------------------------------------------------------------------
-st.header("Quarterly trends")
+# --- Trends --------------------------------------------------------------------------------
+# The period chooses the headline window; the trends always show the whole release with that
+# window marked, so choosing an early year never shrinks them.
+st.header("Trends")
+grain = grain_control(state)
 st.markdown(
-    f"Quarters from {quarter_label(ctx.first_quarter)} to {quarter_label(period.last)}, with 95% "
-    "intervals (shaded; for counts of recorded offences, the range expected from chance "
-    "variation) and the National Operating Model milestones (dashed lines). Hollow diamonds mark "
-    "[u] figures of low reliability. Trends are descriptive: a change after a milestone is not "
-    "proof that the milestone caused it."
+    f"{GRAIN_LABELS[grain]} from the start of release {ctx.release_id} ({quarter_label(ctx.first_quarter)}) to "
+    f"its end ({quarter_label(ctx.last_quarter)})"
+    f"{', whole years only' if grain == 'year' else ''}; each point sits at the end of its period. "
+    f"The grey band marks **{period.label}**, the period of the headline figures. 95% intervals "
+    "are shaded (for counts of recorded offences, the range expected from chance variation) and "
+    "the National Operating Model milestones are dashed lines. Hollow diamonds mark [u] figures "
+    "of low reliability. Trends are descriptive: a change after a milestone is not proof that "
+    "the milestone caused it."
 )
 trend_metrics = ["charge_rate", "victim_does_not_support_rate", "recorded_offences", "median_days_to_charge"]
 for metric_id in trend_metrics:
     m = metric(metric_id)
+    title = f"{m.label}, by {TREND_STEPS[grain][1]}"
     if reason := ctx.missing_reason(m):
-        st.subheader(f"{m.label}, by quarter")
+        st.subheader(title)
         caveat(reason)
         continue
-    frame = table(metric_id, ctx.first_quarter, period.last, "quarter")
+    frame = table(metric_id, ctx.first_quarter, ctx.last_quarter, grain)
     chart_block(
-        title=f"{m.label}, by quarter",
-        chart=trend_chart(frame, m),
-        summary=trend_summary(frame, m, group.label),
+        title=title,
+        chart=trend_chart(frame, m, grain=grain, window=period),
+        summary=(f"{trend_summary(frame, m, group.label, grain)} "
+                 f"{window_summary(frame, period, grain, m.unit)}"),
         table=frame,
         unit=m.unit,
         basis=BASIS_LABELS[m.basis],
