@@ -19,11 +19,13 @@ data, not the audience). Case-level records never reach the public tier:
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import polars as pl
+
+import settings
+from settings import SettingsError
 
 __all__ = [
     "CONFIDENTIAL",
@@ -56,7 +58,7 @@ PUBLIC = "public"
 RESTRICTED = "restricted"
 TIERS = (PUBLIC, RESTRICTED)
 
-DEFAULT_THRESHOLD = 5
+DEFAULT_THRESHOLD = settings.DEFAULT_DISCLOSURE_THRESHOLD
 THRESHOLD_ENV = "RASSO_DISCLOSURE_THRESHOLD"
 
 # columns that only case-level (record-per-victim) data carry; never in the public tier
@@ -72,20 +74,19 @@ class CaseLevelDataError(ValueError):
     """A frame with case-level identifiers was about to reach the public tier."""
 
 
-class DisclosureSettingError(ValueError):
+class DisclosureSettingError(SettingsError):
     """The configured threshold is not usable; the message says what to set."""
 
 
 def disclosure_threshold(threshold: int | None = None) -> int:
-    """The count threshold: the argument, else ``RASSO_DISCLOSURE_THRESHOLD``, else 5."""
+    """The count threshold: the argument, else ``RASSO_DISCLOSURE_THRESHOLD``, else 5.
+
+    The environment is read by the ``settings`` module (one place for every setting)."""
     if threshold is None:
-        raw = os.environ.get(THRESHOLD_ENV, "").strip()
-        if not raw:
-            return DEFAULT_THRESHOLD
         try:
-            threshold = int(raw)
-        except ValueError:
-            raise DisclosureSettingError(f"{THRESHOLD_ENV} must be a whole number, got {raw!r}") from None
+            return settings.disclosure_threshold()
+        except SettingsError as exc:
+            raise DisclosureSettingError(str(exc)) from None
     if threshold < 1:
         raise DisclosureSettingError(f"the disclosure threshold must be at least 1, got {threshold}")
     return int(threshold)
