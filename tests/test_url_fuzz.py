@@ -49,7 +49,7 @@ def assert_valid(state: State, notices: list[str]) -> None:
     assert state.peer is None or state.peer in PEER_SETS
     assert isinstance(state.od, bool)
     period = parse_period(state.period)  # always a period the release holds
-    assert FIRST <= period.first and period.last <= LATEST
+    assert period.first >= FIRST and period.last <= LATEST
     assert all(isinstance(n, str) and len(n) < 400 for n in notices)
 
 
