@@ -91,7 +91,7 @@ def _run(job: FirstStartJob, load: Loader) -> None:
         engine.dispose()
 
 
-def ensure_started(url: str, *, cases: int, seed: int, load: Loader = _default_loader) -> FirstStartJob:
+def ensure_started(url: str, *, cases: int, seed: int, load: Loader | None = None) -> FirstStartJob:
     """The job loading ``url``'s first-start sample, starting it unless one is running or failed.
 
     Call it only when the database holds no data release. A job that finished is replaced (the
@@ -104,7 +104,7 @@ def ensure_started(url: str, *, cases: int, seed: int, load: Loader = _default_l
             return job
         job = FirstStartJob(url=url, cases=cases, seed=seed)
         _JOBS[url] = job
-        threading.Thread(target=_run, args=(job, load), name=f"rasso-first-start-{id(job):x}",
+        threading.Thread(target=_run, args=(job, load or _default_loader), name=f"rasso-first-start-{id(job):x}",
                          daemon=True).start()
         return job
 
