@@ -77,7 +77,7 @@ class Context:
         when = created.strftime("%d %B %Y") if hasattr(created, "strftime") else str(created)
         absolute = self.absolute_address()
         where = (f"available at {absolute}" if absolute else
-                 f"view {self.view_address()} on this dashboard's address")
+                 f"view {self.view_address()} (a path on this dashboard's own address)")
         return (f"RASSO Outcomes Dashboard, release {rel['id']} ({rel['label']}, loaded {when}), "
                 f"{self.group.label.lower()}, {self.period.label}, {where}; "
                 f"{kind}contains public sector information licensed under the Open Government "

@@ -139,7 +139,7 @@ def parse_state(
         if v in METRICS_BY_ID:
             state = replace(state, metric=v)
         else:
-            reject("metric", v, "not a metric", METRICS_BY_ID[DEFAULT_METRIC].label.lower())
+            reject("metric", v, "not a metric", METRICS_BY_ID[DEFAULT_METRIC].phrase)
 
     if (v := raw["pillar"]) is not None and v != "":
         if (n := _small_int(v)) is not None and n in PILLAR_IDS:

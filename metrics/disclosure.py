@@ -393,10 +393,10 @@ def rules_text(threshold: int | None = None, *, tier: str = PUBLIC) -> str:
         "their financial year, and across offence groups (all rape is adult plus child rape; "
         "all sexual offences are rape plus other sexual offences), so every view of a force "
         "hides the same cells.",
-        "[u] (low reliability) marks a rate or percentage based on fewer than twice the minimum "
-        "number of cases for that measure. It is shown, but treat it with care.",
-        "[x] means the figure is not available from the source. [z] means not applicable "
-        "(for example, a percentage of zero cases).",
+        "The marker [u] (low reliability) flags a rate or percentage based on fewer than twice "
+        "the minimum number of cases for that measure. It is shown, but treat it with care.",
+        "The marker [x] means the figure is not available from the source; the marker [z] "
+        "means not applicable (for example, a percentage of zero cases).",
         "Records about individual cases are never shown or downloadable in the public view.",
     ]
     if tier == RESTRICTED:

@@ -94,12 +94,14 @@ def base_url(environ: Mapping[str, str] | None = None) -> str | None:
 
 
 def contact(environ: Mapping[str, str] | None = None) -> str | None:
-    """``RASSO_CONTACT`` (an e-mail address or a web address), or None when not set."""
+    """``RASSO_CONTACT`` (an e-mail address or a web address), or None when not set.
+
+    Shown as a link, so characters that would break Markdown or HTML are refused."""
     raw = _raw("RASSO_CONTACT", environ)
     if not raw:
         return None
-    if len(raw) > 200 or any(c.isspace() or not c.isprintable() for c in raw) or not (
-            "@" in raw or raw.startswith(("http://", "https://"))):
+    if len(raw) > 200 or any(c.isspace() or not c.isprintable() or c in "()[]<>`*_\\\"'" for c in raw) \
+            or not ("@" in raw or raw.startswith(("http://", "https://"))):
         raise SettingsError(f"RASSO_CONTACT must be an e-mail address or an http(s) address, "
                             f"got {raw[:60]!r}")
     return raw
