@@ -272,3 +272,14 @@ def test_an_unusable_setting_gives_one_line_not_a_traceback(small_db, monkeypatc
     assert not at.exception
     errors = texts(at, "error")
     assert len(errors) == 1 and "RASSO_FIRST_START_CASES must be a whole number" in errors[0]
+
+
+@pytest.mark.parametrize("params", [
+    {"release": "\u00b2"}, {"release": "\u00b3"}, {"pillar": "\u2460"}, {"release": "9" * 5000},
+    {"period": "YE-0000-03"}, {"period": "YE-9999-12"},
+])
+def test_the_addresses_that_showed_a_traceback_give_a_notice(small_db, monkeypatch, params):
+    at = open_app(monkeypatch, small_db, **params)
+    assert_clean(at)
+    notices = [w for w in texts(at, "warning") if w.startswith("Ignored")]
+    assert len(notices) == 1 and f"`{next(iter(params))}`" in notices[0]

@@ -136,3 +136,31 @@ def test_streamlit_never_shows_error_details():
     config = tomllib.loads((Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml")
                            .read_text(encoding="utf-8"))
     assert config["client"]["showErrorDetails"] == "none"
+
+
+@pytest.mark.parametrize(("source", "holds"), [
+    ("boundaries", {"boundary": 43}),
+    ("ons-pfa-tables", {"ons_force_figures": 86, "force_population": 43}),
+    ("published", {"indicator_value": 5}),
+])
+def test_boundary_population_or_indicator_releases_never_become_the_default(empty_db, monkeypatch, source,
+                                                                            holds):
+    """Such releases carry row counts (and an indicator load a quarter range) but no outcomes."""
+    from db.releases import create_release, finish_release
+    from sample_data.load import load_sample
+
+    sample_id = load_sample(empty_db, cases=2000, seed=3, last_quarter=20262)
+    with empty_db.begin() as conn:
+        other = create_release(conn, source=source, label="not outcomes", synthetic=False)
+        finish_release(conn, other, first_quarter=20241, last_quarter=20244, row_counts=holds)
+    assert other > sample_id
+    assert default_release(empty_db).id == sample_id
+    # the app shows the sample and does not offer the other release
+    monkeypatch.setenv("RASSO_DB_URL", _url(empty_db))
+    at = open_app(monkeypatch, empty_db)
+    assert not at.exception and not at.error, [e.value for e in [*at.exception, *at.error]]
+    assert _pinned(at) == str(sample_id)
+    assert len(at.sidebar.selectbox(key="ctl_release").options) == 1
+    result = CliRunner().invoke(app, ["export", "metrics", "--db", _url(empty_db), "--metric",
+                                      "charge_rate", "--grain", "year"])
+    assert result.exit_code == 0 and f",{sample_id}\n" in result.stdout, result.output
