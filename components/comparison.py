@@ -155,7 +155,7 @@ def compare_forces(forces_table: pl.DataFrame, national: dict, reference: pl.Dat
         words = (MEDIAN_WORDS.get(key) if metric.unit == "days" and key in MEDIAN_WORDS else WORDS[key])
         if key == NOT_SHOWN:
             flag = r.get("flag") or "[c]"
-            words = f"Not shown to protect confidentiality ({flag})" if flag == "[c]" else f"Not available ({flag})"
+            words = f"not shown to protect confidentiality ({flag})" if flag == "[c]" else f"not available ({flag})"
         out.append({
             "code": code, "name": r["area_name"], "abbr": ABBREVIATIONS.get(code, code),
             "region": regions.get(code, ""), "numerator": r.get("numerator"),
