@@ -1,9 +1,12 @@
 """Entry point: `streamlit run dashboard.py`.
 
 Sets up what every page shares and nothing else: the database (created and filled with a
-synthetic sample on first start, so a fresh machine shows a working dashboard), the release
-shown, the validated URL state, the global sidebar controls and the navigation. Pages are thin
-files under ``views/`` registered with ``st.navigation``; only pages that work are listed.
+synthetic sample on first start, so a fresh machine shows a working dashboard; the load runs in
+a background job shared by every tab, ``components.first_start``), the release shown (the rule
+is ``db.releases.default_from``, shared with the command line), the validated URL state, the
+global sidebar controls and the navigation. Pages are thin files under ``views/`` registered with
+``st.navigation``; only pages that work are listed. Everything runs inside an error boundary
+(``components.errors``): an unexpected error shows an error id, never a traceback.
 
 Why ``views/`` and not ``pages/``: Streamlit 1.67 treats a ``pages/`` folder beside the entry
 script as an old-style multipage app until ``st.navigation`` has run once in the process, so a
