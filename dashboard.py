@@ -24,7 +24,7 @@ import settings
 from components import banners, data
 from components.context import PAGE_KEYS, Context, set_context
 from components.controls import period_options, sidebar_controls
-from components.errors import error_boundary
+from components.errors import configure_logging, error_boundary
 from components.first_start import show_first_start
 from components.url_state import parse_state, read_query_params, write_query_params
 from db.bootstrap import init_database
@@ -164,6 +164,7 @@ def main() -> None:
         menu_items={"About": "RASSO Outcomes Dashboard: outcomes of rape and serious sexual "
                              "offences in England and Wales, by police force and NOM pillar."},
     )
+    configure_logging()
     with error_boundary("preparing the dashboard"):
         _run()
 

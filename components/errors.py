@@ -18,6 +18,19 @@ from contextlib import contextmanager
 import streamlit as st
 
 log = logging.getLogger("rasso.app")
+_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure_logging() -> None:
+    """Give the ``rasso`` loggers a timestamped handler on the server's stderr, once per process
+    (Streamlit configures only its own loggers, and Python's fallback prints bare messages)."""
+    root = logging.getLogger("rasso")
+    if not any(getattr(h, "_rasso", False) for h in root.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter(_FORMAT))
+        handler._rasso = True
+        root.addHandler(handler)
+        root.setLevel(logging.INFO)
 
 
 def new_error_id() -> str:
