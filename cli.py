@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from db.bootstrap import init_database
 from db.engine import DatabaseUnavailable, check_connection, describe, make_engine
 from db.migrate import is_current
-from db.releases import get_release, latest_release, list_releases
+from db.releases import default_release, get_release, list_releases
 from metrics.disclosure import DisclosureSettingError
 from metrics.offence_groups import UnknownOffenceGroup
 from metrics.periods import (
@@ -192,12 +192,11 @@ class Format(StrEnum):
 
 def _choose_release(engine, release: int | None):
     if release is None:
-        # the newest snapshot that carries outcome facts (synthetic or published chain)
-        candidates = [latest_release(engine, "synthetic"), latest_release(engine, "published")]
-        candidates = [c for c in candidates if c is not None]
-        if not candidates:
+        # one rule for the app and the command line (db.releases.default_release)
+        rel = default_release(engine)
+        if rel is None:
             raise UserError("No data loaded: run `rasso sample` or `rasso ingest outcomes FILE` first.")
-        return max(candidates, key=lambda r: r.id)
+        return rel
     rel = get_release(engine, release)
     if rel is None:
         raise UserError(f"Release {release} does not exist: see `rasso releases`.")

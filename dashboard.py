@@ -1,9 +1,12 @@
 """Entry point: `streamlit run dashboard.py`.
 
 Sets up what every page shares and nothing else: the database (created and filled with a
-synthetic sample on first start, so a fresh machine shows a working dashboard), the release
-shown, the validated URL state, the global sidebar controls and the navigation. Pages are thin
-files under ``views/`` registered with ``st.navigation``; only pages that work are listed.
+synthetic sample on first start, so a fresh machine shows a working dashboard; the load runs in
+a background job shared by every tab, ``components.first_start``), the release shown (the rule
+is ``db.releases.default_from``, shared with the command line), the validated URL state, the
+global sidebar controls and the navigation. Pages are thin files under ``views/`` registered with
+``st.navigation``; only pages that work are listed. Everything runs inside an error boundary
+(``components.errors``): an unexpected error shows an error id, never a traceback.
 
 Why ``views/`` and not ``pages/``: Streamlit 1.67 treats a ``pages/`` folder beside the entry
 script as an old-style multipage app until ``st.navigation`` has run once in the process, so a
@@ -13,24 +16,21 @@ AppTest's ``switch_page`` never runs this file at all.
 
 from __future__ import annotations
 
-import os
-import threading
-import time
-
 import polars as pl
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
+import settings
 from components import banners, data
 from components.context import PAGE_KEYS, Context, set_context
 from components.controls import period_options, sidebar_controls
+from components.errors import configure_logging, error_boundary
+from components.first_start import show_first_start
 from components.offline import FAVICON
 from components.url_state import parse_state, read_query_params, write_query_params
 from db.bootstrap import init_database
 from db.engine import DatabaseUnavailable, check_connection, database_url, describe
-
-FIRST_START_CASES = int(os.environ.get("RASSO_FIRST_START_CASES", "600000"))
-FIRST_START_SEED = 20210601
+from db.releases import data_holdings, default_from, describe_holdings, showable_ids
 
 PAGES = [
     st.Page("views/overview.py", title="National overview", icon=":material/monitoring:",
@@ -42,12 +42,6 @@ PAGES = [
 ]
 
 
-@st.cache_resource(show_spinner=False)
-def _first_start_lock(url: str) -> threading.Lock:
-    """One lock per database per process, so two browser tabs do not both load the sample."""
-    return threading.Lock()
-
-
 @st.cache_resource(show_spinner="Preparing the database…")
 def _initialised(url: str) -> bool:
     """Create or upgrade the schema and reference data once per process (idempotent)."""
@@ -55,37 +49,21 @@ def _initialised(url: str) -> bool:
     return True
 
 
-def _data_releases(url: str) -> pl.DataFrame:
-    """Complete releases that hold outcome or recorded-crime data (not boundaries only)."""
+def _release_choice(url: str) -> tuple[pl.DataFrame, int | None, dict[int, str]]:
+    """The releases the pages can show (newest first), the default one, and why the others can't.
+
+    The rule is ``db.releases`` (shared with the command line): a release of force indicators,
+    boundaries or populations alone is never shown for outcomes, nor listed in the sidebar."""
+    holdings = data_holdings(data.engine_for(url))
     frame = data.releases(url)
-    return frame.filter((pl.col("status") == "complete") & pl.col("last_quarter").is_not_null())
-
-
-def _first_start(url: str) -> None:
-    """Fill an empty database with a synthetic sample, showing progress."""
-    from sample_data.load import load_sample
-
-    with _first_start_lock(url):
+    if set(holdings) - set(frame["id"].to_list()):  # the short-lived cache predates a new load
         data.releases.clear()
-        if len(_data_releases(url)):
-            return  # another session loaded it while we waited
-        placeholder = st.empty()
-        with placeholder.container():
-            st.info("First start: this database has no data yet, so a synthetic sample is being "
-                    f"generated ({FIRST_START_CASES:,} cases). The full national scale is "
-                    "available with `rasso sample`.", icon=":material/hourglass_top:")
-            bar = st.progress(0.0, text="Generating synthetic cases…")
-        started = time.perf_counter()
-
-        def progress(fraction: float, message: str) -> None:
-            bar.progress(min(max(fraction, 0.0), 1.0), text=message)
-
-        load_sample(data.engine_for(url), cases=FIRST_START_CASES, seed=FIRST_START_SEED,
-                    progress=progress)
-        placeholder.empty()
-        st.toast(f"Synthetic sample loaded in {time.perf_counter() - started:.0f} s.",
-                 icon=":material/check_circle:")
-        data.releases.clear()
+        frame = data.releases(url)
+    showable = showable_ids(holdings)
+    default = default_from(holdings)
+    others = {int(r["id"]): describe_holdings(r["row_counts"]) for r in frame.to_dicts()
+              if r["id"] in holdings and r["id"] not in showable}
+    return frame.filter(pl.col("id").is_in(showable)), default, others
 
 
 def _database_error(where: str, exc: Exception) -> None:
@@ -103,53 +81,54 @@ def _database_error(where: str, exc: Exception) -> None:
     st.stop()
 
 
-def main() -> None:
-    st.set_page_config(
-        page_title="RASSO Outcomes Dashboard",
-        page_icon=FAVICON,  # a local file: nothing is fetched off the app (components.offline)
-        layout="wide",
-        menu_items={"About": "RASSO Outcomes Dashboard: outcomes of rape and serious sexual "
-                             "offences in England and Wales, by police force and NOM pillar."},
-    )
+def _settings_ok() -> None:
+    """Stop with one line per unusable setting (they are read in one place: ``settings``)."""
+    problems = settings.check_all()
+    if problems:
+        st.title("RASSO Outcomes Dashboard")
+        for problem in problems:
+            st.error(f"**Setting not usable:** {problem}. Fix it and restart the dashboard.",
+                     icon=":material/settings_alert:")
+        st.stop()
+
+
+def _run() -> None:
+    _settings_ok()
     url = database_url()
     engine = data.engine_for(url)
     try:
         check_connection(engine)
         _initialised(url)
-        if not len(_data_releases(url)):
-            _first_start(url)
-        releases = _data_releases(url)
-        if not len(releases):
-            st.error("The database has no data release to show. Load one with `rasso sample` "
-                     "or `rasso load`.")
-            st.stop()
+        releases, default_id, others = _release_choice(url)
+        if default_id is None:
+            show_first_start(url)  # stops this run; the page reruns when the sample is in
         forces = data.forces(url)
     except (DatabaseUnavailable, SQLAlchemyError) as exc:
         _database_error(describe(engine), exc)
         return
 
     params = read_query_params()
-    latest_id = int(releases["id"][0])
     ids = [int(i) for i in releases["id"]]
-    info = data.release_info(url, latest_id)
+    info = data.release_info(url, default_id)
     state, notices = parse_state(params, valid_forces=forces["code"].to_list(), valid_releases=ids,
-                                 latest_quarter=info["last_quarter"], first_quarter=info["first_quarter"])
-    if state.release is not None and state.release != latest_id:
+                                 latest_quarter=info["last_quarter"], first_quarter=info["first_quarter"],
+                                 other_releases=others)
+    if state.release is not None and state.release != default_id:
         # the chosen release has its own data range: validate the period against that
         info = data.release_info(url, state.release)
         state, notices = parse_state(params, valid_forces=forces["code"].to_list(), valid_releases=ids,
                                      latest_quarter=info["last_quarter"],
-                                     first_quarter=info["first_quarter"])
+                                     first_quarter=info["first_quarter"], other_releases=others)
     if state.release is None:
         # Pin the release in the address, so a bookmarked or cited view shows the same figures
         # after a new release is loaded (a notice then offers the newer one).
-        state = state.with_(release=latest_id)
+        state = state.with_(release=default_id)
     page = st.navigation(PAGES, position="hidden")
     write_query_params(state, PAGE_KEYS.get(page.url_path, ()))
 
     ctx = Context(url=url, db_label=describe(engine), state=state, release=info,
                   first_quarter=info["first_quarter"], last_quarter=info["last_quarter"],
-                  page_path=page.url_path)
+                  page_path=page.url_path, base_url=settings.base_url())
     set_context(ctx)
 
     with st.sidebar:
@@ -163,14 +142,32 @@ def main() -> None:
     banners.synthetic_banner(info)
     banners.release_caption(info)
     banners.url_notices(notices)
-    if ctx.release_id != latest_id:
+    if ctx.release_id < default_id:
         st.info(f"You are viewing release {ctx.release_id}, as the address asks. A newer release "
-                f"({latest_id}) is available: choose it under **Data release**.",
+                f"({default_id}) is available: choose it under **Data release**.",
                 icon=":material/history:")
-    try:
-        page.run()
-    except (DatabaseUnavailable, SQLAlchemyError) as exc:
-        _database_error(describe(engine), exc)
+    elif ctx.release_id != default_id:
+        st.info(f"You are viewing release {ctx.release_id}, as the address asks. It holds no "
+                f"outcome counts; release {default_id} is the newest that does.",
+                icon=":material/history:")
+    with error_boundary("showing this page"):
+        try:
+            page.run()
+        except (DatabaseUnavailable, SQLAlchemyError) as exc:
+            _database_error(describe(engine), exc)
+
+
+def main() -> None:
+    st.set_page_config(
+        page_title="RASSO Outcomes Dashboard",
+        page_icon=FAVICON,  # a local file: nothing is fetched off the app (components.offline)
+        layout="wide",
+        menu_items={"About": "RASSO Outcomes Dashboard: outcomes of rape and serious sexual "
+                             "offences in England and Wales, by police force and NOM pillar."},
+    )
+    configure_logging()
+    with error_boundary("preparing the dashboard"):
+        _run()
 
 
 main()

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from components import palette
-from components.summaries import compare, fmt_interval, fmt_value, has_value
+from components.summaries import compare, fmt_interval, fmt_value, has_value, steps_sentence
 from geo.tiles import ABBREVIATIONS
 from metrics import stats
 from metrics.registry import DIRECTION_WORDS, Metric
@@ -155,7 +155,7 @@ def compare_forces(forces_table: pl.DataFrame, national: dict, reference: pl.Dat
         words = (MEDIAN_WORDS.get(key) if metric.unit == "days" and key in MEDIAN_WORDS else WORDS[key])
         if key == NOT_SHOWN:
             flag = r.get("flag") or "[c]"
-            words = f"{flag}: not shown to protect confidentiality" if flag == "[c]" else f"{flag}: not available"
+            words = f"not shown to protect confidentiality ({flag})" if flag == "[c]" else f"not available ({flag})"
         out.append({
             "code": code, "name": r["area_name"], "abbr": ABBREVIATIONS.get(code, code),
             "region": regions.get(code, ""), "numerator": r.get("numerator"),
@@ -286,7 +286,7 @@ def ranked_summary(comp: Comparison, metric: Metric) -> str:
     rows = sorted((r for r in comp.frame.to_dicts() if r["value"] is not None),
                   key=lambda r: r["value"], reverse=True)
     if not rows:
-        return f"No force has a figure for {metric.label.lower()} that can be shown."
+        return f"No force has a figure for {metric.phrase} that can be shown."
     unit = metric.unit
     top, bottom = rows[0], rows[-1]
     meaningful = sum(1 for a, b in zip(rows, rows[1:], strict=False)
@@ -294,16 +294,12 @@ def ranked_summary(comp: Comparison, metric: Metric) -> str:
     nat = comp.national.get("value")
     include = [r for r in rows if has_value(r["lower"]) and has_value(r["upper"]) and has_value(nat)
                and r["lower"] <= nat <= r["upper"]]
-    text = (f"This is not a league table. Forces are sorted by {metric.label.lower()}, from "
+    text = (f"This is not a league table. Forces are sorted by {metric.phrase}, from "
             f"{top['name']} ({fmt_value(top['value'], unit)}) to {bottom['name']} "
             f"({fmt_value(bottom['value'], unit)}); England and Wales is {fmt_value(nat, unit)} "
             f"(the vertical line). ")
     if len(rows) > 1 and unit != "count":
-        text += (f"Only {meaningful} of the {len(rows) - 1} steps between neighbouring forces "
-                 "is a statistically meaningful difference, so most of the order is chance: a "
-                 "place or two up or down means nothing. " if meaningful != 1 else
-                 f"Only 1 of the {len(rows) - 1} steps between neighbouring forces is a "
-                 "statistically meaningful difference, so most of the order is chance. ")
+        text += steps_sentence(meaningful, len(rows) - 1) + " "
     if has_value(nat) and metric.unit != "count":
         text += (f"{len(include)} of {len(rows)} forces have a 95% interval that includes the England "
                  "and Wales value.")

@@ -36,6 +36,7 @@ class Context:
     first_quarter: int
     last_quarter: int
     page_path: str = ""  # url_path of the page shown ("" for the overview)
+    base_url: str | None = None  # RASSO_BASE_URL: the app's public address, when configured
 
     @property
     def release_id(self) -> int:
@@ -62,6 +63,11 @@ class Context:
         """The path and query string of this view, e.g. '/compare?offence=rape&period=2024-25'."""
         return f"/{self.page_path}?{urlencode(self.params())}"
 
+    def absolute_address(self) -> str | None:
+        """The full address of this view, or None when the app does not know its own address
+        (``RASSO_BASE_URL`` not set: behind a proxy, the server cannot tell what users type)."""
+        return f"{self.base_url}{self.view_address()}" if self.base_url else None
+
     def citation(self) -> str:
         """Release, data status, licence and the view's address (offence group, period, basis...),
         so a cited figure can be found again."""
@@ -69,8 +75,11 @@ class Context:
         kind = "SYNTHETIC data, not official statistics; " if rel["synthetic"] else ""
         created = rel["created_at"]
         when = created.strftime("%d %B %Y") if hasattr(created, "strftime") else str(created)
+        absolute = self.absolute_address()
+        where = (f"available at {absolute}" if absolute else
+                 f"view {self.view_address()} (a path on this dashboard's own address)")
         return (f"RASSO Outcomes Dashboard, release {rel['id']} ({rel['label']}, loaded {when}), "
-                f"{self.group.label.lower()}, {self.period.label}, view {self.view_address()}; "
+                f"{self.group.label.lower()}, {self.period.label}, {where}; "
                 f"{kind}contains public sector information licensed under the Open Government "
                 f"Licence v3.0.")
 

@@ -158,11 +158,11 @@ def trend_summary(frame: pl.DataFrame, metric: Metric, group_label: str, grain: 
     adjective, step = TREND_STEPS[grain]
     rows = frame.sort("period_end").to_dicts()
     if not rows:
-        return f"There are no {adjective.lower()} figures for {metric.label.lower()} in this selection."
+        return f"There are no {adjective.lower()} figures for {metric.phrase} in this selection."
     area = rows[0]["area_name"]
     shown = [r for r in rows if has_value(r.get("value"))]
     latest = rows[-1]
-    parts = [f"{adjective} {metric.label.lower()} for {group_label.lower()} in {area}, "
+    parts = [f"{adjective} {metric.phrase} for {group_label.lower()} in {area}, "
              f"{rows[0]['period']} to {latest['period']}."]
     parts.append(f"In the latest {step} ({latest['period']}) it was {value_phrase(latest, metric.unit)}")
     year_ago = next((r for r in rows if r["period_end"] == _four_before(latest["period_end"])), None)
@@ -180,6 +180,30 @@ def trend_summary(frame: pl.DataFrame, metric: Metric, group_label: str, grain: 
         parts.append(reasons)
     parts.append(DIRECTION_WORDS[metric.direction] + ".")
     return " ".join(parts)
+
+
+def steps_sentence(meaningful: int, steps: int) -> str:
+    """How many steps between neighbouring forces in a ranking are real differences, worded for
+    0, 1, some, most and all ('Only 0 of the 37 steps ... is' read badly)."""
+    between = "between neighbouring forces"
+    if meaningful == 0 and steps == 1:
+        return (f"The one step {between} is not a statistically meaningful difference, so the "
+                "order could be chance.")
+    if meaningful == 0:
+        return (f"None of the {steps} steps {between} is a statistically meaningful difference, "
+                "so the order is chance: a place or two up or down means nothing.")
+    if meaningful == steps:
+        return (f"{'The one step' if steps == 1 else f'All {steps} steps'} {between} "
+                f"{'is a statistically meaningful difference' if steps == 1 else 'are statistically meaningful differences'}.")
+    if meaningful == 1:
+        return (f"Only 1 of the {steps} steps {between} is a statistically meaningful difference, "
+                "so most of the order is chance: a place or two up or down means nothing.")
+    if meaningful * 2 <= steps:
+        return (f"Only {meaningful} of the {steps} steps {between} are statistically meaningful "
+                "differences, so most of the order is chance: a place or two up or down means "
+                "nothing.")
+    return (f"{meaningful} of the {steps} steps {between} are statistically meaningful "
+            "differences; the others could be chance.")
 
 
 def _quarters(n: int, step: str = "quarter") -> str:

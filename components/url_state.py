@@ -28,6 +28,18 @@ PEER_SETS = ("region", "similar", "nom_phase")
 PILLAR_IDS = range(1, 7)
 TREND_GRAINS = ("quarter", "year", "rolling")  # overview trends: quarters, financial years, rolling years
 _MAX_ECHO = 24
+_MAX_ID_DIGITS = 9  # release ids and pillar numbers are small; int() refuses > 4,300 digits
+
+
+def _small_int(value: str) -> int | None:
+    """An ASCII whole number of at most nine digits, else None.
+
+    Not ``str.isdigit()``: that is true for '²', '③' and other Unicode digits that ``int()``
+    refuses, and ``int()`` also refuses strings of more than 4,300 digits."""
+    value = value.strip()
+    if 0 < len(value) <= _MAX_ID_DIGITS and value.isascii() and value.isdigit():
+        return int(value)
+    return None
 
 
 @dataclass(frozen=True)
@@ -80,12 +92,16 @@ def parse_state(
     valid_releases: Iterable[int],
     latest_quarter: int,
     first_quarter: int | None = None,
+    other_releases: Mapping[int, str] | None = None,
 ) -> tuple[State, list[str]]:
     """Validate query parameters; return the state and one notice per value that was replaced.
 
     ``latest_quarter``/``first_quarter`` are the data range of the release shown, so a period
     outside it falls back to the latest 12 months instead of showing empty charts.
+    ``other_releases`` maps releases that are loaded but cannot be shown (force indicators,
+    boundaries or populations alone) to what they hold, so the notice can say so.
     """
+    others = dict(other_releases or {})
     forces = set(valid_forces)
     releases = set(valid_releases)
     notices: list[str] = []
@@ -125,11 +141,11 @@ def parse_state(
         if v in METRICS_BY_ID:
             state = replace(state, metric=v)
         else:
-            reject("metric", v, "not a metric", METRICS_BY_ID[DEFAULT_METRIC].label.lower())
+            reject("metric", v, "not a metric", METRICS_BY_ID[DEFAULT_METRIC].phrase)
 
     if (v := raw["pillar"]) is not None and v != "":
-        if v.isdigit() and int(v) in PILLAR_IDS:
-            state = replace(state, pillar=int(v))
+        if (n := _small_int(v)) is not None and n in PILLAR_IDS:
+            state = replace(state, pillar=n)
         else:
             reject("pillar", v, "pillars are numbered 1 to 6", "all pillars")
 
@@ -140,8 +156,11 @@ def parse_state(
             reject("basis", v, "use 'closed' or 'recorded'", "investigations closed in the period")
 
     if (v := raw["release"]) is not None and v != "":
-        if v.isdigit() and int(v) in releases:
-            state = replace(state, release=int(v))
+        if (n := _small_int(v)) is not None and n in releases:
+            state = replace(state, release=n)
+        elif n is not None and n in others:
+            reject("release", v, f"that release holds no outcome or recorded-crime figures to show "
+                   f"(it holds {others[n]})", "the latest release")
         else:
             reject("release", v, "no such release is loaded", "the latest release")
 

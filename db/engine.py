@@ -6,14 +6,15 @@ Nothing here connects at import time; ``make_engine`` builds an engine lazily an
 
 from __future__ import annotations
 
-import os
 import re
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.exc import OperationalError as SAOperationalError
 
-DEFAULT_URL = "sqlite:///rasso.sqlite"
+import settings
+
+DEFAULT_URL = settings.DEFAULT_DB_URL
 ENV_VAR = "RASSO_DB_URL"
 
 
@@ -23,7 +24,7 @@ class DatabaseUnavailable(RuntimeError):
 
 def database_url(url: str | None = None) -> str:
     """The URL to use: an explicit one, else ``RASSO_DB_URL``, else the embedded file."""
-    return url or os.environ.get(ENV_VAR) or DEFAULT_URL
+    return url or settings.db_url()
 
 
 def _normalise(url: str) -> str:

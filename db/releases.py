@@ -2,6 +2,10 @@
 
 Readers only ever query rows of a release they chose; a release row is inserted in the same
 transaction as its facts, so another process sees either the whole release or none of it.
+
+Which release is shown when none is asked for is decided here and only here
+(``default_release``), from what each release holds, because the app and the command line must
+agree, and a release of force indicators, boundaries or populations alone has no outcomes to show.
 """
 
 from __future__ import annotations
@@ -13,9 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, exists, select, update
 
-from db.schema import release, release_file
+from db.schema import outcomes, recorded_offences, release, release_file
 
 
 @dataclass(frozen=True)
@@ -92,13 +96,79 @@ def _to_release(row) -> Release:
 
 
 def latest_release(engine: Engine, source: str | None = None) -> Release | None:
-    """The newest complete release (of one source, if given)."""
+    """The newest complete release (of one source, if given), whatever it holds.
+
+    Not the release to show: use ``default_release`` for that."""
     stmt = select(release).where(release.c.status == "complete").order_by(release.c.id.desc()).limit(1)
     if source is not None:
         stmt = stmt.where(release.c.source == source)
     with engine.connect() as conn:
         row = conn.execute(stmt).first()
     return _to_release(row) if row else None
+
+
+def data_holdings(engine: Engine) -> dict[int, tuple[bool, bool]]:
+    """For every complete release: (holds outcome counts, holds recorded-crime counts).
+
+    Decided from the fact tables themselves (an indexed EXISTS per release), not from the
+    release's quarter range or row-count summary, which an indicator-only load also fills in."""
+    has_outcomes = exists().where(outcomes.c.release_id == release.c.id)
+    has_recorded = exists().where(recorded_offences.c.release_id == release.c.id)
+    stmt = (select(release.c.id, has_outcomes.label("o"), has_recorded.label("r"))
+            .where(release.c.status == "complete"))
+    with engine.connect() as conn:
+        return {int(row.id): (bool(row.o), bool(row.r)) for row in conn.execute(stmt)}
+
+
+def showable_ids(holdings: dict[int, tuple[bool, bool]]) -> list[int]:
+    """Releases the pages can show (they hold outcome or recorded-crime counts), newest first.
+    Releases of force indicators, boundaries or populations alone are left out."""
+    return sorted((i for i, (o, r) in holdings.items() if o or r), reverse=True)
+
+
+def default_from(holdings: dict[int, tuple[bool, bool]]) -> int | None:
+    """The release shown when none is asked for, in the app and the command line alike.
+
+    The newest complete release that holds outcome counts; when no release holds any, the newest
+    that holds recorded-crime counts; None when neither exists. A later load of indicators,
+    boundaries or populations alone never takes its place."""
+    with_outcomes = [i for i, (o, _r) in holdings.items() if o]
+    if with_outcomes:
+        return max(with_outcomes)
+    shown = showable_ids(holdings)
+    return shown[0] if shown else None
+
+
+def showable_release_ids(engine: Engine) -> list[int]:
+    """``showable_ids`` of the releases in the database."""
+    return showable_ids(data_holdings(engine))
+
+
+def default_release_id(engine: Engine) -> int | None:
+    """``default_from`` the releases in the database."""
+    return default_from(data_holdings(engine))
+
+
+def default_release(engine: Engine) -> Release | None:
+    """``default_release_id`` as a ``Release``."""
+    release_id = default_release_id(engine)
+    return None if release_id is None else get_release(engine, release_id)
+
+
+_HOLDING_NAMES = {
+    "outcomes": "outcome counts", "recorded_offences": "recorded offences",
+    "case_record": "case records", "indicator_value": "force MI indicators",
+    "boundary": "force area boundaries", "ons_force_figures": "ONS force figures",
+    "force_population": "force populations",
+}
+
+
+def describe_holdings(row_counts: str | dict | None) -> str:
+    """What a release holds, in words, from its row counts: 'force MI indicators (2 rows)'."""
+    counts = json.loads(row_counts or "{}") if isinstance(row_counts, str) else (row_counts or {})
+    parts = [f"{_HOLDING_NAMES.get(k, k.replace('_', ' '))} ({n:,} row{'s' if n != 1 else ''})"
+             for k, n in counts.items() if n]
+    return ", ".join(parts) if parts else "no rows"
 
 
 def get_release(engine: Engine, release_id: int) -> Release | None:

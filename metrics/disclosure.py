@@ -19,11 +19,13 @@ data, not the audience). Case-level records never reach the public tier:
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import polars as pl
+
+import settings
+from settings import SettingsError
 
 __all__ = [
     "CONFIDENTIAL",
@@ -56,7 +58,7 @@ PUBLIC = "public"
 RESTRICTED = "restricted"
 TIERS = (PUBLIC, RESTRICTED)
 
-DEFAULT_THRESHOLD = 5
+DEFAULT_THRESHOLD = settings.DEFAULT_DISCLOSURE_THRESHOLD
 THRESHOLD_ENV = "RASSO_DISCLOSURE_THRESHOLD"
 
 # columns that only case-level (record-per-victim) data carry; never in the public tier
@@ -72,20 +74,19 @@ class CaseLevelDataError(ValueError):
     """A frame with case-level identifiers was about to reach the public tier."""
 
 
-class DisclosureSettingError(ValueError):
+class DisclosureSettingError(SettingsError):
     """The configured threshold is not usable; the message says what to set."""
 
 
 def disclosure_threshold(threshold: int | None = None) -> int:
-    """The count threshold: the argument, else ``RASSO_DISCLOSURE_THRESHOLD``, else 5."""
+    """The count threshold: the argument, else ``RASSO_DISCLOSURE_THRESHOLD``, else 5.
+
+    The environment is read by the ``settings`` module (one place for every setting)."""
     if threshold is None:
-        raw = os.environ.get(THRESHOLD_ENV, "").strip()
-        if not raw:
-            return DEFAULT_THRESHOLD
         try:
-            threshold = int(raw)
-        except ValueError:
-            raise DisclosureSettingError(f"{THRESHOLD_ENV} must be a whole number, got {raw!r}") from None
+            return settings.disclosure_threshold()
+        except SettingsError as exc:
+            raise DisclosureSettingError(str(exc)) from None
     if threshold < 1:
         raise DisclosureSettingError(f"the disclosure threshold must be at least 1, got {threshold}")
     return int(threshold)
@@ -392,10 +393,10 @@ def rules_text(threshold: int | None = None, *, tier: str = PUBLIC) -> str:
         "their financial year, and across offence groups (all rape is adult plus child rape; "
         "all sexual offences are rape plus other sexual offences), so every view of a force "
         "hides the same cells.",
-        "[u] (low reliability) marks a rate or percentage based on fewer than twice the minimum "
-        "number of cases for that measure. It is shown, but treat it with care.",
-        "[x] means the figure is not available from the source. [z] means not applicable "
-        "(for example, a percentage of zero cases).",
+        "The marker [u] (low reliability) flags a rate or percentage based on fewer than twice "
+        "the minimum number of cases for that measure. It is shown, but treat it with care.",
+        "The marker [x] means the figure is not available from the source; the marker [z] "
+        "means not applicable (for example, a percentage of zero cases).",
         "Records about individual cases are never shown or downloadable in the public view.",
     ]
     if tier == RESTRICTED:

@@ -112,20 +112,33 @@ def year_ending(q: int) -> Period:
     return _make(add_quarters(q, -3), q, kind="ye")
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2999  # wide of any data, narrow enough for date() arithmetic
+
+
+def _check_year(token: str, year: int) -> None:
+    """A PeriodError for a year ``date()`` would refuse ('YE-0000-03', 'YE-9999-12' raised a bare
+    ValueError), or that no data can have: callers catch PeriodError only."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise PeriodError(f"'{token}': the year {year} is outside {FIRST_YEAR} to {LAST_YEAR}")
+
+
 def parse_period(token: str) -> Period:
     """'2024-25' or 'YE-2026-09' (year ending a quarter's last month)."""
     token = (token or "").strip()
-    m = re.fullmatch(r"(\d{4})-(\d{2})", token)
+    # [0-9], not \d: \d also matches Arabic-Indic and other Unicode digits
+    m = re.fullmatch(r"([0-9]{4})-([0-9]{2})", token)
     if m:
         fy = int(m.group(1))
+        _check_year(token, fy)
         if (fy + 1) % 100 != int(m.group(2)):
             raise PeriodError(f"'{token}' is not a financial year: the years must be consecutive, like 2024-25")
         return financial_year(fy)
-    m = re.fullmatch(r"YE-(\d{4})-(\d{2})", token, flags=re.IGNORECASE)
+    m = re.fullmatch(r"YE-([0-9]{4})-([0-9]{2})", token, flags=re.IGNORECASE)
     if m:
         year, month = int(m.group(1)), int(m.group(2))
         if month not in (3, 6, 9, 12):
             raise PeriodError(f"'{token}': a year must end in March, June, September or December")
+        _check_year(token, year)
         return year_ending(quarter_of(date(year, month, 1)))
     raise PeriodError(f"'{token}' is not a period: use a financial year like 2024-25 or YE-2026-09")
 

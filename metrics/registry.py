@@ -74,6 +74,20 @@ class Metric:
     def is_proportion(self) -> bool:
         return self.unit == "percent"
 
+    @property
+    def phrase(self) -> str:
+        """The label as it reads mid-sentence: 'victims referred to an ISVA'."""
+        return in_sentence(self.label)
+
+
+def in_sentence(text: str) -> str:
+    """Lower-case a label for use mid-sentence, keeping acronyms (ISVA, NOM, CPS) in capitals.
+
+    ``str.lower()`` turned 'Victims referred to an ISVA' into '... an isva'."""
+    def word(w: str) -> str:
+        return w if sum(c.isupper() for c in w) >= 2 else w.lower()
+    return " ".join(word(w) for w in text.split(" "))
+
 
 HO_OUTCOMES = "Home Office police recorded crime outcomes open data"
 HO_PRC = "Home Office police recorded crime by police force area"

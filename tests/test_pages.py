@@ -164,14 +164,19 @@ def test_database_down_shows_a_message_not_a_traceback(monkeypatch):
 
 
 def test_first_start_loads_a_sample_into_an_empty_database(empty_db, monkeypatch):
-    from db.releases import latest_release
+    from db.releases import default_release
+    from sample_data import first_start
 
     monkeypatch.setenv("RASSO_FIRST_START_CASES", "3000")
     at = open_app(monkeypatch, empty_db)
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("First start" in i.value for i in at.info)
+    job = first_start.current(db_url(empty_db))
+    assert job is not None and first_start.wait(job, TIMEOUT) and not job.failed, job.error
+    at.run()  # the progress fragment reruns the page when the load is done
     assert_clean(at)
-    release = latest_release(empty_db)
-    assert release is not None and release.synthetic
-    assert any("Synthetic sample loaded" in t.value for t in at.toast)
+    release = default_release(empty_db)
+    assert release is not None and release.synthetic and release.id == job.release_id
     assert any("Synthetic data" in w for w in texts(at, "warning"))
 
 
@@ -193,7 +198,9 @@ def test_methodology_shows_every_symbol_as_text(small_db, monkeypatch):
     rules = next(t for t in texts(at, "markdown") if "How small numbers are protected" in t)
     # a list item starting '[x]' would be drawn as a ticked checkbox: brackets are escaped
     assert not re.search(r"^- \[[ xX]\]", rules, flags=re.MULTILINE)
-    assert r"- \[x\] means the figure is not available" in rules
+    assert r"- The marker \[x\] means the figure is not available" in rules
+    # no sentence starts with a symbol ('[c]: not shown…' read badly)
+    assert not re.search(r"(^|[.!?]\s+|^- )\\?\[[cxzu]\\?\]", rules, flags=re.MULTILINE), rules
     symbols = at.table[0].value
     assert list(symbols["Symbol"]) == ["[c]", "[x]", "[z]", "[u]"]
     # the data dictionary explains period_end, and the releases table is in plain words
@@ -233,3 +240,46 @@ def test_compare_keeps_overdispersion_in_the_address(small_db, monkeypatch):
     at.toggle(key="cmp_overdispersion").set_value(False).run()
     assert_clean(at)
     assert _param(at, "od") is None
+
+
+# --- issue 7: words and settings -------------------------------------------------------------
+
+
+def test_methodology_names_the_configured_contact_and_real_commands(small_db, monkeypatch):
+    monkeypatch.setenv("RASSO_CONTACT", "rasso-team@example.org")
+    at = open_app(monkeypatch, small_db, "views/methodology.py")
+    assert_clean(at)
+    words = " ".join(texts(at, "markdown"))
+    assert "[rasso-team@example.org](mailto:rasso-team@example.org)" in words
+    assert "`rasso ingest indicators FILE`" in words and "rasso load" not in words
+    monkeypatch.delenv("RASSO_CONTACT")
+    at = open_app(monkeypatch, small_db, "views/methodology.py")
+    words = " ".join(texts(at, "markdown"))
+    assert "has not named a contact" in words and "mailto:" not in words
+
+
+def test_citation_is_absolute_when_the_base_url_is_set(small_db, monkeypatch):
+    monkeypatch.setenv("RASSO_BASE_URL", "https://rasso.example.org/")
+    at = open_app(monkeypatch, small_db)
+    assert_clean(at)
+    assert "available at https://rasso.example.org/?offence=adult_rape&period=" in " ".join(
+        texts(at, "caption"))
+
+
+def test_an_unusable_setting_gives_one_line_not_a_traceback(small_db, monkeypatch):
+    monkeypatch.setenv("RASSO_FIRST_START_CASES", "lots")
+    at = open_app(monkeypatch, small_db)
+    assert not at.exception
+    errors = texts(at, "error")
+    assert len(errors) == 1 and "RASSO_FIRST_START_CASES must be a whole number" in errors[0]
+
+
+@pytest.mark.parametrize("params", [
+    {"release": "\u00b2"}, {"release": "\u00b3"}, {"pillar": "\u2460"}, {"release": "9" * 5000},
+    {"period": "YE-0000-03"}, {"period": "YE-9999-12"},
+])
+def test_the_addresses_that_showed_a_traceback_give_a_notice(small_db, monkeypatch, params):
+    at = open_app(monkeypatch, small_db, **params)
+    assert_clean(at)
+    notices = [w for w in texts(at, "warning") if w.startswith("Ignored")]
+    assert len(notices) == 1 and f"`{next(iter(params))}`" in notices[0]

@@ -68,7 +68,7 @@ by_force = data.metric_table(ctx.url, area="all", **window)
 national_rows = data.metric_table(ctx.url, area="national", **window).to_dicts()
 national = national_rows[0] if national_rows else {}
 if by_force.height == 0 or national.get("value") is None:
-    caveat(f"No figures for {m.label.lower()} ({group.label.lower()}) in {period.label} can be shown "
+    caveat(f"No figures for {m.phrase} ({group.label.lower()}) in {period.label} can be shown "
            f"from release {ctx.release_id}: choose another period, a broader offence group or another measure.")
     st.stop()
 comp = cmp.compare_forces(by_force, national, forces, m, overdispersion=overdispersion)

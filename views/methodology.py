@@ -12,6 +12,7 @@ import json
 import polars as pl
 import streamlit as st
 
+import settings
 from components import data
 from components.context import get_context
 from components.summaries import SYMBOL_WORDS
@@ -186,7 +187,9 @@ except ImportError:  # the loader for force MI is not installed in this build
 if indicator_template_csv is not None:
     st.header("Force management information")
     st.markdown("Pillar indicators that public data lack can be loaded from a force's own "
-                "management information with this template (`rasso load indicators <file>`).")
+                "management information with this template: fill it in, then load it with "
+                "`rasso ingest indicators FILE`. It becomes a new release that holds indicators "
+                "only, so the release shown for outcomes does not change.")
     st.download_button("Download the indicator template (CSV)", data=indicator_template_csv(),
                        file_name="rasso-indicator-template.csv", mime="text/csv",
                        key="download-indicator-template", icon=":material/download:")
@@ -196,6 +199,20 @@ st.header("Licence and attribution")
 st.markdown(ATTRIBUTION)
 st.markdown(f"Licence: [Open Government Licence v3.0]({OGL_URL}) (Crown copyright).")
 st.markdown(f"**How to cite this view:** {ctx.citation()}")
+
+
+
+def _contact_sentence() -> str:
+    """Who to contact, from ``RASSO_CONTACT``; never a promise of a contact that is not given."""
+    who = settings.contact()
+    if who is None:
+        return ("This deployment has not named a contact. If you find a problem or need the "
+                "information in another format, tell the team that runs this dashboard (whoever "
+                "gave you its address).")
+    link = f"[{who}](mailto:{who})" if "@" in who and not who.startswith("http") else f"[{who}]({who})"
+    return ("If you find a problem or need the information in another format, contact the team "
+            f"that runs this dashboard: {link}.")
+
 
 st.header("Accessibility statement")
 st.markdown(
@@ -209,5 +226,5 @@ st.markdown(
     "assistive technology; navigation and controls work with a keyboard.\n"
     "- Known limitations: chart tooltips need a pointer; the data tables carry the same "
     "information. Interactive charts are images to a screen reader, which reads their summary.\n\n"
-    "If you find a problem, contact the team that runs this dashboard."
+    + _contact_sentence()
 )

@@ -1,0 +1,127 @@
+"""Every ``RASSO_`` environment variable in one place, typed, with its default.
+
+Why one module: the database URL, the disclosure threshold, the first-start sample size, the
+public address and the contact used to be read (and checked, or not) wherever they were needed.
+Here each has one name, one type, one default and one readable error, and the README's table
+of settings can be checked against ``SETTINGS``. Values are read from the environment when asked
+for (never at import), so a test or a server can change them without reloading modules.
+
+This is the bottom layer: it imports nothing from the project.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+DEFAULT_DB_URL = "sqlite:///rasso.sqlite"
+DEFAULT_DISCLOSURE_THRESHOLD = 5
+DEFAULT_FIRST_START_CASES = 600_000
+
+
+class SettingsError(ValueError):
+    """A setting has a value the product cannot use; the message names it and says what to set."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: object
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("RASSO_DB_URL", DEFAULT_DB_URL,
+            "database URL: sqlite:///FILE or postgresql://USER@HOST:PORT/DB"),
+    Setting("RASSO_DISCLOSURE_THRESHOLD", DEFAULT_DISCLOSURE_THRESHOLD,
+            "counts below this are suppressed in the public tier (a whole number, at least 1)"),
+    Setting("RASSO_FIRST_START_CASES", DEFAULT_FIRST_START_CASES,
+            "cases in the synthetic sample loaded when the app starts on an empty database "
+            "(a whole number, at least 1)"),
+    Setting("RASSO_BASE_URL", None,
+            "the app's public address (http(s)://host[:port][/path]), so citations carry a full "
+            "link; unset: citations give the path only"),
+    Setting("RASSO_CONTACT", None,
+            "who users contact about the deployment (an e-mail address or a web address); "
+            "shown in the accessibility statement"),
+)
+
+
+def _raw(name: str, environ: Mapping[str, str] | None) -> str:
+    return (os.environ if environ is None else environ).get(name, "").strip()
+
+
+def _whole_number(name: str, default: int, environ: Mapping[str, str] | None, *, minimum: int = 1) -> int:
+    raw = _raw(name, environ)
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
+        raise SettingsError(f"{name} must be a whole number, got {raw[:40]!r}")
+    value = int(raw)
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def db_url(environ: Mapping[str, str] | None = None) -> str:
+    """``RASSO_DB_URL``, else the embedded SQLite file ``rasso.sqlite``."""
+    return _raw("RASSO_DB_URL", environ) or DEFAULT_DB_URL
+
+
+def disclosure_threshold(environ: Mapping[str, str] | None = None) -> int:
+    """``RASSO_DISCLOSURE_THRESHOLD``, else 5."""
+    return _whole_number("RASSO_DISCLOSURE_THRESHOLD", DEFAULT_DISCLOSURE_THRESHOLD, environ)
+
+
+def first_start_cases(environ: Mapping[str, str] | None = None) -> int:
+    """``RASSO_FIRST_START_CASES``, else 600,000 (about a tenth of national volume)."""
+    return _whole_number("RASSO_FIRST_START_CASES", DEFAULT_FIRST_START_CASES, environ)
+
+
+def base_url(environ: Mapping[str, str] | None = None) -> str | None:
+    """``RASSO_BASE_URL`` without a trailing slash, or None when not set."""
+    raw = _raw("RASSO_BASE_URL", environ)
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment \
+            or any(c.isspace() for c in raw):
+        raise SettingsError(f"RASSO_BASE_URL must be an address like https://rasso.example.org "
+                            f"(http or https, no query), got {raw[:60]!r}")
+    return raw.rstrip("/")
+
+
+def contact(environ: Mapping[str, str] | None = None) -> str | None:
+    """``RASSO_CONTACT`` (an e-mail address or a web address), or None when not set.
+
+    Shown as a link, so characters that would break Markdown or HTML are refused."""
+    raw = _raw("RASSO_CONTACT", environ)
+    if not raw:
+        return None
+    if len(raw) > 200 or any(c.isspace() or not c.isprintable() or c in "()[]<>`*_\\\"'" for c in raw) \
+            or not ("@" in raw or raw.startswith(("http://", "https://"))):
+        raise SettingsError(f"RASSO_CONTACT must be an e-mail address or an http(s) address, "
+                            f"got {raw[:60]!r}")
+    return raw
+
+
+READERS: dict[str, Callable[[Mapping[str, str] | None], object]] = {
+    "RASSO_DB_URL": db_url,
+    "RASSO_DISCLOSURE_THRESHOLD": disclosure_threshold,
+    "RASSO_FIRST_START_CASES": first_start_cases,
+    "RASSO_BASE_URL": base_url,
+    "RASSO_CONTACT": contact,
+}
+
+
+def check_all(environ: Mapping[str, str] | None = None) -> list[str]:
+    """One message per setting that is set to a value the product cannot use."""
+    problems = []
+    for read in READERS.values():
+        try:
+            read(environ)
+        except SettingsError as exc:
+            problems.append(str(exc))
+    return problems
