@@ -121,13 +121,13 @@ GROUPS = ("adult_rape", "child_rape", "other_adult", "other_child")
 # Probability of a charge among identified-suspect investigations, before the NOM, 2019 level.
 CHARGE_BASE = (0.027, 0.070, 0.070, 0.074)
 CHARGE_LOG_ODDS_PATH: dict[float, float] = {
-    2015.25: 0.35, 2019.25: 0.0, 2020.25: 0.05, 2022.25: 0.05, 2024.0: 0.36, 2024.5: 0.35,
+    2015.25: 0.35, 2019.25: 0.0, 2020.25: 0.05, 2021.75: 0.05, 2024.25: 0.15,
 }
 """National change in the log-odds of a charge, by the year a charge is decided (knots, linear
 in between, flat outside): the charge rate fell to 2019, fell again in the pandemic years, and
 rose from 2022 with the Rape Review's national focus. Fitted to the published series (see the
 TEST_ targets at the end of this module)."""
-NOM_CHARGE_LOG_ODDS = 0.18
+NOM_CHARGE_LOG_ODDS = 0.45
 """Log-odds gained two years after a force's NOM start (about x1.2), on top of the national path."""
 NOM_OTHER_SEXUAL = 0.5
 """Share of the NOM effects that other sexual offences get (the NOM targets rape first)."""
