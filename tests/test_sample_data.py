@@ -24,6 +24,7 @@ from db.schema import case_record, indicator_value, outcomes, recorded_offences,
 from metrics.periods import add_quarters, quarter_end, quarter_of, quarters_between
 from metrics.registry import INDICATOR_IDS
 from sample_data import calibration as cal
+from sample_data import measures
 from sample_data.generator import FULL_SCALE_CASES, generate, national_volume
 from sample_data.load import load_sample
 
@@ -342,9 +343,7 @@ def test_median_days_to_charge(large):
 
 def test_median_days_to_charge_follows_the_published_series(large):
     """Each year against domain.md 6 (381, 395, 465, 467, 421), with the pandemic rise."""
-    charged = _by_fy(large.cases.filter(RAPE & (pl.col("outcome_type") == 1)), "outcome_quarter")
-    medians = charged.group_by("fy").agg(pl.col("days_to_outcome").median())
-    by_year = dict(zip(medians["fy"], medians["days_to_outcome"], strict=True))
+    by_year = measures.median_days_to_charge(large.cases)
     for fy, published in cal.PUBLISHED_MEDIAN_DAYS_TO_CHARGE.items():
         assert abs(by_year[fy] - published) <= cal.TEST_MEDIAN_DAYS_TOLERANCE, (fy, by_year[fy], published)
     for fy in (2020, 2021):
@@ -352,39 +351,44 @@ def test_median_days_to_charge_follows_the_published_series(large):
 
 
 def test_charge_rate_as_published(calib):
-    """The published measure rebuilt from the cases: charges by the extract to the rapes recorded
-    in the period, over those rapes; against each figure of cal.PUBLISHED_CHARGE_RATES."""
-    rape = calib.cases.filter(RAPE)
+    """The published measure rebuilt from the cases (charges by the extract to the rapes recorded
+    in the period, over those rapes), against each figure of cal.PUBLISHED_CHARGE_RATES."""
     for period, first, last, extract_days, published, source in cal.PUBLISHED_CHARGE_RATES:
-        first_day, last_day = date.fromisoformat(first), date.fromisoformat(last)
-        cohort = rape.filter(pl.col("recorded_date").is_between(first_day, last_day))
-        extract = last_day + timedelta(days=extract_days)
-        charged = cohort.filter((pl.col("outcome_type") == 1) & (pl.col("outcome_date") <= extract))
-        rate = charged.height / cohort.height
+        rate = measures.charge_rate_as_published(calib.cases, date.fromisoformat(first),
+                                                 date.fromisoformat(last), extract_days)
         assert abs(rate - published) <= cal.TEST_PUBLISHED_RATE_TOLERANCE, (period, rate, published, source)
+
+
+def test_charge_rate_as_published_counts_by_hand():
+    """measures.charge_rate_as_published on four hand-made cases: only charges by the extract to
+    rapes recorded in the period count, over every rape recorded in it."""
+    cases = pl.DataFrame({
+        "offence_code": ["19C", "19C", "19D", "19C", "20A"],
+        "recorded_date": [date(2020, 4, 1), date(2021, 3, 31), date(2020, 6, 1), date(2021, 4, 1), date(2020, 5, 1)],
+        "outcome_type": [1, 1, 1, 1, 1],
+        "outcome_date": [date(2020, 5, 1), date(2021, 8, 1), date(2021, 7, 29), date(2021, 5, 1), date(2020, 6, 1)],
+    })
+    # in the period: the first three rapes; charged by 2021-07-29: the first and third
+    assert measures.charge_rate_as_published(cases, date(2020, 4, 1), date(2021, 3, 31), 120) == 2 / 3
 
 
 def test_closed_basis_charge_rate_matches_the_real_2018_19_file(calib):
     """Closed basis, 2018/19, all rape and adult rape (19C, 19F): PROVENANCE-outcomes.md 1.5."""
-    closed = _closed_rape(calib).filter(pl.col("fy") == 2018)
-    adult = pl.col("offence_code").is_in(["19C", "19F"])
-    for name, part in (("all_rape", closed), ("adult_rape", closed.filter(adult))):
-        rate = part.filter(pl.col("outcome_type") == 1)["count"].sum() / part["count"].sum()
+    for name, codes in (("all_rape", measures.RAPE_CODES), ("adult_rape", measures.ADULT_RAPE_CODES)):
+        rate = measures.closed_charge_rates(calib.cases, codes)[2018]
         value, tolerance = cal.CLOSED_CHARGE_2018[name]
         assert abs(rate - value) <= tolerance, (name, rate)
 
 
 def test_some_charges_come_soon_after_the_report(calib):
-    charged = _by_fy(calib.cases.filter(RAPE & (pl.col("outcome_type") == 1)), "outcome_quarter")
-    shares = charged.group_by("fy").agg(soon=(pl.col("days_to_outcome") <= 180).mean())
-    for row in shares.filter(pl.col("fy").is_between(2018, 2025)).iter_rows(named=True):
-        assert row["soon"] >= cal.TEST_CHARGED_WITHIN_180_DAYS, row
+    shares = measures.charged_within(calib.cases, 180)
+    for fy in range(2018, 2026):
+        assert shares[fy] >= cal.TEST_CHARGED_WITHIN_180_DAYS, (fy, shares[fy])
 
 
 def test_adult_rape_charges_rise_in_the_nom_era(calib):
     """Adult rape charges, calendar 2023 against 2022 (NPCC: +38%; domain.md 6)."""
-    charges = calib.cases.filter(pl.col("offence_code").is_in(["19C", "19F"]) & (pl.col("outcome_type") == 1))
-    by_year = Counter(d.year for d in charges["outcome_date"])
+    by_year = measures.charges_by_calendar_year(calib.cases, measures.ADULT_RAPE_CODES)
     _, lo, hi = cal.NOM_ADULT_RAPE_CHARGE_RISE
     rise = by_year[2023] / by_year[2022] - 1
     assert lo <= rise <= hi, (rise, by_year[2022], by_year[2023])
