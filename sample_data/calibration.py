@@ -189,7 +189,7 @@ OTHER_SEXUAL_SPEED = 0.75
 COVID_SLOWDOWN = 1.12
 COVID_CHARGE_SLOWDOWN = 1.28
 COVID_WINDOW = ("2019-10-01", "2022-06-30")
-COVID_CHARGE_WINDOW = ("2020-01-01", "2022-12-31")
+COVID_CHARGE_WINDOW = ("2020-01-01", "2022-09-30")
 """Investigations in progress during the pandemic took longer (factor on the median days), and
 charges most (court and CPS backlogs): the published median days to charge rose from 395
 (2019/20) to 465 and 467 (2020/21, 2021/22)."""
