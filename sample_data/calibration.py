@@ -1,7 +1,9 @@
 """Calibration targets for the synthetic generator, in one place so they can be checked.
 
 Every number here is an anchor a reviewer can compare with ``shared/domain.md`` section 6 (police
-recorded sexual offences and rape, England and Wales) or a modelling choice marked as such. The
+recorded sexual offences and rape, England and Wales) and ``shared/data/PROVENANCE-outcomes.md``
+sections 1.5 and 3 (a real outcomes file; published charge rates), or a modelling choice marked as
+such. ``python -m benchmarks.calibration`` prints every year's figures beside the published ones. The
 generator reads only from here, so re-calibrating never means touching the sampling code.
 """
 
