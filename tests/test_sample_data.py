@@ -2,10 +2,11 @@
 
 Consistency checks recount the case records with plain Python (Counter, dates) rather than the
 generator's own Polars code, so a bug in the derivation cannot agree with itself. Calibration
-checks compare a 300,000-case sample, scaled back up, and for the figures tested against published
-national ones (each named with its source in sample_data.calibration) a full-scale sample, with
-shared/domain.md section 6 and shared/data/PROVENANCE-outcomes.md. Carried-in cases (recorded before the first quarter, still open on
-its first day) belong to the closed basis and the case records, not to the recorded tables.
+checks compare a 300,000-case sample, scaled back up (and a full-scale one for the figures tested
+against published national ones, each named with its source in sample_data.calibration), with
+shared/domain.md section 6 and shared/data/PROVENANCE-outcomes.md. Carried-in cases (recorded
+before the first quarter, still open on its first day) belong to the closed basis and the case
+records, not to the recorded tables.
 """
 
 from __future__ import annotations
