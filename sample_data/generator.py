@@ -269,11 +269,12 @@ def _outcomes(rng, day, force, off, age, rel, repeat, identified, fx: ForceEffec
     t = _year(anchor)
     nom_share = np.where(_IS_RAPE[off], 1.0, cal.NOM_OTHER_SEXUAL)
     ramp = _ramp(anchor, force, fx) * nom_share
-    decision = day + cal.CHARGE_ANCHOR_DAYS
-    t_charge = _year(decision)
-    fade = np.clip((2019.25 - t_charge) / 4.0, 0.0, 1.0)
-    national = np.clip((t_charge - 2021.5) * 2, 0.0, 1.0) * cal.NATIONAL_CHARGE_LOG_ODDS_2021
-    charge_logit = (_logit(cal.CHARGE_BASE)[group] + cal.CHARGE_TREND_2015 * fade + national
+    # a charge that comes soon after the report is decided then, not a year later
+    fast = rng.random(n) < cal.FAST_CHARGE_SHARE
+    decision = day + np.where(fast, cal.FAST_CHARGE_DAYS[0], cal.CHARGE_ANCHOR_DAYS).astype(np.int64)
+    knots, log_odds = zip(*sorted(cal.CHARGE_LOG_ODDS_PATH.items()), strict=True)
+    national = np.interp(_year(decision), knots, log_odds)  # flat beyond the first and last knot
+    charge_logit = (_logit(cal.CHARGE_BASE)[group] + national
                     + cal.NOM_CHARGE_LOG_ODDS * _ramp(decision, force, fx) * nom_share
                     + fx.charge[force] + 0.25 * repeat)
     withdraw_logit = (_logit(cal.WITHDRAW_BASE)[group] + fx.withdraw[force]
@@ -290,12 +291,16 @@ def _outcomes(rng, day, force, off, age, rel, repeat, identified, fx: ForceEffec
     sigma = np.full(n, cal.DAYS_OTHER[1])
     for otype, (m, s) in cal.DAYS.items():
         median[kind == otype], sigma[kind == otype] = m, s
+    fast &= kind == 1
+    median[fast], sigma[fast] = cal.FAST_CHARGE_DAYS
     share, m, s = cal.LATE_WITHDRAWAL
     late = (kind == 16) & (rng.random(n) < share)
     median[late], sigma[late] = m, s
     median *= np.where(_IS_RAPE[off], 1.0, cal.OTHER_SEXUAL_SPEED) * fx.days[force]
     lo, hi = (day_number(date.fromisoformat(d)) for d in cal.COVID_WINDOW)
-    median *= np.where((anchor >= lo) & (anchor <= hi), cal.COVID_SLOWDOWN, 1.0)
+    c_lo, c_hi = (day_number(date.fromisoformat(d)) for d in cal.COVID_CHARGE_WINDOW)
+    median *= np.where(kind == 1, np.where((anchor >= c_lo) & (anchor <= c_hi), cal.COVID_CHARGE_SLOWDOWN, 1.0),
+                       np.where((anchor >= lo) & (anchor <= hi), cal.COVID_SLOWDOWN, 1.0))
     median *= 1.0 - (1.0 - cal.NOM_SPEEDUP) * ramp
     stalled = rng.random(n) < cal.STALLED_SHARE
     m, s = cal.STALLED_FACTOR

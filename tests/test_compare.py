@@ -140,7 +140,7 @@ def test_compare_renders_for_metrics_and_offence_groups(small_db, monkeypatch, m
 
 
 def test_selected_force_shows_its_panel_and_peers(small_db, monkeypatch):
-    at = open_app(monkeypatch, small_db, PAGE, force="E23000036")
+    at = open_app(monkeypatch, small_db, PAGE, force="E23000036", offence="rape")  # enough cases to show peers
     assert_clean(at)
     subheaders = texts(at, "subheader")
     assert "Selected: Avon and Somerset" in subheaders
