@@ -17,11 +17,18 @@ FACTS = {"case_record": case_record, "recorded_offences": recorded_offences, "ou
 
 
 def _snapshot(engine):
-    """Release rows and fact-row counts per release, read in one transaction."""
-    with engine.connect() as conn, conn.begin():
-        releases = {r.id: json.loads(r.row_counts) for r in conn.execute(select(release.c.id, release.c.row_counts))}
+    """Fact-row counts per release, then the release rows.
+
+    The facts are read first: under READ COMMITTED (PostgreSQL's default, and SQLite's pysqlite
+    issues no BEGIN for a SELECT) each statement sees the latest commit, so a release committed
+    between the two reads would look like facts without a release row if the release table were
+    read first. Facts and their release row are committed together, so any fact row the first read
+    sees has its release row visible to the second.
+    """
+    with engine.connect() as conn:
         counts = {name: dict(conn.execute(select(t.c.release_id, func.count()).group_by(t.c.release_id)).all())
                   for name, t in FACTS.items()}
+        releases = {r.id: json.loads(r.row_counts) for r in conn.execute(select(release.c.id, release.c.row_counts))}
     return releases, counts
 
 
