@@ -41,7 +41,7 @@ class State:
     basis: str = BASIS_CLOSED
     release: int | None = None
     peer: str | None = None
-    od: bool = False  # compare page: funnel limits allow for over-dispersion
+    od: str = ""  # compare page's funnel limits: "1" adjusted, "0" not, "" the default rule
 
     @property
     def period_obj(self) -> Period:
@@ -151,9 +151,10 @@ def parse_state(
 
     if (v := raw["od"]) is not None and v != "":
         if v in ("0", "1"):
-            state = replace(state, od=v == "1")
+            state = replace(state, od=v)
         else:
-            reject("od", v, "use 1 (allow for over-dispersion) or 0", "limits without over-dispersion")
+            reject("od", v, "use 1 (allow for over-dispersion) or 0",
+                   "adjusted limits only when over-dispersion is significant")
 
     return state, notices
 

@@ -41,6 +41,7 @@ __all__ = [
     "compare_counts",
     "compare_proportions",
     "estimate_overdispersion",
+    "overdispersion_significant",
     "funnel_curve",
     "funnel_limits",
     "funnel_position",
@@ -407,6 +408,21 @@ def overdispersion_p_value(phi: float, units: int) -> float:
     if not (units > 1 and math.isfinite(phi)):
         return math.nan
     return float(st.chi2.sf(units * phi, units - 1))
+
+
+OVERDISPERSION_ALPHA = 0.05
+
+
+def overdispersion_significant(phi: float, units: int, alpha: float = OVERDISPERSION_ALPHA) -> bool:
+    """True when the units vary more than chance explains: phi > 1 and its p-value < alpha.
+
+    The rule for the funnel's default (Spiegelhalter 2005, sections 3.4 and 6): when the test of
+    'no over-dispersion' is significant, limits from the binomial or Poisson distribution alone
+    flag a large share of units for reasons that are not special to them (case mix, recording),
+    so the adjusted limits are the ones to judge by; otherwise the unadjusted ones are.
+    """
+    p = overdispersion_p_value(phi, units)
+    return bool(math.isfinite(p) and phi > 1 and p < alpha)
 
 
 def funnel_tails(numerators: Any, denominators: Any, target: float, *, kind: str = "binomial") -> tuple:

@@ -55,13 +55,6 @@ if reason := ctx.missing_reason(m):
     caveat(reason)
     st.stop()
 
-sync_widget("cmp_overdispersion", state.od)
-overdispersion = st.toggle(
-    "Allow for over-dispersion", key="cmp_overdispersion", on_change=widget_to_url, args=("od", "cmp_overdispersion"),
-    help="Forces differ for many reasons besides chance (case mix, recording practice). This widens "
-         "the limits by the extra variation estimated from all forces (Spiegelhalter 2005), so only "
-         "forces that stand out from that wider spread are flagged.")
-
 window = {"release_id": ctx.release_id, "metric_id": m.id, "offence_group": state.offence,
           "first_quarter": period.first, "last_quarter": period.last, "grain": "period"}
 by_force = data.metric_table(ctx.url, area="all", **window)
@@ -71,7 +64,7 @@ if by_force.height == 0 or national.get("value") is None:
     caveat(f"No figures for {m.label.lower()} ({group.label.lower()}) in {period.label} can be shown "
            f"from release {ctx.release_id}: choose another period, a broader offence group or another measure.")
     st.stop()
-comp = cmp.compare_forces(by_force, national, forces, m, overdispersion=overdispersion)
+comp = cmp.compare_forces(by_force, national, forces, m, overdispersion={"1": True, "0": False}.get(state.od))
 basis = BASIS_LABELS[m.basis]
 unit = m.unit
 table = cmp.table(comp)
@@ -82,6 +75,24 @@ if state.force and not selected:
             "comparison.", icon=":material/info:")
 if m.caveat:
     caveat(m.caveat)
+
+
+def _od_to_url() -> None:
+    """The switch writes an explicit 1 or 0: the default depends on the data, so a citable view
+    must say which limits it showed."""
+    st.query_params["od"] = "1" if st.session_state.get("cmp_overdispersion") else "0"
+
+
+if comp.kind is not None:
+    if notice := cmp.overdispersion_notice(comp):
+        st.warning(notice, icon=":material/warning:")
+    sync_widget("cmp_overdispersion", comp.adjusted)
+    st.toggle(
+        "Allow for over-dispersion", key="cmp_overdispersion", on_change=_od_to_url,
+        help="Forces differ for many reasons besides chance (case mix, recording practice). This widens "
+             "the limits by the extra variation estimated from all forces (Spiegelhalter 2005), so only "
+             "forces that stand out from that wider spread are flagged. On by default when the test for "
+             "over-dispersion is significant (p < 0.05), off otherwise.")
 
 # --- Maps ----------------------------------------------------------------------------------
 st.header("Maps")
@@ -139,6 +150,7 @@ with st.expander("All forces as a list (choose a force without the map)"):
 
 # --- Funnel plot ---------------------------------------------------------------------------
 st.header("Funnel plot")
+
 if comp.kind is None:
     caveat(cmp.not_compared_reason(m) or
            "A median has no funnel plot: the maps mark a force above or below England and Wales "
