@@ -362,6 +362,61 @@ def peer_rows(comp: Comparison, code: str) -> list[dict]:
                   key=lambda r: (r["value"] is None, -(r["value"] or 0)))
 
 
+def peer_codes(comp: Comparison, code: str | None) -> list[str]:
+    """The selected force's peers (today: the other forces of its region), for marking on charts."""
+    if not code or code not in comp.rows():
+        return []
+    return [r["code"] for r in peer_rows(comp, code) if r["code"] != code]
+
+
+_WHERE = {ABOVE_OUTER: "above the 99.8% limit", ABOVE_INNER: "above the 95% limit but within the 99.8% limit",
+          WITHIN: "within the limits", BELOW_INNER: "below the 95% limit but within the 99.8% limit",
+          BELOW_OUTER: "below the 99.8% limit"}
+_WHERE_MEDIAN = {ABOVE_INNER: "its 95% interval is above the England and Wales median",
+                 WITHIN: "its 95% interval includes the England and Wales median",
+                 BELOW_INNER: "its 95% interval is below the England and Wales median"}
+
+
+def selected_summary(comp: Comparison, code: str | None, metric: Metric) -> str:
+    """Where the selected force and its peers sit, for the words beside every comparison chart.
+
+    E.g. 'Avon and Somerset (ringed and labelled): 12.3% (95% CI 11.0–13.7%), within the limits.
+    Of its 4 region peers (smaller rings): 1 above the 95% limit (Dorset), 3 within the limits.'
+    Empty when no force is selected.
+    """
+    rows = comp.rows()
+    if not code or code not in rows:
+        return ""
+    me = rows[code]
+    where = _WHERE_MEDIAN if metric.unit == "days" else _WHERE
+    text = f"{me['name']} (ringed and labelled): {me['value_text']}"
+    if me["interval_text"]:
+        text += f" ({me['interval_text']})"
+    if me["value"] is None:
+        text = f"{me['name']}: not shown (too few cases), so it is not on the chart."
+    elif me["position"] in where:
+        text += f", {where[me['position']]}."
+    else:
+        text += "; not compared with England and Wales."
+    peers = [rows[c] for c in peer_codes(comp, code)]
+    if not peers:
+        return text + f" It has no other force in its region ({me['region']})."
+    groups: dict[str, list[dict]] = {}
+    for p in peers:
+        key = (where.get(p["position"], "not compared") if p["value"] is not None
+               else "not shown as too few cases")
+        groups.setdefault(key, []).append(p)
+    order = [*where.values(), "not compared", "not shown as too few cases"]
+    if len(peers) == 1:
+        key = next(iter(groups))
+        return text + (f" Its one region peer in {me['region']} (smaller ring, labelled with its "
+                       f"abbreviation), {peers[0]['name']}, is {key}.")
+    parts = [f"{len(groups[k])} {k}" + (f" ({_names(groups[k])})" if k != where.get(WITHIN) else "")
+             for k in order if k in groups]
+    return text + (f" Of its {len(peers)} region peers in {me['region']} (smaller rings, "
+                   f"labelled with their abbreviations): {'; '.join(parts)}.")
+
+
 def peer_summary(comp: Comparison, code: str, metric: Metric) -> str:
     """The selected force against each region peer: difference within chance or not."""
     rows = comp.rows()

@@ -69,6 +69,8 @@ basis = BASIS_LABELS[m.basis]
 unit = m.unit
 table = cmp.table(comp)
 selected = state.force if state.force in comp.rows() else None
+peer_codes = cmp.peer_codes(comp, selected)
+where = cmp.selected_summary(comp, selected, m)  # where the selected force sits, beside each chart
 if state.force and not selected:
     name = dict(zip(forces["code"], forces["name"], strict=True)).get(state.force, state.force)
     st.info(f"{name} has no police force area, so it is not on these maps or in the "
@@ -161,8 +163,8 @@ else:
                 f"({'limits widened' if comp.phi_used > 1 else 'not applied' if comp.phi > 1 else 'no extra variation, limits unchanged'}).")
     chart_block(
         title=f"{m.label} against its denominator, with 95% and 99.8% limits",
-        chart=funnel_chart(comp, m),
-        summary=words,
+        chart=funnel_chart(comp, m, selected=selected, peers=peer_codes),
+        summary=f"{words} {where}".strip(),
         table=table.filter(pl.col("value").is_not_null()),
         unit=unit, basis=basis, citation=ctx.citation(), release_id=ctx.release_id, key="funnel", metric=m,
         caveat="Limits are drawn around the England and Wales value (solid horizontal line) from the "
@@ -175,8 +177,8 @@ st.header("Forces in order, with intervals")
 chart_block(
     title=f"{m.label} by force, with 95% intervals",
     chart=dot_plot(comp.frame, m, None if unit == "count" else national.get("value"), highlight=selected,
-                   labels=comp.categories),
-    summary=cmp.ranked_summary(comp, m),
+                   peers=peer_codes, labels=comp.categories),
+    summary=f"{cmp.ranked_summary(comp, m)} {where}".strip(),
     table=table.sort("value", descending=True, nulls_last=True),
     unit=unit, basis=basis, citation=ctx.citation(), release_id=ctx.release_id, key="ranked", metric=m,
     caveat="Not a league table: forces whose intervals overlap cannot be told apart.",
@@ -196,8 +198,8 @@ elif peers["value"].is_null().all():
 else:
     chart_block(
         title=f"{names[selected]} and the other forces of {peers['region'][0]}",
-        chart=dot_plot(peers, m, national.get("value"), highlight=selected, row_height=28,
-                   labels=comp.categories),
+        chart=dot_plot(peers, m, national.get("value"), highlight=selected, peers=peer_codes, row_height=28,
+                       labels=comp.categories),
         summary=cmp.peer_summary(comp, selected, m),
         table=table.filter(pl.col("code").is_in(peers["code"].to_list())),
         unit=unit, basis=basis, citation=ctx.citation(), release_id=ctx.release_id, key="peers", metric=m,
