@@ -85,12 +85,28 @@ def test_overdispersion_significant_rule():
 
 
 def test_the_page_defaults_to_the_rule_and_keeps_an_explicit_choice(small_db, monkeypatch):
-    at = open_app(monkeypatch, small_db, "views/compare.py", metric="charge_rate", offence="all_sexual")
+    # recorded offences per 1,000 residents differ between forces far beyond Poisson chance
+    at = open_app(monkeypatch, small_db, "views/compare.py", metric="recorded_per_1000", offence="all_sexual")
     assert_clean(at)
     notices = [w for w in texts(at, "warning") if "vary far more than chance" in w]
-    default = at.toggle(key="cmp_overdispersion").value
-    assert default is bool(notices)  # adjusted by default exactly when the notice is shown
-    at = open_app(monkeypatch, small_db, "views/compare.py", metric="charge_rate", offence="all_sexual",
-                  od="0" if default else "1")
+    assert len(notices) == 1 and "widened" in notices[0]
+    assert at.toggle(key="cmp_overdispersion").value is True  # adjusted by default
+    at.toggle(key="cmp_overdispersion").set_value(False).run()
     assert_clean(at)
-    assert at.toggle(key="cmp_overdispersion").value is (not default)
+    assert at.query_params["od"] in ("0", ["0"])
+    assert any("unadjusted limits" in w for w in texts(at, "warning"))
+    # a measure whose forces do not vary beyond chance: the default is the unadjusted limits
+    at = open_app(monkeypatch, small_db, "views/compare.py", metric="charge_rate", offence="adult_rape")
+    assert_clean(at)
+    notices = [w for w in texts(at, "warning") if "vary far more than chance" in w]
+    assert at.toggle(key="cmp_overdispersion").value is bool(notices)
+    at = open_app(monkeypatch, small_db, "views/compare.py", metric="charge_rate", offence="adult_rape", od="1")
+    assert at.toggle(key="cmp_overdispersion").value is True
+
+
+def test_the_methodology_page_states_the_rule(small_db, monkeypatch):
+    at = open_app(monkeypatch, small_db, "views/methodology.py")
+    assert_clean(at)
+    body = " ".join(texts(at, "markdown"))
+    assert "Funnel plots and over-dispersion" in body
+    assert f"p < {stats.OVERDISPERSION_ALPHA:g}" in body and "`od=0` unadjusted" in body
