@@ -7,8 +7,10 @@ pure functions of numbers (numpy / polars in, numpy / polars out): no database, 
 Conventions, kept throughout so callers need no special cases:
 
 * inputs may be scalars, lists, numpy arrays or polars Series (nulls become NaN);
-* an impossible input (a zero or missing denominator, a negative count, more successes than
-  trials) gives NaN rather than an exception, because one bad cell must not blank a whole chart;
+* an impossible input (a zero, missing or infinite denominator, a negative count, more
+  successes than trials) gives NaN rather than an exception, because one bad cell must not
+  blank a whole chart; a funnel's target is a parameter, not a cell, so a non-finite one raises
+  ValueError;
 * functions that return intervals return numpy arrays, or plain floats when every input was a
   scalar.
 
@@ -298,9 +300,10 @@ def funnel_limits(
     With ``phi`` <= 1 (or NaN) the limits are the exact binomial/Poisson quantiles with the
     paper's interpolation (the upper one taken from the upper tail, see :func:`_exact_upper`),
     so a point is drawn outside a limit exactly when :func:`funnel_position` calls it outside;
-    at a target of 0 or 1, or where even the most extreme count is not improbable, the limit
-    is the end of the scale. A missing or infinite target raises ValueError. With ``phi`` > 1 (over-dispersion, see
-    :func:`estimate_overdispersion`) the distance of each exact limit from the target is
+    where even the most extreme count is not improbable (targets near 0% or 100%, small n) the
+    limit is the end of the scale. A missing or infinite target raises ValueError.
+
+    With ``phi`` > 1 (over-dispersion, see :func:`estimate_overdispersion`) the distance of each exact limit from the target is
     multiplied by sqrt(phi) (the paper's multiplicative model; for large denominators this is
     its target +/- z * sqrt(phi * V / n)), so allowing for over-dispersion never narrows a
     limit; limits are clipped to the possible range.

@@ -22,6 +22,7 @@ from geo.boundaries import features
 from geo.maps import geography_map, tile_map
 from geo.tiles import LAYOUT_NOTE
 from metrics.registry import BASIS_LABELS, METRICS, metric
+from metrics.stats import OVERDISPERSION_ALPHA
 
 ctx = get_context()
 state, period, group = ctx.state, ctx.period, ctx.group
@@ -94,7 +95,7 @@ if comp.kind is not None:
         help="Forces differ for many reasons besides chance (case mix, recording practice). This widens "
              "the limits by the extra variation estimated from all forces (Spiegelhalter 2005), so only "
              "forces that stand out from that wider spread are flagged. On by default when the test for "
-             "over-dispersion is significant (p < 0.05), off otherwise.")
+             f"over-dispersion is significant (p < {OVERDISPERSION_ALPHA:g}), off otherwise.")
 
 # --- Maps ----------------------------------------------------------------------------------
 st.header("Maps")
@@ -152,7 +153,6 @@ with st.expander("All forces as a list (choose a force without the map)"):
 
 # --- Funnel plot ---------------------------------------------------------------------------
 st.header("Funnel plot")
-
 if comp.kind is None:
     caveat(cmp.not_compared_reason(m) or
            "A median has no funnel plot: the maps mark a force above or below England and Wales "
