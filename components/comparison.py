@@ -93,9 +93,13 @@ class Comparison:
     kind: str | None  # "binomial" | "poisson" | None
     scale: float  # display value = numerator / denominator * scale
     phi: float  # estimated over-dispersion (NaN when not estimable or no funnel)
-    phi_used: float  # 1.0 unless over-dispersion was asked for and phi > 1
+    phi_used: float  # 1.0 unless the limits allow for over-dispersion and phi > 1
     phi_p: float  # p-value of 'no over-dispersion' (NaN when not estimable)
     categories: dict[str, str]  # position key -> legend text (medians word it differently)
+    od_significant: bool = False  # the over-dispersion test is significant (stats rule)
+    adjusted: bool = False  # the limits allow for over-dispersion (chosen, or by default)
+    od_chosen: bool = False  # True when the user chose; False when the default applied
+    outside_unadjusted: int = 0  # forces outside the 95% limits without the adjustment
 
     @property
     def target(self) -> float | None:
@@ -108,11 +112,15 @@ class Comparison:
 
 
 def compare_forces(forces_table: pl.DataFrame, national: dict, reference: pl.DataFrame,
-                   metric: Metric, *, overdispersion: bool = False) -> Comparison:
+                   metric: Metric, *, overdispersion: bool | None = None) -> Comparison:
     """Attach each force's funnel position, symbol and words to the metric table (area="all").
 
     ``reference`` is the force list (code, name, region). Forces whose value is hidden ([c] and
     other markers) keep their row with position "not shown" and are left out of the funnel.
+
+    ``overdispersion``: True or False is the user's choice; None (the default) follows
+    Spiegelhalter (2005): the limits allow for over-dispersion exactly when the test for it is
+    significant (:func:`metrics.stats.overdispersion_significant`).
     """
     regions = dict(zip(reference["code"], reference["region"], strict=True))
     rows = forces_table.to_dicts()
@@ -127,13 +135,18 @@ def compare_forces(forces_table: pl.DataFrame, national: dict, reference: pl.Dat
     if target is not None and usable and target > 0 and (kind == "poisson" or target < 1):
         phi = stats.estimate_overdispersion([r["numerator"] for r in usable],
                                             [r["denominator"] for r in usable], target, kind=kind)
-    phi_used = phi if overdispersion and has_value(phi) and phi > 1 else 1.0
     phi_p = stats.overdispersion_p_value(phi, len(usable)) if has_value(phi) else math.nan
+    significant = has_value(phi) and stats.overdispersion_significant(phi, len(usable))
+    adjusted = significant if overdispersion is None else bool(overdispersion)
+    phi_used = phi if adjusted and has_value(phi) and phi > 1 else 1.0
     positions: dict[str, str | None] = {}
+    outside_unadjusted = 0
     if target is not None and usable:
-        labels = stats.funnel_position([r["numerator"] for r in usable], [r["denominator"] for r in usable],
-                                       target, kind=kind, phi=phi_used)
+        nums, dens = [r["numerator"] for r in usable], [r["denominator"] for r in usable]
+        labels = stats.funnel_position(nums, dens, target, kind=kind, phi=phi_used)
         positions = dict(zip([r["area_code"] for r in usable], labels.to_list(), strict=True))
+        plain = labels if phi_used <= 1 else stats.funnel_position(nums, dens, target, kind=kind)
+        outside_unadjusted = sum(1 for p in plain.to_list() if p not in (None, WITHIN))
     elif metric.unit == "days" and has_value(national.get("value")):
         nat = national["value"]
         for r in shown:
@@ -173,7 +186,34 @@ def compare_forces(forces_table: pl.DataFrame, national: dict, reference: pl.Dat
               "value_text": pl.String, "interval_text": pl.String}
     frame = pl.DataFrame(out, schema=schema).sort("name")
     return Comparison(frame=frame, national=national, kind=kind, scale=scale, phi=phi, phi_used=phi_used,
-                      phi_p=phi_p, categories=categories)
+                      phi_p=phi_p, categories=categories, od_significant=bool(significant),
+                      adjusted=bool(adjusted and kind is not None), od_chosen=overdispersion is not None,
+                      outside_unadjusted=outside_unadjusted)
+
+
+def _p_text(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def overdispersion_notice(comp: Comparison) -> str | None:
+    """The words above the funnel when the forces vary more than chance explains, else None.
+
+    Said prominently because it changes which forces are flagged: by default the limits are
+    then widened (Spiegelhalter 2005); a user who switched back is told what that shows.
+    """
+    if comp.kind is None or not comp.od_significant:
+        return None
+    compared = sum(1 for r in comp.frame.to_dicts() if r["position"] is not None)
+    lead = (f"**The forces vary far more than chance alone explains** (over-dispersion phi = "
+            f"{comp.phi:.1f}, {_p_text(comp.phi_p)}): on limits from chance alone "
+            f"{comp.outside_unadjusted} of {compared} forces fall outside the 95% limits. ")
+    if comp.adjusted:
+        return lead + ("The limits are therefore widened for this extra variation (Spiegelhalter "
+                       "2005), so only forces that stand out from the wider spread are flagged. "
+                       "Switch off 'Allow for over-dispersion' to see the unadjusted limits.")
+    return lead + ("You are seeing the unadjusted limits: many forces fall outside them for reasons "
+                   "common to many forces (case mix, recording), not only their own. Switch on "
+                   "'Allow for over-dispersion' for the recommended adjusted limits.")
 
 
 def map_rows(comp: Comparison) -> dict[str, dict]:
@@ -268,16 +308,17 @@ def position_summary(comp: Comparison, metric: Metric, group_label: str, period_
             parts.append(f"Even with no real differences, about {compared * 0.05:.0f} of {compared} forces "
                          "would fall outside the 95% limits by chance, so a force outside only those "
                          "limits is a prompt to look, not a finding.")
-        if comp.phi_used <= 1 and has_value(comp.phi_p) and comp.phi_p < 0.05:
+        if comp.phi_used <= 1 and comp.od_significant:
             parts.append(f"The forces vary far more than chance alone would produce (over-dispersion "
-                         f"phi = {comp.phi:.1f}), so many of them fall outside the limits; allowing for "
-                         "over-dispersion shows which stand out from that wider spread.")
+                         f"phi = {comp.phi:.1f}), so many of them fall outside these unadjusted limits; "
+                         "allowing for over-dispersion shows which stand out from that wider spread.")
         parts.append(f"{DIRECTION_WORDS[metric.direction]}.")
     if hidden:
         parts.append(f"{_count(len(hidden))} not shown ({_names(hidden)}): too few cases to publish, "
                      "so left out of the comparison.")
     if comp.phi_used > 1:
-        parts.append(f"Limits widened for over-dispersion (phi = {comp.phi:.2f}).")
+        why = "" if comp.od_chosen else ", because the forces vary more than chance explains"
+        parts.append(f"Limits widened for over-dispersion (phi = {comp.phi:.2f}{why}).")
     return " ".join(parts)
 
 
@@ -315,6 +356,61 @@ def peer_rows(comp: Comparison, code: str) -> list[dict]:
     region = rows[code]["region"]
     return sorted((r for r in rows.values() if r["region"] == region),
                   key=lambda r: (r["value"] is None, -(r["value"] or 0)))
+
+
+def peer_codes(comp: Comparison, code: str | None) -> list[str]:
+    """The selected force's peers (today: the other forces of its region), for marking on charts."""
+    if not code or code not in comp.rows():
+        return []
+    return [r["code"] for r in peer_rows(comp, code) if r["code"] != code]
+
+
+_WHERE = {ABOVE_OUTER: "above the 99.8% limit", ABOVE_INNER: "above the 95% limit but within the 99.8% limit",
+          WITHIN: "within the limits", BELOW_INNER: "below the 95% limit but within the 99.8% limit",
+          BELOW_OUTER: "below the 99.8% limit"}
+_WHERE_MEDIAN = {ABOVE_INNER: "its 95% interval is above the England and Wales median",
+                 WITHIN: "its 95% interval includes the England and Wales median",
+                 BELOW_INNER: "its 95% interval is below the England and Wales median"}
+
+
+def selected_summary(comp: Comparison, code: str | None, metric: Metric) -> str:
+    """Where the selected force and its peers sit, for the words beside every comparison chart.
+
+    E.g. 'Avon and Somerset (ringed and labelled): 12.3% (95% CI 11.0–13.7%), within the limits.
+    Of its 4 region peers (smaller rings): 1 above the 95% limit (Dorset), 3 within the limits.'
+    Empty when no force is selected.
+    """
+    rows = comp.rows()
+    if not code or code not in rows:
+        return ""
+    me = rows[code]
+    where = _WHERE_MEDIAN if metric.unit == "days" else _WHERE
+    text = f"{me['name']} (ringed and labelled): {me['value_text']}"
+    if me["interval_text"]:
+        text += f" ({me['interval_text']})"
+    if me["value"] is None:
+        text = f"{me['name']}: not shown (too few cases), so it is not on the chart."
+    elif me["position"] in where:
+        text += f", {where[me['position']]}."
+    else:
+        text += "; not compared with England and Wales."
+    peers = [rows[c] for c in peer_codes(comp, code)]
+    if not peers:
+        return text + f" It has no other force in its region ({me['region']})."
+    groups: dict[str, list[dict]] = {}
+    for p in peers:
+        key = (where.get(p["position"], "not compared") if p["value"] is not None
+               else "not shown as too few cases")
+        groups.setdefault(key, []).append(p)
+    order = [*where.values(), "not compared", "not shown as too few cases"]
+    if len(peers) == 1:
+        key = next(iter(groups))
+        return text + (f" Its one region peer in {me['region']} (smaller ring, labelled with its "
+                       f"abbreviation), {peers[0]['name']}, is {key}.")
+    parts = [f"{len(groups[k])} {k}" + (f" ({_names(groups[k])})" if k != where.get(WITHIN) else "")
+             for k in order if k in groups]
+    return text + (f" Of its {len(peers)} region peers in {me['region']} (smaller rings, "
+                   f"labelled with their abbreviations): {'; '.join(parts)}.")
 
 
 def peer_summary(comp: Comparison, code: str, metric: Metric) -> str:

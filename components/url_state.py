@@ -54,7 +54,7 @@ class State:
     basis: str = BASIS_CLOSED
     release: int | None = None
     peer: str | None = None
-    od: bool = False  # compare page: funnel limits allow for over-dispersion
+    od: str = ""  # compare page's funnel limits: "1" adjusted, "0" not, "" the default rule
     grain: str | None = None  # overview trends: "year" or "rolling" (None: quarters, the default)
 
     @property
@@ -172,9 +172,10 @@ def parse_state(
 
     if (v := raw["od"]) is not None and v != "":
         if v in ("0", "1"):
-            state = replace(state, od=v == "1")
+            state = replace(state, od=v)
         else:
-            reject("od", v, "use 1 (allow for over-dispersion) or 0", "limits without over-dispersion")
+            reject("od", v, "use 1 (allow for over-dispersion) or 0",
+                   "adjusted limits only when over-dispersion is significant")
 
     if (v := raw["grain"]) is not None and v != "":
         if v in TREND_GRAINS:

@@ -36,7 +36,9 @@ def label_point(geometry: dict) -> tuple[float, float]:
 def _color(field: str, domain: Sequence[str], colors: Sequence[str], title: str) -> alt.Color:
     return alt.Color(f"{field}:N", title=title, scale=alt.Scale(domain=list(domain), range=list(colors)),
                      legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=400,
-                                       symbolStrokeColor="#0B0C0C", symbolStrokeWidth=0.5))
+                                       symbolStrokeColor="#0B0C0C", symbolStrokeWidth=0.5,
+                                       # near-black, not the theme's pale grey: WCAG AA contrast
+                                       labelColor="#0B0C0C", titleColor="#0B0C0C"))
 
 
 def _tooltip(fields: Sequence[tuple[str, str]]) -> list[alt.Tooltip]:

@@ -65,12 +65,12 @@ def test_outliers_are_named_and_the_rest_are_not_ranked():
     assert "of the 41 steps" in ranked and "1 force not shown" in ranked  # 42 shown, 1 hidden
 
 
-def test_overdispersion_widens_the_limits_only_when_asked():
+def test_overdispersion_widens_the_limits_only_when_chosen_or_significant():
     # forces spread far more than binomial chance allows: phi > 1
     spread = {f.code: 30.0 + 3 * i for i, f in enumerate(FORCES)}
     table = _table(spread)
     national = _national(table)
-    plain = cmp.compare_forces(table, national, REFERENCE, metric("charge_rate"))
+    plain = cmp.compare_forces(table, national, REFERENCE, metric("charge_rate"), overdispersion=False)
     wide = cmp.compare_forces(table, national, REFERENCE, metric("charge_rate"), overdispersion=True)
     assert plain.phi > 1 and plain.phi_used == 1.0 and wide.phi_used == pytest.approx(plain.phi)
     outside = lambda c: sum(1 for r in c.rows().values() if r["position"] != cmp.WITHIN)  # noqa: E731

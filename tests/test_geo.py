@@ -132,3 +132,12 @@ def test_tile_map_spec_has_43_hexagons_labelled():
     assert spec["projection"] == {"type": "identity", "reflectY": True}
     assert labels["encoding"]["text"]["field"] == "label"
     assert {v["label"] for v in labels["data"]["values"]} == {t.abbr for t in tiles.TILES}
+
+
+def test_map_legend_text_is_near_black():
+    """The Streamlit theme's default legend grey is too pale (issue 7, item 9): set it on the legend."""
+    rows = {t.code: {"category": "a", "label": t.abbr, "label_color": "#000000"} for t in tiles.TILES}
+    legend = maps.tile_map(rows, label_field="label", **STYLE).to_dict()["layer"][0]["encoding"]["color"]["legend"]
+    for key in ("labelColor", "titleColor"):
+        rgb = [int(legend[key].lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)]
+        assert max(rgb) <= 0x40, legend  # dark enough for 4.5:1 on white several times over

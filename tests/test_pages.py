@@ -239,7 +239,7 @@ def test_compare_keeps_overdispersion_in_the_address(small_db, monkeypatch):
     assert _param(at, "od") == "1" and _param(at, "metric") == "charge_rate"
     at.toggle(key="cmp_overdispersion").set_value(False).run()
     assert_clean(at)
-    assert _param(at, "od") is None
+    assert _param(at, "od") == "0"
 
 
 # --- issue 7: words and settings -------------------------------------------------------------

@@ -22,6 +22,7 @@ from geo.boundaries import features
 from geo.maps import geography_map, tile_map
 from geo.tiles import LAYOUT_NOTE
 from metrics.registry import BASIS_LABELS, METRICS, metric
+from metrics.stats import OVERDISPERSION_ALPHA
 
 ctx = get_context()
 state, period, group = ctx.state, ctx.period, ctx.group
@@ -55,13 +56,6 @@ if reason := ctx.missing_reason(m):
     caveat(reason)
     st.stop()
 
-sync_widget("cmp_overdispersion", state.od)
-overdispersion = st.toggle(
-    "Allow for over-dispersion", key="cmp_overdispersion", on_change=widget_to_url, args=("od", "cmp_overdispersion"),
-    help="Forces differ for many reasons besides chance (case mix, recording practice). This widens "
-         "the limits by the extra variation estimated from all forces (Spiegelhalter 2005), so only "
-         "forces that stand out from that wider spread are flagged.")
-
 window = {"release_id": ctx.release_id, "metric_id": m.id, "offence_group": state.offence,
           "first_quarter": period.first, "last_quarter": period.last, "grain": "period"}
 by_force = data.metric_table(ctx.url, area="all", **window)
@@ -71,17 +65,37 @@ if by_force.height == 0 or national.get("value") is None:
     caveat(f"No figures for {m.phrase} ({group.label.lower()}) in {period.label} can be shown "
            f"from release {ctx.release_id}: choose another period, a broader offence group or another measure.")
     st.stop()
-comp = cmp.compare_forces(by_force, national, forces, m, overdispersion=overdispersion)
+comp = cmp.compare_forces(by_force, national, forces, m, overdispersion={"1": True, "0": False}.get(state.od))
 basis = BASIS_LABELS[m.basis]
 unit = m.unit
 table = cmp.table(comp)
 selected = state.force if state.force in comp.rows() else None
+peer_codes = cmp.peer_codes(comp, selected)
+where = cmp.selected_summary(comp, selected, m)  # where the selected force sits, beside each chart
 if state.force and not selected:
     name = dict(zip(forces["code"], forces["name"], strict=True)).get(state.force, state.force)
     st.info(f"{name} has no police force area, so it is not on these maps or in the "
             "comparison.", icon=":material/info:")
 if m.caveat:
     caveat(m.caveat)
+
+
+def _od_to_url() -> None:
+    """The switch writes an explicit 1 or 0: the default depends on the data, so a citable view
+    must say which limits it showed."""
+    st.query_params["od"] = "1" if st.session_state.get("cmp_overdispersion") else "0"
+
+
+if comp.kind is not None:
+    if notice := cmp.overdispersion_notice(comp):
+        st.warning(notice, icon=":material/warning:")
+    sync_widget("cmp_overdispersion", comp.adjusted)
+    st.toggle(
+        "Allow for over-dispersion", key="cmp_overdispersion", on_change=_od_to_url,
+        help="Forces differ for many reasons besides chance (case mix, recording practice). This widens "
+             "the limits by the extra variation estimated from all forces (Spiegelhalter 2005), so only "
+             "forces that stand out from that wider spread are flagged. On by default when the test for "
+             f"over-dispersion is significant (p < {OVERDISPERSION_ALPHA:g}), off otherwise.")
 
 # --- Maps ----------------------------------------------------------------------------------
 st.header("Maps")
@@ -149,8 +163,8 @@ else:
                 f"({'limits widened' if comp.phi_used > 1 else 'not applied' if comp.phi > 1 else 'no extra variation, limits unchanged'}).")
     chart_block(
         title=f"{m.label} against its denominator, with 95% and 99.8% limits",
-        chart=funnel_chart(comp, m),
-        summary=words,
+        chart=funnel_chart(comp, m, selected=selected, peers=peer_codes),
+        summary=f"{words} {where}".strip(),
         table=table.filter(pl.col("value").is_not_null()),
         unit=unit, basis=basis, citation=ctx.citation(), release_id=ctx.release_id, key="funnel", metric=m,
         caveat="Limits are drawn around the England and Wales value (solid horizontal line) from the "
@@ -163,8 +177,8 @@ st.header("Forces in order, with intervals")
 chart_block(
     title=f"{m.label} by force, with 95% intervals",
     chart=dot_plot(comp.frame, m, None if unit == "count" else national.get("value"), highlight=selected,
-                   labels=comp.categories),
-    summary=cmp.ranked_summary(comp, m),
+                   peers=peer_codes, labels=comp.categories),
+    summary=f"{cmp.ranked_summary(comp, m)} {where}".strip(),
     table=table.sort("value", descending=True, nulls_last=True),
     unit=unit, basis=basis, citation=ctx.citation(), release_id=ctx.release_id, key="ranked", metric=m,
     caveat="Not a league table: forces whose intervals overlap cannot be told apart.",
@@ -184,8 +198,8 @@ elif peers["value"].is_null().all():
 else:
     chart_block(
         title=f"{names[selected]} and the other forces of {peers['region'][0]}",
-        chart=dot_plot(peers, m, national.get("value"), highlight=selected, row_height=28,
-                   labels=comp.categories),
+        chart=dot_plot(peers, m, national.get("value"), highlight=selected, peers=peer_codes, row_height=28,
+                       labels=comp.categories),
         summary=cmp.peer_summary(comp, selected, m),
         table=table.filter(pl.col("code").is_in(peers["code"].to_list())),
         unit=unit, basis=basis, citation=ctx.citation(), release_id=ctx.release_id, key="peers", metric=m,

@@ -22,6 +22,7 @@ from metrics.disclosure import rules_text
 from metrics.offence_groups import OFFENCE_GROUPS
 from metrics.periods import quarter_label
 from metrics.registry import AVAILABILITY_LABELS, BASIS_LABELS, DIRECTION_WORDS, METRICS
+from metrics.stats import OVERDISPERSION_ALPHA
 
 ATTRIBUTION = (
     "Source: Office for National Statistics licensed under the Open Government Licence v.3.0.  \n"
@@ -123,6 +124,22 @@ st.markdown(
     "without a judgement.\n"
     "- Before/after comparisons around National Operating Model milestones are descriptive and "
     "make no causal claim."
+)
+st.markdown(
+    "**Funnel plots and over-dispersion.** Each force is compared with England and Wales on a funnel "
+    "plot (Spiegelhalter 2005): limits at 95% and 99.8% from the exact binomial (percentages) or "
+    "Poisson (rates) distribution around the England and Wales value. A force is called above or "
+    "below a limit only when the exact probability of a figure that far out is below 2.5% (95%) or "
+    "0.1% (99.8%) on that side, so a force at the England and Wales value, or one whose figure "
+    "chance could easily produce (as near 0% or 100%), is never flagged. Forces also differ for "
+    "reasons besides chance (case mix, recording practice). When the test for this extra variation "
+    "('over-dispersion', the sum of squared Winsorised z-scores against chi-squared on one fewer "
+    f"degrees of freedom than forces) is significant (p < {OVERDISPERSION_ALPHA:g}), the page says so "
+    "and by default widens the limits by the square root of the estimated over-dispersion factor "
+    "(the paper's multiplicative model), as Spiegelhalter recommends, so only forces that stand out "
+    "from the wider spread are flagged; a switch shows the unadjusted limits, and the address "
+    "records the choice (`od=1` adjusted, `od=0` unadjusted). When the test is not significant the "
+    "unadjusted limits are used."
 )
 st.subheader("National Operating Model milestones")
 st.markdown("\n".join(f"- {d:%d %B %Y}: {text}" for d, text in MILESTONES))
