@@ -18,7 +18,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from components.url_state import KEYS, PEER_SETS, PILLAR_IDS, USER_BASES, State, parse_state
+from components.url_state import (
+    KEYS,
+    PEER_SETS,
+    PILLAR_IDS,
+    TREND_GRAINS,
+    USER_BASES,
+    State,
+    parse_state,
+)
 from metrics.offence_groups import OFFENCE_GROUPS
 from metrics.periods import PeriodError, parse_period
 from metrics.registry import METRICS_BY_ID
@@ -57,7 +65,8 @@ def assert_valid(state: State, notices: list[str]) -> None:
     assert state.pillar is None or state.pillar in PILLAR_IDS
     assert state.release is None or state.release in RELEASES
     assert state.peer is None or state.peer in PEER_SETS
-    assert isinstance(state.od, bool)
+    assert state.od in ("", "0", "1")
+    assert state.grain is None or state.grain in TREND_GRAINS[1:]
     period = parse_period(state.period)  # always a period the release holds
     assert period.first >= FIRST and period.last <= LATEST
     assert all(isinstance(n, str) and len(n) < 400 for n in notices)
