@@ -103,8 +103,10 @@ def _basis_slug(basis: str | None) -> str | None:
 def export_frame(table: pl.DataFrame, meta: ExportMeta, *, unit: str | None = None) -> pl.DataFrame:
     """The rows as a file holds them: typed numbers, a ``flag`` column, dimensions, metadata.
 
-    ``table`` is what a query returned (hidden numbers already null, their symbol in ``flag``);
-    columns the unit never fills (a count's denominator) are emptied, as the screen shows [z].
+    ``table`` is what a query returned (hidden numbers already null, their symbol in ``flag``).
+    Columns the unit never fills (a count's denominator, a median's numerator; [z] on screen) are
+    left out: a column empty from top to bottom has no type a plain reader can infer (polars reads
+    it as text), and the data dictionary says why it is absent.
     Dimensions the table lacks (a funnel's period, an overview's offence group) come from
     ``meta``.
     """
@@ -118,10 +120,8 @@ def export_frame(table: pl.DataFrame, meta: ExportMeta, *, unit: str | None = No
         expr = pl.col(col).cast(target, strict=False)
         if dtype.is_float():
             expr = pl.when(pl.col(col).is_nan()).then(None).otherwise(pl.col(col))
-        if col in NOT_APPLICABLE_COLUMNS.get(unit, ()):
-            expr = pl.lit(None, target)
         numbers.append(expr.cast(target).alias(col))
-    frame = frame.with_columns(numbers)
+    frame = frame.with_columns(numbers).drop(NOT_APPLICABLE_COLUMNS.get(unit, ()), strict=False)
     # no symbol is an empty cell (null), which every reader reads alike; "" would be quoted
     flag = pl.col("flag").cast(pl.String) if "flag" in frame.columns else pl.lit(None, pl.String)
     frame = frame.with_columns(flag=pl.when(flag != "").then(flag))
@@ -177,7 +177,10 @@ def write_xlsx(frame: pl.DataFrame, output: Path | str | IO[bytes], notes: pl.Da
 
     target = output if not isinstance(output, Path) else str(output)
     with Workbook(target) as book:
-        frame.write_excel(book, worksheet="data", autofit=True)
+        # counts are whole numbers (Excel would show 603.000 with the default float format)
+        counts = {c: "#,##0" for c in ("numerator", "denominator", "count")
+                  if c in frame.columns and frame.schema[c].is_numeric()}
+        frame.write_excel(book, worksheet="data", autofit=True, column_formats=counts)
         notes.write_excel(book, worksheet="Notes", autofit=True)
 
 

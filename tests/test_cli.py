@@ -257,6 +257,9 @@ def test_cli_reproduces_the_overview_headline(small_db):
         assert got["period"][0] == "12 months to Sep 2026" == page["period"][0]
         for col in ("numerator", "denominator", "value", "lower", "upper"):
             want = page[col][0]
+            if col not in got.columns:  # a column the unit never fills is left out of the file
+                assert want is None, (metric_id, col)
+                continue
             assert (got[col][0] is None) == (want is None), (metric_id, col)
             if want is not None:
                 assert abs(got[col][0] - want) <= 1e-9 * max(1.0, abs(want)), (metric_id, col)
