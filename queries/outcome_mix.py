@@ -9,7 +9,7 @@ from db.schema import outcome_type
 from metrics.disclosure import apply_disclosure
 from metrics.offence_groups import offence_group as get_group
 from queries import sql
-from queries.metric_table import attach_periods, select_areas
+from queries.framing import attach_periods, select_areas
 
 BASES = ("closed", "recorded")
 
