@@ -25,7 +25,6 @@ from metrics.disclosure.secondary import groupings, protect_margins
 from settings import SettingsError
 
 DEFAULT_THRESHOLD = settings.DEFAULT_DISCLOSURE_THRESHOLD
-THRESHOLD_ENV = "RASSO_DISCLOSURE_THRESHOLD"
 
 # columns that only case-level (record-per-victim) data carry; never in the public tier
 CASE_LEVEL_COLUMNS = ("case_id",)
