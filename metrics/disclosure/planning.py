@@ -11,6 +11,9 @@ those totals for a metric table, so the query layer only asks for a plan and mar
   offences (``_b2``); the totals are hidden first (``_total``), being the measure most people
   read.
 
+In the outcome mix the outcome groups of one area and period add up to its total
+(:data:`MIX_MARGINS`).
+
 Medians are not sums of their parts and England and Wales alone is one cell per period: neither
 has a margin to protect.
 """
@@ -31,6 +34,8 @@ RAPE_PARTS = {"adult_rape": "rape", "child_rape": "rape", "rape": "rape"}
 ALL_SEXUAL_PARTS = {"rape": "all", "other_sexual": "all", "all_sexual": "all"}
 """``_b2``: all sexual offences beside its parts, all rape and other sexual offences."""
 TOTAL_GROUPS = ("rape", "all_sexual")
+MIX_MARGINS = [["period", "area_code"]]
+"""The outcome mix: the outcome groups of one area in one period add up to its total."""
 HIDE_FIRST = "_total"
 
 
