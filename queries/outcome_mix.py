@@ -7,9 +7,10 @@ from sqlalchemy import Engine, select
 
 from db.schema import outcome_type
 from metrics.disclosure import apply_disclosure
+from metrics.disclosure.planning import MIX_MARGINS
 from metrics.offence_groups import offence_group as get_group
 from queries import sql
-from queries.metric_table import attach_periods, select_areas
+from queries.framing import attach_periods, select_areas
 
 BASES = ("closed", "recorded")
 
@@ -40,7 +41,7 @@ def outcome_mix(engine: Engine, *, release_id: int, offence_group: str, area: st
     mix = mix.join(totals, on=["period", "area_code"]).with_columns(
         value=pl.when(pl.col("denominator") > 0).then(100 * pl.col("numerator") / pl.col("denominator")),
         lower=pl.lit(None, pl.Float64), upper=pl.lit(None, pl.Float64))
-    mix = apply_disclosure(mix, tier=tier, threshold=threshold, group_by=["period", "area_code"], unit="percent")
+    mix = apply_disclosure(mix, tier=tier, threshold=threshold, group_by=MIX_MARGINS, unit="percent")
     return (mix.rename({"numerator": "count", "value": "share"})
             .select("period", "period_end", "area_code", "area_name", "ho_group", "count", "denominator",
                     "share", "flag")

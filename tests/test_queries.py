@@ -174,6 +174,12 @@ def test_median_days_to_charge(golden):
     assert t["denominator"].to_list() == [5.0]
 
 
+def test_median_days_for_england_and_wales_from_one_national_histogram(golden):
+    t = _table(golden, "median_days_to_charge", tier="restricted")
+    assert t.select("area_code", "area_name", "value", "denominator").rows() == [
+        ("K04000001", "England and Wales", 300.0, 5.0)]
+
+
 def test_open_rate_on_recorded_basis(golden):
     t = _table(golden, "open_rate", area=AVON)
     assert t["numerator"][0] == 60.0 and t["denominator"][0] == 100.0

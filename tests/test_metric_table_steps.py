@@ -1,0 +1,221 @@
+"""Each named step of the metric-table pipeline on small hand-made frames (no database).
+
+The whole pipeline is checked end to end against golden answers in test_queries.py; here each
+step is checked alone, so a failure names the step that broke.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from db.reference import NATIONAL_CODE, NATIONAL_NAME
+from metrics import registry as reg
+from queries import cells
+from queries.framing import Framing, select_areas
+from queries.metric_table import (
+    COLUMNS,
+    PARTIAL_KEYS,
+    QueryError,
+    Request,
+    check_area,
+    cut_view,
+    empty_table,
+    flag_partial,
+    frame_span,
+    protect,
+    read_window,
+)
+
+AVON, DURHAM, BTP = "E23000036", "E23000008", "BTP"
+Q1, Q2, Q3, Q4 = 20241, 20242, 20243, 20244
+FORCES = pl.DataFrame({"code": [AVON, DURHAM, BTP], "name": ["Avon and Somerset", "Durham", "British Transport Police"],
+                       "territorial": [True, True, False]})
+
+
+def _request(metric_id="charge_rate", area="national", first=Q1, last=Q1, grain="quarter", tier="public",
+             group="adult_rape"):
+    return Request.of(metric_id, group, area, first, last, grain, tier)
+
+
+def _framing(grain="quarter", span=(Q1, Q1), include_btp=True):
+    return Framing(FORCES, include_btp, grain, span)
+
+
+# --------------------------------------------------------------------------- request
+
+
+@pytest.mark.parametrize(("kw", "words"), [
+    ({"tier": "secret"}, "Unknown tier 'secret'"),
+    ({"grain": "month"}, "Unknown grain 'month'"),
+    ({"first": Q2, "last": Q1}, "start of the period is after its end"),
+])
+def test_request_refuses_bad_input_with_one_line(kw, words):
+    with pytest.raises(QueryError, match=words):
+        _request(**kw)
+
+
+def test_request_decides_scope_btp_and_linking():
+    national = _request()
+    assert national.scope == "national" and not national.linked and national.include_btp
+    by_force = _request(area=AVON)
+    assert by_force.scope == "all" and by_force.linked
+    assert not _request(area=AVON, tier="restricted").linked
+    assert not _request("median_days_to_charge", area=AVON).linked
+    assert not _request("recorded_per_1000").include_btp
+
+
+def test_check_area_knows_forces_and_refuses_others():
+    for area in ("national", "all", AVON, BTP):
+        check_area(area, FORCES)
+    with pytest.raises(QueryError, match="Unknown force 'E99999999'"):
+        check_area("E99999999", FORCES)
+
+
+# --------------------------------------------------------------------------- reading window
+
+
+def test_read_window_widens_quarters_by_force_to_whole_years_and_cuts_to_what_is_held():
+    assert read_window(_request(first=Q2, last=Q3), (20231, 20254)) == (Q2, Q3)  # national: as asked
+    assert read_window(_request(area=AVON, first=Q2, last=Q3), (20231, 20254)) == (Q1, Q4)
+    assert read_window(_request(area=AVON, first=Q2, last=Q3), (Q1, Q3)) == (Q1, Q3)
+    assert read_window(_request(area=AVON, first=Q2, last=Q3, grain="year"), (20231, 20254)) == (Q2, Q3)
+
+
+def test_read_window_is_none_when_the_release_holds_nothing_inside():
+    assert read_window(_request(), (None, None)) is None
+    assert read_window(_request(first=Q1, last=Q2), (20251, 20254)) is None
+
+
+def test_frame_span_keeps_the_window_except_for_one_whole_period():
+    assert frame_span(_request(area=AVON, first=Q2, last=Q3), (Q1, Q4)) == (Q1, Q4)
+    assert frame_span(_request(first=Q2, last=20251, grain="period"), (Q1, Q4)) == (Q2, Q4)
+
+
+# --------------------------------------------------------------------------- framing and cells
+
+
+def test_national_rows_summed_by_the_database_are_labelled_without_a_force_code():
+    hist = pl.DataFrame({"quarter": [Q1, Q1], "days": [10, 20], "n": [1, 2]})
+    national = select_areas(hist, "national", FORCES, include_btp=True)
+    assert national["area_code"].to_list() == [NATIONAL_CODE] * 2
+    assert national["area_name"].to_list() == [NATIONAL_NAME] * 2
+    assert "force_code" not in national.columns
+    with pytest.raises(ValueError, match="cannot be cut to area 'all'"):
+        select_areas(hist, "all", FORCES, include_btp=True)
+
+
+def test_medians_read_a_histogram_of_days():
+    hist = pl.DataFrame({"quarter": [Q1, Q1, Q1], "days": [100, 300, 500], "n": [2, 1, 2]})
+    out = cells.medians(_framing().frame(hist, "national"))
+    row = out.row(0, named=True)
+    assert row["area_code"] == NATIONAL_CODE and row["value"] == 300.0 and row["denominator"] == 5.0
+
+
+def test_grid_has_every_period_and_area_of_the_span():
+    grid = _framing(span=(Q1, Q2)).grid("all")
+    assert sorted(zip(grid["period_end"], grid["area_code"], strict=True)) == [
+        (Q1, BTP), (Q1, DURHAM), (Q1, AVON), (Q2, BTP), (Q2, DURHAM), (Q2, AVON)]
+    assert grid["nq"].to_list() == [1] * 6
+
+
+def test_sum_cells_adds_forces_and_averages_snapshots():
+    rows = pl.DataFrame({"force_code": [AVON, AVON, DURHAM], "quarter": [Q1, Q2, Q1],
+                         "numerator": [4.0, 6.0, 1.0], "denominator": [10.0, 20.0, 5.0]})
+    framing = _framing("period", (Q1, Q2))
+    summed = cells.sum_cells(framing.frame(rows, "national"), reg.metric("charge_rate"), FORCES, "national")
+    assert summed.select("numerator", "denominator").row(0) == (11.0, 35.0)
+    snapshot = cells.sum_cells(framing.frame(rows, "all"), reg.metric("trained_investigator_share"), FORCES, "all")
+    avon = snapshot.filter(pl.col("area_code") == AVON)
+    assert avon.select("numerator", "denominator").row(0) == (5.0, 15.0)  # the average of two quarters
+
+
+def test_sum_cells_counts_forces_missing_from_national_force_mi():
+    rows = pl.DataFrame({"force_code": [AVON], "quarter": [Q1], "numerator": [4.0], "denominator": [10.0]})
+    framed = _framing().frame(rows, "national")
+    summed = cells.sum_cells(framed, reg.metric("isva_referral_rate"), FORCES, "national")
+    assert summed["missing"].to_list() == [1]  # Durham did not report
+
+
+def test_zero_fill_makes_empty_cells_true_zeros():
+    framing = _framing(span=(Q1, Q1))
+    table = pl.DataFrame({"period": ["2024-25 Q1"], "period_end": [Q1], "area_code": [AVON],
+                          "area_name": ["Avon and Somerset"], "numerator": [3.0], "denominator": [9.0], "nq": [1]})
+    filled = cells.zero_fill(table, framing.grid("all")).sort("area_code")
+    assert dict(zip(filled["area_code"], filled["numerator"], strict=True)) == {AVON: 3.0, BTP: 0.0, DURHAM: 0.0}
+    assert dict(zip(filled["area_code"], filled["denominator"], strict=True)) == {AVON: 9.0, BTP: 0.0, DURHAM: 0.0}
+
+
+def test_add_denominator_by_kind():
+    table = pl.DataFrame({"area_code": [AVON], "numerator": [30.0], "denominator": [1.0], "nq": [1]})
+    count = cells.add_denominator(table, reg.metric("recorded_offences"), FORCES, "all", None)
+    assert count["denominator"].to_list() == [None]
+    population = pl.DataFrame({"force_code": [AVON, DURHAM], "population": [1_000_000.0, 600_000.0]})
+    rate = cells.add_denominator(table, reg.metric("recorded_per_1000"), FORCES, "all", population)
+    assert rate["denominator"].to_list() == [250_000.0]  # a quarter is a quarter of a year's exposure
+    share = cells.add_denominator(table, reg.metric("charge_rate"), FORCES, "all", None)
+    assert share["denominator"].to_list() == [1.0]
+
+
+def test_linked_cells_hold_every_offence_group_summed_from_its_parts():
+    leaves = pl.DataFrame({"force_code": [AVON, AVON, AVON], "quarter": [Q1] * 3,
+                           "subgroup": ["rape", "rape", "other_sexual"], "age_band": ["adult", "child", "adult"],
+                           "numerator": [10.0, 3.0, 50.0], "missing": [0, 0, 0]})
+    out = cells.linked_cells(leaves, reg.metric("recorded_offences"), _framing(), None)
+    avon = dict(zip(*out.filter(pl.col("area_code") == AVON).select("offence_group", "numerator"), strict=True))
+    assert avon == {"adult_rape": 10.0, "child_rape": 3.0, "rape": 13.0, "other_sexual": 50.0, "all_sexual": 63.0}
+    national = out.filter(pl.col("area_code") == NATIONAL_CODE)
+    assert set(national["offence_group"]) == set(avon)
+
+
+# --------------------------------------------------------------------------- protecting and cutting
+
+
+def _cells_for(numerators, group="adult_rape"):
+    codes = list(numerators)
+    return pl.DataFrame({"period": ["2024-25 Q1"] * len(codes), "period_end": [Q1] * len(codes),
+                         "area_code": codes, "area_name": codes, "numerator": list(numerators.values()),
+                         "denominator": [None] * len(codes), "value": list(numerators.values()),
+                         "lower": [None] * len(codes), "upper": [None] * len(codes), "flag": [""] * len(codes),
+                         "offence_group": [group] * len(codes)},
+                        schema_overrides={"denominator": pl.Float64, "lower": pl.Float64, "upper": pl.Float64})
+
+
+def test_protect_hides_a_complement_across_forces_and_keeps_the_group_asked_for():
+    table = _cells_for({AVON: 2.0, DURHAM: 40.0, NATIONAL_CODE: 42.0})
+    out = protect(table, _request("recorded_offences", area="all", tier="restricted"), threshold=None)
+    assert out["flag"].to_list() == ["", "", ""]  # restricted: nothing hidden
+    req = _request("cps_referral_rate", area="all", grain="year")
+    out = protect(table.with_columns(denominator=pl.col("numerator") * 2), req, threshold=None)
+    flags = dict(zip(out["area_code"], out["flag"], strict=True))
+    assert flags[AVON] == "[c]" and flags[DURHAM] == "[c]"  # Durham hidden too, or 42 - 40 gives Avon back
+    other = pl.concat([table, _cells_for({AVON: 9.0}, group="child_rape")])
+    assert protect(other, req, threshold=None)["offence_group"].unique().to_list() == ["adult_rape"]
+
+
+def test_flag_partial_marks_shown_values_that_sum_missing_source_cells():
+    table = _cells_for({AVON: 20.0, DURHAM: 30.0}).with_columns(flag=pl.Series(["", "[c]"]))
+    partial = table.select(*PARTIAL_KEYS).with_columns(missing=pl.Series([1, 1]))
+    out = flag_partial(table, partial)
+    assert out["flag"].to_list() == ["[u]", "[c]"]  # a hidden cell keeps its own marker
+    assert flag_partial(table, None)["flag"].to_list() == ["", "[c]"]
+
+
+def test_cut_view_keeps_the_area_and_quarters_asked_for():
+    table = pl.concat([_cells_for({AVON: 20.0, DURHAM: 30.0, BTP: 5.0}),
+                       _cells_for({AVON: 25.0}).with_columns(period=pl.lit("2024-25 Q2"), period_end=pl.lit(Q2, pl.Int64))])
+    view = cut_view(table, _request("recorded_offences", area=AVON, first=Q2, last=Q2), _framing(), 7)
+    assert view.columns == COLUMNS
+    assert view.select("area_code", "period_end", "numerator", "release").rows() == [(AVON, Q2, 25.0, 7)]
+    every = cut_view(table, _request("recorded_offences", area="all", first=Q1, last=Q1), _framing(), 7)
+    assert sorted(every["area_code"]) == sorted([AVON, DURHAM])  # territorial forces only
+
+
+def test_cut_view_gives_btp_a_not_applicable_rate_per_head():
+    view = cut_view(_cells_for({AVON: 20.0}), _request("recorded_per_1000", area=BTP),
+                       _framing(include_btp=False), 7)
+    assert view.select("area_code", "value", "flag").rows() == [(BTP, None, "[z]")]
+
+
+def test_empty_table_has_the_columns_of_every_table():
+    assert empty_table().columns == COLUMNS and empty_table().is_empty()
