@@ -328,3 +328,13 @@ def test_a_page_run_without_the_dashboard_reruns_through_it(small_db, monkeypatc
     at.selectbox(key="cmp_metric").set_value("recorded_per_1000").run()
     _shows_avon_and_somerset_rape_with_the_shell(at)
     assert at.query_params["metric"] in ("recorded_per_1000", ["recorded_per_1000"])
+
+
+def test_a_page_run_by_another_script_stops_with_a_message_not_a_loop():
+    """The reroute happens once until dashboard.py sets a context: run as the main script, a
+    page cannot get one, so it says so instead of rerunning forever."""
+    at = AppTest.from_file(str(ROOT / METHODOLOGY.file), default_timeout=TIMEOUT).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [e.value for e in at.error] == [
+        "Open the dashboard through its main address: the page has no data context."]
+    assert not at.title
