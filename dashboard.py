@@ -4,14 +4,11 @@ Sets up what every page shares and nothing else: the database (created and fille
 synthetic sample on first start, so a fresh machine shows a working dashboard; the load runs in
 a background job shared by every tab, ``components.first_start``), the release shown (the rule
 is ``db.releases.default_from``, shared with the command line), the validated URL state, the
-global sidebar controls and the navigation. Pages are thin files under ``views/`` registered with
-``st.navigation``; only pages that work are listed. Everything runs inside an error boundary
+global sidebar controls and the navigation. Pages are thin files under ``pages/``, listed once in
+``components.page_registry`` and registered with ``st.navigation``; only pages that work are
+listed. A page run without this file (a fresh server's first deep link) sends the run through it
+first (``components.context.get_context``). Everything runs inside an error boundary
 (``components.errors``): an unexpected error shows an error id, never a traceback.
-
-Why ``views/`` and not ``pages/``: Streamlit 1.67 treats a ``pages/`` folder beside the entry
-script as an old-style multipage app until ``st.navigation`` has run once in the process, so a
-fresh server's first deep link (``/methodology``) would run the page without this file, and
-AppTest's ``switch_page`` never runs this file at all.
 """
 
 from __future__ import annotations
@@ -22,24 +19,16 @@ from sqlalchemy.exc import SQLAlchemyError
 
 import settings
 from components import banners, data
-from components.context import PAGE_KEYS, Context, set_context
+from components.context import Context, clear_context, set_context
 from components.controls import period_options, sidebar_controls
 from components.errors import configure_logging, error_boundary
 from components.first_start import show_first_start
 from components.offline import FAVICON
+from components.page_registry import PAGE_KEYS, st_pages
 from components.url_state import parse_state, read_query_params, write_query_params
 from db.bootstrap import init_database
 from db.engine import DatabaseUnavailable, check_connection, database_url, describe
 from db.releases import data_holdings, default_from, describe_holdings, showable_ids
-
-PAGES = [
-    st.Page("views/overview.py", title="National overview", icon=":material/monitoring:",
-            default=True),
-    st.Page("views/compare.py", title="Force comparison", icon=":material/compare_arrows:",
-            url_path="compare"),
-    st.Page("views/methodology.py", title="Methodology and data", icon=":material/menu_book:",
-            url_path="methodology"),
-]
 
 
 @st.cache_resource(show_spinner="Preparing the database…")
@@ -123,7 +112,8 @@ def _run() -> None:
         # Pin the release in the address, so a bookmarked or cited view shows the same figures
         # after a new release is loaded (a notice then offers the newer one).
         state = state.with_(release=default_id)
-    page = st.navigation(PAGES, position="hidden")
+    pages = st_pages()
+    page = st.navigation(pages, position="hidden")
     write_query_params(state, PAGE_KEYS.get(page.url_path, ()))
 
     ctx = Context(url=url, db_label=describe(engine), state=state, release=info,
@@ -133,7 +123,7 @@ def _run() -> None:
 
     with st.sidebar:
         st.markdown("### RASSO Outcomes Dashboard")
-        for p in PAGES:
+        for p in pages:
             st.page_link(p, label=p.title, icon=p.icon, query_params=ctx.params(p.url_path))
         st.divider()
     sidebar_controls(state, periods=period_options(ctx.first_quarter, ctx.last_quarter),
@@ -167,7 +157,10 @@ def main() -> None:
     )
     configure_logging()
     with error_boundary("preparing the dashboard"):
-        _run()
+        try:
+            _run()
+        finally:
+            clear_context()  # set anew each run: a page run without this file must find none
 
 
 main()

@@ -13,6 +13,7 @@ import streamlit as st
 
 from components.banners import basis_label
 from components.context import get_context
+from components.page_registry import COMPARE
 from metrics.disclosure import NOT_APPLICABLE_COLUMNS, format_for_display
 from metrics.registry import Metric
 from queries.export import ExportMeta, csv_bytes, export_frame
@@ -72,7 +73,7 @@ def download_meta(*, key: str, release_id: int, citation: str, basis: str | None
     ctx = get_context()
     state = ctx.state
     # on /compare the selected force (region peers) and the over-dispersion setting change the rows
-    extra = tuple(x for x in (state.force, "od" if state.od else None) if x) if ctx.page_path == "compare" else ()
+    extra = tuple(x for x in (state.force, "od" if state.od else None) if x) if ctx.page_path == COMPARE.url_path else ()
     return ExportMeta(release_id=release_id, synthetic=bool(ctx.release.get("synthetic")), citation=citation,
                       view=f"{ctx.page_path or 'overview'}-{key}", metric=metric.id if metric else None,
                       offence_group=state.offence, period=ctx.period.label, period_token=ctx.period.token,

@@ -11,20 +11,14 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from components.page_registry import PAGE_KEYS, st_pages
 from components.url_state import State, to_params
 from metrics.offence_groups import OFFENCE_GROUPS, OffenceGroup
 from metrics.periods import Period
 from metrics.registry import Metric, missing_from_source
 
 _KEY = "_rasso_context"
-
-# The URL keys each page reads, by its url_path ("" is the overview). Offence group, period and
-# release are always written; other keys only where the page reads them or when not default.
-PAGE_KEYS: dict[str, tuple[str, ...]] = {
-    "": ("basis",),
-    "compare": ("metric", "force", "od"),
-    "methodology": (),
-}
+_REROUTED = "_rasso_rerouted"
 
 
 @dataclass(frozen=True)
@@ -86,11 +80,32 @@ class Context:
 
 def set_context(ctx: Context) -> None:
     st.session_state[_KEY] = ctx
+    st.session_state.pop(_REROUTED, None)  # the entry point ran: a later reroute is allowed
+
+
+def clear_context() -> None:
+    """Called by ``dashboard.py`` when its run ends, so a page run without it finds no context
+    (rather than the previous run's) and sends the run through it: see ``get_context``."""
+    st.session_state.pop(_KEY, None)
 
 
 def get_context() -> Context:
+    """The context ``dashboard.py`` set in this run.
+
+    A page finds none when Streamlit ran it without ``dashboard.py``: with a ``pages/`` folder
+    beside the entry script, Streamlit 1.67 starts in its legacy multipage mode, and a fresh
+    server's first request for ``/compare?...`` runs ``pages/compare.py`` alone. Registering
+    the navigation ends that mode for the process; the rerun then runs ``dashboard.py`` first,
+    for the same page and the same query string. Only once until ``dashboard.py`` sets a
+    context, so a page that still finds none (run by a script that is not the dashboard) shows
+    an error instead of rerunning forever.
+    """
     ctx = st.session_state.get(_KEY)
-    if ctx is None:  # a page opened without the entry point (should not happen with st.navigation)
+    if ctx is None:
+        if not st.session_state.get(_REROUTED):
+            st.session_state[_REROUTED] = True
+            st.navigation(st_pages(), position="hidden")
+            st.rerun()
         st.error("Open the dashboard through its main address: the page has no data context.")
         st.stop()
     return ctx

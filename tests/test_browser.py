@@ -22,9 +22,13 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from components.page_registry import COMPARE
+from components.page_registry import PAGES as PAGE_REGISTRY
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "screenshots"
@@ -86,8 +90,8 @@ def _wait_for(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
 
 
 @pytest.fixture(scope="module")
-def app_url(browser_ready, tmp_path_factory):
-    """A Streamlit server on a free port over a small synthetic SQLite release."""
+def browser_db(browser_ready, tmp_path_factory) -> Path:
+    """A small synthetic SQLite release (with the ONS boundaries when they are present)."""
     from db.bootstrap import init_database
     from db.engine import make_engine
     from sample_data.load import load_sample
@@ -102,10 +106,15 @@ def app_url(browser_ready, tmp_path_factory):
 
         load(engine, "boundaries", [BOUNDARIES])
     engine.dispose()
+    return db
 
+
+@contextmanager
+def _server(db: Path, log_file: Path):
+    """``streamlit run dashboard.py`` on a free port over ``db``; yields its address."""
     port = _free_port()
     env = {**os.environ, "RASSO_DB_URL": f"sqlite:///{db}"}
-    log = open(folder / "streamlit.log", "w")  # noqa: SIM115 - closed below
+    log = open(log_file, "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
          "--server.port", str(port), "--server.headless", "true",
@@ -123,6 +132,13 @@ def app_url(browser_ready, tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(browser_db):
+    """A Streamlit server on a free port over a small synthetic SQLite release."""
+    with _server(browser_db, browser_db.parent / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -326,3 +342,31 @@ def test_links_between_pages_carry_the_state(page_factory, app_url):
                            timeout=60_000)
     assert "offence=child_rape" in page.url
     page.close()
+
+
+def test_a_fresh_servers_first_request_can_be_a_deep_link(page_factory, browser_db, tmp_path):
+    """With ``pages/`` beside dashboard.py, Streamlit 1.67 starts in its legacy multipage mode:
+    a fresh server's first request for /compare runs pages/compare.py without dashboard.py.
+    The page reroutes through dashboard.py, so the view has its force, group, sidebar and
+    banner, and the address keeps the query string."""
+    with _server(browser_db, tmp_path / "streamlit.log") as fresh:  # nothing has asked it yet
+        page = page_factory.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(f"{fresh}/{COMPARE.url_path}?force=E23000036&offence=rape",
+                  wait_until="domcontentloaded")
+        _wait_for_app(page)
+        assert page.locator("h1").first.inner_text() == "Force comparison: all rape"
+        main = page.locator("[data-testid='stMain']").inner_text()
+        assert "Selected: Avon and Somerset" in main
+        assert "Synthetic data" in main
+        sidebar = page.locator("[data-testid='stSidebar']").inner_text()
+        assert "Offence group" in sidebar and "Data release" in sidebar
+        for registered in PAGE_REGISTRY:
+            assert registered.title in sidebar
+        assert "force=E23000036" in page.url and "offence=rape" in page.url
+        assert page.url.startswith(f"{fresh}/{COMPARE.url_path}?")
+        assert page.locator("[data-testid='stException']").count() == 0
+        assert "no data context" not in page.inner_text("body")
+        assert not errors, errors
+        page.close()

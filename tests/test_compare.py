@@ -9,11 +9,12 @@ from testdb import BACKENDS, SMALL_CASES, SMALL_LAST_QUARTER, SMALL_SEED
 
 from components import comparison as cmp
 from components.chart_block import SUMMARY_PREFIX
+from components.page_registry import COMPARE
 from db.reference import FORCES
 from metrics import stats
 from metrics.registry import metric
 
-PAGE = "views/compare.py"
+PAGE = COMPARE.file
 REFERENCE = pl.DataFrame({"code": [f.code for f in FORCES], "name": [f.name for f in FORCES],
                           "region": [f.region for f in FORCES]})
 
@@ -199,7 +200,7 @@ def test_real_map_is_drawn_when_boundaries_are_loaded(db_with_boundaries, monkey
 
 
 def test_a_period_without_data_for_the_measure_says_so(small_db, monkeypatch):
-    at = open_app(monkeypatch, small_db, "views/compare.py", metric="cps_referral_rate", period="2016-17")
+    at = open_app(monkeypatch, small_db, PAGE, metric="cps_referral_rate", period="2016-17")
     assert_clean(at)
     shown = " ".join(str(i.value) for i in at.info)
     assert "no figures for referred to the cps" in shown.lower()  # force MI starts in 2019-20

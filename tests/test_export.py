@@ -17,6 +17,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from components.page_registry import COMPARE, OVERVIEW
 from queries.export import (
     LICENCE,
     SYNTHETIC_STATUS,
@@ -150,14 +151,14 @@ def _downloads(monkeypatch, engine, page: str, **params) -> dict[str, bytes]:
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
-    if page != "views/overview.py":
+    if page != OVERVIEW.file:
         captured.clear()
         at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     return captured
 
 
-@pytest.mark.parametrize("page", ["views/overview.py", "views/compare.py"])
+@pytest.mark.parametrize("page", [OVERVIEW.file, COMPARE.file])
 def test_every_page_download_reads_back_and_names_its_view(monkeypatch, small_db, page):
     first = _downloads(monkeypatch, small_db, page, offence="adult_rape", period="2024-25")
     second = _downloads(monkeypatch, small_db, page, offence="rape", period="YE-2026-09")
@@ -172,7 +173,7 @@ def test_every_page_download_reads_back_and_names_its_view(monkeypatch, small_db
             assert plf["offence_group"].unique().to_list() == [offence], name
             assert plf["data_status"].unique().to_list() == [SYNTHETIC_STATUS]
             assert "period" in plf.columns and plf["period"].null_count() == 0
-            if page == "views/compare.py":
+            if page == COMPARE.file:
                 assert plf["metric"].unique().to_list() == ["charge_rate"], name
 
 

@@ -11,6 +11,7 @@ import polars as pl
 from test_pages import assert_clean, open_app, texts
 
 from components import comparison as cmp
+from components.page_registry import COMPARE, METHODOLOGY
 from db.reference import FORCES
 from metrics import stats
 from metrics.registry import metric
@@ -86,7 +87,7 @@ def test_overdispersion_significant_rule():
 
 def test_the_page_defaults_to_the_rule_and_keeps_an_explicit_choice(small_db, monkeypatch):
     # recorded offences per 1,000 residents differ between forces far beyond Poisson chance
-    at = open_app(monkeypatch, small_db, "views/compare.py", metric="recorded_per_1000", offence="all_sexual")
+    at = open_app(monkeypatch, small_db, COMPARE.file, metric="recorded_per_1000", offence="all_sexual")
     assert_clean(at)
     notices = [w for w in texts(at, "warning") if "vary far more than chance" in w]
     assert len(notices) == 1 and "widened" in notices[0]
@@ -96,16 +97,16 @@ def test_the_page_defaults_to_the_rule_and_keeps_an_explicit_choice(small_db, mo
     assert at.query_params["od"] in ("0", ["0"])
     assert any("unadjusted limits" in w for w in texts(at, "warning"))
     # a measure whose forces do not vary beyond chance: the default is the unadjusted limits
-    at = open_app(monkeypatch, small_db, "views/compare.py", metric="charge_rate", offence="adult_rape")
+    at = open_app(monkeypatch, small_db, COMPARE.file, metric="charge_rate", offence="adult_rape")
     assert_clean(at)
     notices = [w for w in texts(at, "warning") if "vary far more than chance" in w]
     assert at.toggle(key="cmp_overdispersion").value is bool(notices)
-    at = open_app(monkeypatch, small_db, "views/compare.py", metric="charge_rate", offence="adult_rape", od="1")
+    at = open_app(monkeypatch, small_db, COMPARE.file, metric="charge_rate", offence="adult_rape", od="1")
     assert at.toggle(key="cmp_overdispersion").value is True
 
 
 def test_the_methodology_page_states_the_rule(small_db, monkeypatch):
-    at = open_app(monkeypatch, small_db, "views/methodology.py")
+    at = open_app(monkeypatch, small_db, METHODOLOGY.file)
     assert_clean(at)
     body = " ".join(texts(at, "markdown"))
     assert "Funnel plots and over-dispersion" in body

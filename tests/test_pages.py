@@ -1,7 +1,9 @@
 """Every page renders, for every offence group, on both backends (Streamlit's AppTest).
 
-Pages are discovered from the ``views/`` folder, so a page added later is tested here without
-editing this file, and a page file that is not registered in the navigation fails.
+Pages come from the page registry (``components.page_registry``), and every file in ``pages/``
+must be registered there, so a page added later is tested here without editing this file.
+AppTest runs ``tests/app_entry.py``, which runs ``dashboard.py`` as a server does after its first
+request; tests that open ``dashboard.py`` directly see what a fresh server's first deep link sees.
 """
 
 from __future__ import annotations
@@ -12,13 +14,15 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from components import page_registry
 from components.chart_block import SUMMARY_PREFIX
+from components.page_registry import COMPARE, METHODOLOGY, OVERVIEW
 from metrics.offence_groups import OFFENCE_GROUPS
 
 ROOT = Path(__file__).resolve().parents[1]
 DASHBOARD = str(ROOT / "dashboard.py")
-PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "views").glob("*.py")
-               if not p.name.startswith("_"))
+APP_ENTRY = str(Path(__file__).resolve().parent / "app_entry.py")
+PAGES = [p.file for p in page_registry.PAGES]
 TIMEOUT = 180
 CHART = "vega_lite_chart"
 
@@ -27,18 +31,20 @@ def db_url(engine) -> str:
     return engine.url.render_as_string(hide_password=False)
 
 
-def open_app(monkeypatch, engine, page: str = "views/overview.py", **params) -> AppTest:
+def open_app(monkeypatch, engine, page: str = OVERVIEW.file, *, entry: str = APP_ENTRY,
+             **params) -> AppTest:
+    """Open ``page`` (its file, from the registry) with ``params`` in the address."""
     # The PostgreSQL test database keeps its URL when a fixture recreates it, so answers cached
     # by URL and release id from an earlier test could be stale: start every test cold.
     st.cache_data.clear()
     st.cache_resource.clear()
     monkeypatch.setenv("RASSO_DB_URL", db_url(engine))
-    at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT)
+    at = AppTest.from_file(entry, default_timeout=TIMEOUT)
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
-    if page != "views/overview.py":
-        at.switch_page(page).run()
+    if page != OVERVIEW.file:
+        at.switch_page(str(ROOT / page)).run()
     return at
 
 
@@ -52,13 +58,16 @@ def assert_clean(at: AppTest) -> None:
 
 
 def test_pages_are_found():
-    assert "views/overview.py" in PAGES and "views/methodology.py" in PAGES
+    assert OVERVIEW.file in PAGES and METHODOLOGY.file in PAGES
 
 
-def test_no_pages_folder():
-    """A ``pages/`` folder beside dashboard.py switches Streamlit into its old multipage mode
-    until st.navigation first runs, so deep links on a fresh server would skip dashboard.py."""
-    assert not (ROOT / "pages").exists()
+def test_every_page_file_is_registered():
+    """A file in ``pages/`` that the registry does not list would be unreachable (and, on a
+    fresh server, briefly reachable through Streamlit's legacy multipage mode)."""
+    files = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+    assert files == sorted(PAGES)
+    assert len({p.url_path for p in page_registry.PAGES}) == len(PAGES)
+    assert set(page_registry.PAGE_KEYS) == {p.url_path for p in page_registry.PAGES}
 
 
 @pytest.mark.parametrize("offence", list(OFFENCE_GROUPS))
@@ -149,7 +158,7 @@ def test_changing_a_widget_updates_the_address(small_db, monkeypatch):
 
 
 def test_state_survives_a_page_switch(small_db, monkeypatch):
-    at = open_app(monkeypatch, small_db, "views/methodology.py", offence="rape", period="2024-25")
+    at = open_app(monkeypatch, small_db, METHODOLOGY.file, offence="rape", period="2024-25")
     assert_clean(at)
     assert at.sidebar.selectbox(key="ctl_offence").value == "rape"
     links = [link for link in at.get("page_link")]
@@ -193,7 +202,7 @@ def _param(at: AppTest, key: str):
 def test_methodology_shows_every_symbol_as_text(small_db, monkeypatch):
     import re
 
-    at = open_app(monkeypatch, small_db, "views/methodology.py")
+    at = open_app(monkeypatch, small_db, METHODOLOGY.file)
     assert_clean(at)
     rules = next(t for t in texts(at, "markdown") if "How small numbers are protected" in t)
     # a list item starting '[x]' would be drawn as a ticked checkbox: brackets are escaped
@@ -233,7 +242,7 @@ def test_overview_words_the_count_by_chance_and_tables_have_plain_headers(small_
 
 
 def test_compare_keeps_overdispersion_in_the_address(small_db, monkeypatch):
-    at = open_app(monkeypatch, small_db, "views/compare.py", od="1")
+    at = open_app(monkeypatch, small_db, COMPARE.file, od="1")
     assert_clean(at)
     assert at.toggle(key="cmp_overdispersion").value is True
     assert _param(at, "od") == "1" and _param(at, "metric") == "charge_rate"
@@ -247,13 +256,13 @@ def test_compare_keeps_overdispersion_in_the_address(small_db, monkeypatch):
 
 def test_methodology_names_the_configured_contact_and_real_commands(small_db, monkeypatch):
     monkeypatch.setenv("RASSO_CONTACT", "rasso-team@example.org")
-    at = open_app(monkeypatch, small_db, "views/methodology.py")
+    at = open_app(monkeypatch, small_db, METHODOLOGY.file)
     assert_clean(at)
     words = " ".join(texts(at, "markdown"))
     assert "[rasso-team@example.org](mailto:rasso-team@example.org)" in words
     assert "`rasso ingest indicators FILE`" in words and "rasso load" not in words
     monkeypatch.delenv("RASSO_CONTACT")
-    at = open_app(monkeypatch, small_db, "views/methodology.py")
+    at = open_app(monkeypatch, small_db, METHODOLOGY.file)
     words = " ".join(texts(at, "markdown"))
     assert "has not named a contact" in words and "mailto:" not in words
 
@@ -283,3 +292,49 @@ def test_the_addresses_that_showed_a_traceback_give_a_notice(small_db, monkeypat
     assert_clean(at)
     notices = [w for w in texts(at, "warning") if w.startswith("Ignored")]
     assert len(notices) == 1 and f"`{next(iter(params))}`" in notices[0]
+
+
+# --- issue 8: pages/ and the first deep link -------------------------------------------------
+
+
+def _shows_avon_and_somerset_rape_with_the_shell(at: AppTest) -> None:
+    """The compare page for force E23000036 and all rape, inside the dashboard's shell."""
+    assert_clean(at)
+    assert at.title[0].value == "Force comparison: all rape"
+    assert "Selected: Avon and Somerset" in [h.value for h in at.subheader]
+    assert at.selectbox(key="cmp_force").value == "E23000036"
+    # the shell drawn by dashboard.py: sidebar controls, page links and the synthetic banner
+    assert at.sidebar.selectbox(key="ctl_offence").value == "rape"
+    links = [link.label for link in at.sidebar.get("page_link")]
+    assert links == [p.title for p in page_registry.PAGES]
+    assert any("Synthetic data" in w for w in texts(at, "warning"))
+    assert at.query_params["force"] in ("E23000036", ["E23000036"])
+
+
+def test_switch_page_to_compare_shows_the_force_and_group(small_db, monkeypatch):
+    at = open_app(monkeypatch, small_db, COMPARE.file, force="E23000036", offence="rape")
+    _shows_avon_and_somerset_rape_with_the_shell(at)
+
+
+def test_a_page_run_without_the_dashboard_reruns_through_it(small_db, monkeypatch):
+    """AppTest starts each run as a fresh server, in Streamlit's legacy ``pages/`` mode, so
+    with ``dashboard.py`` as the script, ``switch_page`` runs ``pages/compare.py`` alone, as a
+    fresh server's first request for ``/compare?...`` does: the page must reroute through
+    ``dashboard.py`` and keep the address."""
+    at = open_app(monkeypatch, small_db, COMPARE.file, entry=DASHBOARD, force="E23000036",
+                  offence="rape")
+    _shows_avon_and_somerset_rape_with_the_shell(at)
+    # and a widget change, a new run in the same mode, reroutes again
+    at.selectbox(key="cmp_metric").set_value("recorded_per_1000").run()
+    _shows_avon_and_somerset_rape_with_the_shell(at)
+    assert at.query_params["metric"] in ("recorded_per_1000", ["recorded_per_1000"])
+
+
+def test_a_page_run_by_another_script_stops_with_a_message_not_a_loop():
+    """The reroute happens once until dashboard.py sets a context: run as the main script, a
+    page cannot get one, so it says so instead of rerunning forever."""
+    at = AppTest.from_file(str(ROOT / METHODOLOGY.file), default_timeout=TIMEOUT).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [e.value for e in at.error] == [
+        "Open the dashboard through its main address: the page has no data context."]
+    assert not at.title

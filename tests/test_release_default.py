@@ -19,11 +19,13 @@ from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
 from cli import app
+from components import page_registry
+from components.page_registry import OVERVIEW
 from db.releases import default_from, default_release, list_releases, showable_ids
 from ingest import indicator_template_csv, load
 
 ROOT_DASHBOARD = str(Path(__file__).resolve().parents[1] / "dashboard.py")
-PAGES = ["views/overview.py", "views/compare.py", "views/methodology.py"]
+PAGES = [p.file for p in page_registry.PAGES]
 
 
 def _url(engine) -> str:
@@ -97,7 +99,7 @@ def test_every_page_runs_after_mi_is_loaded(sample_then_mi, monkeypatch, page):
             assert len(warnings) == 1 and "force MI indicators" in warnings[0]
         else:
             assert not warnings
-        if page != "views/overview.py":
+        if page != OVERVIEW.file:
             at.switch_page(page).run()
         assert not at.exception, [e.value for e in at.exception]
         assert not at.error, [e.value for e in at.error]
@@ -112,7 +114,7 @@ def test_an_unexpected_error_shows_an_error_id_and_no_traceback(small_db, monkey
     from components import data
 
     def broken(*_args, **_kwargs):
-        raise RuntimeError("secret detail /srv/rasso/views/overview.py")
+        raise RuntimeError("secret detail /srv/rasso/pages/overview.py")
 
     monkeypatch.setattr(data, "metric_table", broken)
     at = open_app(monkeypatch, small_db)

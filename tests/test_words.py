@@ -18,7 +18,7 @@ from metrics.disclosure import rules_text
 from metrics.registry import METRICS_BY_ID, in_sentence
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = [ROOT / "dashboard.py", *sorted((ROOT / "views").glob("*.py")),
+SOURCES = [ROOT / "dashboard.py", *sorted((ROOT / "pages").glob("*.py")),
            *sorted((ROOT / "components").glob("*.py"))]
 
 

@@ -15,6 +15,7 @@ import streamlit as st
 import settings
 from components import data
 from components.context import get_context
+from components.page_registry import OVERVIEW
 from components.summaries import SYMBOL_WORDS
 from db.reference import MILESTONES, PHASE_LABELS, PILLARS
 from metrics.dictionary import column_rows, columns_csv, dictionary_csv
@@ -52,8 +53,8 @@ st.markdown(
     "How every figure in this dashboard is defined, where the data come from, how small numbers "
     "are protected and what to bear in mind when reading the charts."
 )
-st.page_link("views/overview.py", label="Back to the national overview", icon=":material/arrow_back:",
-             query_params=ctx.params(""))
+st.page_link(OVERVIEW.path, label="Back to the national overview", icon=":material/arrow_back:",
+             query_params=ctx.params(OVERVIEW.url_path))
 
 # --- Definitions ---------------------------------------------------------------------------
 st.header("Measures and their definitions")

@@ -18,6 +18,7 @@ from components.context import get_context
 from components.controls import sync_widget, widget_to_url
 from components.funnel import dot_plot, funnel_chart
 from components.maps import ATTRIBUTION, boundary_release, boundary_shapes, map_block
+from components.page_registry import COMPARE
 from geo.boundaries import features
 from geo.maps import geography_map, tile_map
 from geo.tiles import LAYOUT_NOTE
@@ -140,7 +141,7 @@ if selected:
                     f"**England and Wales:** {panel['national']}  \n"
                     f"**Against England and Wales:** {panel['position']}  \n"
                     f"**Region:** {panel['region']}")
-        st.page_link("views/compare.py", label="Clear the selection", icon=":material/close:",
+        st.page_link(COMPARE.path, label="Clear the selection", icon=":material/close:",
                      query_params=ctx.params(state=state.with_(force=None)))
 
 with st.expander("All forces as a list (choose a force without the map)"):
@@ -149,7 +150,7 @@ with st.expander("All forces as a list (choose a force without the map)"):
     for i, r in enumerate(comp.frame.sort("name").to_dicts()):
         label = f"{r['name']}: {r['value_text']}{' ' + r['symbol'] if r['symbol'] else ''}"
         with cols[i % 3]:
-            st.page_link("views/compare.py", label=label, query_params=ctx.params(state=state.with_(force=r["code"])))
+            st.page_link(COMPARE.path, label=label, query_params=ctx.params(state=state.with_(force=r["code"])))
 
 # --- Funnel plot ---------------------------------------------------------------------------
 st.header("Funnel plot")

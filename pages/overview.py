@@ -15,6 +15,7 @@ from components.charts import outcome_mix_chart, trend_chart, window_summary
 from components.context import get_context
 from components.controls import GRAIN_LABELS, basis_control, grain_control
 from components.kpi import kpi_tile, unavailable_tile
+from components.page_registry import METHODOLOGY
 from components.summaries import (
     TREND_STEPS,
     fmt_interval,
@@ -66,8 +67,8 @@ st.markdown(
     f"{previous.label if has_previous else 'the previous 12 months (not in this release)'}. "
     f"{group.definition}"
 )
-st.page_link("views/methodology.py", label="How these figures are defined and protected",
-             icon=":material/menu_book:", query_params=ctx.params("methodology"))
+st.page_link(METHODOLOGY.path, label="How these figures are defined and protected",
+             icon=":material/menu_book:", query_params=ctx.params(METHODOLOGY.url_path))
 
 # --- Headline figures ----------------------------------------------------------------------
 st.header("Headline figures")
