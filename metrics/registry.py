@@ -7,6 +7,7 @@ denominator; everything else is for people.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 # kinds of computation (the query layer dispatches on these)
@@ -277,7 +278,7 @@ def source_needed(m: Metric) -> str:
     return _NEEDS[m.kind][0]
 
 
-def missing_from_source(m: Metric, coverage: set[str] | list[str], source_label: str) -> str | None:
+def missing_from_source(m: Metric, coverage: Collection[str], source_label: str) -> str | None:
     """Why a release cannot show a metric (None when it can), in words for the page."""
     held, needs = _NEEDS[m.kind]
     if held in coverage:
