@@ -21,8 +21,6 @@ from db.bootstrap import init_database
 from db.engine import DatabaseUnavailable, check_connection, describe, make_engine
 from db.migrate import is_current
 from db.releases import Release, default_release, get_release, list_releases
-from metrics.disclosure import DisclosureSettingError
-from metrics.offence_groups import UnknownOffenceGroup
 from metrics.periods import (
     PERIOD_FORMATS,
     Period,
@@ -32,7 +30,7 @@ from metrics.periods import (
     parse_any_period,
     quarter_label,
 )
-from metrics.registry import BASIS_LABELS, UnknownMetric, metric, missing_from_source
+from metrics.registry import BASIS_LABELS, metric, missing_from_source
 
 app = typer.Typer(help="RASSO Outcomes Dashboard: data loading and exports.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -47,11 +45,13 @@ class UserError(Exception):
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
+    """Every query error (unknown metric, group, period, force, grain, a disclosure threshold
+    that cannot be used...) is a ``QueryError``; with a bad file and an unreachable database
+    these are all the errors a user can cause."""
     from ingest import IngestError  # the ingest package is optional at import time of the CLI
     from queries import QueryError
 
-    return (UserError, DatabaseUnavailable, UnknownMetric, UnknownOffenceGroup, PeriodError,
-            QueryError, IngestError, DisclosureSettingError)
+    return (UserError, DatabaseUnavailable, QueryError, IngestError)
 
 
 def friendly(func):

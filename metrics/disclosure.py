@@ -25,6 +25,7 @@ from typing import Any
 import polars as pl
 
 import settings
+from metrics.errors import QueryError
 from settings import SettingsError
 
 __all__ = [
@@ -74,7 +75,7 @@ class CaseLevelDataError(ValueError):
     """A frame with case-level identifiers was about to reach the public tier."""
 
 
-class DisclosureSettingError(SettingsError):
+class DisclosureSettingError(SettingsError, QueryError):
     """The configured threshold is not usable; the message says what to set."""
 
 
@@ -169,7 +170,7 @@ def apply_disclosure(
     Restricted tier: rules 1, 2, 4 (``[z]``/``[x]`` only) and 5; nothing is ``[c]``.
     """
     if tier not in TIERS:
-        raise ValueError(f"tier must be one of {TIERS}, got {tier!r}")
+        raise QueryError(f"tier must be one of {TIERS}, got {tier!r}")
     if "numerator" not in frame.columns:
         raise ValueError("apply_disclosure needs a 'numerator' column")
     assert_public_safe(frame, tier)

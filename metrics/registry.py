@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
+from metrics.errors import QueryError
+
 # kinds of computation (the query layer dispatches on these)
 RECORDED_COUNT = "recorded_count"  # offences recorded in the period
 RECORDED_RATE = "recorded_rate"  # offences per 1,000 residents
@@ -242,7 +244,7 @@ METRICS: tuple[Metric, ...] = (
 METRICS_BY_ID: dict[str, Metric] = {m.id: m for m in METRICS}
 
 
-class UnknownMetric(KeyError):
+class UnknownMetric(QueryError, KeyError):
     def __str__(self) -> str:
         return f"Unknown metric '{self.args[0]}'. Choose one of: {', '.join(METRICS_BY_ID)}"
 

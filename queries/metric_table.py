@@ -33,17 +33,12 @@ from metrics.periods import (
 )
 from metrics.stats import add_intervals, median_interval
 from queries import sql
+from queries.arguments import check_area, check_window
 
-GRAINS = ("quarter", "year", "rolling", "period")
-TIERS = ("public", "restricted")
 KEYS = ["period", "period_end", "area_code", "area_name"]
 
 COLUMNS = ["period", "period_end", "area_code", "area_name", "metric", "numerator",
            "denominator", "value", "lower", "upper", "flag", "release"]
-
-
-class QueryError(ValueError):
-    """A request the data cannot answer, worded for a user."""
 
 
 def attach_periods(frame: pl.DataFrame, grain: str, first_quarter: int, last_quarter: int) -> pl.DataFrame:
@@ -159,12 +154,7 @@ def metric_table(
     """
     m = reg.metric(metric_id)
     group = get_offence_group(offence_group)
-    if tier not in TIERS:
-        raise QueryError(f"Unknown tier '{tier}'. Choose public or restricted.")
-    if grain not in GRAINS:
-        raise QueryError(f"Unknown grain '{grain}'. Choose one of: {', '.join(GRAINS)}")
-    if first_quarter > last_quarter:
-        raise QueryError("The start of the period is after its end.")
+    check_window(tier=tier, grain=grain, first_quarter=first_quarter, last_quarter=last_quarter)
     national = area == "national"
     include_btp = m.kind != reg.RECORDED_RATE
     # Additive measures shown by force are suppressed together for every offence group, so no
@@ -173,9 +163,7 @@ def metric_table(
 
     with engine.connect() as conn:
         forces = sql.force_list(conn)
-        if not national and area != "all" and area not in set(forces["code"]):
-            raise QueryError(f"Unknown force '{area}'. Use an ONS police force area code such as "
-                             f"E23000036, 'BTP', 'national' or 'all'.")
+        check_area(area, forces["code"])
         held_lo, held_hi = _held(conn, m, release_id)
         if held_lo is None:
             return _empty()
