@@ -37,7 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import OperationalError
 
 from db import bulk
-from db.releases import create_release, finish_release, release_from_row, sha256_of
+from db.releases import Release, create_release, finish_release, release_from_row, sha256_of
 from db.schema import (
     indicator_value,
     offence,
@@ -102,11 +102,13 @@ def lock_chain(conn: Connection) -> None:
             raise
 
 
-def head_release(conn: Connection, source: str = PUBLISHED):
-    return conn.execute(
+def head_release(conn: Connection, source: str = PUBLISHED) -> Release | None:
+    """The newest complete release of ``source``, read on the load's own connection (under its lock)."""
+    row = conn.execute(
         select(release).where(release.c.source == source, release.c.status == "complete")
         .order_by(release.c.id.desc()).limit(1)
     ).first()
+    return release_from_row(row) if row else None
 
 
 def lineage_shas(conn: Connection, head_id: int | None, kind: str | None) -> set[str]:
