@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import io
-import json
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -21,9 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from db.bootstrap import init_database
 from db.engine import DatabaseUnavailable, check_connection, describe, make_engine
 from db.migrate import is_current
-from db.releases import default_release, get_release, list_releases
-from metrics.disclosure import DisclosureSettingError
-from metrics.offence_groups import UnknownOffenceGroup
+from db.releases import Release, default_release, get_release, list_releases
 from metrics.periods import (
     PERIOD_FORMATS,
     Period,
@@ -33,7 +30,7 @@ from metrics.periods import (
     parse_any_period,
     quarter_label,
 )
-from metrics.registry import BASIS_LABELS, UnknownMetric, metric, missing_from_source
+from metrics.registry import BASIS_LABELS, metric, missing_from_source
 
 app = typer.Typer(help="RASSO Outcomes Dashboard: data loading and exports.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -48,11 +45,13 @@ class UserError(Exception):
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
+    """Every query error (unknown metric, group, period, force, grain, a disclosure threshold
+    that cannot be used...) is a ``QueryError``; with a bad file and an unreachable database
+    these are all the errors a user can cause."""
     from ingest import IngestError  # the ingest package is optional at import time of the CLI
     from queries import QueryError
 
-    return (UserError, DatabaseUnavailable, UnknownMetric, UnknownOffenceGroup, PeriodError,
-            QueryError, IngestError, DisclosureSettingError)
+    return (UserError, DatabaseUnavailable, QueryError, IngestError)
 
 
 def friendly(func):
@@ -142,16 +141,19 @@ def ingest(
 @friendly
 def releases(db: DbOption = None) -> None:
     """List the releases loaded, newest first."""
-    frame = list_releases(_engine(db))
-    if frame.height == 0:
+    listed = list_releases(_engine(db))
+    if not listed:
         typer.echo("No releases loaded. Run `rasso sample` or `rasso ingest`.")
         return
-    span = [f"{quarter_label(a)} to {quarter_label(b)}" if a and b else "" for a, b in
-            zip(frame["first_quarter"], frame["last_quarter"], strict=True)]
-    rows = [", ".join(f"{table} {n:,}" for table, n in json.loads(counts).items() if n)
-            for counts in frame["row_counts"]]
-    shown = frame.with_columns(data=pl.Series(span, dtype=pl.String), rows=pl.Series(rows, dtype=pl.String)).select(
-        "id", "source", "label", "status", "created_at", "data", "rows", "files")
+    shown = pl.DataFrame([{
+        "id": r.id, "source": r.source, "label": r.label, "status": r.status,
+        "created_at": r.created_at.isoformat(timespec="seconds"),
+        "data": f"{quarter_label(r.first_quarter)} to {quarter_label(r.last_quarter)}"
+                if r.first_quarter and r.last_quarter else "",
+        "rows": ", ".join(f"{table} {n:,}" for table, n in r.row_counts.items() if n),
+        "files": "; ".join(r.files),
+    } for r in listed], schema={k: pl.Int64 if k == "id" else pl.String for k in (
+        "id", "source", "label", "status", "created_at", "data", "rows", "files")})
     with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=120, tbl_width_chars=240,
                    tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True):
         typer.echo(shown)
@@ -225,7 +227,7 @@ def export_metrics(
     Periods are those the pages show: `--from YE-2026-09 --to YE-2026-09 --grain year` gives the
     overview's headline figures for the 12 months to September 2026.
     """
-    from queries import data_range, release_info
+    from queries import release_info
     from queries.export import ExportMeta, export_frame, write_export
 
     m = metric(metric_id)  # fail fast on an unknown id, before touching the database
@@ -239,10 +241,10 @@ def export_metrics(
     engine = _engine(db)
     rel = _choose_release(engine, release)
     info = release_info(engine, rel.id)
-    reason = missing_from_source(m, info["coverage"], f"Release {rel.id}")
+    reason = missing_from_source(m, info.coverage, f"Release {rel.id}")
     if reason:
         raise UserError(reason)
-    lo, hi = data_range(engine, rel.id)
+    lo, hi = info.first_quarter, info.last_quarter  # the span of its outcome or recorded facts
     if lo is None:
         raise UserError(f"Release {rel.id} has no recorded-offence or outcome data.")
     _check_inside(start, end, lo, hi, rel.id)
@@ -329,14 +331,14 @@ def _span_token(start: Period | None, end: Period | None, asked: str) -> str:
     return asked
 
 
-def _citation(info: dict, label: str, offence: str, asked: str) -> str:
+def _citation(info: Release, label: str, offence: str, asked: str) -> str:
     """Like the pages' citation: release, data status, licence and what was asked for."""
     from queries.export import LICENCE
 
-    kind = "SYNTHETIC data, not official statistics; " if info["synthetic"] else ""
-    created = info["created_at"]
+    kind = "SYNTHETIC data, not official statistics; " if info.synthetic else ""
+    created = info.created_at
     when = created.strftime("%d %B %Y") if hasattr(created, "strftime") else str(created)
-    return (f"RASSO Outcomes Dashboard, release {info['id']} ({info['label']}, loaded {when}), "
+    return (f"RASSO Outcomes Dashboard, release {info.id} ({info.label}, loaded {when}), "
             f"{label}, {offence}, {asked}, exported with rasso export metrics; {kind}contains public "
             f"sector information licensed under the {LICENCE}.")
 

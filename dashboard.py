@@ -13,7 +13,6 @@ first (``components.context.get_context``). Everything runs inside an error boun
 
 from __future__ import annotations
 
-import polars as pl
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -25,10 +24,15 @@ from components.errors import configure_logging, error_boundary
 from components.first_start import show_first_start
 from components.offline import FAVICON
 from components.page_registry import PAGE_KEYS, st_pages
-from components.url_state import parse_state, read_query_params, write_query_params
+from components.url_state import (
+    parse_state,
+    read_query_params,
+    requested_release,
+    write_query_params,
+)
 from db.bootstrap import init_database
 from db.engine import DatabaseUnavailable, check_connection, database_url, describe
-from db.releases import data_holdings, default_from, describe_holdings, showable_ids
+from db.releases import Release, data_holdings, default_from, showable_ids
 
 
 @st.cache_resource(show_spinner="Preparing the database…")
@@ -38,21 +42,20 @@ def _initialised(url: str) -> bool:
     return True
 
 
-def _release_choice(url: str) -> tuple[pl.DataFrame, int | None, dict[int, str]]:
+def _release_choice(url: str) -> tuple[list[Release], int | None, dict[int, str]]:
     """The releases the pages can show (newest first), the default one, and why the others can't.
 
     The rule is ``db.releases`` (shared with the command line): a release of force indicators,
     boundaries or populations alone is never shown for outcomes, nor listed in the sidebar."""
     holdings = data_holdings(data.engine_for(url))
-    frame = data.releases(url)
-    if set(holdings) - set(frame["id"].to_list()):  # the short-lived cache predates a new load
+    listed = data.releases(url)
+    if set(holdings) - {r.id for r in listed}:  # the short-lived cache predates a new load
         data.releases.clear()
-        frame = data.releases(url)
+        listed = data.releases(url)
     showable = showable_ids(holdings)
     default = default_from(holdings)
-    others = {int(r["id"]): describe_holdings(r["row_counts"]) for r in frame.to_dicts()
-              if r["id"] in holdings and r["id"] not in showable}
-    return frame.filter(pl.col("id").is_in(showable)), default, others
+    others = {r.id: r.holdings for r in listed if r.id in holdings and r.id not in showable}
+    return [r for r in listed if r.id in showable], default, others
 
 
 def _database_error(where: str, exc: Exception) -> None:
@@ -96,18 +99,14 @@ def _run() -> None:
         _database_error(describe(engine), exc)
         return
 
-    params = read_query_params()
-    ids = [int(i) for i in releases["id"]]
-    info = data.release_info(url, default_id)
+    params = read_query_params()  # the address is parsed once per run, here
+    ids = [r.id for r in releases]
+    # the release shown first (the address's, else the default): the period is checked against its data
+    asked = requested_release(params, valid_releases=ids)
+    info = data.release_info(url, default_id if asked is None else asked)
     state, notices = parse_state(params, valid_forces=forces["code"].to_list(), valid_releases=ids,
-                                 latest_quarter=info["last_quarter"], first_quarter=info["first_quarter"],
+                                 latest_quarter=info.last_quarter, first_quarter=info.first_quarter,
                                  other_releases=others)
-    if state.release is not None and state.release != default_id:
-        # the chosen release has its own data range: validate the period against that
-        info = data.release_info(url, state.release)
-        state, notices = parse_state(params, valid_forces=forces["code"].to_list(), valid_releases=ids,
-                                     latest_quarter=info["last_quarter"],
-                                     first_quarter=info["first_quarter"], other_releases=others)
     if state.release is None:
         # Pin the release in the address, so a bookmarked or cited view shows the same figures
         # after a new release is loaded (a notice then offers the newer one).
@@ -117,7 +116,7 @@ def _run() -> None:
     write_query_params(state, PAGE_KEYS.get(page.url_path, ()))
 
     ctx = Context(url=url, db_label=describe(engine), state=state, release=info,
-                  first_quarter=info["first_quarter"], last_quarter=info["last_quarter"],
+                  first_quarter=info.first_quarter, last_quarter=info.last_quarter,
                   page_path=page.url_path, base_url=settings.base_url())
     set_context(ctx)
 

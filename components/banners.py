@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import streamlit as st
 
+from db.releases import Release
 from metrics.periods import quarter_label
 
 
-def synthetic_banner(release: dict) -> None:
-    if release.get("synthetic"):
+def synthetic_banner(release: Release) -> None:
+    if release.synthetic:
         st.warning(
             "**Synthetic data.** These figures come from a generated sample for demonstration "
             "and testing. They are not official statistics and describe no real person or force."
-            + _scale_note(release.get("scale")),
+            + _scale_note(release.scale),
             icon=":material/science:",
         )
 
@@ -29,12 +30,12 @@ def _scale_note(scale: float | None) -> str:
             "scaled down with it; proportions, medians and trends are not.")
 
 
-def release_caption(release: dict) -> None:
-    first, last = release.get("first_quarter"), release.get("last_quarter")
+def release_caption(release: Release) -> None:
+    first, last = release.first_quarter, release.last_quarter
     span = f"{quarter_label(first)} to {quarter_label(last)}" if first and last else "no data yet"
-    created = release.get("created_at")
+    created = release.created_at
     when = created.strftime("%d %b %Y %H:%M") if hasattr(created, "strftime") else str(created)
-    st.caption(f"Showing release {release['id']}: {release['label']} · data {span} · loaded {when}")
+    st.caption(f"Showing release {release.id}: {release.label} · data {span} · loaded {when}")
 
 
 def url_notices(notices: list[str]) -> None:

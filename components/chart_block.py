@@ -74,7 +74,7 @@ def download_meta(*, key: str, release_id: int, citation: str, basis: str | None
     state = ctx.state
     # on /compare the selected force (region peers) and the over-dispersion setting change the rows
     extra = tuple(x for x in (state.force, "od" if state.od else None) if x) if ctx.page_path == COMPARE.url_path else ()
-    return ExportMeta(release_id=release_id, synthetic=bool(ctx.release.get("synthetic")), citation=citation,
+    return ExportMeta(release_id=release_id, synthetic=ctx.release.synthetic, citation=citation,
                       view=f"{ctx.page_path or 'overview'}-{key}", metric=metric.id if metric else None,
                       offence_group=state.offence, period=ctx.period.label, period_token=ctx.period.token,
                       basis=basis, extra=extra)

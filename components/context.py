@@ -13,6 +13,7 @@ import streamlit as st
 
 from components.page_registry import PAGE_KEYS, st_pages
 from components.url_state import State, to_params
+from db.releases import Release
 from metrics.offence_groups import OFFENCE_GROUPS, OffenceGroup
 from metrics.periods import Period
 from metrics.registry import Metric, missing_from_source
@@ -26,7 +27,7 @@ class Context:
     url: str  # database URL (with password; never shown, use db_label)
     db_label: str  # URL without password, safe to show
     state: State
-    release: dict  # queries.release_info of the release shown
+    release: Release  # queries.release_info of the release shown (data span, coverage)
     first_quarter: int
     last_quarter: int
     page_path: str = ""  # url_path of the page shown ("" for the overview)
@@ -34,7 +35,7 @@ class Context:
 
     @property
     def release_id(self) -> int:
-        return int(self.release["id"])
+        return self.release.id
 
     @property
     def period(self) -> Period:
@@ -46,7 +47,7 @@ class Context:
 
     def missing_reason(self, m: Metric) -> str | None:
         """Why the release shown cannot give this metric, or None when it can."""
-        return missing_from_source(m, self.release.get("coverage", []), f"Release {self.release_id}")
+        return missing_from_source(m, self.release.coverage or (), f"Release {self.release_id}")
 
     def params(self, page_path: str | None = None, state: State | None = None) -> dict[str, str]:
         """Query parameters for a link to ``page_path`` (default: this page) showing ``state``."""
@@ -66,13 +67,13 @@ class Context:
         """Release, data status, licence and the view's address (offence group, period, basis...),
         so a cited figure can be found again."""
         rel = self.release
-        kind = "SYNTHETIC data, not official statistics; " if rel["synthetic"] else ""
-        created = rel["created_at"]
+        kind = "SYNTHETIC data, not official statistics; " if rel.synthetic else ""
+        created = rel.created_at
         when = created.strftime("%d %B %Y") if hasattr(created, "strftime") else str(created)
         absolute = self.absolute_address()
         where = (f"available at {absolute}" if absolute else
                  f"view {self.view_address()} (a path on this dashboard's own address)")
-        return (f"RASSO Outcomes Dashboard, release {rel['id']} ({rel['label']}, loaded {when}), "
+        return (f"RASSO Outcomes Dashboard, release {rel.id} ({rel.label}, loaded {when}), "
                 f"{self.group.label.lower()}, {self.period.label}, {where}; "
                 f"{kind}contains public sector information licensed under the Open Government "
                 f"Licence v3.0.")

@@ -8,12 +8,10 @@ and the browser's back button and bookmarks work.
 
 from __future__ import annotations
 
-import json
-
-import polars as pl
 import streamlit as st
 
 from components.url_state import State
+from db.releases import Release
 from metrics.offence_groups import OFFENCE_GROUPS
 from metrics.periods import Period, add_quarters, financial_year, fy_of, quarter_end, year_ending
 
@@ -51,14 +49,11 @@ def _compact(n: int) -> str:
     return f"{n:,}"
 
 
-def short_release_label(row: dict) -> str:
+def short_release_label(rel: Release) -> str:
     """'#1 synthetic, 1.97M cases' (the full label is in the help and the release caption)."""
-    # a synthetic release counts the cases recorded in its span (its label's number), not the
-    # earlier cases carried in still open
-    cases = (json.loads(row.get("parameters") or "{}").get("cases")
-             or json.loads(row.get("row_counts") or "{}").get("case_record"))
-    kind = "synthetic" if row.get("synthetic") else str(row.get("source") or "release")
-    return f"#{row['id']} {kind}" + (f", {_compact(int(cases))} cases" if cases else "")
+    cases = rel.cases  # a synthetic release's own cases, not those carried in still open
+    kind = "synthetic" if rel.synthetic else str(rel.source or "release")
+    return f"#{rel.id} {kind}" + (f", {_compact(int(cases))} cases" if cases else "")
 
 
 def widget_to_url(param: str, widget_key: str) -> None:
@@ -78,7 +73,7 @@ def sync_widget(widget_key: str, value) -> None:
         st.session_state[widget_key] = value
 
 
-def sidebar_controls(state: State, *, periods: list[Period], releases: pl.DataFrame,
+def sidebar_controls(state: State, *, periods: list[Period], releases: list[Release],
                      shown_release: int) -> None:
     st.sidebar.header("Show")
     sync_widget(WIDGET_KEYS["offence"], state.offence)
@@ -102,13 +97,12 @@ def sidebar_controls(state: State, *, periods: list[Period], releases: pl.DataFr
              "'Year to' periods are the 12 months ending that month and smooth out small numbers.",
     )
 
-    complete = releases.filter(pl.col("status") == "complete") if len(releases) else releases
-    ids = complete["id"].to_list() if len(complete) else []
+    ids = [r.id for r in releases if r.status == "complete"]
     if shown_release not in ids:
         ids.append(shown_release)
-    rows = {r["id"]: r for r in releases.to_dicts()}
+    rows = {r.id: r for r in releases}
     names = {i: short_release_label(r) for i, r in rows.items()}
-    full = rows.get(shown_release, {}).get("label", "")
+    full = rows[shown_release].label if shown_release in rows else ""
     sync_widget(WIDGET_KEYS["release"], shown_release)
     st.sidebar.selectbox(
         "Data release", options=ids, key=WIDGET_KEYS["release"],

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 import queries
 from db.engine import make_engine
-from db.releases import list_releases
+from db.releases import Release, list_releases
 
 
 @st.cache_resource(show_spinner=False)
@@ -49,11 +49,11 @@ def data_range(url: str, release_id: int) -> tuple[int | None, int | None]:
 
 
 @st.cache_data(show_spinner=False)
-def release_info(url: str, release_id: int) -> dict | None:
+def release_info(url: str, release_id: int) -> Release | None:
     return queries.release_info(engine_for(url), release_id)
 
 
 @st.cache_data(show_spinner=False, ttl=30)
-def releases(url: str) -> pl.DataFrame:
+def releases(url: str) -> list[Release]:
     """Every release, newest first. Short-lived: another process may load a new one."""
     return list_releases(engine_for(url))

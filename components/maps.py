@@ -14,6 +14,7 @@ import streamlit as st
 from components import data
 from components.banners import basis_label
 from components.chart_block import SUMMARY_PREFIX, table_with_download
+from db.releases import Release
 from geo.maps import SELECT
 from metrics.registry import Metric
 from queries import boundaries
@@ -23,7 +24,7 @@ ATTRIBUTION = ("Source: Office for National Statistics licensed under the Open G
 
 
 @st.cache_data(show_spinner=False, ttl=30)
-def boundary_release(url: str) -> dict | None:
+def boundary_release(url: str) -> Release | None:
     """The newest boundaries release; short-lived, as another process may load one."""
     return boundaries.latest_boundary_release(data.engine_for(url))
 

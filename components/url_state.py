@@ -85,6 +85,28 @@ def default_period(latest_quarter: int) -> str:
     return year_ending(latest_quarter).token
 
 
+def _release_value(value: str | None, releases: Iterable[int],
+                   others: Mapping[int, str]) -> tuple[int | None, str | None]:
+    """The release a ``release`` value names and can be shown, else None and why not (None when
+    the value is absent or empty: not chosen)."""
+    if value is None or value == "":
+        return None, None
+    if (n := _small_int(value)) is not None and n in set(releases):
+        return n, None
+    if n is not None and n in others:
+        return None, (f"that release holds no outcome or recorded-crime figures to show "
+                      f"(it holds {others[n]})")
+    return None, "no such release is loaded"
+
+
+def requested_release(params: Mapping[str, str | list[str]], *, valid_releases: Iterable[int]) -> int | None:
+    """The showable release the address asks for, or None (not chosen, or not one of them).
+
+    Read before ``parse_state``, so the period can be checked against the data range of the
+    release that will be shown and the address is parsed once per run."""
+    return _release_value(_single(params.get("release")), valid_releases, {})[0]
+
+
 def parse_state(
     params: Mapping[str, str | list[str]],
     *,
@@ -96,8 +118,9 @@ def parse_state(
 ) -> tuple[State, list[str]]:
     """Validate query parameters; return the state and one notice per value that was replaced.
 
-    ``latest_quarter``/``first_quarter`` are the data range of the release shown, so a period
-    outside it falls back to the latest 12 months instead of showing empty charts.
+    ``latest_quarter``/``first_quarter`` are the data range of the release shown (the one
+    ``requested_release`` picks, else the default), so a period outside it falls back to the
+    latest 12 months instead of showing empty charts.
     ``other_releases`` maps releases that are loaded but cannot be shown (force indicators,
     boundaries or populations alone) to what they hold, so the notice can say so.
     """
@@ -156,13 +179,11 @@ def parse_state(
             reject("basis", v, "use 'closed' or 'recorded'", "investigations closed in the period")
 
     if (v := raw["release"]) is not None and v != "":
-        if (n := _small_int(v)) is not None and n in releases:
-            state = replace(state, release=n)
-        elif n is not None and n in others:
-            reject("release", v, f"that release holds no outcome or recorded-crime figures to show "
-                   f"(it holds {others[n]})", "the latest release")
+        chosen, why = _release_value(v, releases, others)
+        if chosen is not None:
+            state = replace(state, release=chosen)
         else:
-            reject("release", v, "no such release is loaded", "the latest release")
+            reject("release", v, why, "the latest release")
 
     if (v := raw["peer"]) is not None and v != "":
         if v in PEER_SETS:

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import polars as pl
 from sqlalchemy import Connection, Engine, exists, select, update
 
 from db.schema import outcomes, recorded_offences, release, release_file
@@ -24,6 +23,14 @@ from db.schema import outcomes, recorded_offences, release, release_file
 
 @dataclass(frozen=True)
 class Release:
+    """One load, as every layer sees it: built only by ``release_from_row`` (which parses the
+    row's JSON columns once), so no caller handles a dict or a JSON string for a release.
+
+    ``first_quarter``/``last_quarter`` are the release row's span; ``queries.release_info``
+    returns the same type with the span of its outcome or recorded-crime facts and its
+    ``coverage`` (which kinds of facts it holds) filled in.
+    """
+
     id: int
     source: str
     label: str
@@ -31,7 +38,28 @@ class Release:
     created_at: datetime
     first_quarter: int | None
     last_quarter: int | None
-    parameters: dict
+    parameters: dict = field(default_factory=dict)  # generator seed, scale, file kind...
+    status: str = "complete"  # complete | superseded
+    row_counts: dict[str, int] = field(default_factory=dict)  # table -> rows loaded
+    supersedes: int | None = None
+    files: tuple[str, ...] = ()  # 'name (sha256 0123456789ab…)', filled by ``list_releases``
+    coverage: tuple[str, ...] | None = None  # filled by ``queries.release_info``
+
+    @property
+    def scale(self) -> float | None:
+        """A synthetic sample's size as a share of national volume (None when not recorded)."""
+        return self.parameters.get("scale")
+
+    @property
+    def cases(self) -> int | None:
+        """Cases in a synthetic release: those recorded in its span (the generator's number),
+        not the earlier cases carried in still open; else its case-record rows."""
+        return self.parameters.get("cases") or self.row_counts.get("case_record")
+
+    @property
+    def holdings(self) -> str:
+        """What the release holds, in words (``describe_holdings``)."""
+        return describe_holdings(self.row_counts)
 
 
 def sha256_of(path: Path) -> str:
@@ -90,9 +118,19 @@ def finish_release(
         conn.execute(update(release).where(release.c.id == supersedes).values(status="superseded"))
 
 
-def _to_release(row) -> Release:
-    return Release(row.id, row.source, row.label, bool(row.synthetic), row.created_at,
-                   row.first_quarter, row.last_quarter, json.loads(row.parameters or "{}"))
+def _json(text: str | None) -> dict:
+    return json.loads(text or "{}")
+
+
+def release_from_row(row, files: tuple[str, ...] = ()) -> Release:
+    """The one place a release row becomes a ``Release``: its JSON columns are parsed here."""
+    m = row._mapping if hasattr(row, "_mapping") else row
+    return Release(
+        id=int(m["id"]), source=m["source"], label=m["label"], synthetic=bool(m["synthetic"]),
+        created_at=m["created_at"], first_quarter=m["first_quarter"], last_quarter=m["last_quarter"],
+        parameters=_json(m["parameters"]), status=m["status"], row_counts=_json(m["row_counts"]),
+        supersedes=m["supersedes"], files=tuple(files),
+    )
 
 
 def latest_release(engine: Engine, source: str | None = None) -> Release | None:
@@ -104,7 +142,7 @@ def latest_release(engine: Engine, source: str | None = None) -> Release | None:
         stmt = stmt.where(release.c.source == source)
     with engine.connect() as conn:
         row = conn.execute(stmt).first()
-    return _to_release(row) if row else None
+    return release_from_row(row) if row else None
 
 
 def data_holdings(engine: Engine) -> dict[int, tuple[bool, bool]]:
@@ -163,9 +201,9 @@ _HOLDING_NAMES = {
 }
 
 
-def describe_holdings(row_counts: str | dict | None) -> str:
+def describe_holdings(row_counts: dict[str, int] | None) -> str:
     """What a release holds, in words, from its row counts: 'force MI indicators (2 rows)'."""
-    counts = json.loads(row_counts or "{}") if isinstance(row_counts, str) else (row_counts or {})
+    counts = row_counts or {}
     parts = [f"{_HOLDING_NAMES.get(k, k.replace('_', ' '))} ({n:,} row{'s' if n != 1 else ''})"
              for k, n in counts.items() if n]
     return ", ".join(parts) if parts else "no rows"
@@ -174,29 +212,15 @@ def describe_holdings(row_counts: str | dict | None) -> str:
 def get_release(engine: Engine, release_id: int) -> Release | None:
     with engine.connect() as conn:
         row = conn.execute(select(release).where(release.c.id == release_id)).first()
-    return _to_release(row) if row else None
+    return release_from_row(row) if row else None
 
 
-def list_releases(engine: Engine) -> pl.DataFrame:
+def list_releases(engine: Engine) -> list[Release]:
     """Every release with its files, newest first."""
     with engine.connect() as conn:
-        rows = conn.execute(select(release).order_by(release.c.id.desc())).mappings().all()
+        rows = conn.execute(select(release).order_by(release.c.id.desc())).all()
         files = conn.execute(select(release_file)).mappings().all()
     by_release: dict[int, list[str]] = {}
     for f in files:
         by_release.setdefault(f["release_id"], []).append(f"{f['file_name']} (sha256 {f['sha256'][:12]}…)")
-    return pl.DataFrame(
-        [
-            {
-                "id": r["id"], "source": r["source"], "label": r["label"], "synthetic": bool(r["synthetic"]),
-                "status": r["status"], "created_at": r["created_at"].isoformat(timespec="seconds"),
-                "first_quarter": r["first_quarter"], "last_quarter": r["last_quarter"],
-                "row_counts": r["row_counts"], "parameters": r["parameters"],
-                "files": "; ".join(by_release.get(r["id"], [])),
-            }
-            for r in rows
-        ],
-        schema={"id": pl.Int64, "source": pl.String, "label": pl.String, "synthetic": pl.Boolean,
-                "status": pl.String, "created_at": pl.String, "first_quarter": pl.Int64,
-                "last_quarter": pl.Int64, "row_counts": pl.String, "parameters": pl.String, "files": pl.String},
-    )
+    return [release_from_row(r, tuple(by_release.get(r.id, []))) for r in rows]

@@ -13,6 +13,7 @@ import json
 
 from sqlalchemy import Engine
 
+from db.releases import Release
 from queries.boundaries import boundary_shapes, latest_boundary_release
 
 
@@ -62,9 +63,9 @@ def features(shapes: dict[str, str], rows: dict[str, dict] | None = None) -> lis
     return out
 
 
-def latest_features(engine: Engine) -> tuple[dict | None, dict[str, str]]:
+def latest_features(engine: Engine) -> tuple[Release | None, dict[str, str]]:
     """The newest boundaries release (or None) and its code -> geometry text."""
     rel = latest_boundary_release(engine)
     if rel is None:
         return None, {}
-    return rel, boundary_shapes(engine, rel["id"])
+    return rel, boundary_shapes(engine, rel.id)

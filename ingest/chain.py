@@ -13,7 +13,6 @@ head is read (a transaction-scoped advisory lock on PostgreSQL, the write lock o
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import OperationalError
 
 from db import bulk
-from db.releases import create_release, finish_release, sha256_of
+from db.releases import Release, create_release, finish_release, release_from_row, sha256_of
 from db.schema import (
     indicator_value,
     offence,
@@ -103,11 +102,13 @@ def lock_chain(conn: Connection) -> None:
             raise
 
 
-def head_release(conn: Connection, source: str = PUBLISHED):
-    return conn.execute(
+def head_release(conn: Connection, source: str = PUBLISHED) -> Release | None:
+    """The newest complete release of ``source``, read on the load's own connection (under its lock)."""
+    row = conn.execute(
         select(release).where(release.c.source == source, release.c.status == "complete")
         .order_by(release.c.id.desc()).limit(1)
     ).first()
+    return release_from_row(row) if row else None
 
 
 def lineage_shas(conn: Connection, head_id: int | None, kind: str | None) -> set[str]:
@@ -117,15 +118,14 @@ def lineage_shas(conn: Connection, head_id: int | None, kind: str | None) -> set
     current = head_id
     while current is not None and current not in seen:
         seen.add(current)
-        row = conn.execute(select(release.c.parameters, release.c.supersedes)
-                           .where(release.c.id == current)).first()
+        row = conn.execute(select(release).where(release.c.id == current)).first()
         if row is None:
             break
-        params = json.loads(row.parameters or "{}")
-        if kind is None or params.get("kind") == kind:
+        rel = release_from_row(row)
+        if kind is None or rel.parameters.get("kind") == kind:
             shas.update(conn.execute(select(release_file.c.sha256)
                                      .where(release_file.c.release_id == current)).scalars())
-        current = row.supersedes
+        current = rel.supersedes
     return shas
 
 

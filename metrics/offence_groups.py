@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from metrics.errors import QueryError
+
 
 @dataclass(frozen=True)
 class OffenceGroup:
@@ -34,7 +36,7 @@ OFFENCE_GROUPS: dict[str, OffenceGroup] = {
 DEFAULT_GROUP = "adult_rape"
 
 
-class UnknownOffenceGroup(KeyError):
+class UnknownOffenceGroup(QueryError, KeyError):
     def __str__(self) -> str:
         return f"Unknown offence group '{self.args[0]}'. Choose one of: {', '.join(OFFENCE_GROUPS)}"
 

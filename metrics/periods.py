@@ -11,10 +11,12 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from metrics.errors import QueryError
+
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-class PeriodError(ValueError):
+class PeriodError(QueryError):
     """A period string that is not a financial year or a year-ending token."""
 
 

@@ -7,7 +7,10 @@ denominator; everything else is for people.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
+
+from metrics.errors import QueryError
 
 # kinds of computation (the query layer dispatches on these)
 RECORDED_COUNT = "recorded_count"  # offences recorded in the period
@@ -241,7 +244,7 @@ METRICS: tuple[Metric, ...] = (
 METRICS_BY_ID: dict[str, Metric] = {m.id: m for m in METRICS}
 
 
-class UnknownMetric(KeyError):
+class UnknownMetric(QueryError, KeyError):
     def __str__(self) -> str:
         return f"Unknown metric '{self.args[0]}'. Choose one of: {', '.join(METRICS_BY_ID)}"
 
@@ -278,7 +281,7 @@ def source_needed(m: Metric) -> str:
     return _NEEDS[m.kind][0]
 
 
-def missing_from_source(m: Metric, coverage: set[str] | list[str], source_label: str) -> str | None:
+def missing_from_source(m: Metric, coverage: Collection[str], source_label: str) -> str | None:
     """Why a release cannot show a metric (None when it can), in words for the page."""
     held, needs = _NEEDS[m.kind]
     if held in coverage:

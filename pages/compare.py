@@ -117,14 +117,14 @@ with geo_col:
                 "`rasso ingest boundaries FILE`; the tile map beside this needs nothing.",
                 icon=":material/map:")
     else:
-        shapes = boundary_shapes(ctx.url, int(rel["id"]))
+        shapes = boundary_shapes(ctx.url, rel.id)
         map_block(title="Police force areas", chart=geography_map(features(shapes, cmp.geography_rows(rows)),
                                                                    symbol_field="symbol", **style),
                   summary=f"Map of the police force areas coloured by position against England and "
                           f"Wales; symbols on the map repeat the colour (the City of London's is "
                           f"left off, as it would cover the Metropolitan Police's). {words}",
                   table=table, unit=unit, basis=basis, citation=ctx.citation(), release_id=ctx.release_id,
-                  key="geo-map", metric=m, note=f"{ATTRIBUTION} Boundaries: release {rel['id']} ({rel['label']}).")
+                  key="geo-map", metric=m, note=f"{ATTRIBUTION} Boundaries: release {rel.id} ({rel.label}).")
 with tile_col:
     map_block(title="Equal-area tile map", chart=tile_map(rows, label_field="label", **style),
               summary=f"Tile map, one equal hexagon per force, labelled with its abbreviation and "

@@ -7,8 +7,6 @@ with the charts.
 
 from __future__ import annotations
 
-import json
-
 import polars as pl
 import streamlit as st
 
@@ -154,15 +152,14 @@ if len(releases):
     # What a reader looks for first (which data, synthetic or not, which quarters) comes first,
     # so it stays in view at 1400 px; row counts and file checksums come last.
     rows = [{
-        "Release": r["id"], "Description": r["label"],
-        "Synthetic": "Yes" if r["synthetic"] else "No",
-        "Data span": span(r["first_quarter"], r["last_quarter"]),
-        "Status": r["status"].capitalize(),
-        "Loaded": str(r["created_at"])[:16].replace("T", " "),
-        "Rows loaded": ", ".join(f"{k.replace('_', ' ')}: {v:,}"
-                                 for k, v in json.loads(r["row_counts"] or "{}").items()),
-        "Files": r["files"] or "—", "Source": r["source"],
-    } for r in releases.to_dicts()]
+        "Release": r.id, "Description": r.label,
+        "Synthetic": "Yes" if r.synthetic else "No",
+        "Data span": span(r.first_quarter, r.last_quarter),
+        "Status": r.status.capitalize(),
+        "Loaded": f"{r.created_at:%Y-%m-%d %H:%M}",
+        "Rows loaded": ", ".join(f"{k.replace('_', ' ')}: {v:,}" for k, v in r.row_counts.items()),
+        "Files": "; ".join(r.files) or "—", "Source": r.source,
+    } for r in releases]
     st.dataframe(pl.DataFrame(rows), hide_index=True, width="stretch", key="releases-table")
     st.caption("Files are listed with the first 12 characters of their SHA-256 checksum. The release "
                f"shown on the other pages is release {ctx.release_id}.")

@@ -1,6 +1,7 @@
 """Query functions of plain keyword arguments returning Polars frames (SQLAlchemy Core inside)."""
 
-from queries.metric_table import COLUMNS, NATIONAL_CODE, NATIONAL_NAME, QueryError, metric_table
+from metrics.errors import QueryError
+from queries.metric_table import COLUMNS, NATIONAL_CODE, NATIONAL_NAME, metric_table
 from queries.outcome_mix import outcome_mix
 from queries.reference import data_range, forces, release_info
 

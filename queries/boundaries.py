@@ -8,19 +8,15 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, select
 
-from db.schema import boundary, release
+from db.releases import Release, latest_release
+from db.schema import boundary
 
 SOURCE = "boundaries"
 
 
-def latest_boundary_release(engine: Engine) -> dict | None:
-    """id, label and creation time of the newest complete boundaries release, or None."""
-    stmt = (select(release.c.id, release.c.label, release.c.created_at)
-            .where(release.c.source == SOURCE, release.c.status == "complete")
-            .order_by(release.c.id.desc()).limit(1))
-    with engine.connect() as conn:
-        row = conn.execute(stmt).first()
-    return None if row is None else {"id": row.id, "label": row.label, "created_at": row.created_at}
+def latest_boundary_release(engine: Engine) -> Release | None:
+    """The newest complete boundaries release, or None."""
+    return latest_release(engine, SOURCE)
 
 
 def boundary_shapes(engine: Engine, release_id: int) -> dict[str, str]:

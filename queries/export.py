@@ -23,6 +23,7 @@ import polars as pl
 
 from metrics.dictionary import CSV_COLUMNS
 from metrics.disclosure import MARKERS, NOT_APPLICABLE_COLUMNS
+from metrics.errors import QueryError
 
 LICENCE = "Open Government Licence v3.0"
 SYNTHETIC_STATUS = "SYNTHETIC - not official statistics"
@@ -155,7 +156,7 @@ def write_export(frame: pl.DataFrame, fmt: str, output: Path | None, meta: Expor
                  measure: dict | None = None, stdout: IO[str] | None = None) -> None:
     """Write ``frame`` (from :func:`export_frame`) as csv (stdout when no file), parquet or xlsx."""
     if fmt not in FORMATS:
-        raise ValueError(f"Unknown format '{fmt}'. Choose one of: {', '.join(FORMATS)}")
+        raise QueryError(f"Unknown format '{fmt}'. Choose one of: {', '.join(FORMATS)}")
     if fmt == "csv":
         if output is None:
             (stdout or sys.stdout).write(csv_bytes(frame).decode("utf-8"))
@@ -163,7 +164,7 @@ def write_export(frame: pl.DataFrame, fmt: str, output: Path | None, meta: Expor
             Path(output).write_bytes(csv_bytes(frame))
         return
     if output is None:
-        raise ValueError(f"{fmt} needs an output file")
+        raise QueryError(f"{fmt} needs an output file")
     if fmt == "parquet":
         metadata = {f"rasso:{k}": v for k, v in meta.notes().items()}
         frame.write_parquet(output, metadata=metadata)

@@ -22,25 +22,20 @@ from db.reference import NATIONAL_CODE, NATIONAL_NAME
 from metrics import registry as reg
 from metrics.disclosure import apply_disclosure
 from metrics.disclosure.planning import links_offence_groups, mark_margins, plan_margins
+from metrics.errors import QueryError
 from metrics.offence_groups import OffenceGroup
 from metrics.offence_groups import offence_group as get_offence_group
 from metrics.periods import fy_of
 from queries import sql
+from queries.arguments import GRAINS, TIERS, check_area, check_window
 from queries.cells import linked_cells, medians, totals
 from queries.framing import KEYS, Framing, attach_periods, select_areas, span_label
 
 __all__ = ["COLUMNS", "GRAINS", "KEYS", "NATIONAL_CODE", "NATIONAL_NAME", "TIERS", "QueryError",
            "attach_periods", "metric_table", "select_areas", "span_label"]
 
-GRAINS = ("quarter", "year", "rolling", "period")
-TIERS = ("public", "restricted")
-
 COLUMNS = ["period", "period_end", "area_code", "area_name", "metric", "numerator",
            "denominator", "value", "lower", "upper", "flag", "release"]
-
-
-class QueryError(ValueError):
-    """A request the data cannot answer, worded for a user."""
 
 
 def metric_table(
@@ -91,12 +86,7 @@ class Request:
         """Look the metric and group up and check tier, grain and order (QueryError when wrong)."""
         m = reg.metric(metric_id)
         group = get_offence_group(offence_group)
-        if tier not in TIERS:
-            raise QueryError(f"Unknown tier '{tier}'. Choose public or restricted.")
-        if grain not in GRAINS:
-            raise QueryError(f"Unknown grain '{grain}'. Choose one of: {', '.join(GRAINS)}")
-        if first_quarter > last_quarter:
-            raise QueryError("The start of the period is after its end.")
+        check_window(tier=tier, grain=grain, first_quarter=first_quarter, last_quarter=last_quarter)
         return cls(m, group, area, first_quarter, last_quarter, grain, tier)
 
     @property
@@ -134,20 +124,13 @@ class Inputs:
 def read_inputs(conn: Connection, req: Request, release_id: int) -> Inputs | None:
     """Read what the request needs; None when the release holds nothing inside its window."""
     forces = sql.force_list(conn)
-    check_area(req.area, forces)
+    check_area(req.area, forces["code"])
     window = read_window(req, held_quarters(conn, req.metric, release_id))
     if window is None:
         return None
     counts = read_counts(conn, req, release_id=release_id, window=window)
     population = sql.latest_population(conn) if req.metric.kind == reg.RECORDED_RATE else None
     return Inputs(counts, population, Framing(forces, req.include_btp, req.grain, frame_span(req, window)))
-
-
-def check_area(area: str, forces: pl.DataFrame) -> None:
-    """'national', 'all' or a force code the database knows (QueryError otherwise)."""
-    if area not in ("national", "all") and area not in set(forces["code"]):
-        raise QueryError(f"Unknown force '{area}'. Use an ONS police force area code such as "
-                         f"E23000036, 'BTP', 'national' or 'all'.")
 
 
 def held_quarters(conn: Connection, m: reg.Metric, release_id: int) -> tuple[int | None, int | None]:

@@ -8,8 +8,10 @@ from sqlalchemy import Engine, select
 from db.schema import outcome_type
 from metrics.disclosure import apply_disclosure
 from metrics.disclosure.planning import MIX_MARGINS
+from metrics.errors import QueryError
 from metrics.offence_groups import offence_group as get_group
 from queries import sql
+from queries.arguments import check_area, check_window
 from queries.framing import attach_periods, select_areas
 
 BASES = ("closed", "recorded")
@@ -24,10 +26,12 @@ def outcome_mix(engine: Engine, *, release_id: int, offence_group: str, area: st
     offence (including 'not yet assigned') on the recorded basis, as the Home Office does.
     """
     if basis not in BASES:
-        raise ValueError(f"Unknown basis '{basis}'. Choose closed or recorded.")
+        raise QueryError(f"Unknown basis '{basis}'. Choose closed or recorded.")
+    check_window(tier=tier, grain=grain, first_quarter=first_quarter, last_quarter=last_quarter)
     group = get_group(offence_group)
     with engine.connect() as conn:
         forces = sql.force_list(conn)
+        check_area(area, forces["code"])
         counts = sql.outcome_type_counts(conn, release_id=release_id, group=group, basis=basis,
                                          first_quarter=first_quarter, last_quarter=last_quarter)
         groups = dict(conn.execute(select(outcome_type.c.type, outcome_type.c.ho_group)).all())

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import polars as pl
 from sqlalchemy import Engine
 
-from db.releases import get_release
+from db.releases import Release, get_release
 from queries import sql
 
 
@@ -23,13 +25,13 @@ def data_range(engine: Engine, release_id: int) -> tuple[int | None, int | None]
         return sql.quarter_range(conn, release_id=release_id)
 
 
-def release_info(engine: Engine, release_id: int) -> dict | None:
+def release_info(engine: Engine, release_id: int) -> Release | None:
+    """The release as the pages show it: its span is that of its outcome or recorded-crime facts
+    (``data_range``), and ``coverage`` says which kinds of facts it holds."""
     rel = get_release(engine, release_id)
     if rel is None:
         return None
     first, last = data_range(engine, release_id)
     with engine.connect() as conn:
         covered = sql.coverage(conn, release_id=release_id)
-    return {"id": rel.id, "source": rel.source, "label": rel.label, "synthetic": rel.synthetic,
-            "created_at": rel.created_at, "first_quarter": first, "last_quarter": last,
-            "scale": rel.parameters.get("scale"), "coverage": sorted(covered)}
+    return replace(rel, first_quarter=first, last_quarter=last, coverage=tuple(sorted(covered)))

@@ -268,19 +268,25 @@ def test_city_of_london_symbol_is_left_off_the_real_map_only():
 
 def test_sidebar_labels_are_short():
     from components.controls import short_period_label, short_release_label
+    from db.releases import release_from_row
     from metrics.periods import financial_year, year_ending
+
+    def release_row(**row):  # a release row as the database returns it: JSON text columns
+        return release_from_row({"source": None, "label": "", "synthetic": False, "created_at": None,
+                                 "first_quarter": None, "last_quarter": None, "status": "complete",
+                                 "parameters": "{}", "row_counts": "{}", "supersedes": None, **row})
 
     assert short_period_label(financial_year(2015)) == "2015-16"
     assert short_period_label(year_ending(20262)) == "Year to Sep 2026"
-    label = short_release_label({"id": 1, "synthetic": True, "source": "synthetic",
-                                 "row_counts": '{"case_record": 1974132, "outcomes": 5}'})
+    label = short_release_label(release_row(id=1, synthetic=True, source="synthetic",
+                                            row_counts='{"case_record": 1974132, "outcomes": 5}'))
     assert label == "#1 synthetic, 1.97M cases"
-    carried = short_release_label({"id": 2, "synthetic": True, "source": "synthetic",
-                                   "parameters": '{"cases": 600000, "carried_in_cases": 17000}',
-                                   "row_counts": '{"case_record": 617000}'})
+    carried = short_release_label(release_row(id=2, synthetic=True, source="synthetic",
+                                              parameters='{"cases": 600000, "carried_in_cases": 17000}',
+                                              row_counts='{"case_record": 617000}'))
     assert carried == "#2 synthetic, 600k cases"  # the number in the release's own label
-    assert short_release_label({"id": 4, "synthetic": False, "source": "published",
-                                "row_counts": "{}"}) == "#4 published"
+    assert short_release_label(release_row(id=4, synthetic=False, source="published",
+                                           row_counts="{}")) == "#4 published"
     assert all(len(short_period_label(p)) <= 20 for p in period_options(20151, 20262))
 
 
@@ -289,8 +295,10 @@ def test_citation_names_the_view():
 
     from components.context import Context
     from components.url_state import State
+    from db.releases import Release
 
-    release = {"id": 3, "label": "Sample", "synthetic": True, "created_at": datetime(2026, 11, 30)}
+    release = Release(id=3, source="synthetic", label="Sample", synthetic=True,
+                      created_at=datetime(2026, 11, 30), first_quarter=20151, last_quarter=20262)
     ctx = Context(url="sqlite://", db_label="sqlite://", release=release, first_quarter=20151,
                   last_quarter=20262, page_path="compare",
                   state=State(offence="rape", period="2024-25", release=3, metric="no_suspect_rate",

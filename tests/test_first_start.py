@@ -120,4 +120,4 @@ def test_two_tabs_share_one_load(empty_db, monkeypatch, forget_jobs):
     third = _session(empty_db)  # any tab now shows the data
     assert not third.exception and not third.error, [e.value for e in third.error]
     assert any("Synthetic data" in w.value for w in third.warning)
-    assert len(calls) == 1 and list_releases(empty_db).height == 1
+    assert len(calls) == 1 and len(list_releases(empty_db)) == 1

@@ -87,7 +87,7 @@ def test_boundaries_from_the_database_become_clockwise_features(empty_db, shared
     assert boundaries.latest_features(empty_db) == (None, {})
     load(empty_db, "boundaries", [shared_data / "PFA_DEC_2023_EW_BUC.geojson"])
     rel, shapes = boundaries.latest_features(empty_db)
-    assert rel is not None and "PFA_DEC_2023_EW_BUC" in rel["label"]
+    assert rel is not None and "PFA_DEC_2023_EW_BUC" in rel.label
     assert set(shapes) == set(TERRITORIAL_CODES)
     feats = boundaries.features(shapes)
     assert len(feats) == 43

@@ -67,9 +67,9 @@ def test_request_decides_scope_btp_and_linking():
 
 def test_check_area_knows_forces_and_refuses_others():
     for area in ("national", "all", AVON, BTP):
-        check_area(area, FORCES)
+        check_area(area, FORCES["code"])
     with pytest.raises(QueryError, match="Unknown force 'E99999999'"):
-        check_area("E99999999", FORCES)
+        check_area("E99999999", FORCES["code"])
 
 
 # --------------------------------------------------------------------------- reading window

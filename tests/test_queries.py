@@ -231,8 +231,8 @@ def test_release_coverage_and_what_a_source_lacks(golden, empty_db):
 
     engine, rid = golden
     info = release_info(engine, rid)
-    assert info["coverage"] == ["case_level", "force_mi", "outcomes", "recorded"]
-    assert missing_from_source(metric("median_days_to_charge"), info["coverage"], "X") is None
+    assert list(info.coverage) == ["case_level", "force_mi", "outcomes", "recorded"]
+    assert missing_from_source(metric("median_days_to_charge"), info.coverage, "X") is None
     reason = missing_from_source(metric("median_days_to_charge"), ["outcomes", "recorded"], "Release 2")
     assert reason.startswith("Median days from recording to charge: not in this source. Release 2 has no case-level")
 

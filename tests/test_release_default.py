@@ -59,8 +59,8 @@ def test_default_rule_prefers_outcomes_then_recorded_then_nothing():
 def test_mi_only_release_does_not_become_the_default(sample_then_mi):
     engine, sample_id, mi_id = sample_then_mi
     assert default_release(engine).id == sample_id
-    frame = list_releases(engine)
-    assert set(frame["id"]) == {sample_id, mi_id}  # it is loaded, and listed by `rasso releases`
+    listed = list_releases(engine)
+    assert {r.id for r in listed} == {sample_id, mi_id}  # it is loaded, and listed by `rasso releases`
 
 
 def test_cli_exports_the_sample_after_mi_is_loaded(sample_then_mi):

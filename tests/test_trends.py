@@ -101,14 +101,14 @@ def test_window_summary_names_the_window_and_its_figure():
 def test_each_rolling_point_is_the_same_as_that_twelve_month_period(small_db, metric_id):
     info = queries.release_info(small_db, 1)
     common = {"release_id": 1, "metric_id": metric_id, "offence_group": "rape", "area": "national"}
-    rolling = queries.metric_table(small_db, first_quarter=info["first_quarter"],
-                                   last_quarter=info["last_quarter"], grain="rolling", **common)
-    quarterly = queries.metric_table(small_db, first_quarter=info["first_quarter"],
-                                     last_quarter=info["last_quarter"], grain="quarter", **common)
+    rolling = queries.metric_table(small_db, first_quarter=info.first_quarter,
+                                   last_quarter=info.last_quarter, grain="rolling", **common)
+    quarterly = queries.metric_table(small_db, first_quarter=info.first_quarter,
+                                     last_quarter=info.last_quarter, grain="quarter", **common)
     # one point per quarter from the first whole year on
     assert len(rolling) == len(quarterly.filter(pl.col("period_end") >= rolling["period_end"].min()))
     assert rolling["period_end"].min() == year_ending(rolling["period_end"].min()).last
-    for end in (rolling["period_end"].min(), 20243, info["last_quarter"]):
+    for end in (rolling["period_end"].min(), 20243, info.last_quarter):
         p = year_ending(end)
         alone = queries.metric_table(small_db, first_quarter=p.first, last_quarter=p.last, grain="period", **common)
         got = rolling.filter(pl.col("period_end") == end).drop("period").to_dicts()
@@ -163,8 +163,8 @@ def test_an_early_period_keeps_the_whole_series_and_marks_its_window(small_db, m
     assert len(tables) == 2
     for table in tables:
         periods = list(table["Period"])
-        assert periods[0] == quarter_label(info["first_quarter"])
-        assert periods[-1] == quarter_label(info["last_quarter"]), periods[-3:]
+        assert periods[0] == quarter_label(info.first_quarter)
+        assert periods[-1] == quarter_label(info.last_quarter), periods[-3:]
     summaries = [str(m.value) for m in at.markdown if WINDOW_TITLE in str(m.value)]
     assert any(parse_period("2015-16").label in s for s in summaries)
     specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
@@ -181,7 +181,7 @@ def test_the_grain_in_the_address_changes_the_rows(small_db, monkeypatch, grain,
     assert list(table["Period"])[0] == first_label
     assert len(table) < len(quarterly)
     if grain == "rolling":
-        assert list(table["Period"])[-1] == year_ending(info["last_quarter"]).label
+        assert list(table["Period"])[-1] == year_ending(info.last_quarter).label
         assert len(table) == len(quarterly) - 3
     else:
         assert all(len(p) == 7 for p in table["Period"])  # '2015-16': whole financial years only

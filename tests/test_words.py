@@ -14,6 +14,7 @@ from cli import app
 from components.context import Context
 from components.summaries import steps_sentence
 from components.url_state import State
+from db.releases import Release
 from metrics.disclosure import rules_text
 from metrics.registry import METRICS_BY_ID, in_sentence
 
@@ -70,8 +71,8 @@ def test_comparison_words_do_not_start_with_a_symbol():
 
 
 def _context(base_url: str | None) -> Context:
-    release = {"id": 3, "label": "Synthetic sample", "synthetic": True,
-               "created_at": datetime(2026, 12, 5)}
+    release = Release(id=3, source="synthetic", label="Synthetic sample", synthetic=True,
+                      created_at=datetime(2026, 12, 5), first_quarter=20151, last_quarter=20262)
     return Context(url="sqlite://", db_label="sqlite://", state=State(offence="rape", period="2024-25"),
                    release=release, first_quarter=20151, last_quarter=20262, page_path="compare",
                    base_url=base_url)

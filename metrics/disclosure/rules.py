@@ -22,6 +22,7 @@ from metrics.disclosure.markers import (
     TIERS,
 )
 from metrics.disclosure.secondary import groupings, protect_margins
+from metrics.errors import QueryError
 from settings import SettingsError
 
 DEFAULT_THRESHOLD = settings.DEFAULT_DISCLOSURE_THRESHOLD
@@ -37,7 +38,7 @@ class CaseLevelDataError(ValueError):
     """A frame with case-level identifiers was about to reach the public tier."""
 
 
-class DisclosureSettingError(SettingsError):
+class DisclosureSettingError(SettingsError, QueryError):
     """The configured threshold is not usable; the message says what to set."""
 
 
@@ -120,7 +121,7 @@ def apply_disclosure(
     Restricted tier: rules 1, 2, 4 (``[z]``/``[x]`` only) and 5; nothing is ``[c]``.
     """
     if tier not in TIERS:
-        raise ValueError(f"tier must be one of {TIERS}, got {tier!r}")
+        raise QueryError(f"tier must be one of {TIERS}, got {tier!r}")
     if "numerator" not in frame.columns:
         raise ValueError("apply_disclosure needs a 'numerator' column")
     assert_public_safe(frame, tier)
