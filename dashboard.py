@@ -21,13 +21,14 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 import settings
+from analysis.url_state import parse_state
 from components import banners, data
+from components.address import read_query_params, write_query_params
 from components.context import PAGE_KEYS, Context, set_context
 from components.controls import period_options, sidebar_controls
 from components.errors import configure_logging, error_boundary
 from components.first_start import show_first_start
 from components.offline import FAVICON
-from components.url_state import parse_state, read_query_params, write_query_params
 from db.bootstrap import init_database
 from db.engine import DatabaseUnavailable, check_connection, database_url, describe
 from db.releases import data_holdings, default_from, describe_holdings, showable_ids

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from components.url_state import State, to_params
+from analysis.url_state import State, to_params
 from metrics.offence_groups import OFFENCE_GROUPS, OffenceGroup
 from metrics.periods import Period
 from metrics.registry import Metric, missing_from_source

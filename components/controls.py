@@ -13,7 +13,7 @@ import json
 import polars as pl
 import streamlit as st
 
-from components.url_state import State
+from analysis.url_state import State
 from metrics.offence_groups import OFFENCE_GROUPS
 from metrics.periods import Period, add_quarters, financial_year, fy_of, quarter_end, year_ending
 

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from components.url_state import KEYS, PEER_SETS, PILLAR_IDS, USER_BASES, State, parse_state
+from analysis.url_state import KEYS, PEER_SETS, PILLAR_IDS, USER_BASES, State, parse_state
 from metrics.offence_groups import OFFENCE_GROUPS
 from metrics.periods import PeriodError, parse_period
 from metrics.registry import METRICS_BY_ID

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.url_state import State, default_period, parse_state, to_params
+from analysis.url_state import State, default_period, parse_state, to_params
 from db.reference import TERRITORIAL_CODES
 
 LATEST = 20262  # 2026-27 Q2: July to September 2026

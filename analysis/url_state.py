@@ -1,11 +1,11 @@
-"""The URL is the state: parse ``st.query_params`` into a typed ``State`` and write it back.
+"""The URL is the state: parse the query parameters into a typed ``State`` and back.
 
 Every screen must be bookmarkable and citable, so the address carries force, offence group,
 period, metric, pillar, basis, release and peer set. A shared link can be mistyped, stale (a
 release that was replaced) or hostile, so ``parse_state`` is a pure function that never raises:
 each bad value becomes a short notice naming the parameter and the default used instead. It
-takes a plain mapping, so it is unit-tested without Streamlit; the thin functions at the bottom
-bind it to ``st.query_params``.
+takes a plain mapping, so it is unit-tested without Streamlit; ``components.address`` binds it
+to ``st.query_params``.
 """
 
 from __future__ import annotations
@@ -204,22 +204,3 @@ def to_params(state: State, uses: Iterable[str] | None = None) -> dict[str, str]
             continue
         out[key] = "1" if value is True else str(value)
     return out
-
-
-# --- Streamlit binding --------------------------------------------------------------------
-
-
-def read_query_params() -> dict[str, list[str]]:
-    import streamlit as st
-
-    return {k: st.query_params.get_all(k) for k in st.query_params}
-
-
-def write_query_params(state: State, uses: Iterable[str] | None = None) -> None:
-    """Make the address match the state (only when it differs, to avoid needless reruns)."""
-    import streamlit as st
-
-    wanted = to_params(state, uses)
-    current = {k: st.query_params.get(k) for k in st.query_params}
-    if current != wanted:
-        st.query_params.from_dict(wanted)
