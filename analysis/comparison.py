@@ -114,8 +114,36 @@ def compare_forces(forces_table: pl.DataFrame, national: dict, reference: pl.Dat
     regions = dict(zip(reference["code"], reference["region"], strict=True))
     rows = forces_table.to_dicts()
     kind = funnel_kind(metric)
-    scale = _SCALE.get(metric.unit, 1.0)
     shown = [r for r in rows if has_value(r.get("value"))]
+    funnel = _funnel(shown, national, metric, kind, overdispersion)
+    categories = MEDIAN_CATEGORIES if metric.unit == "days" else CATEGORIES
+    out = [_force_row(r, funnel.positions.get(r["area_code"]), metric, categories, regions) for r in rows]
+    frame = pl.DataFrame(out, schema=_FRAME_SCHEMA).sort("name")
+    return Comparison(frame=frame, national=national, kind=kind, scale=_SCALE.get(metric.unit, 1.0),
+                      phi=funnel.phi, phi_used=funnel.phi_used, phi_p=funnel.phi_p,
+                      categories=categories, od_significant=funnel.significant,
+                      adjusted=bool(funnel.adjusted and kind is not None),
+                      od_chosen=overdispersion is not None,
+                      outside_unadjusted=funnel.outside_unadjusted)
+
+
+@dataclass(frozen=True)
+class _Funnel:
+    """Each compared force's position and the over-dispersion figures behind the limits."""
+
+    positions: dict[str, str | None]  # area code -> position key (absent: not compared)
+    phi: float
+    phi_p: float
+    significant: bool
+    adjusted: bool
+    phi_used: float
+    outside_unadjusted: int
+
+
+def _funnel(shown: list[dict], national: dict, metric: Metric, kind: str | None,
+            overdispersion: bool | None) -> _Funnel:
+    """Funnel positions for proportions and rates; for medians, the 95% interval against the
+    England and Wales median; none for counts."""
     target = None
     if kind and has_value(national.get("numerator")) and has_value(national.get("denominator")) and national["denominator"] > 0:
         target = national["numerator"] / national["denominator"]
@@ -142,42 +170,41 @@ def compare_forces(forces_table: pl.DataFrame, national: dict, reference: pl.Dat
             if has_value(r.get("lower")) and has_value(r.get("upper")):
                 positions[r["area_code"]] = (ABOVE_INNER if r["lower"] > nat else
                                              BELOW_INNER if r["upper"] < nat else WITHIN)
+    return _Funnel(positions=positions, phi=phi, phi_p=phi_p, significant=bool(significant),
+                   adjusted=bool(adjusted), phi_used=phi_used, outside_unadjusted=outside_unadjusted)
 
-    categories = MEDIAN_CATEGORIES if metric.unit == "days" else CATEGORIES
-    out = []
-    for r in rows:
-        code = r["area_code"]
-        pos = positions.get(code)
-        if not has_value(r.get("value")):
-            key = NOT_SHOWN
-        elif pos is None:
-            key = NOT_COMPARED
-        else:
-            key = pos
-        words = (MEDIAN_WORDS.get(key) if metric.unit == "days" and key in MEDIAN_WORDS else WORDS[key])
-        if key == NOT_SHOWN:
-            flag = r.get("flag") or "[c]"
-            words = f"not shown to protect confidentiality ({flag})" if flag == "[c]" else f"not available ({flag})"
-        out.append({
-            "code": code, "name": r["area_name"], "abbr": ABBREVIATIONS.get(code, code),
-            "region": regions.get(code, ""), "numerator": r.get("numerator"),
-            "denominator": r.get("denominator"), "value": r.get("value"), "lower": r.get("lower"),
-            "upper": r.get("upper"), "flag": r.get("flag") or "", "position": pos,
-            "category": categories[key], "symbol": SYMBOLS[key] if key != NOT_SHOWN else (r.get("flag") or "[c]"),
-            "position_words": words,
-            "value_text": fmt_value(r.get("value"), metric.unit) if has_value(r.get("value")) else (r.get("flag") or "[x]"),
-            "interval_text": fmt_interval(r.get("lower"), r.get("upper"), metric.unit),
-        })
-    schema = {"code": pl.String, "name": pl.String, "abbr": pl.String, "region": pl.String,
-              "numerator": pl.Float64, "denominator": pl.Float64, "value": pl.Float64,
-              "lower": pl.Float64, "upper": pl.Float64, "flag": pl.String, "position": pl.String,
-              "category": pl.String, "symbol": pl.String, "position_words": pl.String,
-              "value_text": pl.String, "interval_text": pl.String}
-    frame = pl.DataFrame(out, schema=schema).sort("name")
-    return Comparison(frame=frame, national=national, kind=kind, scale=scale, phi=phi, phi_used=phi_used,
-                      phi_p=phi_p, categories=categories, od_significant=bool(significant),
-                      adjusted=bool(adjusted and kind is not None), od_chosen=overdispersion is not None,
-                      outside_unadjusted=outside_unadjusted)
+
+_FRAME_SCHEMA = {"code": pl.String, "name": pl.String, "abbr": pl.String, "region": pl.String,
+                 "numerator": pl.Float64, "denominator": pl.Float64, "value": pl.Float64,
+                 "lower": pl.Float64, "upper": pl.Float64, "flag": pl.String, "position": pl.String,
+                 "category": pl.String, "symbol": pl.String, "position_words": pl.String,
+                 "value_text": pl.String, "interval_text": pl.String}
+
+
+def _force_row(r: dict, pos: str | None, metric: Metric, categories: dict[str, str],
+               regions: dict[str, str]) -> dict:
+    """One force's row of the comparison frame: its figures, position, symbol and words."""
+    code = r["area_code"]
+    if not has_value(r.get("value")):
+        key = NOT_SHOWN
+    elif pos is None:
+        key = NOT_COMPARED
+    else:
+        key = pos
+    words = (MEDIAN_WORDS.get(key) if metric.unit == "days" and key in MEDIAN_WORDS else WORDS[key])
+    if key == NOT_SHOWN:
+        flag = r.get("flag") or "[c]"
+        words = f"not shown to protect confidentiality ({flag})" if flag == "[c]" else f"not available ({flag})"
+    return {
+        "code": code, "name": r["area_name"], "abbr": ABBREVIATIONS.get(code, code),
+        "region": regions.get(code, ""), "numerator": r.get("numerator"),
+        "denominator": r.get("denominator"), "value": r.get("value"), "lower": r.get("lower"),
+        "upper": r.get("upper"), "flag": r.get("flag") or "", "position": pos,
+        "category": categories[key], "symbol": SYMBOLS[key] if key != NOT_SHOWN else (r.get("flag") or "[c]"),
+        "position_words": words,
+        "value_text": fmt_value(r.get("value"), metric.unit) if has_value(r.get("value")) else (r.get("flag") or "[x]"),
+        "interval_text": fmt_interval(r.get("lower"), r.get("upper"), metric.unit),
+    }
 
 
 def table(comp: Comparison) -> pl.DataFrame:

@@ -114,23 +114,8 @@ def trend_chart(frame: pl.DataFrame, metric: Metric, *, height: int = 300, grain
     unit = metric.unit
     fmt = ",.0f" if unit in ("count", "days") else ".1f" if unit == "percent" else ".2f"
     dates = data["quarter_end"].drop_nulls()
-    if 0 < len(dates) <= SHORT_SPAN:
-        # a short span would show one year tick: label every quarter by its last month
-        axis = alt.Axis(values=[alt.DateTime(year=d.year, month=d.month, date=d.day)
-                                for d in dates.sort().to_list()], format="%b %Y",
-                        labelAngle=0)
-    else:
-        axis = alt.Axis(format="%Y", tickCount="year")
-    x = alt.X("quarter_end:T", title=GRAIN_WORDS[grain], axis=axis)
-    band_name = "chance range" if unit == "count" else "95% CI"
-    tooltip = [
-        alt.Tooltip("period:N", title="Period"),
-        alt.Tooltip("months:N", title="Months"),
-        alt.Tooltip("value:Q", title=metric.label, format=fmt),
-        alt.Tooltip("lower:Q", title=f"{band_name} lower", format=fmt),
-        alt.Tooltip("upper:Q", title=f"{band_name} upper", format=fmt),
-        alt.Tooltip("flag:N", title="Marker"),
-    ]
+    x = alt.X("quarter_end:T", title=GRAIN_WORDS[grain], axis=_time_axis(dates))
+    tooltip = _tooltip(metric, fmt)
     marks = (milestones_in(date(dates.min().year, 1, 1), dates.max()) if len(dates)
              else milestones_in(date.max, date.min))
     domain = _y_domain(data, unit, len(marks) + (window is not None), height)
@@ -160,12 +145,40 @@ def trend_chart(frame: pl.DataFrame, metric: Metric, *, height: int = 300, grain
         middle = dates.min() + (dates.max() - dates.min()) / 2 if len(dates) else quarter_end(window.last)
         layers[:0] = _window_layers(window, 2 + _LABEL_ROW * len(marks), right=quarter_end(window.last) > middle)
     if len(marks):
-        mbase = alt.Chart(to_pandas(marks))
-        rules = mbase.mark_rule(color=palette.MILESTONE, strokeDash=[4, 3]).encode(
-            x="date:T", tooltip=[alt.Tooltip("detail:N", title="NOM milestone"),
-                                 alt.Tooltip("date:T", title="Date", format="%d %b %Y")])
-        labels = mbase.mark_text(align="left", baseline="top", dx=3, fontSize=11,
-                                 color=palette.TEXT).encode(
-            x="date:T", y=alt.Y("ypix:Q", scale=None, axis=None), text="label:N")
-        layers += [rules, labels]
+        layers += _milestone_layers(marks)
     return alt.layer(*layers).properties(height=height, width="container")
+
+
+def _time_axis(dates: pl.Series) -> alt.Axis:
+    """Years on a long series; on a short one (one year tick only) every quarter by its last
+    month."""
+    if 0 < len(dates) <= SHORT_SPAN:
+        return alt.Axis(values=[alt.DateTime(year=d.year, month=d.month, date=d.day)
+                                for d in dates.sort().to_list()], format="%b %Y",
+                        labelAngle=0)
+    return alt.Axis(format="%Y", tickCount="year")
+
+
+def _tooltip(metric: Metric, fmt: str) -> list[alt.Tooltip]:
+    """Period, months, the figure, its band (a count's is the chance range) and its marker."""
+    band_name = "chance range" if metric.unit == "count" else "95% CI"
+    return [
+        alt.Tooltip("period:N", title="Period"),
+        alt.Tooltip("months:N", title="Months"),
+        alt.Tooltip("value:Q", title=metric.label, format=fmt),
+        alt.Tooltip("lower:Q", title=f"{band_name} lower", format=fmt),
+        alt.Tooltip("upper:Q", title=f"{band_name} upper", format=fmt),
+        alt.Tooltip("flag:N", title="Marker"),
+    ]
+
+
+def _milestone_layers(marks: pl.DataFrame) -> list[alt.Chart]:
+    """Dashed rules at the NOM milestones, each labelled in its own row at the top."""
+    mbase = alt.Chart(to_pandas(marks))
+    rules = mbase.mark_rule(color=palette.MILESTONE, strokeDash=[4, 3]).encode(
+        x="date:T", tooltip=[alt.Tooltip("detail:N", title="NOM milestone"),
+                             alt.Tooltip("date:T", title="Date", format="%d %b %Y")])
+    labels = mbase.mark_text(align="left", baseline="top", dx=3, fontSize=11,
+                             color=palette.TEXT).encode(
+        x="date:T", y=alt.Y("ypix:Q", scale=None, axis=None), text="label:N")
+    return [rules, labels]
