@@ -17,19 +17,15 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 import settings
+from analysis.url_state import parse_state, requested_release
 from components import banners, data
+from components.address import read_query_params, write_query_params
 from components.context import Context, clear_context, set_context
 from components.controls import period_options, sidebar_controls
 from components.errors import configure_logging, error_boundary
 from components.first_start import show_first_start
 from components.offline import FAVICON
 from components.page_registry import PAGE_KEYS, st_pages
-from components.url_state import (
-    parse_state,
-    read_query_params,
-    requested_release,
-    write_query_params,
-)
 from db.bootstrap import init_database
 from db.engine import DatabaseUnavailable, check_connection, database_url, describe
 from db.releases import Release, data_holdings, default_from, showable_ids

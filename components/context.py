@@ -11,8 +11,8 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from analysis.url_state import State, to_params
 from components.page_registry import PAGE_KEYS, st_pages
-from components.url_state import State, to_params
 from db.releases import Release
 from metrics.offence_groups import OFFENCE_GROUPS, OffenceGroup
 from metrics.periods import Period

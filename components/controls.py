@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.url_state import State
+from analysis.url_state import State
 from db.releases import Release
 from metrics.offence_groups import OFFENCE_GROUPS
 from metrics.periods import Period, add_quarters, financial_year, fy_of, quarter_end, year_ending

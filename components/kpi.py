@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.summaries import RECORDING_CAVEAT, compare, fmt_interval, fmt_value, value_phrase
+from metrics.format import fmt_interval, fmt_value
 from metrics.registry import DIRECTION_WORDS, Metric
+from words.summaries import RECORDING_CAVEAT, compare, value_phrase
 
 
 def _delta(metric: Metric, change) -> str | None:

@@ -27,7 +27,7 @@ class PageSpec:
     icon: str
     url_path: str  # the address after the host: "compare" is /compare; "" is the default page
     # URL keys the page reads. Offence group, period and release are always written; other
-    # keys only where the page reads them or when not default (components.url_state.to_params).
+    # keys only where the page reads them or when not default (analysis.url_state.to_params).
     keys: tuple[str, ...] = ()
 
     @property

@@ -1,6 +1,6 @@
 """Force comparison (/compare): two maps, a funnel plot, a ranked dot plot and region peers.
 
-Every force is compared with England and Wales through one frame (components.comparison), so
+Every force is compared with England and Wales through one frame (analysis.comparison), so
 maps, plots, words and tables agree. Thin by design: read the context, query, hand frames to
 components.
 """
@@ -10,13 +10,14 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from components import comparison as cmp
+from analysis import comparison as cmp
+from charts import positions
+from charts.funnel import dot_plot, funnel_chart
 from components import data
 from components.banners import caveat
 from components.chart_block import chart_block
 from components.context import get_context
 from components.controls import sync_widget, widget_to_url
-from components.funnel import dot_plot, funnel_chart
 from components.maps import ATTRIBUTION, boundary_release, boundary_shapes, map_block
 from components.page_registry import COMPARE
 from geo.boundaries import features
@@ -24,6 +25,7 @@ from geo.maps import geography_map, tile_map
 from geo.tiles import LAYOUT_NOTE
 from metrics.registry import BASIS_LABELS, METRICS, metric
 from metrics.stats import OVERDISPERSION_ALPHA
+from words import comparison as say
 
 ctx = get_context()
 state, period, group = ctx.state, ctx.period, ctx.group
@@ -72,7 +74,7 @@ unit = m.unit
 table = cmp.table(comp)
 selected = state.force if state.force in comp.rows() else None
 peer_codes = cmp.peer_codes(comp, selected)
-where = cmp.selected_summary(comp, selected, m)  # where the selected force sits, beside each chart
+where = say.selected_summary(comp, selected, m)  # where the selected force sits, beside each chart
 if state.force and not selected:
     name = dict(zip(forces["code"], forces["name"], strict=True)).get(state.force, state.force)
     st.info(f"{name} has no police force area, so it is not on these maps or in the "
@@ -88,7 +90,7 @@ def _od_to_url() -> None:
 
 
 if comp.kind is not None:
-    if notice := cmp.overdispersion_notice(comp):
+    if notice := say.overdispersion_notice(comp):
         st.warning(notice, icon=":material/warning:")
     sync_widget("cmp_overdispersion", comp.adjusted)
     st.toggle(
@@ -100,13 +102,13 @@ if comp.kind is not None:
 
 # --- Maps ----------------------------------------------------------------------------------
 st.header("Maps")
-rows = cmp.map_rows(comp)
+rows = positions.map_rows(comp)
 keys = [k for k in comp.categories if any(r["category"] == comp.categories[k] for r in rows.values())]
 style = {"field": "category", "domain": [comp.categories[k] for k in keys],
-         "colors": [cmp.CATEGORY_COLORS[k] for k in keys], "legend_title": "Against England and Wales",
+         "colors": [positions.CATEGORY_COLORS[k] for k in keys], "legend_title": "Against England and Wales",
          "tooltip": [("name", "Force"), ("value_text", m.label), ("interval_text", "95% interval"),
                      ("position_words", "Against England and Wales")], "selected": selected}
-words = cmp.position_summary(comp, m, group.label, period.label)
+words = say.position_summary(comp, m, group.label, period.label)
 geo_col, tile_col = st.columns(2)
 with geo_col:
     rel = boundary_release(ctx.url)
@@ -118,7 +120,7 @@ with geo_col:
                 icon=":material/map:")
     else:
         shapes = boundary_shapes(ctx.url, rel.id)
-        map_block(title="Police force areas", chart=geography_map(features(shapes, cmp.geography_rows(rows)),
+        map_block(title="Police force areas", chart=geography_map(features(shapes, positions.geography_rows(rows)),
                                                                    symbol_field="symbol", **style),
                   summary=f"Map of the police force areas coloured by position against England and "
                           f"Wales; symbols on the map repeat the colour (the City of London's is "
@@ -133,7 +135,7 @@ with tile_col:
               key="tile-map", metric=m, note=LAYOUT_NOTE)
 
 if selected:
-    panel = cmp.force_panel(comp, selected, m)
+    panel = say.force_panel(comp, selected, m)
     with st.container(border=True, key="force-panel"):
         st.subheader(f"Selected: {panel['name']}")
         interval = f" ({panel['interval']})" if panel["interval"] else ""
@@ -155,7 +157,7 @@ with st.expander("All forces as a list (choose a force without the map)"):
 # --- Funnel plot ---------------------------------------------------------------------------
 st.header("Funnel plot")
 if comp.kind is None:
-    caveat(cmp.not_compared_reason(m) or
+    caveat(say.not_compared_reason(m) or
            "A median has no funnel plot: the maps mark a force above or below England and Wales "
            "only when its 95% interval excludes the England and Wales median. See the ranked plot.")
 else:
@@ -179,7 +181,7 @@ chart_block(
     title=f"{m.label} by force, with 95% intervals",
     chart=dot_plot(comp.frame, m, None if unit == "count" else national.get("value"), highlight=selected,
                    peers=peer_codes, labels=comp.categories),
-    summary=f"{cmp.ranked_summary(comp, m)} {where}".strip(),
+    summary=f"{say.ranked_summary(comp, m)} {where}".strip(),
     table=table.sort("value", descending=True, nulls_last=True),
     unit=unit, basis=basis, citation=ctx.citation(), release_id=ctx.release_id, key="ranked", metric=m,
     caveat="Not a league table: forces whose intervals overlap cannot be told apart.",
@@ -195,13 +197,13 @@ elif peers["value"].is_null().all():
     st.subheader(f"{names[selected]} and the other forces of {peers['region'][0]}")
     caveat("No force of this region has a figure that can be shown for this selection (too few "
            "cases): choose a longer period or a broader offence group. "
-           + cmp.peer_summary(comp, selected, m))
+           + say.peer_summary(comp, selected, m))
 else:
     chart_block(
         title=f"{names[selected]} and the other forces of {peers['region'][0]}",
         chart=dot_plot(peers, m, national.get("value"), highlight=selected, peers=peer_codes, row_height=28,
                        labels=comp.categories),
-        summary=cmp.peer_summary(comp, selected, m),
+        summary=say.peer_summary(comp, selected, m),
         table=table.filter(pl.col("code").is_in(peers["code"].to_list())),
         unit=unit, basis=basis, citation=ctx.citation(), release_id=ctx.release_id, key="peers", metric=m,
         caveat="Region peers are the forces of the same region. Most Similar Group membership is "

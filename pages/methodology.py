@@ -14,14 +14,14 @@ import settings
 from components import data
 from components.context import get_context
 from components.page_registry import OVERVIEW
-from components.summaries import SYMBOL_WORDS
-from db.reference import MILESTONES, PHASE_LABELS, PILLARS
+from components.reference import MILESTONES, PHASE_LABELS, PILLARS, indicator_template
 from metrics.dictionary import column_rows, columns_csv, dictionary_csv
 from metrics.disclosure import rules_text
 from metrics.offence_groups import OFFENCE_GROUPS
 from metrics.periods import quarter_label
 from metrics.registry import AVAILABILITY_LABELS, BASIS_LABELS, DIRECTION_WORDS, METRICS
 from metrics.stats import OVERDISPERSION_ALPHA
+from words.summaries import SYMBOL_WORDS
 
 ATTRIBUTION = (
     "Source: Office for National Statistics licensed under the Open Government Licence v.3.0.  \n"
@@ -195,17 +195,14 @@ st.markdown(
 )
 
 # --- Force MI template -----------------------------------------------------------------------
-try:
-    from ingest import indicator_template_csv
-except ImportError:  # the loader for force MI is not installed in this build
-    indicator_template_csv = None
-if indicator_template_csv is not None:
+template = indicator_template()  # None when this build has no loader for force MI
+if template is not None:
     st.header("Force management information")
     st.markdown("Pillar indicators that public data lack can be loaded from a force's own "
                 "management information with this template: fill it in, then load it with "
                 "`rasso ingest indicators FILE`. It becomes a new release that holds indicators "
                 "only, so the release shown for outcomes does not change.")
-    st.download_button("Download the indicator template (CSV)", data=indicator_template_csv(),
+    st.download_button("Download the indicator template (CSV)", data=template,
                        file_name="rasso-indicator-template.csv", mime="text/csv",
                        key="download-indicator-template", icon=":material/download:")
 

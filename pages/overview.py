@@ -8,23 +8,19 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from charts.outcome_mix import outcome_mix_chart
+from charts.trend import trend_chart
 from components import data
 from components.banners import caveat
 from components.chart_block import chart_block
-from components.charts import outcome_mix_chart, trend_chart, window_summary
 from components.context import get_context
 from components.controls import GRAIN_LABELS, basis_control, grain_control
 from components.kpi import kpi_tile, unavailable_tile
 from components.page_registry import METHODOLOGY
-from components.summaries import (
-    TREND_STEPS,
-    fmt_interval,
-    fmt_value,
-    outcome_mix_summary,
-    trend_summary,
-)
+from metrics.format import fmt_interval, fmt_value
 from metrics.periods import quarter_label
 from metrics.registry import BASIS_CLOSED, BASIS_LABELS, BASIS_RECORDED, metric
+from words.summaries import TREND_STEPS, outcome_mix_summary, trend_summary, window_summary
 
 ctx = get_context()
 state, period, group = ctx.state, ctx.period, ctx.group

@@ -7,12 +7,14 @@ import pytest
 from test_pages import CHART, assert_clean, open_app, texts
 from testdb import BACKENDS, SMALL_CASES, SMALL_LAST_QUARTER, SMALL_SEED
 
-from components import comparison as cmp
+from analysis import comparison as cmp
+from charts import positions
 from components.chart_block import SUMMARY_PREFIX
 from components.page_registry import COMPARE
 from db.reference import FORCES
 from metrics import stats
 from metrics.registry import metric
+from words import comparison as say
 
 PAGE = COMPARE.file
 REFERENCE = pl.DataFrame({"code": [f.code for f in FORCES], "name": [f.name for f in FORCES],
@@ -56,12 +58,12 @@ def test_outliers_are_named_and_the_rest_are_not_ranked():
     assert "not shown" in rows["E23000031"]["position_words"]
     within = [r for r in rows.values() if r["position"] == cmp.WITHIN]
     assert len(within) == 40
-    words = cmp.position_summary(comp, metric("charge_rate"), "Adult rape", "2024-25")
+    words = say.position_summary(comp, metric("charge_rate"), "Adult rape", "2024-25")
     assert "above the upper 99.8% limit (Avon and Somerset)" in words
     assert "below the lower 99.8% limit (Kent)" in words
     assert "40 forces are within the limits" in words and "not called better or worse" in words
     assert "Surrey" in words and "left out" in words
-    ranked = cmp.ranked_summary(comp, metric("charge_rate"))
+    ranked = say.ranked_summary(comp, metric("charge_rate"))
     assert ranked.startswith("This is not a league table")
     assert "of the 41 steps" in ranked and "1 force not shown" in ranked  # 42 shown, 1 hidden
 
@@ -82,7 +84,7 @@ def test_counts_are_not_compared_and_medians_use_their_interval():
     table = _table({})
     comp = cmp.compare_forces(table, _national(table), REFERENCE, metric("recorded_offences"))
     assert comp.kind is None and all(r["position"] is None for r in comp.rows().values())
-    assert "per 1,000" in cmp.position_summary(comp, metric("recorded_offences"), "Rape", "2024-25")
+    assert "per 1,000" in say.position_summary(comp, metric("recorded_offences"), "Rape", "2024-25")
     days = table.with_columns(value=pl.lit(400.0), lower=pl.lit(380.0), upper=pl.lit(420.0))
     days = days.with_columns(
         lower=pl.when(pl.col("area_code") == "E23000001").then(pl.lit(450.0)).otherwise(pl.col("lower")),
@@ -99,9 +101,9 @@ def test_region_peers_and_map_labels():
     peers = cmp.peer_rows(comp, "E23000036")
     south_west = {f.code for f in FORCES if f.region == "South West"}
     assert {r["code"] for r in peers} == south_west
-    words = cmp.peer_summary(comp, "E23000036", metric("charge_rate"))
+    words = say.peer_summary(comp, "E23000036", metric("charge_rate"))
     assert "not a verified 'most similar' group" in words and "more than chance" in words
-    labels = cmp.map_rows(comp)
+    labels = positions.map_rows(comp)
     assert labels["E23000036"]["label"] == "A&S\n▲▲"  # symbol, not colour alone
     assert labels["E23000036"]["label_color"] == "#FFFFFF"
 

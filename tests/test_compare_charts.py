@@ -6,11 +6,12 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from components import comparison as cmp
-from components import palette
-from components.funnel import PEER, SELECTED, dot_plot, funnel_chart
+from analysis import comparison as cmp
+from charts import palette, positions
+from charts.funnel import PEER, SELECTED, dot_plot, funnel_chart
 from db.reference import FORCES
 from metrics.registry import metric
+from words import comparison as say
 
 REFERENCE = pl.DataFrame({"code": [f.code for f in FORCES], "name": [f.name for f in FORCES],
                           "region": [f.region for f in FORCES]})
@@ -111,20 +112,20 @@ def test_selected_summary_says_where_the_force_and_its_peers_sit():
     rows = comp.rows()
     me = rows[AVON]
     assert me["position"] == cmp.ABOVE_OUTER and rows["E23000035"]["position"] in (cmp.BELOW_OUTER, cmp.BELOW_INNER)
-    text = cmp.selected_summary(comp, AVON, CHARGE)
+    text = say.selected_summary(comp, AVON, CHARGE)
     assert text.startswith(f"Avon and Somerset (ringed and labelled): {me['value_text']} ({me['interval_text']})")
     assert "above the 99.8% limit" in text
     within = sum(1 for c in SOUTH_WEST if rows[c]["position"] == cmp.WITHIN)
     assert f"Of its {len(SOUTH_WEST)} region peers in South West" in text
     assert within >= 2 and f"{within} within the limits" in text and "(Devon and Cornwall)" in text
-    assert cmp.selected_summary(comp, None, CHARGE) == ""
+    assert say.selected_summary(comp, None, CHARGE) == ""
 
 
 def test_selected_summary_for_a_one_force_region_and_a_hidden_force():
     comp = _comparison({"E23000034": None})  # the City of London hidden
-    text = cmp.selected_summary(comp, MET, CHARGE)
+    text = say.selected_summary(comp, MET, CHARGE)
     assert "Its one region peer in London" in text and "City of London" in text and "not shown" in text
-    assert cmp.selected_summary(comp, "E23000034", CHARGE).startswith("City of London: not shown")
+    assert say.selected_summary(comp, "E23000034", CHARGE).startswith("City of London: not shown")
 
 
 def test_a_one_force_peer_chart_has_an_axis_around_its_figure():
@@ -183,7 +184,7 @@ def test_funnel_legend_symbols_take_the_points_colour_and_shape():
     # symbol is drawn in its point's colour and shape
     assert colour["field"] == shape["field"] == "category" and colour["legend"] == shape["legend"]
     assert colour["scale"]["domain"] == shape["scale"]["domain"]
-    expected = {comp.categories[k]: (cmp.CATEGORY_COLORS[k], cmp.SHAPES[k]) for k in cmp.POSITIONS}
+    expected = {comp.categories[k]: (positions.CATEGORY_COLORS[k], positions.SHAPES[k]) for k in cmp.POSITIONS}
     for cat, col, shp in zip(colour["scale"]["domain"], colour["scale"]["range"], shape["scale"]["range"],
                              strict=True):
         assert expected[cat] == (col, shp)

@@ -10,11 +10,12 @@ import numpy as np
 import polars as pl
 from test_pages import assert_clean, open_app, texts
 
-from components import comparison as cmp
+from analysis import comparison as cmp
 from components.page_registry import COMPARE, METHODOLOGY
 from db.reference import FORCES
 from metrics import stats
 from metrics.registry import metric
+from words import comparison as say
 
 REFERENCE = pl.DataFrame({"code": [f.code for f in FORCES], "name": [f.name for f in FORCES],
                           "region": [f.region for f in FORCES]})
@@ -47,12 +48,12 @@ def test_significant_overdispersion_widens_the_limits_by_default_and_says_so():
     comp = cmp.compare_forces(table, national, REFERENCE, CHARGE)
     assert comp.od_significant and comp.adjusted and not comp.od_chosen
     assert comp.phi_used == phi > 1
-    notice = cmp.overdispersion_notice(comp)
+    notice = say.overdispersion_notice(comp)
     assert notice and "vary far more than chance" in notice and "widened" in notice
     assert f"{comp.outside_unadjusted} of {len(FORCES)} forces fall outside" in notice
     outside = sum(1 for r in comp.rows().values() if r["position"] != cmp.WITHIN)
     assert outside < comp.outside_unadjusted
-    words = cmp.position_summary(comp, CHARGE, "Adult rape", "2024-25")
+    words = say.position_summary(comp, CHARGE, "Adult rape", "2024-25")
     assert "Limits widened for over-dispersion" in words and "vary more than chance" in words
 
 
@@ -60,7 +61,7 @@ def test_the_users_choice_of_unadjusted_limits_wins_and_is_explained():
     table, national = _table(_spread())
     comp = cmp.compare_forces(table, national, REFERENCE, CHARGE, overdispersion=False)
     assert comp.od_significant and not comp.adjusted and comp.phi_used == 1.0
-    notice = cmp.overdispersion_notice(comp)
+    notice = say.overdispersion_notice(comp)
     assert notice and "unadjusted limits" in notice and "Switch on" in notice
     outside = sum(1 for r in comp.rows().values() if r["position"] != cmp.WITHIN)
     assert outside == comp.outside_unadjusted > len(FORCES) // 2
@@ -73,7 +74,7 @@ def test_without_significant_overdispersion_the_limits_are_not_adjusted():
     assert not stats.overdispersion_p_value(phi, len(FORCES)) < 0.05  # the premise
     comp = cmp.compare_forces(table, national, REFERENCE, CHARGE)
     assert not comp.od_significant and not comp.adjusted and comp.phi_used == 1.0
-    assert cmp.overdispersion_notice(comp) is None
+    assert say.overdispersion_notice(comp) is None
     chosen = cmp.compare_forces(table, national, REFERENCE, CHARGE, overdispersion=True)
     assert chosen.adjusted and chosen.od_chosen
 

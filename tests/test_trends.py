@@ -15,10 +15,11 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import queries
-from components.charts import WINDOW_TITLE, trend_chart, window_summary
-from components.url_state import parse_state, to_params
+from analysis.url_state import parse_state, to_params
+from charts.trend import trend_chart
 from metrics.periods import financial_year, parse_period, quarter_label, year_ending
 from metrics.registry import metric
+from words.summaries import WINDOW_TITLE, window_summary
 
 DASHBOARD = str(Path(__file__).resolve().parents[1] / "dashboard.py")
 TIMEOUT = 180

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from components.url_state import (
+from analysis.url_state import (
     KEYS,
     PEER_SETS,
     PILLAR_IDS,

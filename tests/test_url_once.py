@@ -16,8 +16,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from components import url_state
-from components.url_state import default_period, parse_state, requested_release
+from analysis import url_state
+from analysis.url_state import default_period, parse_state, requested_release
 
 ROOT = Path(__file__).resolve().parents[1]
 DASHBOARD = str(ROOT / "dashboard.py")
@@ -97,7 +97,7 @@ def test_the_default_release_is_parsed_once(two_releases, monkeypatch):
 
 def test_pages_never_parse_the_address():
     """Pages read ``get_context().state``; only dashboard.py reads and parses the query string."""
-    folders = [ROOT / name for name in ("views", "pages") if (ROOT / name).is_dir()]
+    folders = [ROOT / "pages"]
     files = [p for folder in folders for p in folder.rglob("*.py")]
     assert files, "no page files found"
     reading = re.compile(r"parse_state|read_query_params|requested_release|query_params\.(get|get_all|to_dict)\b"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.url_state import State, default_period, parse_state, to_params
+from analysis.url_state import KEYS, State, default_period, parse_state, to_params
 from db.reference import TERRITORIAL_CODES
 
 LATEST = 20262  # 2026-27 Q2: July to September 2026
@@ -128,3 +128,9 @@ def test_a_page_writes_only_the_keys_it_uses_unless_they_were_changed():
     chosen = state.with_(metric="no_suspect_rate", force="E23000001")
     assert to_params(chosen, uses=())["metric"] == "no_suspect_rate"
     assert to_params(chosen, uses=())["force"] == "E23000001"
+
+
+def test_every_url_key_has_one_parser():
+    from analysis import url_state
+
+    assert set(url_state._PARSERS) == set(KEYS)

@@ -10,17 +10,18 @@ from pathlib import Path
 import pytest
 import typer.main
 
+from analysis.url_state import State
 from cli import app
 from components.context import Context
-from components.summaries import steps_sentence
-from components.url_state import State
 from db.releases import Release
 from metrics.disclosure import rules_text
 from metrics.registry import METRICS_BY_ID, in_sentence
+from words.summaries import steps_sentence
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = [ROOT / "dashboard.py", *sorted((ROOT / "pages").glob("*.py")),
-           *sorted((ROOT / "components").glob("*.py"))]
+           *(path for package in ("components", "charts", "words", "analysis")
+             for path in sorted((ROOT / package).glob("*.py")))]
 
 
 def _commands() -> set[str]:
@@ -66,8 +67,9 @@ def test_no_rule_sentence_starts_with_a_symbol():
 
 
 def test_comparison_words_do_not_start_with_a_symbol():
-    source = (ROOT / "components" / "comparison.py").read_text(encoding="utf-8")
-    assert 'f"{flag}: not' not in source
+    for module in ("analysis/comparison.py", "words/comparison.py"):
+        source = (ROOT / module).read_text(encoding="utf-8")
+        assert 'f"{flag}: not' not in source, module
 
 
 def _context(base_url: str | None) -> Context:

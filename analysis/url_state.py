@@ -1,17 +1,17 @@
-"""The URL is the state: parse ``st.query_params`` into a typed ``State`` and write it back.
+"""The URL is the state: parse the query parameters into a typed ``State`` and back.
 
 Every screen must be bookmarkable and citable, so the address carries force, offence group,
 period, metric, pillar, basis, release and peer set. A shared link can be mistyped, stale (a
 release that was replaced) or hostile, so ``parse_state`` is a pure function that never raises:
 each bad value becomes a short notice naming the parameter and the default used instead. It
-takes a plain mapping, so it is unit-tested without Streamlit; the thin functions at the bottom
-bind it to ``st.query_params``.
+takes a plain mapping, so it is unit-tested without Streamlit; ``components.address`` binds it
+to ``st.query_params``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
 
 from metrics.offence_groups import DEFAULT_GROUP, OFFENCE_GROUPS
@@ -124,9 +124,9 @@ def parse_state(
     ``other_releases`` maps releases that are loaded but cannot be shown (force indicators,
     boundaries or populations alone) to what they hold, so the notice can say so.
     """
-    others = dict(other_releases or {})
-    forces = set(valid_forces)
-    releases = set(valid_releases)
+    limits = _Limits(forces=frozenset(valid_forces), releases=frozenset(valid_releases),
+                     others=dict(other_releases or {}), latest_quarter=latest_quarter,
+                     first_quarter=first_quarter)
     notices: list[str] = []
     raw = {k: _single(params.get(k)) for k in KEYS}
     state = State(period=default_period(latest_quarter))
@@ -134,77 +134,113 @@ def parse_state(
     def reject(key: str, value: str, why: str, default: str) -> None:
         notices.append(f"Ignored `{key}` {_echo(value)}: {why}. Showing {default} instead.")
 
-    if (v := raw["offence"]) is not None:
-        if v in OFFENCE_GROUPS:
-            state = replace(state, offence=v)
-        else:
-            reject("offence", v, "not an offence group", OFFENCE_GROUPS[DEFAULT_GROUP].label.lower())
-
-    if (v := raw["force"]) is not None and v != "":
-        code = v.strip().upper()
-        if code in forces:
-            state = replace(state, force=code)
-        else:
-            reject("force", v, "not a police force code", "England and Wales")
-
-    if (v := raw["period"]) is not None:
-        latest = year_ending(latest_quarter)
-        try:
-            period = parse_period(v)
-        except PeriodError:
-            reject("period", v, "not a financial year (2024-25) or a year ending (YE-2026-09)",
-                   latest.label)
-        else:
-            if period.last > latest_quarter or (first_quarter is not None and period.first < first_quarter):
-                reject("period", v, "outside the data in this release", latest.label)
-            else:
-                state = replace(state, period=period.token)
-
-    if (v := raw["metric"]) is not None:
-        if v in METRICS_BY_ID:
-            state = replace(state, metric=v)
-        else:
-            reject("metric", v, "not a metric", METRICS_BY_ID[DEFAULT_METRIC].phrase)
-
-    if (v := raw["pillar"]) is not None and v != "":
-        if (n := _small_int(v)) is not None and n in PILLAR_IDS:
-            state = replace(state, pillar=n)
-        else:
-            reject("pillar", v, "pillars are numbered 1 to 6", "all pillars")
-
-    if (v := raw["basis"]) is not None:
-        if v in USER_BASES:
-            state = replace(state, basis=v)
-        else:
-            reject("basis", v, "use 'closed' or 'recorded'", "investigations closed in the period")
-
-    if (v := raw["release"]) is not None and v != "":
-        chosen, why = _release_value(v, releases, others)
-        if chosen is not None:
-            state = replace(state, release=chosen)
-        else:
-            reject("release", v, why, "the latest release")
-
-    if (v := raw["peer"]) is not None and v != "":
-        if v in PEER_SETS:
-            state = replace(state, peer=v)
-        else:
-            reject("peer", v, f"use one of {', '.join(PEER_SETS)}", "no peer group")
-
-    if (v := raw["od"]) is not None and v != "":
-        if v in ("0", "1"):
-            state = replace(state, od=v)
-        else:
-            reject("od", v, "use 1 (allow for over-dispersion) or 0",
-                   "adjusted limits only when over-dispersion is significant")
-
-    if (v := raw["grain"]) is not None and v != "":
-        if v in TREND_GRAINS:
-            state = replace(state, grain=None if v == TREND_GRAINS[0] else v)
-        else:
-            reject("grain", v, f"use one of {', '.join(TREND_GRAINS)}", "quarters")
-
+    for key, parse in _PARSERS.items():  # a fixed order, so notices read in a stable order
+        if (v := raw[key]) is not None and (v != "" or key in _EMPTY_IS_A_VALUE):
+            state = parse(state, v, limits, reject)
     return state, notices
+
+
+@dataclass(frozen=True)
+class _Limits:
+    """What a value is checked against: the release shown and what is loaded."""
+
+    forces: frozenset[str]
+    releases: frozenset[int]
+    others: dict[int, str]
+    latest_quarter: int
+    first_quarter: int | None
+
+
+Reject = Callable[[str, str, str, str], None]
+
+
+def _offence(state: State, v: str, _limits: _Limits, reject: Reject) -> State:
+    if v in OFFENCE_GROUPS:
+        return replace(state, offence=v)
+    reject("offence", v, "not an offence group", OFFENCE_GROUPS[DEFAULT_GROUP].label.lower())
+    return state
+
+
+def _force(state: State, v: str, limits: _Limits, reject: Reject) -> State:
+    code = v.strip().upper()
+    if code in limits.forces:
+        return replace(state, force=code)
+    reject("force", v, "not a police force code", "England and Wales")
+    return state
+
+
+def _period(state: State, v: str, limits: _Limits, reject: Reject) -> State:
+    latest = year_ending(limits.latest_quarter)
+    try:
+        period = parse_period(v)
+    except PeriodError:
+        reject("period", v, "not a financial year (2024-25) or a year ending (YE-2026-09)",
+               latest.label)
+        return state
+    if period.last > limits.latest_quarter or (limits.first_quarter is not None
+                                               and period.first < limits.first_quarter):
+        reject("period", v, "outside the data in this release", latest.label)
+        return state
+    return replace(state, period=period.token)
+
+
+def _metric(state: State, v: str, _limits: _Limits, reject: Reject) -> State:
+    if v in METRICS_BY_ID:
+        return replace(state, metric=v)
+    reject("metric", v, "not a metric", METRICS_BY_ID[DEFAULT_METRIC].phrase)
+    return state
+
+
+def _pillar(state: State, v: str, _limits: _Limits, reject: Reject) -> State:
+    if (n := _small_int(v)) is not None and n in PILLAR_IDS:
+        return replace(state, pillar=n)
+    reject("pillar", v, "pillars are numbered 1 to 6", "all pillars")
+    return state
+
+
+def _basis(state: State, v: str, _limits: _Limits, reject: Reject) -> State:
+    if v in USER_BASES:
+        return replace(state, basis=v)
+    reject("basis", v, "use 'closed' or 'recorded'", "investigations closed in the period")
+    return state
+
+
+def _release(state: State, v: str, limits: _Limits, reject: Reject) -> State:
+    chosen, why = _release_value(v, limits.releases, limits.others)
+    if chosen is None:
+        reject("release", v, why, "the latest release")
+        return state
+    return replace(state, release=chosen)
+
+
+def _peer(state: State, v: str, _limits: _Limits, reject: Reject) -> State:
+    if v in PEER_SETS:
+        return replace(state, peer=v)
+    reject("peer", v, f"use one of {', '.join(PEER_SETS)}", "no peer group")
+    return state
+
+
+def _od(state: State, v: str, _limits: _Limits, reject: Reject) -> State:
+    if v in ("0", "1"):
+        return replace(state, od=v)
+    reject("od", v, "use 1 (allow for over-dispersion) or 0",
+           "adjusted limits only when over-dispersion is significant")
+    return state
+
+
+def _grain(state: State, v: str, _limits: _Limits, reject: Reject) -> State:
+    if v in TREND_GRAINS:
+        return replace(state, grain=None if v == TREND_GRAINS[0] else v)
+    reject("grain", v, f"use one of {', '.join(TREND_GRAINS)}", "quarters")
+    return state
+
+
+# One parser per URL key. An empty value means "not set" except for these keys, where it is
+# rejected like any other bad value (they always have a value on screen).
+_PARSERS = {"offence": _offence, "force": _force, "period": _period, "metric": _metric,
+            "pillar": _pillar, "basis": _basis, "release": _release, "peer": _peer, "od": _od,
+            "grain": _grain}
+_EMPTY_IS_A_VALUE = {"offence", "period", "metric", "basis"}
 
 
 def to_params(state: State, uses: Iterable[str] | None = None) -> dict[str, str]:
@@ -225,22 +261,3 @@ def to_params(state: State, uses: Iterable[str] | None = None) -> dict[str, str]
             continue
         out[key] = "1" if value is True else str(value)
     return out
-
-
-# --- Streamlit binding --------------------------------------------------------------------
-
-
-def read_query_params() -> dict[str, list[str]]:
-    import streamlit as st
-
-    return {k: st.query_params.get_all(k) for k in st.query_params}
-
-
-def write_query_params(state: State, uses: Iterable[str] | None = None) -> None:
-    """Make the address match the state (only when it differs, to avoid needless reruns)."""
-    import streamlit as st
-
-    wanted = to_params(state, uses)
-    current = {k: st.query_params.get(k) for k in st.query_params}
-    if current != wanted:
-        st.query_params.from_dict(wanted)

@@ -1,8 +1,10 @@
-"""Altair charts built from the tidy query frames (no Streamlit, so they can be tested alone).
+"""The trend chart: a metric over time, built in Altair from the tidy query frame (no
+Streamlit, so it is tested alone as a spec).
 
-Every chart draws its uncertainty (an interval band or error bars) and labels what colour
-would otherwise carry: NOM milestones are labelled rules, outcome groups are labelled bars, and
-the period chosen for the headline figures is a hatched-edged band with its name written on it.
+It draws its uncertainty (an interval band) and labels what colour would otherwise carry: NOM
+milestones are labelled rules, low-reliability points are hollow diamonds with a legend entry,
+and the period chosen for the headline figures is a dashed-edged band with its name written on
+it (the sentence describing that band is ``words.summaries.window_summary``).
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ from datetime import date
 import altair as alt
 import polars as pl
 
-from components import palette
-from components.summaries import value_phrase
+from charts import palette
+from charts.common import AXIS_TITLE, to_pandas
 from db.reference import MILESTONES
 from metrics.periods import Period, quarter_end, quarter_month_label, quarter_start
 from metrics.registry import Metric
+from words.summaries import WINDOW_TITLE
 
 _SHORT_MILESTONES = {
     date(2021, 6, 1): "Pathfinders (2021)",
@@ -28,23 +31,9 @@ _SHORT_MILESTONES = {
 # The grains a trend can be drawn at: what a point is, in words (axis title, tooltip, summary).
 GRAIN_WORDS = {"quarter": "Quarter ending", "year": "Financial year ending",
                "rolling": "12 months ending"}
-WINDOW_TITLE = "Selected period"  # written on the band that marks the headline window
 LOW_RELIABILITY = "[u] low reliability (hollow diamond)"
 RELIABLE = "Figure"
 SHORT_SPAN = 8  # quarters: up to two years, the time axis labels each quarter, not each year
-
-_AXIS_TITLE = {
-    "count": "Offences",
-    "percent": "Per cent",
-    "per_1000": "Per 1,000 residents",
-    "days": "Days (median)",
-    "per_investigator": "Per investigator",
-}
-
-
-def _to_pandas_safe(frame: pl.DataFrame):
-    """Altair takes a pandas frame; Polars dates become timestamps on the way."""
-    return frame.to_pandas()
 
 
 def with_dates(frame: pl.DataFrame) -> pl.DataFrame:
@@ -91,24 +80,12 @@ def window_frame(window: Period) -> pl.DataFrame:
                         schema={"start": pl.Date, "end": pl.Date, "label": pl.String})
 
 
-def window_summary(frame: pl.DataFrame, window: Period, grain: str, unit: str) -> str:
-    """The sentence that says which period the band marks (and its figure, when one point of
-    the series is exactly that period), so the mark is in the words as well as the picture."""
-    text = (f"The grey band labelled '{WINDOW_TITLE}' marks {window.label}, the period of the "
-            "headline figures; the line shows the whole series.")
-    same = grain == "rolling" or (grain == "year" and window.kind == "fy")
-    rows = frame.filter(pl.col("period_end") == window.last).to_dicts() if same else []
-    if rows:
-        text += f" The point at its end is that period: {value_phrase(rows[0], unit)}."
-    return text
-
-
 def _window_layers(window: Period, row: int, *, right: bool) -> list[alt.Chart]:
     """A pale band over the headline window, dashed edges and its name written in the free row
     under the milestone labels (``row``, pixels from the top): the band is found by its words and
     edges, not by its colour. ``right``: the window is in the right half, so the name ends at
     the band's right edge instead of running off the chart."""
-    wbase = alt.Chart(_to_pandas_safe(window_frame(window)))
+    wbase = alt.Chart(to_pandas(window_frame(window)))
     tip = [alt.Tooltip("label:N", title="Marked")]
     band = wbase.mark_rect(color=palette.WINDOW_FILL, opacity=0.45).encode(
         x="start:T", x2="end:T", tooltip=tip)
@@ -137,30 +114,15 @@ def trend_chart(frame: pl.DataFrame, metric: Metric, *, height: int = 300, grain
     unit = metric.unit
     fmt = ",.0f" if unit in ("count", "days") else ".1f" if unit == "percent" else ".2f"
     dates = data["quarter_end"].drop_nulls()
-    if 0 < len(dates) <= SHORT_SPAN:
-        # a short span would show one year tick: label every quarter by its last month
-        axis = alt.Axis(values=[alt.DateTime(year=d.year, month=d.month, date=d.day)
-                                for d in dates.sort().to_list()], format="%b %Y",
-                        labelAngle=0)
-    else:
-        axis = alt.Axis(format="%Y", tickCount="year")
-    x = alt.X("quarter_end:T", title=GRAIN_WORDS[grain], axis=axis)
-    band_name = "chance range" if unit == "count" else "95% CI"
-    tooltip = [
-        alt.Tooltip("period:N", title="Period"),
-        alt.Tooltip("months:N", title="Months"),
-        alt.Tooltip("value:Q", title=metric.label, format=fmt),
-        alt.Tooltip("lower:Q", title=f"{band_name} lower", format=fmt),
-        alt.Tooltip("upper:Q", title=f"{band_name} upper", format=fmt),
-        alt.Tooltip("flag:N", title="Marker"),
-    ]
+    x = alt.X("quarter_end:T", title=GRAIN_WORDS[grain], axis=_time_axis(dates))
+    tooltip = _tooltip(metric, fmt)
     marks = (milestones_in(date(dates.min().year, 1, 1), dates.max()) if len(dates)
              else milestones_in(date.max, date.min))
     domain = _y_domain(data, unit, len(marks) + (window is not None), height)
     scale = alt.Scale(domain=domain, nice=False) if domain else alt.Scale()
-    y_title = _AXIS_TITLE.get(unit, unit)
+    y_title = AXIS_TITLE.get(unit, unit)
     y = alt.Y("lower:Q", title=y_title, scale=scale)
-    base = alt.Chart(_to_pandas_safe(data))
+    base = alt.Chart(to_pandas(data))
     band = base.mark_area(color=palette.INTERVAL_FILL, opacity=0.7).encode(
         x=x, y=y, y2="upper:Q", tooltip=tooltip)
     y_value = alt.Y("value:Q", title=y_title, scale=scale)
@@ -183,32 +145,40 @@ def trend_chart(frame: pl.DataFrame, metric: Metric, *, height: int = 300, grain
         middle = dates.min() + (dates.max() - dates.min()) / 2 if len(dates) else quarter_end(window.last)
         layers[:0] = _window_layers(window, 2 + _LABEL_ROW * len(marks), right=quarter_end(window.last) > middle)
     if len(marks):
-        mbase = alt.Chart(_to_pandas_safe(marks))
-        rules = mbase.mark_rule(color=palette.MILESTONE, strokeDash=[4, 3]).encode(
-            x="date:T", tooltip=[alt.Tooltip("detail:N", title="NOM milestone"),
-                                 alt.Tooltip("date:T", title="Date", format="%d %b %Y")])
-        labels = mbase.mark_text(align="left", baseline="top", dx=3, fontSize=11,
-                                 color=palette.TEXT).encode(
-            x="date:T", y=alt.Y("ypix:Q", scale=None, axis=None), text="label:N")
-        layers += [rules, labels]
+        layers += _milestone_layers(marks)
     return alt.layer(*layers).properties(height=height, width="container")
 
 
-def outcome_mix_chart(frame: pl.DataFrame, *, height: int | None = None) -> alt.LayerChart:
-    """Horizontal bars of each Home Office outcome group's share, labelled with the share."""
-    data = frame.filter(pl.col("share").is_not_null()).select("ho_group", "count", "share", "flag")
-    data = data.with_columns(label=pl.col("share").map_elements(lambda s: f"{s:.1f}%", return_dtype=pl.String))
-    order = data.sort("share", descending=True)["ho_group"].to_list()
-    x_max = min(100.0, (data["share"].max() or 0) * 1.15 + 5)  # room for the value labels
-    y = alt.Y("ho_group:N", sort=order, title=None,
-              axis=alt.Axis(labelLimit=420, labelOverlap=False, labelFontSize=12))
-    tooltip = [alt.Tooltip("ho_group:N", title="Outcome group"),
-               alt.Tooltip("count:Q", title="Outcomes", format=",.0f"),
-               alt.Tooltip("share:Q", title="Share (%)", format=".1f")]
-    base = alt.Chart(_to_pandas_safe(data))
-    bars = base.mark_bar(color=palette.DARK_BLUE).encode(
-        x=alt.X("share:Q", title="Share of outcomes (%)", scale=alt.Scale(domain=[0, x_max])),
-        y=y, tooltip=tooltip)
-    text = base.mark_text(align="left", dx=4, color=palette.TEXT).encode(
-        x="share:Q", y=y, text="label:N")
-    return alt.layer(bars, text).properties(height=height or max(120, 30 * len(data)), width="container")
+def _time_axis(dates: pl.Series) -> alt.Axis:
+    """Years on a long series; on a short one (one year tick only) every quarter by its last
+    month."""
+    if 0 < len(dates) <= SHORT_SPAN:
+        return alt.Axis(values=[alt.DateTime(year=d.year, month=d.month, date=d.day)
+                                for d in dates.sort().to_list()], format="%b %Y",
+                        labelAngle=0)
+    return alt.Axis(format="%Y", tickCount="year")
+
+
+def _tooltip(metric: Metric, fmt: str) -> list[alt.Tooltip]:
+    """Period, months, the figure, its band (a count's is the chance range) and its marker."""
+    band_name = "chance range" if metric.unit == "count" else "95% CI"
+    return [
+        alt.Tooltip("period:N", title="Period"),
+        alt.Tooltip("months:N", title="Months"),
+        alt.Tooltip("value:Q", title=metric.label, format=fmt),
+        alt.Tooltip("lower:Q", title=f"{band_name} lower", format=fmt),
+        alt.Tooltip("upper:Q", title=f"{band_name} upper", format=fmt),
+        alt.Tooltip("flag:N", title="Marker"),
+    ]
+
+
+def _milestone_layers(marks: pl.DataFrame) -> list[alt.Chart]:
+    """Dashed rules at the NOM milestones, each labelled in its own row at the top."""
+    mbase = alt.Chart(to_pandas(marks))
+    rules = mbase.mark_rule(color=palette.MILESTONE, strokeDash=[4, 3]).encode(
+        x="date:T", tooltip=[alt.Tooltip("detail:N", title="NOM milestone"),
+                             alt.Tooltip("date:T", title="Date", format="%d %b %Y")])
+    labels = mbase.mark_text(align="left", baseline="top", dx=3, fontSize=11,
+                             color=palette.TEXT).encode(
+        x="date:T", y=alt.Y("ypix:Q", scale=None, axis=None), text="label:N")
+    return [rules, labels]

@@ -19,9 +19,10 @@ from itertools import product
 import altair as alt
 import polars as pl
 
-from components import palette
-from components.charts import _AXIS_TITLE
-from components.comparison import CATEGORIES, CATEGORY_COLORS, POSITIONS, SHAPES, Comparison
+from analysis.comparison import CATEGORIES, POSITIONS, Comparison
+from charts import palette
+from charts.common import AXIS_TITLE
+from charts.positions import CATEGORY_COLORS, SHAPES
 from metrics import stats
 from metrics.registry import Metric
 
@@ -134,7 +135,7 @@ def funnel_chart(comp: Comparison, metric: Metric, *, selected: str | None = Non
     data = marked.to_pandas()
     curve = funnel_curve_frame(comp)
     x_title = _DENOMINATOR_TITLE.get(metric.unit, "Denominator (log scale)")
-    y_title = _AXIS_TITLE.get(metric.unit, metric.unit)
+    y_title = AXIS_TITLE.get(metric.unit, metric.unit)
     x = alt.X("denominator:Q", title=x_title, scale=alt.Scale(type="log", nice=False))
     tops = [v for v in [*data["value"].tolist(), *(curve["upper_998"].to_list() if len(curve) else [])]
             if v is not None and v == v]
@@ -218,7 +219,7 @@ def dot_plot(rows: pl.DataFrame, metric: Metric, national_value: float | None, *
               axis=alt.Axis(labelLimit=260, labelFontSize=12, labelOverlap=False, labelPadding=6,
                             labelFontWeight=alt.ExprRef(bold)))
     shape, color = _shape_color(rows["category"].unique().to_list(), labels)
-    x_title = _AXIS_TITLE.get(metric.unit, metric.unit)
+    x_title = AXIS_TITLE.get(metric.unit, metric.unit)
     x_scale = alt.Scale(domain=_x_domain(data, national_value, metric.unit), nice=False, zero=False)
     base = alt.Chart(data.to_pandas())
     bars = base.mark_rule(color=palette.DARK_GREY, strokeWidth=1.5).encode(

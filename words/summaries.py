@@ -8,12 +8,13 @@ could be chance. No Streamlit here, so the wording is unit-tested directly.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import polars as pl
 
 from metrics import stats
+from metrics.format import fmt_interval, fmt_value, has_value
+from metrics.periods import Period
 from metrics.registry import DIRECTION_WORDS, HIGHER_BETTER, LOWER_BETTER, Metric
 
 SYMBOL_WORDS = {
@@ -22,45 +23,9 @@ SYMBOL_WORDS = {
     "[z]": "not applicable",
     "[u]": "of low reliability",
 }
-
-
-def has_value(x) -> bool:
-    """A number that can be shown: not missing and not NaN."""
-    return x is not None and not (isinstance(x, float) and math.isnan(x))
-
-
-def fmt_value(value: float | None, unit: str, *, with_unit: bool = True) -> str:
-    """One number as people read it: 61,234 · 3.1% · 1.03 per 1,000 · 412 days."""
-    if not has_value(value):
-        return "—"
-    if unit == "count":
-        return f"{value:,.0f}"
-    if unit == "percent":
-        return f"{value:.1f}%" if with_unit else f"{value:.1f}"
-    if unit == "per_1000":
-        return f"{value:.2f} per 1,000" if with_unit else f"{value:.2f}"
-    if unit == "days":
-        return f"{value:,.0f} days" if with_unit else f"{value:,.0f}"
-    return f"{value:,.1f}"
-
-
-COUNT_RANGE = "Range expected from year-to-year chance variation (Poisson)"
+WINDOW_TITLE = "Selected period"  # written on the band that marks the headline window
 RECORDING_CAVEAT = ("Rises can reflect more reporting and better recording, not only more "
                     "offending")
-
-
-def fmt_interval(lower: float | None, upper: float | None, unit: str) -> str:
-    """'95% CI 2.9–3.3%' (the unit once, at the end).
-
-    A count of recorded offences is a full count, not a sample, so "confidence interval" would be
-    misread as doubt about the count: its Poisson interval is worded as the range that chance
-    variation from year to year would give.
-    """
-    if not (has_value(lower) and has_value(upper)):
-        return ""
-    if unit == "count":
-        return f"{COUNT_RANGE}: {fmt_value(lower, unit)}–{fmt_value(upper, unit)}"
-    return f"95% CI {fmt_value(lower, unit, with_unit=False)}–{fmt_value(upper, unit)}"
 
 
 def value_phrase(row: dict, unit: str) -> str:
@@ -262,4 +227,16 @@ def outcome_mix_summary(frame: pl.DataFrame, group_label: str, period_label: str
     if hidden:
         text += (f" {hidden} {'group is' if hidden == 1 else 'groups are'} not shown to protect "
                  "confidentiality.")
+    return text
+
+
+def window_summary(frame: pl.DataFrame, window: Period, grain: str, unit: str) -> str:
+    """The sentence that says which period the band marks (and its figure, when one point of
+    the series is exactly that period), so the mark is in the words as well as the picture."""
+    text = (f"The grey band labelled '{WINDOW_TITLE}' marks {window.label}, the period of the "
+            "headline figures; the line shows the whole series.")
+    same = grain == "rolling" or (grain == "year" and window.kind == "fy")
+    rows = frame.filter(pl.col("period_end") == window.last).to_dicts() if same else []
+    if rows:
+        text += f" The point at its end is that period: {value_phrase(rows[0], unit)}."
     return text
