@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 import typer.main
@@ -14,10 +13,10 @@ from cli import app
 from components.context import Context
 from components.summaries import steps_sentence
 from components.url_state import State
+from helpers.paths import ROOT
 from metrics.disclosure import rules_text
 from metrics.registry import METRICS_BY_ID, in_sentence
 
-ROOT = Path(__file__).resolve().parents[1]
 SOURCES = [ROOT / "dashboard.py", *sorted((ROOT / "views").glob("*.py")),
            *sorted((ROOT / "components").glob("*.py"))]
 

@@ -6,7 +6,11 @@ import json
 
 import polars as pl
 import pytest
-from ingest_files import (
+from sqlalchemy import func, select
+
+import ingest
+from db.schema import indicator_value, offence, outcomes, recorded_offences, release
+from helpers.ingest_files import (
     FORCES,
     OUTCOMES_2026,
     OUTCOMES_OLDER,
@@ -22,10 +26,6 @@ from ingest_files import (
     write_ods,
     write_xlsx,
 )
-from sqlalchemy import func, select
-
-import ingest
-from db.schema import indicator_value, offence, outcomes, recorded_offences, release
 
 
 def _write(fmt, path, sheets):

@@ -9,12 +9,12 @@ import geopandas as gpd
 import polars as pl
 import pytest
 import shapely
-from ingest_files import database_checksum
 from sqlalchemy import select
 
 import ingest
 from db.reference import TERRITORIAL_CODES
 from db.schema import boundary, force_population, ons_force_figures, release
+from helpers.ingest_files import database_checksum
 
 WORKBOOK = "policeforceareatablesyedecember2024.xlsx"
 BOUNDARIES = "PFA_DEC_2023_EW_BUC.geojson"

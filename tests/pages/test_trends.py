@@ -7,7 +7,6 @@ headline window; the trends always span the release, at the grain chosen in the 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import polars as pl
 import pytest
@@ -17,10 +16,11 @@ from streamlit.testing.v1 import AppTest
 import queries
 from components.charts import WINDOW_TITLE, trend_chart, window_summary
 from components.url_state import parse_state, to_params
+from helpers.paths import ROOT
 from metrics.periods import financial_year, parse_period, quarter_label, year_ending
 from metrics.registry import metric
 
-DASHBOARD = str(Path(__file__).resolve().parents[1] / "dashboard.py")
+DASHBOARD = str(ROOT / "dashboard.py")
 TIMEOUT = 180
 CHARGE = metric("charge_rate")
 TREND_TITLES = ("Charge/summons rate, by", "Recorded offences, by")

@@ -10,11 +10,11 @@ import contextlib
 import threading
 
 import pytest
-from ingest_files import FORCES, PRC_HEADERS, as_count, kept, prc_rows, write_csv
 from sqlalchemy import create_engine, func, select
 
 import ingest
 from db.schema import recorded_offences, release
+from helpers.ingest_files import FORCES, PRC_HEADERS, as_count, kept, prc_rows, write_csv
 from ingest import chain
 
 BARRIER_WAIT = 3.0

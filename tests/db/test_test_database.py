@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import os
+import shutil
 import subprocess
 import sys
 import uuid
@@ -15,7 +16,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from testdb import (
+
+from db.engine import make_engine
+from helpers.paths import TESTS
+from helpers.testdb import (
     PG_URL,
     SHARED_DATA_MISSING,
     DatabaseState,
@@ -23,10 +27,6 @@ from testdb import (
     drop_schemas,
     schemas_named,
 )
-
-from db.engine import make_engine
-
-TESTS = Path(__file__).resolve().parent
 
 LEAKY_TEST = '''
 from sqlalchemy import text
@@ -55,11 +55,62 @@ def _imported_modules(path: Path) -> list[str]:
     return names
 
 
+def _imports_wrongly(name: str, helpers: set[str]) -> bool:
+    """conftest or ``tests.x`` (a second copy), a test module, or a helper not through ``helpers.``"""
+    parts = name.split(".")
+    return (name == "conftest" or parts[0] == "tests" or any(p.startswith("test_") for p in parts)
+            or parts[0] in helpers)
+
+
 def test_no_test_module_imports_conftest_or_a_second_copy_of_a_test_module():
     # tests/ is on sys.path, so tests.x and x would be two copies of one module with two states
-    offenders = {path.name: name for path in sorted(TESTS.glob("*.py")) for name in _imported_modules(path)
-                 if name == "conftest" or name.startswith("tests.") or name == "tests"}
-    assert offenders == {}, "import fixtures from conftest.py by name, helpers from testdb"
+    helpers = {path.stem for path in (TESTS / "helpers").glob("*.py")} - {"__init__"}
+    modules = sorted(TESTS.rglob("*.py"))
+    assert len(modules) > 30 and any(path.parent.name == "helpers" for path in modules)  # it looks everywhere
+    offenders = {path.relative_to(TESTS).as_posix(): name for path in modules for name in _imported_modules(path)
+                 if _imports_wrongly(name, helpers)}
+    assert offenders == {}, ("import fixtures from conftest.py by name, helpers from tests/helpers "
+                             "(from helpers.testdb import ...), never from another test module")
+
+
+@pytest.mark.parametrize("name", ["conftest", "tests.conftest", "tests", "test_pages", "pages.test_pages",
+                                  "testdb", "ingest_files"])
+def test_the_import_rule_catches_each_wrong_import(name):
+    helpers = {"testdb", "ingest_files", "app"}
+    assert _imports_wrongly(name, helpers)
+    assert not _imports_wrongly("helpers.testdb", helpers) and not _imports_wrongly("queries.export", helpers)
+
+
+STRAY_TEST = "def test_here():\n    assert True\n"
+UNIT_WITH_DATABASE = "def test_uses_a_database(empty_db):\n    assert empty_db\n"
+
+
+def _collect(copy: Path, *paths: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(copy), str(TESTS.parent)])}
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "--collect-only", "-p", "no:cacheprovider",
+         "--import-mode=importlib", "--rootdir", str(copy.parent), "-c", os.devnull, *paths],
+        cwd=copy.parent, env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_tests_get_their_tier_marker_and_a_misplaced_test_stops_the_run(tmp_path):
+    copy = tmp_path / "tests"
+    copy.mkdir()
+    shutil.copy(TESTS / "conftest.py", copy / "conftest.py")
+    shutil.copytree(TESTS / "helpers", copy / "helpers", ignore=shutil.ignore_patterns("__pycache__"))
+    for folder in ("unit", "pages"):
+        (copy / folder).mkdir()
+        (copy / folder / "test_placed.py").write_text(STRAY_TEST)
+    placed = _collect(copy, "-m", "unit", str(copy))
+    assert placed.returncode == 0, placed.stdout + placed.stderr
+    assert "1/2 tests collected (1 deselected)" in placed.stdout, placed.stdout  # -m unit: the unit one only
+    (copy / "test_stray.py").write_text(STRAY_TEST)
+    (copy / "unit" / "test_database.py").write_text(UNIT_WITH_DATABASE)
+    stray = _collect(copy, str(copy))
+    output = stray.stdout + stray.stderr
+    assert stray.returncode != 0, output
+    assert "tests out of place" in output and "test_stray.py: not in a tier folder" in output
+    assert "test_uses_a_database[sqlite]: uses a database, so it belongs in tests/db/" in output
 
 
 def test_differences_name_everything_left_changed():

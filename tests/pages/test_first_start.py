@@ -7,16 +7,16 @@ tab began again from scratch; a second tab waited behind a lock without seeing a
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from db.releases import list_releases
+from helpers.paths import ROOT
 from sample_data import first_start
 
-DASHBOARD = str(Path(__file__).resolve().parents[1] / "dashboard.py")
+DASHBOARD = str(ROOT / "dashboard.py")
 
 
 def _url(engine) -> str:

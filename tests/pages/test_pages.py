@@ -1,54 +1,19 @@
 """Every page renders, for every offence group, on both backends (Streamlit's AppTest).
 
-Pages are discovered from the ``views/`` folder, so a page added later is tested here without
-editing this file, and a page file that is not registered in the navigation fails.
+Pages are discovered from the ``views/`` folder (``helpers.app.PAGES``), so a page added later is
+tested here without editing this file, and a page file that is not registered in the navigation
+fails.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from components.chart_block import SUMMARY_PREFIX
+from helpers.app import CHART, DASHBOARD, PAGES, TIMEOUT, assert_clean, db_url, open_app, texts
+from helpers.paths import ROOT
 from metrics.offence_groups import OFFENCE_GROUPS
-
-ROOT = Path(__file__).resolve().parents[1]
-DASHBOARD = str(ROOT / "dashboard.py")
-PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "views").glob("*.py")
-               if not p.name.startswith("_"))
-TIMEOUT = 180
-CHART = "vega_lite_chart"
-
-
-def db_url(engine) -> str:
-    return engine.url.render_as_string(hide_password=False)
-
-
-def open_app(monkeypatch, engine, page: str = "views/overview.py", **params) -> AppTest:
-    # The PostgreSQL test database keeps its URL when a fixture recreates it, so answers cached
-    # by URL and release id from an earlier test could be stale: start every test cold.
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    monkeypatch.setenv("RASSO_DB_URL", db_url(engine))
-    at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if page != "views/overview.py":
-        at.switch_page(page).run()
-    return at
-
-
-def texts(at: AppTest, kind: str) -> list[str]:
-    return [str(e.value) for e in at.get(kind)]
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
 
 
 def test_pages_are_found():

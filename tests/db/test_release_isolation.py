@@ -9,9 +9,9 @@ import time
 
 import pytest
 from sqlalchemy import func, select
-from testdb import BACKENDS
 
 from db.schema import case_record, outcomes, recorded_offences, release
+from helpers.testdb import BACKENDS
 
 FACTS = {"case_record": case_record, "recorded_offences": recorded_offences, "outcomes": outcomes}
 

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 import settings
 from db.engine import database_url
+from helpers.paths import ROOT
 from metrics.disclosure import DisclosureSettingError, disclosure_threshold
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_defaults_when_nothing_is_set():

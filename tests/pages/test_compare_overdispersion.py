@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
-from test_pages import assert_clean, open_app, texts
 
 from components import comparison as cmp
 from db.reference import FORCES
+from helpers.app import assert_clean, open_app, texts
 from metrics import stats
 from metrics.registry import metric
 

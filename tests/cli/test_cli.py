@@ -7,10 +7,10 @@ import io
 import pandas as pd
 import polars as pl
 import pytest
-from testdb import BACKENDS, PG_URL
 from typer.testing import CliRunner
 
 from cli import app
+from helpers.testdb import BACKENDS, PG_URL
 
 runner = CliRunner()
 
@@ -171,7 +171,7 @@ def test_ingest_real_ons_workbook_and_bad_file(db_url, shared_data, tmp_path):
 
 
 def test_revisions_lists_what_a_newer_file_changed(db_url, tmp_path):
-    from ingest_files import OUTCOMES_2026, outcome_rows, write_csv
+    from helpers.ingest_files import OUTCOMES_2026, outcome_rows, write_csv
 
     assert run("revisions", "--db", db_url).stderr.strip() == "No revisions recorded."
     rows = outcome_rows(2024)
@@ -207,7 +207,7 @@ def test_environment_and_file_errors_are_one_line(db_url, monkeypatch, setup, ar
 
 
 def test_export_of_a_measure_the_source_lacks_says_so(db_url, tmp_path):
-    from ingest_files import OUTCOMES_2026, outcome_rows, write_csv
+    from helpers.ingest_files import OUTCOMES_2026, outcome_rows, write_csv
 
     path = write_csv(tmp_path / "outcomes.csv", outcome_rows(2024), OUTCOMES_2026)
     assert run("ingest", "outcomes", str(path), "--db", db_url).exit_code == 0

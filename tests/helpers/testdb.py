@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from helpers.paths import ROOT
+
 PG_URL = os.environ.get("RASSO_TEST_PG_URL")
 SMALL_CASES = 30_000
 SMALL_SEED = 7
@@ -24,8 +26,7 @@ BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 # The real published files (ONS boundaries and force tables, a Home Office outcomes file) are
 # not in the repository: they sit in ../shared/data beside the checkout, or where this points.
-SHARED_DATA = Path(os.environ.get("RASSO_SHARED_DATA")
-                   or Path(__file__).resolve().parents[2] / "shared" / "data")
+SHARED_DATA = Path(os.environ.get("RASSO_SHARED_DATA") or ROOT.parent / "shared" / "data")
 SHARED_DATA_MISSING = (
     f"published data files not found at {SHARED_DATA} (the real ONS boundaries, ONS force tables "
     "and a Home Office outcomes file, kept outside the repository in ../shared/data beside the "

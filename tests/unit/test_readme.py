@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from cli import app, export_app
+from helpers.paths import ROOT
 from ingest import KINDS
 from metrics.registry import INDICATOR_IDS
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+README = (ROOT / "README.md").read_text()
 
 
 @pytest.mark.parametrize("indicator", INDICATOR_IDS)

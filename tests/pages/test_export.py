@@ -9,7 +9,6 @@ its columns and its name.
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pandas as pd
 import polars as pl
@@ -17,6 +16,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from helpers.paths import ROOT
 from queries.export import (
     LICENCE,
     SYNTHETIC_STATUS,
@@ -29,7 +29,7 @@ from queries.export import (
 
 NUMBERS = ["numerator", "denominator", "value", "lower", "upper"]
 REAL_DOWNLOAD_BUTTON = st.download_button
-DASHBOARD = str(Path(__file__).resolve().parents[1] / "dashboard.py")
+DASHBOARD = str(ROOT / "dashboard.py")
 
 TABLE = pl.DataFrame({
     "period": ["2024-25", "2024-25", "2024-25", "2024-25"],

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 
 import polars as pl
 import pytest
@@ -20,9 +19,10 @@ from typer.testing import CliRunner
 
 from cli import app
 from db.releases import default_from, default_release, list_releases, showable_ids
+from helpers.paths import ROOT
 from ingest import indicator_template_csv, load
 
-ROOT_DASHBOARD = str(Path(__file__).resolve().parents[1] / "dashboard.py")
+ROOT_DASHBOARD = str(ROOT / "dashboard.py")
 PAGES = ["views/overview.py", "views/compare.py", "views/methodology.py"]
 
 
@@ -131,9 +131,8 @@ def test_an_unexpected_error_shows_an_error_id_and_no_traceback(small_db, monkey
 
 def test_streamlit_never_shows_error_details():
     import tomllib
-    from pathlib import Path
 
-    config = tomllib.loads((Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml")
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml")
                            .read_text(encoding="utf-8"))
     assert config["client"]["showErrorDetails"] == "none"
 

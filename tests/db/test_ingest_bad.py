@@ -7,10 +7,12 @@ import signal
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import pytest
-from ingest_files import (
+
+import ingest
+from db import bulk
+from helpers.ingest_files import (
     OUTCOMES_2026,
     PRC_HEADERS,
     big_outcomes_csv,
@@ -20,12 +22,8 @@ from ingest_files import (
     write_csv,
     write_xlsx,
 )
-
-import ingest
-from db import bulk
+from helpers.paths import ROOT
 from ingest import chain
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture

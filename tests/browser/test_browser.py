@@ -26,7 +26,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from helpers.paths import ROOT
+
 SHOTS = ROOT / "screenshots"
 CHROMIUM = os.environ.get("RASSO_CHROMIUM", "/usr/bin/chromium")
 REQUIRED = os.environ.get("RASSO_REQUIRE_BROWSER") == "1"

@@ -4,10 +4,10 @@ says plainly that this source does not have them."""
 from __future__ import annotations
 
 import pytest
-from ingest_files import OUTCOMES_2026, PRC_HEADERS, outcome_rows, prc_rows, write_csv
-from test_pages import PAGES, assert_clean, open_app, texts
 
 import ingest
+from helpers.app import PAGES, assert_clean, open_app, texts
+from helpers.ingest_files import OUTCOMES_2026, PRC_HEADERS, outcome_rows, prc_rows, write_csv
 
 
 @pytest.fixture

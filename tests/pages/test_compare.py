@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from test_pages import CHART, assert_clean, open_app, texts
-from testdb import BACKENDS, SMALL_CASES, SMALL_LAST_QUARTER, SMALL_SEED
 
 from components import comparison as cmp
 from components.chart_block import SUMMARY_PREFIX
 from db.reference import FORCES
+from helpers.app import CHART, assert_clean, open_app, texts
+from helpers.testdb import BACKENDS, SMALL_CASES, SMALL_LAST_QUARTER, SMALL_SEED
 from metrics import stats
 from metrics.registry import metric
 
