@@ -128,3 +128,14 @@ def test_a_page_writes_only_the_keys_it_uses_unless_they_were_changed():
     chosen = state.with_(metric="no_suspect_rate", force="E23000001")
     assert to_params(chosen, uses=())["metric"] == "no_suspect_rate"
     assert to_params(chosen, uses=())["force"] == "E23000001"
+
+
+def test_grain_is_validated_like_the_other_keys():
+    args = {"valid_forces": [], "valid_releases": [1], "latest_quarter": 20262}
+    # quarters are the default, so they stay out of the address
+    assert parse_state({}, **args)[0].grain is None
+    assert parse_state({"grain": "quarter"}, **args) == (parse_state({}, **args)[0], [])
+    assert parse_state({"grain": "rolling"}, **args)[0].grain == "rolling"
+    assert to_params(parse_state({"grain": "year"}, **args)[0], ())["grain"] == "year"
+    state, notices = parse_state({"grain": "<b>weekly</b>"}, **args)
+    assert state.grain is None and len(notices) == 1 and "grain" in notices[0] and "<" not in notices[0]
