@@ -57,7 +57,7 @@ def assert_valid(state: State, notices: list[str]) -> None:
     assert state.pillar is None or state.pillar in PILLAR_IDS
     assert state.release is None or state.release in RELEASES
     assert state.peer is None or state.peer in PEER_SETS
-    assert isinstance(state.od, bool)
+    assert state.od in ("", "0", "1")  # "" the default rule (issue 7 item 5), "1" adjusted, "0" not
     period = parse_period(state.period)  # always a period the release holds
     assert period.first >= FIRST and period.last <= LATEST
     assert all(isinstance(n, str) and len(n) < 400 for n in notices)
