@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
-# axe-core, for the browser test's accessibility check (tests/test_browser.py reads it from here)
+# axe-core, for the browser test's accessibility check (tests/browser/test_browser.py reads it from here)
 AXE := .cache/npm/node_modules/axe-core/axe.min.js
 
 .PHONY: run test lint bench clean

@@ -3,7 +3,7 @@
     python -m benchmarks.calibration [--cases 1974132] [--seed 2023]
 
 Writes the "Calibration" section of benchmarks/RESULTS.md: the figures the tests in
-tests/test_sample_data.py hold the sample to (sample_data.calibration names each source), measured
+tests/db/test_sample_data.py hold the sample to (sample_data.calibration names each source), measured
 with sample_data.measures, so a reviewer can read every year rather than only the tested bands.
 """
 

@@ -25,7 +25,7 @@ PG_DB = "rasso_ingest_bench"  # own name: other benchmarks create and drop their
 
 def _generator():
     sys.path.insert(0, str(ROOT / "tests"))
-    from ingest_files import OUTCOMES_2026, big_outcomes_csv, outcome_rows, write_xlsx
+    from helpers.ingest_files import OUTCOMES_2026, big_outcomes_csv, outcome_rows, write_xlsx
 
     return big_outcomes_csv, outcome_rows, write_xlsx, OUTCOMES_2026
 

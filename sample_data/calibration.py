@@ -136,7 +136,7 @@ NOM_CHARGE_LOG_ODDS = 0.45
 """Log-odds gained two years after a force's NOM start (odds x1.57), following the roll-out
 (pathfinders 2021, early adopters October 2022, every force from July 2023). It carries the
 published rise from 1.4-1.6% (2021-22) to 2.6-2.7% (2023-24, 2024) and the NPCC's +38% adult rape
-charges in 2023; tested in tests/test_sample_data.py against the TEST_ targets below."""
+charges in 2023; tested in tests/db/test_sample_data.py against the TEST_ targets below."""
 NOM_OTHER_SEXUAL = 0.5
 """Share of the NOM effects that other sexual offences get (the NOM targets rape first)."""
 FORCE_CHARGE_SD = 0.10
@@ -215,7 +215,7 @@ TRAINED_SHARE = (0.40, 0.85)
 INDICATOR_FIRST_QUARTER = 20191
 """Force management information before 2019-20 is not realistic, so indicators start here."""
 
-# --- What the calibration tests hold the sample to (tests/test_sample_data.py) -----------------
+# --- What the calibration tests hold the sample to (tests/db/test_sample_data.py) -----------------
 # Two measures must not be confused. The published rape charge/summons rates (1.4-2.7%) are on the
 # *recorded* basis at publication: charges by the bulletin's extract, a few months after the
 # period, to offences recorded in it. The dashboard's charge rate is on the *closed* basis (charges

@@ -1,7 +1,7 @@
 """The figures the sample is calibrated on, measured from its case records.
 
 One place for how each calibration figure is counted, so the calibration tests
-(tests/test_sample_data.py) and the calibration report (``python -m benchmarks.calibration``) cannot
+(tests/db/test_sample_data.py) and the calibration report (``python -m benchmarks.calibration``) cannot
 count differently. Two charge rates must not be confused: the published rates are charges by the
 bulletin's extract to the offences recorded in a period (``charge_rate_as_published``); the
 dashboard's is charges over all outcomes assigned in the period (``closed_charge_rates``).

@@ -3,9 +3,13 @@
 
 Test modules never import this file. pytest loads it once; a second import under another name
 (``tests.conftest``) is a separate copy, and schemas created through that copy were never
-dropped: a suite once left 17 schemas of 37 tables. Constants live in ``testdb`` instead, and the
+dropped: a suite once left 17 schemas of 37 tables. Constants live in ``helpers.testdb`` instead, and the
 list of created schemas lives on the session's config, where no copy can hide it. At the end the
 session drops its schemas and fails if the database is not as it found it.
+
+Each test gets the marker of its tier from its folder (``tests/unit/`` -> ``unit``, ...), so
+``pytest -m unit`` runs the fast tests; a test outside a tier folder, or a unit test that asks
+for a database, stops the collection with a message saying where it belongs.
 """
 
 from __future__ import annotations
@@ -17,7 +21,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import make_url, text
 from sqlalchemy.exc import OperationalError
-from testdb import (
+
+from db.bootstrap import init_database
+from db.engine import DatabaseUnavailable, check_connection, make_engine
+from helpers.testdb import (
     BACKENDS,
     PG_URL,
     SCHEMA_PREFIX,
@@ -32,9 +39,6 @@ from testdb import (
     drop_schemas,
     schemas_named,
 )
-
-from db.bootstrap import init_database
-from db.engine import DatabaseUnavailable, check_connection, make_engine
 
 
 @dataclass
@@ -51,9 +55,39 @@ class _Schemas:
 _SCHEMAS = pytest.StashKey[_Schemas]()
 
 
+TESTS = Path(__file__).resolve().parent
+TIERS = ("unit", "db", "cli", "pages", "browser")  # folders of tests/, each its own marker
+DATABASE_FIXTURES = {"empty_db", "small_db", "fresh_engine"}
+
+
 def pytest_configure(config):
-    config.addinivalue_line("markers", "postgres: runs on PostgreSQL (needs RASSO_TEST_PG_URL)")
     config.stash[_SCHEMAS] = _Schemas(prefix=f"{SCHEMA_PREFIX}{uuid.uuid4().hex[:8]}_")
+
+
+def tier_of(path: Path) -> str | None:
+    """The tier folder a test file sits in, or None when it is not under one."""
+    try:
+        parts = path.resolve().relative_to(TESTS).parts
+    except ValueError:
+        return None  # a test file outside tests/ (the suite's own self-test writes one)
+    return parts[0] if len(parts) > 1 and parts[0] in TIERS else None
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark each test with its folder's tier; refuse tests that are not where a reader looks."""
+    misplaced = []
+    for item in items:
+        path = Path(str(item.path))
+        tier = tier_of(path)
+        if tier is None:
+            if path.resolve().is_relative_to(TESTS):
+                misplaced.append(f"{path.relative_to(TESTS)}: not in a tier folder {TIERS}")
+            continue
+        item.add_marker(tier)
+        if tier == "unit" and DATABASE_FIXTURES & set(item.fixturenames):
+            misplaced.append(f"{item.nodeid}: uses a database, so it belongs in tests/db/, not tests/unit/")
+    if misplaced:
+        raise pytest.UsageError("tests out of place (see tests/README.md):\n  " + "\n  ".join(sorted(set(misplaced))))
 
 
 def pytest_sessionstart(session):

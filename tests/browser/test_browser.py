@@ -1,0 +1,372 @@
+"""The real thing in a real browser: every page draws its charts and shows no exception.
+
+Starts ``streamlit run dashboard.py`` against a prepared SQLite database, opens each page in
+Debian's Chromium through Playwright, waits for the Vega charts, and checks from a screenshot of
+each chart that it actually drew (pixels, not just an element). Screenshots go to
+``screenshots/`` for a person to look at. Skipped, with the reason, when Chromium or Playwright
+is missing, unless ``RASSO_REQUIRE_BROWSER=1`` (CI), where that is a failure.
+
+Each page must also work offline (no request leaves the app's own origin: police networks and
+air-gapped machines block the internet), log no console error, pass axe-core's automated
+accessibility rules with no serious or critical violation (axe-core comes from npm: ``make
+test`` installs it under ``.cache/npm``) and be usable from the keyboard.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from components.page_registry import COMPARE
+from components.page_registry import PAGES as PAGE_REGISTRY
+from helpers.paths import ROOT
+
+SHOTS = ROOT / "screenshots"
+CHROMIUM = os.environ.get("RASSO_CHROMIUM", "/usr/bin/chromium")
+REQUIRED = os.environ.get("RASSO_REQUIRE_BROWSER") == "1"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+BOUNDARIES = ROOT.parent / "shared" / "data" / "PFA_DEC_2023_EW_BUC.geojson"
+# (url path, file stem, minimum number of charts expected); /compare draws the real map only
+# when boundaries are loaded (the fixture loads the ONS file when it is present)
+PAGES = [("", "overview", 5), ("methodology", "methodology", 0),
+         ("compare?force=E23000005&offence=rape", "compare", 5 if BOUNDARIES.is_file() else 4),
+         ("?period=2015-16&grain=rolling", "overview-2015-16-rolling", 5)]
+AXE = Path(os.environ.get("RASSO_AXE_JS", ROOT / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"))
+# Streamlit's own start-up, not the app: on a deep link (/compare) its front end first looks for
+# the server under the page's path (/compare/_stcore/health), gets 404 and then finds it at /.
+STREAMLIT_PROBE = re.compile(r"/[^/]+/_stcore/(health|host-config)$")
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _missing() -> str | None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright is not installed (pip install playwright)"
+    if not Path(CHROMIUM).exists():
+        return f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser_ready():
+    reason = _missing()
+    if reason:
+        if REQUIRED:
+            pytest.fail(f"RASSO_REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"streamlit did not answer at {url} within {timeout} s")
+
+
+@pytest.fixture(scope="module")
+def browser_db(browser_ready, tmp_path_factory) -> Path:
+    """A small synthetic SQLite release (with the ONS boundaries when they are present)."""
+    from db.bootstrap import init_database
+    from db.engine import make_engine
+    from sample_data.load import load_sample
+
+    folder = tmp_path_factory.mktemp("browser")
+    db = folder / "rasso.sqlite"
+    engine = make_engine(f"sqlite:///{db}")
+    init_database(engine)
+    load_sample(engine, cases=60_000, seed=11, last_quarter=20262)
+    if BOUNDARIES.is_file():
+        from ingest import load
+
+        load(engine, "boundaries", [BOUNDARIES])
+    engine.dispose()
+    return db
+
+
+@contextmanager
+def _server(db: Path, log_file: Path):
+    """``streamlit run dashboard.py`` on a free port over ``db``; yields its address."""
+    port = _free_port()
+    env = {**os.environ, "RASSO_DB_URL": f"sqlite:///{db}"}
+    log = open(log_file, "w")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
+         "--server.port", str(port), "--server.headless", "true",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(browser_db):
+    """A Streamlit server on a free port over a small synthetic SQLite release."""
+    with _server(browser_db, browser_db.parent / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def page_factory(app_url):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1600})
+        yield context
+        context.close()
+        browser.close()
+
+
+def drawn_fraction(png: bytes) -> float:
+    """Share of pixels that are not (near-)white: a blank chart scores close to zero."""
+    from PIL import Image
+
+    histogram = Image.open(io.BytesIO(png)).convert("L").histogram()  # 256 grey levels
+    return sum(histogram[:235]) / max(1, sum(histogram))
+
+
+def _wait_for_app(page, timeout_ms: int = 90_000) -> None:
+    # Streamlit shows a running indicator while the script runs; wait until the title is drawn
+    # and the app has been idle for a moment.
+    page.wait_for_selector("h1", timeout=timeout_ms)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms)
+    page.wait_for_timeout(1500)
+
+
+def _same_origin(url: str, app_url: str) -> bool:
+    """A request the app serves itself (or that never leaves the browser: data:, blob:)."""
+    return url.startswith((app_url + "/", "data:", "blob:", "about:")) or url == app_url
+
+
+def watch(page, app_url: str) -> tuple[list[str], list[str]]:
+    """Record every request that leaves the app's origin and every console error."""
+    offsite: list[str] = []
+    console: list[str] = []
+    page.on("request", lambda r: None if _same_origin(r.url, app_url) else offsite.append(r.url))
+
+    def on_console(message) -> None:
+        where = (message.location or {}).get("url", "")
+        if message.type == "error" and not (
+                "404" in message.text and STREAMLIT_PROBE.search(where.split("?")[0])):
+            console.append(f"{message.text[:300]} ({where})")
+
+    page.on("console", on_console)
+    return offsite, console
+
+
+@pytest.mark.parametrize(("path", "stem", "min_charts"), PAGES)
+def test_page_draws_its_charts(page_factory, app_url, path, stem, min_charts):
+    SHOTS.mkdir(exist_ok=True)
+    page = page_factory.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    offsite, console = watch(page, app_url)
+    page.goto(f"{app_url}/{path}", wait_until="domcontentloaded")
+    _wait_for_app(page)
+
+    page.screenshot(path=str(SHOTS / f"{stem}-top.png"))
+    charts = page.locator("[data-testid='stVegaLiteChart']")
+    if min_charts:
+        charts.first.wait_for(state="visible", timeout=60_000)
+        page.wait_for_function(
+            f"() => document.querySelectorAll(\"[data-testid='stVegaLiteChart'] canvas, "
+            f"[data-testid='stVegaLiteChart'] svg.marks\").length >= {min_charts}",
+            timeout=60_000)
+    assert charts.count() >= min_charts
+
+    for i in range(charts.count()):
+        chart = charts.nth(i)
+        chart.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        png = chart.screenshot(path=str(SHOTS / f"{stem}-chart-{i + 1}.png"))
+        fraction = drawn_fraction(png)
+        assert fraction > 0.02, f"chart {i + 1} on /{path} looks blank ({fraction:.1%} drawn)"
+        if stem == "compare" and i < 2:
+            # a map: about a quarter of its frame is land or tiles; an outer ring drawn the
+            # wrong way round fills the whole frame (the globe minus the force) instead
+            assert 0.03 < fraction < 0.7, f"map {i + 1} on /{path}: {fraction:.1%} drawn"
+
+    page.screenshot(path=str(SHOTS / f"{stem}-end.png"))
+    assert page.locator("[data-testid='stException']").count() == 0, page.inner_text("body")[:2000]
+    body = page.inner_text("body")
+    assert "Synthetic data" in body
+    if stem == "methodology":
+        # drawn as text, not as Markdown task-list checkboxes
+        assert "[x] means the figure is not available" in body
+        for symbol in ("[x]", "[c]", "[z]", "[u]"):
+            assert symbol in body, symbol
+        assert page.locator("[data-testid='stMain'] input[type='checkbox']").count() == 0
+    assert not errors, errors
+    # works offline: the favicon, fonts and icons all come from the app itself
+    assert not offsite, f"/{path} fetched from off the app's origin: {offsite}"
+    # and the charts draw cleanly (a one-value size scale once logged ~184 Vega 'MNaN' errors)
+    assert not console, f"/{path} logged console errors: {console[:5]} ({len(console)} in all)"
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE.is_file():
+        reason = (f"axe-core not found at {AXE}: run `make test` (it installs axe-core from npm "
+                  "under .cache/npm) or set RASSO_AXE_JS")
+        if REQUIRED:
+            pytest.fail(f"RASSO_REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("path", "stem", "min_charts"), PAGES)
+def test_page_passes_axe_with_no_serious_violation(page_factory, app_url, axe_source, path, stem,
+                                                   min_charts):
+    page = page_factory.new_page()
+    page.goto(f"{app_url}/{path}", wait_until="domcontentloaded")
+    _wait_for_app(page)
+    if min_charts:
+        page.wait_for_function(
+            f"() => document.querySelectorAll(\"[data-testid='stVegaLiteChart'] canvas, "
+            f"[data-testid='stVegaLiteChart'] svg.marks\").length >= {min_charts}", timeout=60_000)
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    assert result["testEngine"]["version"].startswith("4.")
+    bad = [f"{v['impact']} {v['id']}: {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+           for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert not bad, f"/{path}: " + "; ".join(bad)
+    # every chart's accessible name is short (its title): the summary is the text beside it,
+    # not repeated on each toolbar button
+    labels = page.eval_on_selector_all("button[aria-label]", "nodes => nodes.map(n => n.getAttribute('aria-label'))")
+    assert any(label.startswith("Fullscreen") for label in labels) or not min_charts
+    long = [label for label in labels if len(label) > 160]
+    assert not long, f"/{path}: {len(long)} aria-labels over 160 characters, e.g. {long[0][:200]}"
+    page.close()
+
+
+def _focused(page) -> dict:
+    return page.evaluate("""() => { const e = document.activeElement;
+        return {tag: e.tagName, text: (e.innerText || '').trim().slice(0, 80),
+                label: e.getAttribute('aria-label') || '', testid: e.dataset.testid || '',
+                sidebar: !!e.closest('[data-testid=stSidebar]'), main: !!e.closest('[data-testid=stMain]')}; }""")
+
+
+def test_keyboard_reaches_a_skip_link_then_the_controls_before_the_content(page_factory, app_url):
+    page = page_factory.new_page()
+    page.goto(f"{app_url}/compare?force=E23000005&offence=rape", wait_until="domcontentloaded")
+    _wait_for_app(page)
+    page.keyboard.press("Tab")
+    first = _focused(page)
+    assert first["tag"] == "A" and "skip to main content" in first["text"].lower(), first
+    # the global controls come before anything in the main area
+    stops = []
+    for _ in range(15):
+        page.keyboard.press("Tab")
+        stops.append(_focused(page))
+        if stops[-1]["label"] == "Data release":
+            break
+    assert stops[-1]["label"] == "Data release", [s["label"] or s["text"] for s in stops]
+    assert not any(s["main"] for s in stops), [s["label"] or s["text"] for s in stops]
+    assert {"Offence group", "Period"} <= {s["label"] for s in stops}
+    # and the skip link works: from the top, Tab then Enter moves focus to the main content
+    page.reload(wait_until="domcontentloaded")
+    _wait_for_app(page)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    after = _focused(page)
+    assert after["main"] and not after["sidebar"], after
+    page.close()
+
+
+def test_deep_link_with_a_hostile_value_shows_a_notice(page_factory, app_url):
+    page = page_factory.new_page()
+    page.goto(f"{app_url}/methodology?offence=rape&force=%3Cscript%3Ealert(1)%3C/script%3E",
+              wait_until="domcontentloaded")
+    _wait_for_app(page)
+    body = page.inner_text("body")
+    assert "Methodology and data" in body
+    assert "Ignored force" in body
+    assert page.locator("[data-testid='stException']").count() == 0
+    # the valid value survives and the hostile one has left the address
+    assert "offence=rape" in page.url and "script" not in page.url
+    page.screenshot(path=str(SHOTS / "deep-link-notice.png"), full_page=False)
+    page.close()
+
+
+def test_links_between_pages_carry_the_state(page_factory, app_url):
+    page = page_factory.new_page()
+    page.goto(f"{app_url}/?offence=child_rape&period=2024-25", wait_until="domcontentloaded")
+    _wait_for_app(page)
+    page.locator("[data-testid='stSidebar'] a", has_text="Methodology and data").click()
+    page.wait_for_url("**/methodology**", timeout=30_000)
+    _wait_for_app(page)
+    assert "offence=child_rape" in page.url and "period=2024-25" in page.url
+    assert page.locator("[data-testid='stException']").count() == 0
+    # and back again, by the link in the page body
+    page.locator("[data-testid='stMain'] a", has_text="Back to the national overview").click()
+    page.wait_for_function("() => document.querySelector('h1')?.innerText.includes('child rape')",
+                           timeout=60_000)
+    assert "offence=child_rape" in page.url
+    page.close()
+
+
+def test_a_fresh_servers_first_request_can_be_a_deep_link(page_factory, browser_db, tmp_path):
+    """With ``pages/`` beside dashboard.py, Streamlit 1.67 starts in its legacy multipage mode:
+    a fresh server's first request for /compare runs pages/compare.py without dashboard.py.
+    The page reroutes through dashboard.py, so the view has its force, group, sidebar and
+    banner, and the address keeps the query string."""
+    with _server(browser_db, tmp_path / "streamlit.log") as fresh:  # nothing has asked it yet
+        page = page_factory.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(f"{fresh}/{COMPARE.url_path}?force=E23000036&offence=rape",
+                  wait_until="domcontentloaded")
+        _wait_for_app(page)
+        assert page.locator("h1").first.inner_text() == "Force comparison: all rape"
+        main = page.locator("[data-testid='stMain']").inner_text()
+        assert "Selected: Avon and Somerset" in main
+        assert "Synthetic data" in main
+        sidebar = page.locator("[data-testid='stSidebar']").inner_text()
+        assert "Offence group" in sidebar and "Data release" in sidebar
+        for registered in PAGE_REGISTRY:
+            assert registered.title in sidebar
+        assert "force=E23000036" in page.url and "offence=rape" in page.url
+        assert page.url.startswith(f"{fresh}/{COMPARE.url_path}?")
+        assert page.locator("[data-testid='stException']").count() == 0
+        assert "no data context" not in page.inner_text("body")
+        assert not errors, errors
+        page.close()

@@ -1,0 +1,56 @@
+"""Opening the app in Streamlit's AppTest, and reading what it shows: used by every page test.
+
+Pages come from the page registry (``components.page_registry``), and every file in ``pages/``
+must be registered there, so a page added later is tested without editing the tests. AppTest
+runs ``helpers/app_entry.py``, which runs ``dashboard.py`` as a server does after its first
+request; tests that open ``dashboard.py`` directly see what a fresh server's first deep link sees.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from components import page_registry
+from components.page_registry import OVERVIEW
+from helpers.paths import DASHBOARD, ROOT
+
+__all__ = ["APP_ENTRY", "CHART", "DASHBOARD", "PAGES", "TIMEOUT", "assert_clean", "db_url",
+           "open_app", "texts"]
+
+APP_ENTRY = str(Path(__file__).resolve().parent / "app_entry.py")
+PAGES = [p.file for p in page_registry.PAGES]
+TIMEOUT = 180
+CHART = "vega_lite_chart"
+
+
+def db_url(engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
+
+
+def open_app(monkeypatch, engine, page: str = OVERVIEW.file, *, entry: str = APP_ENTRY,
+             **params) -> AppTest:
+    """Open ``page`` (its file, from the registry) with ``params`` in the address."""
+    # The PostgreSQL test database keeps its URL when a fixture recreates it, so answers cached
+    # by URL and release id from an earlier test could be stale: start every test cold.
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    monkeypatch.setenv("RASSO_DB_URL", db_url(engine))
+    at = AppTest.from_file(entry, default_timeout=TIMEOUT)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page != OVERVIEW.file:
+        at.switch_page(str(ROOT / page)).run()
+    return at
+
+
+def texts(at: AppTest, kind: str) -> list[str]:
+    return [str(e.value) for e in at.get(kind)]
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]

@@ -1,0 +1,81 @@
+"""Settings and stateless helpers for the database tests, importable by any test module.
+
+Kept apart from ``conftest.py`` on purpose: pytest loads conftest once, and a test module that
+imports it (``from tests.conftest import ...``) gets a second copy whose list of created schemas
+the end-of-session cleanup never sees. So this module holds no state: constants, and functions
+that take the connection and names they work on.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from helpers.paths import ROOT
+
+PG_URL = os.environ.get("RASSO_TEST_PG_URL")
+SMALL_CASES = 30_000
+SMALL_SEED = 7
+SMALL_LAST_QUARTER = 20262  # fixed, so golden answers do not move with the calendar
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+# The real published files (ONS boundaries and force tables, a Home Office outcomes file) are
+# not in the repository: they sit in ../shared/data beside the checkout, or where this points.
+SHARED_DATA = Path(os.environ.get("RASSO_SHARED_DATA") or ROOT.parent / "shared" / "data")
+SHARED_DATA_MISSING = (
+    f"published data files not found at {SHARED_DATA} (the real ONS boundaries, ONS force tables "
+    "and a Home Office outcomes file, kept outside the repository in ../shared/data beside the "
+    "checkout or at RASSO_SHARED_DATA; CI has them)"
+)
+
+# Every schema a session creates is named SCHEMA_PREFIX + a per-session token + "_" + a number,
+# so a session can find what it left even when other sessions share the database.
+SCHEMA_PREFIX = "t_"
+
+
+@dataclass(frozen=True)
+class DatabaseState:
+    """What a test session must leave as it found it: the schemas that are not test schemas
+    (``t_*`` belong to whichever session made them) and the relations in ``public``."""
+
+    schemas: frozenset[str]
+    public: frozenset[str]
+
+
+def database_state(conn) -> DatabaseState:
+    schemas = conn.execute(text(
+        "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' "
+        "AND nspname <> 'information_schema' AND left(nspname, length(:p)) <> :p"
+    ), {"p": SCHEMA_PREFIX}).scalars()
+    public = conn.execute(text(
+        "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace"
+    )).scalars()
+    return DatabaseState(frozenset(schemas), frozenset(public))
+
+
+def schemas_named(conn, prefix: str) -> list[str]:
+    """The schemas whose names start with ``prefix`` (compared literally, not as a pattern)."""
+    return sorted(conn.execute(text(
+        "SELECT nspname FROM pg_namespace WHERE left(nspname, length(:p)) = :p"
+    ), {"p": prefix}).scalars())
+
+
+def drop_schemas(engine, names) -> None:
+    for name in names:  # one transaction each: dropping them all at once runs out of locks
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+
+
+def differences(before: DatabaseState, after: DatabaseState, stray: list[str]) -> list[str]:
+    """One line per thing the session changed and did not put back; empty when it left none."""
+    lines = [f"schema {name} left behind (created by this session, never dropped)" for name in stray]
+    lines += [f"schema {name} created" for name in sorted(after.schemas - before.schemas)]
+    lines += [f"schema {name} dropped" for name in sorted(before.schemas - after.schemas)]
+    lines += [f"public.{name} created" for name in sorted(after.public - before.public)]
+    lines += [f"public.{name} dropped" for name in sorted(before.public - after.public)]
+    return lines

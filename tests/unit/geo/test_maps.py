@@ -1,0 +1,48 @@
+"""The map chart specifications: real boundaries and the tile map (geo.maps)."""
+
+from __future__ import annotations
+
+import json
+
+from geo import boundaries, maps, tiles
+
+STYLE = {"field": "category", "domain": ["a", "b"], "colors": ["#000000", "#FFFFFF"],
+         "legend_title": "Position", "tooltip": [("name", "Force"), ("category", "Position")]}
+
+
+def test_geography_map_spec_holds_features_not_a_dataframe():
+    square = {"type": "Polygon", "coordinates": [[[0, 51], [0, 52], [1, 52], [1, 51], [0, 51]]]}
+    feats = boundaries.features({"E23000001": json.dumps(square)},
+                                {"E23000001": {"name": "Met", "category": "a", "symbol": "▲"}})
+    spec = maps.geography_map(feats, symbol_field="symbol", selected="E23000001", **STYLE).to_dict()
+    shapes, symbols = spec["layer"]
+    values = shapes["data"]["values"]
+    assert values[0]["type"] == "Feature" and values[0]["geometry"]["type"] == "Polygon"
+    assert "datasets" not in spec and "url" not in shapes["data"]
+    assert shapes["mark"]["type"] == "geoshape"
+    assert spec["projection"]["type"] == "transverseMercator"
+    (param,) = spec["params"]  # Altair lifts a layer's selection to the top, bound to its view
+    assert param["name"] == maps.SELECT and param["select"]["fields"] == ["code"]
+    assert param["views"] == [shapes["name"]]
+    assert symbols["data"]["values"][0]["symbol"] == "▲"
+    assert shapes["encoding"]["color"]["scale"]["domain"] == ["a", "b"]
+
+
+def test_tile_map_spec_has_43_hexagons_labelled():
+    rows = {t.code: {"category": "a", "label": t.abbr, "label_color": "#000000"} for t in tiles.TILES}
+    spec = maps.tile_map(rows, label_field="label", **STYLE).to_dict()
+    shapes, labels = spec["layer"]
+    assert len(shapes["data"]["values"]) == 43
+    assert all(v["type"] == "Feature" for v in shapes["data"]["values"])
+    assert spec["projection"] == {"type": "identity", "reflectY": True}
+    assert labels["encoding"]["text"]["field"] == "label"
+    assert {v["label"] for v in labels["data"]["values"]} == {t.abbr for t in tiles.TILES}
+
+
+def test_map_legend_text_is_near_black():
+    """The Streamlit theme's default legend grey is too pale (issue 7, item 9): set it on the legend."""
+    rows = {t.code: {"category": "a", "label": t.abbr, "label_color": "#000000"} for t in tiles.TILES}
+    legend = maps.tile_map(rows, label_field="label", **STYLE).to_dict()["layer"][0]["encoding"]["color"]["legend"]
+    for key in ("labelColor", "titleColor"):
+        rgb = [int(legend[key].lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)]
+        assert max(rgb) <= 0x40, legend  # dark enough for 4.5:1 on white several times over
