@@ -224,8 +224,7 @@ def export_metrics(
 ) -> None:
     """One row per period x area x metric, with intervals; the public tier applies disclosure control.
 
-    Periods are those the pages show: `--from YE-2026-09 --to YE-2026-09 --grain year` gives the
-    overview's headline figures for the 12 months to September 2026.
+    Periods are those the pages show. For example, `--from YE-2026-09 --to YE-2026-09 --grain year` gives the overview's headline figures for the 12 months to September 2026.
     """
     from queries import release_info
     from queries.export import ExportMeta, export_frame, write_export
@@ -266,7 +265,7 @@ def export_metrics(
         output = output / meta.file_name(fmt.value)
     write_export(frame, fmt.value, output, meta, measure=measure)
     if output is not None:
-        typer.echo(f"Wrote {frame.height} rows to {output} (release {rel.id}"
+        typer.echo(f"Wrote {frame.height:,} row{'' if frame.height == 1 else 's'} to {output} (release {rel.id}"
                    f"{', SYNTHETIC data' if rel.synthetic else ''}).", err=True)
 
 

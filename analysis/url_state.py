@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
 
 from metrics.offence_groups import DEFAULT_GROUP, OFFENCE_GROUPS
-from metrics.periods import Period, PeriodError, parse_period, year_ending
+from metrics.periods import FIRST_YEAR, LAST_YEAR, Period, PeriodError, parse_period, year_ending
 from metrics.registry import BASIS_CLOSED, BASIS_RECORDED, METRICS_BY_ID
 
 KEYS = ("force", "offence", "period", "metric", "pillar", "basis", "release", "peer", "od", "grain")
@@ -68,7 +68,7 @@ class State:
 def _echo(value: str) -> str:
     """A value safe to repeat back in a notice: no markup, no control characters, short."""
     cleaned = re.sub(r"[^A-Za-z0-9 ._-]", "", value)[:_MAX_ECHO]
-    return f"'{cleaned}'" if cleaned else "that value"
+    return f"'{cleaned}'" if cleaned else "(a value that cannot be shown)"
 
 
 def _single(value: str | list[str] | tuple[str, ...] | None) -> str | None:
@@ -174,8 +174,11 @@ def _period(state: State, v: str, limits: _Limits, reject: Reject) -> State:
     try:
         period = parse_period(v)
     except PeriodError:
-        reject("period", v, "not a financial year (2024-25) or a year ending (YE-2026-09)",
-               latest.label)
+        # a well-formed token whose year no data can have (YE-9999-12) is outside the data
+        shaped = re.fullmatch(r"\s*YE-([0-9]{4})-(03|06|09|12)\s*", v, flags=re.IGNORECASE)
+        far = shaped and not FIRST_YEAR <= int(shaped.group(1)) <= LAST_YEAR
+        reject("period", v, "outside the data in this release" if far else
+               "not a financial year (2024-25) or a year ending (YE-2026-09)", latest.label)
         return state
     if period.last > limits.latest_quarter or (limits.first_quarter is not None
                                                and period.first < limits.first_quarter):

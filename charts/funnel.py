@@ -63,15 +63,16 @@ def _highlight_layers(data: pl.DataFrame, x: alt.X | str, y: alt.Y | str, *,
     if not marked.height:
         return []
     roles = list(ROLES)  # the whole domain always: a one-entry range draws no ring at all
+    # ordinal with a set order: Vega-Lite warns when size or stroke width ride a nominal field
     base = alt.Chart(marked.to_pandas())
     legend = _legend("Highlighted", symbolStrokeWidth=2)
     rings = base.mark_point(filled=False, opacity=1, shape="circle").encode(
         x=x, y=y,
-        stroke=alt.Stroke("role:N", scale=alt.Scale(domain=roles, range=[
+        stroke=alt.Stroke("role:O", sort=roles, scale=alt.Scale(domain=roles, range=[
             palette.TEXT if r == SELECTED else palette.DARK_GREY for r in roles]), legend=legend),
-        size=alt.Size("role:N", scale=alt.Scale(domain=roles, range=[
+        size=alt.Size("role:O", sort=roles, scale=alt.Scale(domain=roles, range=[
             520 if r == SELECTED else 260 for r in roles]), legend=legend),
-        strokeWidth=alt.StrokeWidth("role:N", scale=alt.Scale(domain=roles, range=[
+        strokeWidth=alt.StrokeWidth("role:O", sort=roles, scale=alt.Scale(domain=roles, range=[
             3 if r == SELECTED else 1.4 for r in roles]), legend=legend),
     )
     layers: list[alt.Chart] = [rings]

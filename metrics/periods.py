@@ -196,7 +196,8 @@ def parse_any_period(token: object) -> Period:
     """
     text = str(token if token is not None else "").strip()
     try:
-        if re.fullmatch(r"(\d{4}-\d{2}|YE-\d{4}-\d{2})", text, flags=re.IGNORECASE):
+        if m := re.fullmatch(r"(?:YE-)?([0-9]{4})-[0-9]{2}", text, flags=re.IGNORECASE):
+            _plausible_year(text, int(m.group(1)))  # before parse_period, whose bounds are wider
             period = _plausible(parse_period(text))
             quarter_end(period.last)  # a year 9999 end has no next quarter: fail here, not later
             return period
@@ -218,12 +219,17 @@ def _short(text: str, limit: int = 24) -> str:
 FIRST_PLAUSIBLE_YEAR = 1900
 
 
-def _plausible(period: Period, today: date | None = None) -> Period:
-    """A period no record can be in (before 1900, or starting after next year) is a typing slip."""
+def _plausible_year(token: str, year: int, today: date | None = None) -> None:
+    """A year no record can be in (before 1900, or after next year) is a typing slip: one
+    bound for every period format, so the messages agree."""
     latest = (today or date.today()).year + 1
-    if not FIRST_PLAUSIBLE_YEAR <= fy_of(period.first) <= latest:
-        raise PeriodError(f"'{period.token}': the year {fy_of(period.first)} is not between "
+    if not FIRST_PLAUSIBLE_YEAR <= year <= latest:
+        raise PeriodError(f"'{_short(token)}': the year {year} is not between "
                           f"{FIRST_PLAUSIBLE_YEAR} and {latest}")
+
+
+def _plausible(period: Period, today: date | None = None) -> Period:
+    _plausible_year(period.token, fy_of(period.first), today)
     return period
 
 

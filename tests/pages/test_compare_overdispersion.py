@@ -16,7 +16,7 @@ def test_the_page_defaults_to_the_rule_and_keeps_an_explicit_choice(small_db, mo
     # recorded offences per 1,000 residents differ between forces far beyond Poisson chance
     at = open_app(monkeypatch, small_db, COMPARE.file, metric="recorded_per_1000", offence="all_sexual")
     assert_clean(at)
-    notices = [w for w in texts(at, "warning") if "vary far more than chance" in w]
+    notices = [w for w in texts(at, "warning") if "more than chance alone explains" in w]
     assert len(notices) == 1 and "widened" in notices[0]
     assert at.toggle(key="cmp_overdispersion").value is True  # adjusted by default
     at.toggle(key="cmp_overdispersion").set_value(False).run()
@@ -26,7 +26,7 @@ def test_the_page_defaults_to_the_rule_and_keeps_an_explicit_choice(small_db, mo
     # a measure whose forces do not vary beyond chance: the default is the unadjusted limits
     at = open_app(monkeypatch, small_db, COMPARE.file, metric="charge_rate", offence="adult_rape")
     assert_clean(at)
-    notices = [w for w in texts(at, "warning") if "vary far more than chance" in w]
+    notices = [w for w in texts(at, "warning") if "more than chance alone explains" in w]
     assert at.toggle(key="cmp_overdispersion").value is bool(notices)
     at = open_app(monkeypatch, small_db, COMPARE.file, metric="charge_rate", offence="adult_rape", od="1")
     assert at.toggle(key="cmp_overdispersion").value is True

@@ -49,7 +49,7 @@ def test_significant_overdispersion_widens_the_limits_by_default_and_says_so():
     assert comp.od_significant and comp.adjusted and not comp.od_chosen
     assert comp.phi_used == phi > 1
     notice = say.overdispersion_notice(comp)
-    assert notice and "vary far more than chance" in notice and "widened" in notice
+    assert notice and "more than chance alone explains" in notice and "widened" in notice
     assert f"{comp.outside_unadjusted} of {len(FORCES)} forces fall outside" in notice
     outside = sum(1 for r in comp.rows().values() if r["position"] != cmp.WITHIN)
     assert outside < comp.outside_unadjusted
@@ -84,3 +84,9 @@ def test_overdispersion_significant_rule():
     assert not stats.overdispersion_significant(1.0, 43)
     assert not stats.overdispersion_significant(0.5, 43)  # under-dispersion is not widened for
     assert not stats.overdispersion_significant(float("nan"), 43)
+
+
+def test_the_notice_says_far_more_only_when_the_spread_is_at_least_twice_chance():
+    from words.comparison import _how_much
+
+    assert _how_much(1.4) == "more" and _how_much(2.0) == "far more" and _how_much(3.1) == "far more"

@@ -145,3 +145,15 @@ def test_grain_is_validated_like_the_other_keys():
     assert to_params(parse_state({"grain": "year"}, **args)[0], ())["grain"] == "year"
     state, notices = parse_state({"grain": "<b>weekly</b>"}, **args)
     assert state.grain is None and len(notices) == 1 and "grain" in notices[0] and "<" not in notices[0]
+
+
+def test_notices_name_the_reason_and_read_as_sentences():
+    """A well-formed year ending no data can have is outside the data, not malformed; a value with
+    nothing printable left still gives a sentence (it read "Ignored `release` that value")."""
+    args = {"valid_forces": [], "valid_releases": [1], "latest_quarter": 20262, "first_quarter": 20151}
+    (far,) = parse_state({"period": "YE-9999-12"}, **args)[1]
+    assert "outside the data in this release" in far
+    (month,) = parse_state({"period": "YE-2026-08"}, **args)[1]
+    assert "not a financial year" in month
+    (odd,) = parse_state({"release": "\u00b2"}, **args)[1]
+    assert odd.startswith("Ignored `release` (a value that cannot be shown): ")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 import pytest
 
 from metrics.periods import (
@@ -40,3 +43,11 @@ def test_malformed_periods_name_the_formats(token):
     message = str(info.value)
     assert "expected a financial year (2024-25), a quarter (2024-25 Q1) or 12 months ending a quarter" in message
     assert len(message) < 400 and "\n" not in message
+
+
+@pytest.mark.parametrize("token", ["2099-00", "YE-9999-12", "YE-2999-03", "1899-00"])
+def test_every_format_states_the_same_year_bounds(token):
+    with pytest.raises(PeriodError) as caught:
+        parse_any_period(token)
+    assert re.search(r"is not between 1900 and \d{4}\)", str(caught.value)), str(caught.value)
+    assert f"and {date.today().year + 1})" in str(caught.value)
