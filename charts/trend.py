@@ -130,7 +130,7 @@ def trend_chart(frame: pl.DataFrame, metric: Metric, *, height: int = 300, grain
     # Points: filled circles, and [u] (low reliability) as hollow diamonds with a legend entry, so
     # the marker is visible without the tooltip and without colour.
     kinds = [RELIABLE, LOW_RELIABILITY] if (data["reliability"] == LOW_RELIABILITY).any() else [RELIABLE]
-    legend = alt.Legend(title=None, orient="bottom") if len(kinds) > 1 else None
+    legend = alt.Legend(title=None, orient="bottom", labelColor=palette.TEXT) if len(kinds) > 1 else None
     points = base.mark_point(color=palette.DARK_BLUE, strokeWidth=1.5).encode(
         x=x, y=y_value, tooltip=tooltip,
         shape=alt.Shape("reliability:N", scale=alt.Scale(domain=kinds, range=["circle", "diamond"][:len(kinds)]),

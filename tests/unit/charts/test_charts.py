@@ -6,6 +6,7 @@ from datetime import date
 
 import polars as pl
 
+from charts import palette
 from charts.outcome_mix import outcome_mix_chart
 from charts.trend import milestones_in, trend_chart
 from helpers.frames import quarters_frame as _quarters_frame
@@ -46,6 +47,7 @@ def test_low_reliability_points_have_their_own_shape_and_legend():
     assert enc["shape"]["scale"]["range"] == ["circle", "diamond"]
     assert enc["fill"]["scale"]["range"][1] == "#FFFFFF"  # hollow
     assert enc["shape"]["legend"] is not None
+    assert enc["shape"]["legend"]["labelColor"] == palette.TEXT  # not the theme's pale grey
     data = [v for d in spec["datasets"].values() for v in d if "reliability" in v]
     assert [v["reliability"].startswith("[u]") for v in data] == [False, True, False]
     plain = _point_layer(trend_chart(_quarters_frame(["", ""], [3.0, 4.0]), CHARGE).to_dict())
