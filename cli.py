@@ -2,6 +2,10 @@
 
 Errors a user can cause (unknown metric, force, group or period, an unreachable database, a
 bad file) print one readable line and exit with status 2; nothing here prints a traceback for them.
+
+This module is over 300 lines because one Typer app holds every command with its options and help
+text; each command is a short function that calls the layers below, and the export checks sit
+next to the one command that needs them.
 """
 
 from __future__ import annotations

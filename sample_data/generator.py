@@ -16,6 +16,10 @@ on the first day of ``first_quarter`` are kept: the *carried-in* cases. They are
 (recorded_quarter before ``first_quarter``) and count wherever investigations are counted when
 they close or while open; they are not recorded offences of the period (``derive``). ``cases``
 stays the exact number recorded from ``first_quarter`` on; ``SampleData.carried_in`` is extra.
+
+This module is over 300 lines because the generation is one vectorised pipeline (volumes, then
+case attributes, then outcomes and their timing) whose steps share the same arrays; the targets
+live in ``calibration`` and the counting of calibration figures in ``measures``.
 """
 
 from __future__ import annotations
