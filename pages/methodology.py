@@ -175,8 +175,8 @@ st.caption("Force phases: " + "; ".join(PHASE_LABELS.values()) + ". Only forces 
 st.header("Data releases loaded")
 releases = data.releases(ctx.url)
 if len(releases):
-    # What a reader looks for first (which data, synthetic or not, which quarters) comes first,
-    # so it stays in view at 1400 px; row counts and file checksums come last.
+    # What a reader looks for first (which data, synthetic or not, which quarters) comes first;
+    # row counts and file checksums come last. A static table wraps them, so nothing is cut off.
     rows = [{
         "Release": r.id, "Description": r.label,
         "Synthetic": "Yes" if r.synthetic else "No",
