@@ -53,6 +53,10 @@ def test_choosing_a_pillar_writes_it_to_the_address(small_db, monkeypatch):
     assert _pillar_headings(at) == [f"Pillar 1: {NAMES[1]}"]
     expected = {m.id for m in METRICS if m.pillar == 1}
     assert _measures_shown(at) == expected
+    at.selectbox(key="meth_pillar").set_value(None).run()  # cleared: all pillars, key gone
+    assert_clean(at)
+    assert "pillar" not in at.query_params
+    assert len(_pillar_headings(at)) == len(PILLARS)
 
 
 def test_a_bad_pillar_gives_a_notice_and_all_pillars(small_db, monkeypatch):
