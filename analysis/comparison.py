@@ -63,6 +63,11 @@ MEDIAN_WORDS = {
     WITHIN: "its 95% interval includes the England and Wales median: not distinguishable from it",
     BELOW_INNER: "below: its 95% interval lies below the England and Wales median",
 }
+# Peer sets the data support: each names the frame column a force shares with its peers. The
+# HMICFRS most-similar groups are not here: their membership is not available (README, Known
+# limits), so no address can ask for them.
+PEER_FIELDS = {"region": "region", "nom_phase": "nom_phase"}
+DEFAULT_PEER_SET = "region"
 _SCALE = {"percent": 100.0, "per_1000": 1000.0, "per_investigator": 1.0}
 
 
@@ -104,7 +109,7 @@ def compare_forces(forces_table: pl.DataFrame, national: dict, reference: pl.Dat
                    metric: Metric, *, overdispersion: bool | None = None) -> Comparison:
     """Attach each force's funnel position, symbol and words to the metric table (area="all").
 
-    ``reference`` is the force list (code, name, region). Forces whose value is hidden ([c] and
+    ``reference`` is the force list (code, name, region and, when known, nom_phase). Forces whose value is hidden ([c] and
     other markers) keep their row with position "not shown" and are left out of the funnel.
 
     ``overdispersion``: True or False is the user's choice; None (the default) follows
@@ -112,12 +117,14 @@ def compare_forces(forces_table: pl.DataFrame, national: dict, reference: pl.Dat
     significant (:func:`metrics.stats.overdispersion_significant`).
     """
     regions = dict(zip(reference["code"], reference["region"], strict=True))
+    phases = (dict(zip(reference["code"], reference["nom_phase"], strict=True))
+              if "nom_phase" in reference.columns else {})
     rows = forces_table.to_dicts()
     kind = funnel_kind(metric)
     shown = [r for r in rows if has_value(r.get("value"))]
     funnel = _funnel(shown, national, metric, kind, overdispersion)
     categories = MEDIAN_CATEGORIES if metric.unit == "days" else CATEGORIES
-    out = [_force_row(r, funnel.positions.get(r["area_code"]), metric, categories, regions) for r in rows]
+    out = [_force_row(r, funnel.positions.get(r["area_code"]), metric, categories, regions, phases) for r in rows]
     frame = pl.DataFrame(out, schema=_FRAME_SCHEMA).sort("name")
     return Comparison(frame=frame, national=national, kind=kind, scale=_SCALE.get(metric.unit, 1.0),
                       phi=funnel.phi, phi_used=funnel.phi_used, phi_p=funnel.phi_p,
@@ -175,14 +182,14 @@ def _funnel(shown: list[dict], national: dict, metric: Metric, kind: str | None,
 
 
 _FRAME_SCHEMA = {"code": pl.String, "name": pl.String, "abbr": pl.String, "region": pl.String,
-                 "numerator": pl.Float64, "denominator": pl.Float64, "value": pl.Float64,
+                 "nom_phase": pl.String, "numerator": pl.Float64, "denominator": pl.Float64, "value": pl.Float64,
                  "lower": pl.Float64, "upper": pl.Float64, "flag": pl.String, "position": pl.String,
                  "category": pl.String, "symbol": pl.String, "position_words": pl.String,
                  "value_text": pl.String, "interval_text": pl.String}
 
 
 def _force_row(r: dict, pos: str | None, metric: Metric, categories: dict[str, str],
-               regions: dict[str, str]) -> dict:
+               regions: dict[str, str], phases: dict[str, str]) -> dict:
     """One force's row of the comparison frame: its figures, position, symbol and words."""
     code = r["area_code"]
     if not has_value(r.get("value")):
@@ -197,7 +204,7 @@ def _force_row(r: dict, pos: str | None, metric: Metric, categories: dict[str, s
         words = f"not shown to protect confidentiality ({flag})" if flag == "[c]" else f"not available ({flag})"
     return {
         "code": code, "name": r["area_name"], "abbr": ABBREVIATIONS.get(code, code),
-        "region": regions.get(code, ""), "numerator": r.get("numerator"),
+        "region": regions.get(code, ""), "nom_phase": phases.get(code) or "", "numerator": r.get("numerator"),
         "denominator": r.get("denominator"), "value": r.get("value"), "lower": r.get("lower"),
         "upper": r.get("upper"), "flag": r.get("flag") or "", "position": pos,
         "category": categories[key], "symbol": SYMBOLS[key] if key != NOT_SHOWN else (r.get("flag") or "[c]"),
@@ -213,16 +220,18 @@ def table(comp: Comparison) -> pl.DataFrame:
                              "upper", "flag", pl.col("position_words").alias("position"))
 
 
-def peer_rows(comp: Comparison, code: str) -> list[dict]:
-    """The selected force and the other forces of its region, highest value first."""
+def peer_rows(comp: Comparison, code: str, peer_set: str = DEFAULT_PEER_SET) -> list[dict]:
+    """The selected force and the other forces of its peer set (the same region, or the same
+    NOM phase), highest value first. A force whose group is unknown has no peers."""
+    field = PEER_FIELDS[peer_set]
     rows = comp.rows()
-    region = rows[code]["region"]
-    return sorted((r for r in rows.values() if r["region"] == region),
+    group = rows[code][field]
+    return sorted((r for r in rows.values() if r["code"] == code or (group and r[field] == group)),
                   key=lambda r: (r["value"] is None, -(r["value"] or 0)))
 
 
-def peer_codes(comp: Comparison, code: str | None) -> list[str]:
-    """The selected force's peers (today: the other forces of its region), for marking on charts."""
+def peer_codes(comp: Comparison, code: str | None, peer_set: str = DEFAULT_PEER_SET) -> list[str]:
+    """The selected force's peers in ``peer_set`` (not the force itself), for marking on charts."""
     if not code or code not in comp.rows():
         return []
-    return [r["code"] for r in peer_rows(comp, code) if r["code"] != code]
+    return [r["code"] for r in peer_rows(comp, code, peer_set) if r["code"] != code]

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
 
+from analysis.comparison import DEFAULT_PEER_SET, PEER_FIELDS
 from metrics.offence_groups import DEFAULT_GROUP, OFFENCE_GROUPS
 from metrics.periods import FIRST_YEAR, LAST_YEAR, Period, PeriodError, parse_period, year_ending
 from metrics.registry import BASIS_CLOSED, BASIS_RECORDED, METRICS_BY_ID
@@ -24,7 +25,7 @@ ALWAYS = ("offence", "period", "release")
 DEFAULT_METRIC = "charge_rate"
 # The outcome-mix bases a user can switch between ("recorded_period" is a count basis, not a mix).
 USER_BASES = (BASIS_CLOSED, BASIS_RECORDED)
-PEER_SETS = ("region", "similar", "nom_phase")
+PEER_SETS = tuple(PEER_FIELDS)  # what each means: analysis.comparison; most-similar groups are not available
 PILLAR_IDS = range(1, 7)
 TREND_GRAINS = ("quarter", "year", "rolling")  # overview trends: quarters, financial years, rolling years
 _MAX_ECHO = 24
@@ -219,7 +220,10 @@ def _release(state: State, v: str, limits: _Limits, reject: Reject) -> State:
 def _peer(state: State, v: str, _limits: _Limits, reject: Reject) -> State:
     if v in PEER_SETS:
         return replace(state, peer=v)
-    reject("peer", v, f"use one of {', '.join(PEER_SETS)}", "no peer group")
+    why = f"use one of {', '.join(PEER_SETS)}"
+    if v.strip().lower() == "similar":
+        why = "most-similar group membership is not available; " + why
+    reject("peer", v, why, f"{DEFAULT_PEER_SET} peers")
     return state
 
 

@@ -1,4 +1,4 @@
-"""Funnel plot, ranked dot plot and region-peer plot of the force comparison (Altair, no Streamlit).
+"""Funnel plot, ranked dot plot and peer plot of the force comparison (Altair, no Streamlit).
 
 Points carry their funnel position twice: by colour and by shape (triangle up/down outside the
 99.8% limits, diamond/square outside the 95% limits, circle within), and the tooltip says it in
@@ -35,7 +35,7 @@ _DENOMINATOR_TITLE = {
 
 
 SELECTED = "Selected force"
-PEER = "Region peer"
+PEER = "Peer"  # of the peer set chosen (region or NOM phase); the words name it
 ROLES = (SELECTED, PEER)
 _TEXT = {"labelColor": palette.TEXT, "titleColor": palette.TEXT}  # contrast on white: 19.6:1
 

@@ -46,9 +46,9 @@ class PageSpec:
 OVERVIEW = PageSpec("pages/overview.py", "National overview", ":material/monitoring:", "",
                     ("basis",))
 COMPARE = PageSpec("pages/compare.py", "Force comparison", ":material/compare_arrows:", "compare",
-                   ("metric", "force", "od"))
+                   ("metric", "force", "od", "peer"))
 METHODOLOGY = PageSpec("pages/methodology.py", "Methodology and data", ":material/menu_book:",
-                       "methodology")
+                       "methodology", ("pillar",))
 
 # Every page, in sidebar order; only pages that work are listed. The first is the default (/).
 PAGES: tuple[PageSpec, ...] = (OVERVIEW, COMPARE, METHODOLOGY)

@@ -1,4 +1,5 @@
-"""Force comparison (/compare): two maps, a funnel plot, a ranked dot plot and region peers.
+"""Force comparison (/compare): two maps, a funnel plot, a ranked dot plot and peers (the same
+region or the same NOM phase, chosen with ``peer=``).
 
 Every force is compared with England and Wales through one frame (analysis.comparison), so
 maps, plots, words and tables agree. Thin by design: read the context, query, hand frames to
@@ -26,6 +27,7 @@ from geo.tiles import LAYOUT_NOTE
 from metrics.registry import BASIS_LABELS, METRICS, metric
 from metrics.stats import OVERDISPERSION_ALPHA
 from words import comparison as say
+from words import peers as peer_words
 
 ctx = get_context()
 state, period, group = ctx.state, ctx.period, ctx.group
@@ -55,6 +57,16 @@ with right:
                  index=None, placeholder="Choose a force", format_func=names.get,
                  on_change=widget_to_url, args=("force", "cmp_force"))
 
+peer_set = state.peer or cmp.DEFAULT_PEER_SET
+sync_widget("cmp_peer", peer_set)
+st.radio("Peers of the selected force", options=list(cmp.PEER_FIELDS), key="cmp_peer",
+         format_func=peer_words.PEER_SET_LABELS.get, horizontal=True,
+         on_change=widget_to_url, args=("peer", "cmp_peer"),
+         help="Peers are ringed on every chart and compared in the peer section. Same region: the "
+              "forces of its region. Same NOM phase: the forces that began the National Operating "
+              "Model at the same stage (pathfinder, early adopter, national roll-out). Most Similar "
+              "Group membership is not available, so it is not offered.")
+
 if reason := ctx.missing_reason(m):
     caveat(reason)
     st.stop()
@@ -73,8 +85,8 @@ basis = BASIS_LABELS[m.basis]
 unit = m.unit
 table = cmp.table(comp)
 selected = state.force if state.force in comp.rows() else None
-peer_codes = cmp.peer_codes(comp, selected)
-where = say.selected_summary(comp, selected, m)  # where the selected force sits, beside each chart
+peer_codes = cmp.peer_codes(comp, selected, peer_set)
+where = say.selected_summary(comp, selected, m, peer_set)  # where the selected force sits, beside each chart
 if state.force and not selected:
     name = dict(zip(forces["code"], forces["name"], strict=True)).get(state.force, state.force)
     st.info(f"{name} has no police force area, so it is not on these maps or in the "
@@ -142,7 +154,8 @@ if selected:
         st.markdown(f"**{m.label}:** {panel['value']}{interval}  \n"
                     f"**England and Wales:** {panel['national']}  \n"
                     f"**Against England and Wales:** {panel['position']}  \n"
-                    f"**Region:** {panel['region']}")
+                    f"**Region:** {panel['region']}  \n"
+                    f"**NOM phase:** {panel['phase']}")
         st.page_link(COMPARE.path, label="Clear the selection", icon=":material/close:",
                      query_params=ctx.params(state=state.with_(force=None)))
 
@@ -187,25 +200,23 @@ chart_block(
     caveat="Not a league table: forces whose intervals overlap cannot be told apart.",
 )
 
-# --- Region peers --------------------------------------------------------------------------
-st.header("Region peers")
-peers = pl.DataFrame(cmp.peer_rows(comp, selected) if selected else [], schema=comp.frame.schema)
+# --- Peers ---------------------------------------------------------------------------------
+st.header(peer_words.PEER_SET_HEADINGS[peer_set])
+peers = pl.DataFrame(cmp.peer_rows(comp, selected, peer_set) if selected else [], schema=comp.frame.schema)
 if not selected:
-    st.info("Choose a force (above, or by clicking a map) to see it against the other forces of its "
-            "region and England and Wales.", icon=":material/group:")
+    st.info(peer_words.choose_force_hint(peer_set), icon=":material/group:")
 elif peers["value"].is_null().all():
-    st.subheader(f"{names[selected]} and the other forces of {peers['region'][0]}")
-    caveat("No force of this region has a figure that can be shown for this selection (too few "
+    st.subheader(peer_words.peer_title(comp.rows()[selected], peer_set))
+    caveat("No force of this peer group has a figure that can be shown for this selection (too few "
            "cases): choose a longer period or a broader offence group. "
-           + say.peer_summary(comp, selected, m))
+           + say.peer_summary(comp, selected, m, peer_set))
 else:
     chart_block(
-        title=f"{names[selected]} and the other forces of {peers['region'][0]}",
+        title=peer_words.peer_title(comp.rows()[selected], peer_set),
         chart=dot_plot(peers, m, national.get("value"), highlight=selected, peers=peer_codes, row_height=28,
                        labels=comp.categories),
-        summary=say.peer_summary(comp, selected, m),
+        summary=say.peer_summary(comp, selected, m, peer_set),
         table=table.filter(pl.col("code").is_in(peers["code"].to_list())),
         unit=unit, basis=basis, citation=ctx.citation(), release_id=ctx.release_id, key="peers", metric=m,
-        caveat="Region peers are the forces of the same region. Most Similar Group membership is "
-               "not yet verified, so it is not used.",
+        caveat=peer_words.peer_caveat(peer_set),
     )

@@ -13,6 +13,7 @@ import streamlit as st
 import settings
 from components import data
 from components.context import get_context
+from components.controls import sync_widget, widget_to_url
 from components.page_registry import OVERVIEW
 from components.reference import MILESTONES, PHASE_LABELS, PILLARS, indicator_template
 from metrics.dictionary import column_rows, columns_csv, dictionary_csv
@@ -42,6 +43,37 @@ def escape_brackets(text: str) -> str:
     return text.replace("[", "\\[").replace("]", "\\]")
 
 
+def plain(value) -> str:
+    """A table cell shown as written: ``st.table`` reads cells as Markdown, so '*' and '_' in
+    'fy*10+quarter' or a file name must not turn into emphasis."""
+    return "".join("\\" + c if c in "\\`*_[]<>#|~" else c for c in str(value))
+
+
+def small_table(rows: list[dict]) -> None:
+    """A small text table that wraps long cells: ``st.dataframe`` cuts them off at 1400 px (its
+    cells are one line), and a reader should not have to widen columns to read a definition."""
+    st.table(pl.DataFrame([{k: plain(v) for k, v in r.items()} for r in rows]), hide_index=True)
+
+
+def definition_markdown(m) -> str:
+    """One measure's definition as a Markdown block: label, then each field on its own line."""
+    lines = [
+        f"**{m.label}** (`{m.id}`)",
+        f"- Definition: {m.definition}",
+        f"- Numerator: {m.numerator}",
+        f"- Denominator: {m.denominator}",
+        f"- Direction: {DIRECTION_WORDS[m.direction]}",
+        f"- Basis: {BASIS_LABELS[m.basis]}",
+        f"- Source: {m.source}",
+        f"- Availability: {AVAILABILITY_LABELS[m.availability]}",
+    ]
+    if m.min_denominator:
+        lines.append(f"- Not shown on fewer than {m.min_denominator} cases in the denominator")
+    if m.caveat:
+        lines.append(f"- Caveat: {m.caveat}")
+    return "\n".join(lines)
+
+
 def span(first: int | None, last: int | None) -> str:
     return f"{quarter_label(first)} to {quarter_label(last)}" if first and last else "—"
 
@@ -59,28 +91,23 @@ st.header("Measures and their definitions")
 st.markdown("Grouped by National Operating Model pillar. Sources list the six pillars in the same "
             "order; only pillar 4 is numbered in a published source, so numbers 1–3, 5 and 6 "
             "follow that order.")
-for pillar_id, name, description, _note in PILLARS:
+sync_widget("meth_pillar", ctx.state.pillar)
+st.selectbox("Pillar", options=list(pillar_names), key="meth_pillar", index=None,
+             placeholder="All pillars", format_func=lambda i: f"Pillar {i}: {pillar_names[i]}",
+             on_change=widget_to_url, args=("pillar", "meth_pillar"),
+             help="Show the measures of one pillar; clear the choice to see all six.")
+shown_pillars = [p for p in PILLARS if ctx.state.pillar in (None, p[0])]
+if ctx.state.pillar is not None:
+    st.info(f"Showing pillar {ctx.state.pillar} only: {pillar_names[ctx.state.pillar]}. Clear the "
+            "pillar choice above to see the measures of all six pillars.", icon=":material/filter_alt:")
+for pillar_id, name, description, _note in shown_pillars:
     st.subheader(f"Pillar {pillar_id}: {name}")
     st.caption(description)
     members = [m for m in METRICS if m.pillar == pillar_id]
     if not members:
         st.markdown("_No measure is defined for this pillar yet._")
     for m in members:
-        lines = [
-            f"**{m.label}** (`{m.id}`)",
-            f"- Definition: {m.definition}",
-            f"- Numerator: {m.numerator}",
-            f"- Denominator: {m.denominator}",
-            f"- Direction: {DIRECTION_WORDS[m.direction]}",
-            f"- Basis: {BASIS_LABELS[m.basis]}",
-            f"- Source: {m.source}",
-            f"- Availability: {AVAILABILITY_LABELS[m.availability]}",
-        ]
-        if m.min_denominator:
-            lines.append(f"- Not shown on fewer than {m.min_denominator} cases in the denominator")
-        if m.caveat:
-            lines.append(f"- Caveat: {m.caveat}")
-        st.markdown("\n".join(lines))
+        st.markdown(definition_markdown(m))
 st.download_button("Download the data dictionary (CSV)", data=dictionary_csv(pillar_names),
                    file_name="rasso-data-dictionary.csv", mime="text/csv", key="download-dictionary",
                    icon=":material/download:")
@@ -92,8 +119,7 @@ st.markdown("Tables on screen have plain headers; the downloaded files keep thes
             "where a figure is hidden), the symbol is in the `flag` column, and every row carries "
             "its release, data status, licence and citation. `rasso export metrics` writes the "
             "same columns (Excel files add a Notes sheet; Parquet files carry them as metadata).")
-st.dataframe(pl.DataFrame(column_rows()).rename({"column": "Column", "meaning": "Meaning"}),
-             hide_index=True, width="stretch", height="content", key="csv-columns")
+small_table([{"Column": r["column"], "Meaning": r["meaning"]} for r in column_rows()])
 st.download_button("Download the column list (CSV)", data=columns_csv(),
                    file_name="rasso-csv-columns.csv", mime="text/csv", key="download-columns",
                    icon=":material/download:")
@@ -149,8 +175,8 @@ st.caption("Force phases: " + "; ".join(PHASE_LABELS.values()) + ". Only forces 
 st.header("Data releases loaded")
 releases = data.releases(ctx.url)
 if len(releases):
-    # What a reader looks for first (which data, synthetic or not, which quarters) comes first,
-    # so it stays in view at 1400 px; row counts and file checksums come last.
+    # What a reader looks for first (which data, synthetic or not, which quarters) comes first;
+    # row counts and file checksums come last. A static table wraps them, so nothing is cut off.
     rows = [{
         "Release": r.id, "Description": r.label,
         "Synthetic": "Yes" if r.synthetic else "No",
@@ -160,7 +186,7 @@ if len(releases):
         "Rows loaded": ", ".join(f"{k.replace('_', ' ')}: {v:,}" for k, v in r.row_counts.items()),
         "Files": "; ".join(r.files) or "—", "Source": r.source,
     } for r in releases]
-    st.dataframe(pl.DataFrame(rows), hide_index=True, width="stretch", key="releases-table")
+    small_table(rows)
     st.caption("Files are listed with the first 12 characters of their SHA-256 checksum. The release "
                f"shown on the other pages is release {ctx.release_id}.")
 else:

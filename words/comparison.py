@@ -1,5 +1,5 @@
 """The force comparison in words: who is outside the limits, the ranked order, the selected
-force and its region peers, and the over-dispersion notice.
+force and its peers (words.peers names the peer set), and the over-dispersion notice.
 
 Generated from the same ``Comparison`` frame the maps and plots draw (``analysis.comparison``),
 so the words cannot disagree with the pictures. No force inside the limits is called better or
@@ -13,6 +13,7 @@ from analysis.comparison import (
     ABOVE_OUTER,
     BELOW_INNER,
     BELOW_OUTER,
+    DEFAULT_PEER_SET,
     POSITIONS,
     WITHIN,
     Comparison,
@@ -21,6 +22,7 @@ from analysis.comparison import (
 )
 from metrics.format import fmt_value, has_value
 from metrics.registry import DIRECTION_WORDS, Metric
+from words.peers import no_peers, peer_group, peer_intro, peer_noun, phase_words
 from words.summaries import compare, steps_sentence
 
 
@@ -161,7 +163,8 @@ _WHERE_MEDIAN = {ABOVE_INNER: "its 95% interval is above the England and Wales m
                  BELOW_INNER: "its 95% interval is below the England and Wales median"}
 
 
-def selected_summary(comp: Comparison, code: str | None, metric: Metric) -> str:
+def selected_summary(comp: Comparison, code: str | None, metric: Metric,
+                     peer_set: str = DEFAULT_PEER_SET) -> str:
     """Where the selected force and its peers sit, for the words beside every comparison chart.
 
     E.g. 'Avon and Somerset (ringed and labelled): 12.3% (95% CI 11.0–13.7%), within the limits.
@@ -182,9 +185,9 @@ def selected_summary(comp: Comparison, code: str | None, metric: Metric) -> str:
         text += f", {where[me['position']]}."
     else:
         text += "; not compared with England and Wales."
-    peers = [rows[c] for c in peer_codes(comp, code)]
+    peers = [rows[c] for c in peer_codes(comp, code, peer_set)]
     if not peers:
-        return text + f" It has no other force in its region ({me['region']})."
+        return text + no_peers(me, peer_set)
     groups: dict[str, list[dict]] = {}
     for p in peers:
         key = (where.get(p["position"], "not compared") if p["value"] is not None
@@ -193,28 +196,27 @@ def selected_summary(comp: Comparison, code: str | None, metric: Metric) -> str:
     order = [*where.values(), "not compared", "not shown as too few cases"]
     if len(peers) == 1:
         key = next(iter(groups))
-        return text + (f" Its one region peer in {me['region']} (smaller ring, labelled with its "
+        return text + (f" Its one {peer_noun(peer_set)} {peer_group(me, peer_set)} (smaller ring, labelled with its "
                        f"abbreviation), {peers[0]['name']}, is {key}.")
     parts = [f"{len(groups[k])} {k}" + (f" ({_names(groups[k])})" if k != where.get(WITHIN) else "")
              for k in order if k in groups]
-    return text + (f" Of its {len(peers)} region peers in {me['region']} (smaller rings, "
+    return text + (f" Of its {len(peers)} {peer_noun(peer_set)}s {peer_group(me, peer_set)} (smaller rings, "
                    f"labelled with their abbreviations): {'; '.join(parts)}.")
 
 
-def peer_summary(comp: Comparison, code: str, metric: Metric) -> str:
-    """The selected force against each region peer: difference within chance or not."""
+def peer_summary(comp: Comparison, code: str, metric: Metric, peer_set: str = DEFAULT_PEER_SET) -> str:
+    """The selected force against each peer of ``peer_set``: difference within chance or not."""
     rows = comp.rows()
     me = rows[code]
-    peers = [r for r in peer_rows(comp, code) if r["code"] != code]
+    peers = [r for r in peer_rows(comp, code, peer_set) if r["code"] != code]
     unit = metric.unit
-    text = (f"Region peers: the other forces of {me['region']}. These are geographic neighbours, "
-            f"not a verified 'most similar' group. {me['name']}: {me['value_text']}"
+    text = (f"{peer_intro(me, peer_set)}{me['name']}: {me['value_text']}"
             f"{' (' + me['interval_text'] + ')' if me['interval_text'] else ''}; England and Wales "
             f"{fmt_value(comp.national.get('value'), unit)}. ")
     if me["value"] is None:
         return text + "Its figure is not shown (too few cases), so it is not compared with its peers."
     if not peers:
-        return text + "It has no other force in its region."
+        return text + no_peers(me, peer_set).strip()
     if unit == "count":
         return text + "Counts depend on a force's size, so forces are not compared on them; use a rate."
     different, same = [], []
@@ -238,4 +240,5 @@ def force_panel(comp: Comparison, code: str, metric: Metric) -> dict:
     r = comp.rows()[code]
     return {"name": r["name"], "value": r["value_text"], "interval": r["interval_text"],
             "national": fmt_value(comp.national.get("value"), metric.unit),
-            "position": r["position_words"], "region": r["region"], "category": r["category"]}
+            "position": r["position_words"], "region": r["region"], "category": r["category"],
+            "phase": phase_words(r["nom_phase"])}

@@ -370,3 +370,28 @@ def test_a_fresh_servers_first_request_can_be_a_deep_link(page_factory, browser_
         assert "no data context" not in page.inner_text("body")
         assert not errors, errors
         page.close()
+
+
+_CELL_EXTENT = """(el) => {
+    const cells = [...el.querySelectorAll('td, th')];
+    return {cells: cells.length, right: Math.max(...cells.map(c => c.getBoundingClientRect().right)),
+            box: el.getBoundingClientRect().right, overflow: el.scrollWidth - el.clientWidth};
+}"""
+
+
+@pytest.mark.parametrize("text", ["Empty where hidden or not available; the reason is in the flag column",
+                                  "Rows loaded"])
+def test_methodology_text_tables_wrap_at_1400_px(page_factory, app_url, text):
+    """The column list and the releases table once cut long text off on the right
+    ('Empty where hidden or not a…'): their text is in the page, wrapped inside the table."""
+    page = page_factory.new_page()
+    page.goto(f"{app_url}/methodology", wait_until="domcontentloaded")
+    _wait_for_app(page)
+    table = page.locator("[data-testid='stTable']", has_text=text)
+    assert table.count() == 1, f"no text table shows {text!r}"
+    table.scroll_into_view_if_needed()
+    extent = table.evaluate(_CELL_EXTENT)
+    assert extent["cells"] > 2
+    assert extent["right"] <= extent["box"] + 1, extent  # no cell runs past the table
+    assert extent["overflow"] <= 1 and extent["box"] <= 1400, extent  # and no sideways scrolling
+    page.close()
