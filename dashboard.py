@@ -24,7 +24,7 @@ from components.context import Context, clear_context, set_context
 from components.controls import period_options, sidebar_controls
 from components.errors import configure_logging, error_boundary
 from components.first_start import show_first_start
-from components.offline import FAVICON
+from components.offline import page_config
 from components.page_registry import PAGE_KEYS, st_pages
 from db.bootstrap import init_database
 from db.engine import DatabaseUnavailable, check_connection, database_url, describe
@@ -143,13 +143,7 @@ def _run() -> None:
 
 
 def main() -> None:
-    st.set_page_config(
-        page_title="RASSO Outcomes Dashboard",
-        page_icon=FAVICON,  # a local file: nothing is fetched off the app (components.offline)
-        layout="wide",
-        menu_items={"About": "RASSO Outcomes Dashboard: outcomes of rape and serious sexual "
-                             "offences in England and Wales, by police force and NOM pillar."},
-    )
+    st.set_page_config(**page_config())  # a local favicon: nothing is fetched off the app
     configure_logging()
     with error_boundary("preparing the dashboard"):
         try:

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from analysis.url_state import State, to_params
+from components.offline import page_config
 from components.page_registry import PAGE_KEYS, st_pages
 from db.releases import Release
 from metrics.offence_groups import OFFENCE_GROUPS, OffenceGroup
@@ -105,6 +106,7 @@ def get_context() -> Context:
     if ctx is None:
         if not st.session_state.get(_REROUTED):
             st.session_state[_REROUTED] = True
+            st.set_page_config(**page_config())  # before the navigation: no icon from Google
             st.navigation(st_pages(), position="hidden")
             st.rerun()
         st.error("Open the dashboard through its main address: the page has no data context.")

@@ -12,3 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 
 FAVICON = str(Path(__file__).resolve().parents[1] / "assets" / "favicon.svg")
+
+
+def page_config() -> dict:
+    """The arguments of ``st.set_page_config`` for every run, the entry script's and a page's own
+    first run on a fresh server (the deep-link guard in ``components.context``): the page icon of
+    a page run alone would otherwise be its material icon, fetched from Google."""
+    return {"page_title": "RASSO Outcomes Dashboard", "page_icon": FAVICON, "layout": "wide",
+            "menu_items": {"About": "RASSO Outcomes Dashboard: outcomes of rape and serious sexual "
+                                    "offences in England and Wales, by police force and NOM pillar."}}
