@@ -19,7 +19,6 @@ from benchmarks.results import write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_DB = "rasso_ingest_bench"  # own name: other benchmarks create and drop theirs
 
 

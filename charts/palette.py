@@ -21,9 +21,7 @@ CATEGORICAL = (DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, LIGHT_PURPLE)
 INTERVAL_FILL = "#BFD1E0"  # a tint of dark blue for confidence bands
 WINDOW_FILL = "#D9D9D9"  # grey: the headline period marked on a trend (labelled too)
 MILESTONE = DARK_GREY
-GRID = "#E1E1E1"
 TEXT = "#0B0C0C"
-FONT = "Source Sans Pro, Arial, sans-serif"
 
 
 def categorical(n: int) -> list[str]:

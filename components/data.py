@@ -44,11 +44,6 @@ def forces(url: str) -> pl.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def data_range(url: str, release_id: int) -> tuple[int | None, int | None]:
-    return queries.data_range(engine_for(url), release_id)
-
-
-@st.cache_data(show_spinner=False)
 def release_info(url: str, release_id: int) -> Release | None:
     return queries.release_info(engine_for(url), release_id)
 

@@ -14,9 +14,6 @@ from sqlalchemy.exc import OperationalError as SAOperationalError
 
 import settings
 
-DEFAULT_URL = settings.DEFAULT_DB_URL
-ENV_VAR = "RASSO_DB_URL"
-
 
 class DatabaseUnavailable(RuntimeError):
     """The database cannot be reached or opened; the message is meant for a user."""

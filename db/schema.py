@@ -205,8 +205,6 @@ NOT_PROVIDED = "data not provided"
 SUPPRESSED = "suppressed"
 LOW_RELIABILITY = "low reliability"
 
-FACT_TABLES = (recorded_offences, outcomes, case_record, indicator_value, boundary)
-
 # --- Ingest of published data (migration 0002) ------------------------------------------------
 
 ons_force_figures = Table(

@@ -79,7 +79,6 @@ AGE_BY_OFFENCE: dict[str, tuple[float, ...]] = {
     "73": (0, 0.45, 0.55, 0, 0, 0, 0), "88A": (0.30, 0.70, 0, 0, 0, 0, 0),
     "88C": _MIXED, "88D": _MIXED, "88E": _MIXED,
 }
-CHILD_BANDS = frozenset({"0-12", "13-15"})
 
 # Probability the victim is female where the code does not fix it.
 FEMALE_SHARE: dict[str, float] = {
