@@ -112,7 +112,6 @@ def _run() -> None:
     write_query_params(state, PAGE_KEYS.get(page.url_path, ()))
 
     ctx = Context(url=url, db_label=describe(engine), state=state, release=info,
-                  first_quarter=info.first_quarter, last_quarter=info.last_quarter,
                   page_path=page.url_path, base_url=settings.base_url())
     set_context(ctx)
 

@@ -29,10 +29,16 @@ class Context:
     db_label: str  # URL without password, safe to show
     state: State
     release: Release  # queries.release_info of the release shown (data span, coverage)
-    first_quarter: int
-    last_quarter: int
     page_path: str = ""  # url_path of the page shown ("" for the overview)
     base_url: str | None = None  # RASSO_BASE_URL: the app's public address, when configured
+
+    @property
+    def first_quarter(self) -> int:
+        return self.release.first_quarter
+
+    @property
+    def last_quarter(self) -> int:
+        return self.release.last_quarter
 
     @property
     def release_id(self) -> int:

@@ -18,21 +18,16 @@ from dataclasses import dataclass
 import polars as pl
 from sqlalchemy import Connection, Engine
 
-from db.reference import NATIONAL_CODE, NATIONAL_NAME
 from metrics import registry as reg
 from metrics.disclosure import apply_disclosure
 from metrics.disclosure.planning import links_offence_groups, mark_margins, plan_margins
-from metrics.errors import QueryError
 from metrics.offence_groups import OffenceGroup
 from metrics.offence_groups import offence_group as get_offence_group
 from metrics.periods import fy_of
 from queries import sql
-from queries.arguments import GRAINS, TIERS, check_area, check_window
+from queries.arguments import check_area, check_window
 from queries.cells import linked_cells, medians, totals
-from queries.framing import KEYS, Framing, attach_periods, select_areas, span_label
-
-__all__ = ["COLUMNS", "GRAINS", "KEYS", "NATIONAL_CODE", "NATIONAL_NAME", "TIERS", "QueryError",
-           "attach_periods", "metric_table", "select_areas", "span_label"]
+from queries.framing import KEYS, Framing
 
 COLUMNS = ["period", "period_end", "area_code", "area_name", "metric", "numerator",
            "denominator", "value", "lower", "upper", "flag", "release"]

@@ -242,7 +242,7 @@ def test_release_coverage_and_what_a_source_lacks(golden, empty_db):
     (20241, 20242, "2024-25 Q1 to 2024-25 Q2"),
 ])
 def test_period_labels_match_the_pages(first, last, label):
-    from queries.metric_table import span_label
+    from queries.framing import span_label
 
     assert span_label(first, last) == label
 

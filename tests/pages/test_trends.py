@@ -11,33 +11,18 @@ from __future__ import annotations
 import json
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import queries
-from helpers.paths import ROOT
+from helpers.app import DASHBOARD, assert_clean, open_app
 from metrics.periods import parse_period, quarter_label, year_ending
 from words.summaries import WINDOW_TITLE
 
-DASHBOARD = str(ROOT / "dashboard.py")
-TIMEOUT = 180
 TREND_TITLES = ("Charge/summons rate, by", "Recorded offences, by")
 
 
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-
-
 def _open(monkeypatch, engine, **params) -> AppTest:
-    # cached answers are keyed by URL and release: start cold, as the page tests do
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    monkeypatch.setenv("RASSO_DB_URL", engine.url.render_as_string(hide_password=False))
-    at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
+    at = open_app(monkeypatch, engine, entry=DASHBOARD, **params)
     assert_clean(at)
     return at
 

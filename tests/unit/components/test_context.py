@@ -12,8 +12,7 @@ def test_citation_names_the_view():
 
     release = Release(id=3, source="synthetic", label="Sample", synthetic=True,
                       created_at=datetime(2026, 11, 30), first_quarter=20151, last_quarter=20262)
-    ctx = Context(url="sqlite://", db_label="sqlite://", release=release, first_quarter=20151,
-                  last_quarter=20262, page_path="compare",
+    ctx = Context(url="sqlite://", db_label="sqlite://", release=release, page_path="compare",
                   state=State(offence="rape", period="2024-25", release=3, metric="no_suspect_rate",
                               force="E23000001", od=True))
     text = ctx.citation()

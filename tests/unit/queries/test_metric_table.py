@@ -11,14 +11,14 @@ import pytest
 
 from db.reference import NATIONAL_CODE, NATIONAL_NAME
 from metrics import registry as reg
+from metrics.errors import QueryError
 from queries import cells
+from queries.arguments import check_area
 from queries.framing import Framing, select_areas
 from queries.metric_table import (
     COLUMNS,
     PARTIAL_KEYS,
-    QueryError,
     Request,
-    check_area,
     cut_view,
     empty_table,
     flag_partial,

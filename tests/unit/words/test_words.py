@@ -75,7 +75,7 @@ def _context(base_url: str | None) -> Context:
     release = Release(id=3, source="synthetic", label="Synthetic sample", synthetic=True,
                       created_at=datetime(2026, 12, 5), first_quarter=20151, last_quarter=20262)
     return Context(url="sqlite://", db_label="sqlite://", state=State(offence="rape", period="2024-25"),
-                   release=release, first_quarter=20151, last_quarter=20262, page_path="compare",
+                   release=release, page_path="compare",
                    base_url=base_url)
 
 
