@@ -1,0 +1,212 @@
+"""The counts every public output is made of, and how they add up: what the release is protected over.
+
+Why this module exists: an attacker with every public output of a release can add and subtract
+any of them. So disclosure control is decided once per release over every count a public output
+can show, and each output only looks its cells up. This module names those counts.
+
+A **family** is one kind of count. Each family's cells are indexed by four dimensions, each a tree
+whose internal nodes are published totals (a cell of a parent is the sum of its children's
+cells, with the other three coordinates fixed):
+
+* ``area_code``: every force (43 territorial and BTP) -> :data:`TERRITORIAL` (the 43 forces, the
+  England and Wales of rates per head) -> :data:`NATIONAL` (England and Wales with BTP,
+  ``TERRITORIAL`` + ``BTP``);
+* ``period_key``: quarters (``YYYYQ``, as everywhere) -> the financial year holding them
+  (``YYYY0``), for complete financial years inside the release only;
+* ``offence``: ``adult_rape`` + ``child_rape`` -> ``rape``; ``rape`` + ``other_sexual`` ->
+  ``all_sexual``. Families that do not split by offence have the one node ``all_sexual``;
+* ``category``: for the outcome families, Home Office outcome groups (the leaves) -> ``all``
+  (their total); other families have the one node ``all``.
+
+Other spans of quarters (rolling 12 months, a span the user picks, the lagged cohort of
+``outcome_not_assigned_after_year``) are not nodes: they are published only where every quarter
+inside them is shown (see ``span_hidden``), so they add nothing an attacker did not have.
+
+Force MI families are counts of their own. Where a force MI count is by definition the same
+count as a Home Office one (offences recorded, investigations closed) or as another MI count
+(devices taken), :data:`LINKS` says so, and the protection hides both or neither, cell for cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from metrics import registry as reg
+
+# ---------------------------------------------------------------- dimensions and their nodes
+
+DIMENSIONS = ("area_code", "period_key", "offence", "category")
+NATIONAL = "K04000001"
+"""England and Wales with BTP: the same code the metric tables give the national row."""
+TERRITORIAL = "K04000001-T"
+"""England and Wales without BTP (the 43 territorial forces): the national row of rates per head."""
+BTP = "BTP"
+ALL = "all"
+"""The category node of families without categories, and the total of the outcome groups."""
+OFFENCE_LEAVES = ("adult_rape", "child_rape", "other_sexual")
+OFFENCE_PARENTS = {"rape": ("adult_rape", "child_rape"), "all_sexual": ("rape", "other_sexual")}
+NO_OFFENCE = "all_sexual"
+"""The offence node of families that do not split by offence (force MI)."""
+
+
+def fy_key(quarter: int) -> int:
+    """The period key of the financial year holding ``quarter`` (``20243`` -> ``20240``)."""
+    return (quarter // 10) * 10
+
+
+def is_year_key(period_key: int) -> bool:
+    return period_key % 10 == 0
+
+
+# ---------------------------------------------------------------- families
+
+RECORDED = "recorded"
+CLOSED = "outcomes_closed"
+RECORDED_BASIS = "outcomes_recorded"
+
+
+@dataclass(frozen=True)
+class Family:
+    """One kind of count and where its leaf cells come from.
+
+    ``source``: ``recorded_offences``, ``outcomes`` (with ``basis``) or ``indicator_value`` (with
+    ``indicator`` and ``column``, numerator or denominator). ``by_offence``: whether the offence
+    dimension has the five groups or just ``all_sexual``. ``by_category``: outcome groups.
+    ``open_group_included``: on the recorded basis outcome 0 ('not yet assigned') is a group;
+    on the closed basis it is never counted.
+    """
+
+    id: str
+    source: str
+    by_offence: bool = False
+    by_category: bool = False
+    basis: str | None = None
+    indicator: str | None = None
+    column: str | None = None
+    open_group_included: bool = False
+    stock: bool = False
+    """An end-of-quarter position (open investigations, staff), not a flow: never summed over quarters."""
+
+
+def _mi(name: str, indicator: str, column: str, *, stock: bool = False) -> Family:
+    return Family(f"mi:{name}", "indicator_value", indicator=indicator, column=column, stock=stock)
+
+
+FAMILIES: dict[str, Family] = {f.id: f for f in (
+    Family(RECORDED, "recorded_offences", by_offence=True),
+    Family(CLOSED, "outcomes", by_offence=True, by_category=True, basis=reg.BASIS_CLOSED),
+    Family(RECORDED_BASIS, "outcomes", by_offence=True, by_category=True, basis=reg.BASIS_RECORDED,
+           open_group_included=True),
+    _mi("cps_referred", "cps_referral_rate", "numerator"),
+    _mi("closed", "cps_referral_rate", "denominator"),
+    _mi("repeat_suspects", "repeat_suspect_share", "numerator"),
+    _mi("suspects_identified", "repeat_suspect_share", "denominator"),
+    _mi("repeat_charged", "repeat_suspect_charge_rate", "numerator"),
+    _mi("repeat_closed", "repeat_suspect_charge_rate", "denominator"),
+    _mi("isva_referred", "isva_referral_rate", "numerator"),
+    _mi("recorded", "isva_referral_rate", "denominator"),
+    _mi("trained", "trained_investigator_share", "numerator", stock=True),
+    _mi("investigators", "trained_investigator_share", "denominator", stock=True),
+    _mi("open_investigations", "investigator_caseload", "numerator", stock=True),
+    _mi("still_open_after_year", "outcome_not_assigned_after_year", "numerator"),
+    _mi("devices_taken", "device_taken_share", "numerator"),
+    _mi("devices_returned_28d", "device_return_28d_rate", "numerator"),
+)}
+
+
+@dataclass(frozen=True)
+class Link:
+    """Two families that hold the same count: ``family`` everywhere equals ``other`` at
+    (``offence``, ``category``) for every area and period. The protection hides both or neither."""
+
+    family: str
+    other: str
+    offence: str = NO_OFFENCE
+    category: str = ALL
+
+
+STOCK_OF_FLOWS = "mi:open_investigations"
+"""Open investigations at a quarter's end change by offences recorded less investigations closed
+in it, so two published positions give the flows between them: published only up to a force's
+first quarter with a hidden recorded or closed count (see ``span_hidden``)."""
+
+LINKS: tuple[Link, ...] = (
+    Link("mi:recorded", RECORDED),
+    Link("mi:closed", CLOSED),
+)
+
+
+# ---------------------------------------------------------------- what each metric shows
+
+
+@dataclass(frozen=True)
+class CountRef:
+    """One count a metric table shows: a family, its category node (an outcome group name, or
+    ``all``) and whether the offence node is the group asked for or ``all_sexual``.
+
+    ``lag``: the quarters, relative to the row's quarter, that the count spans when it is not
+    the row's own quarter (``(-7, -4)``: offences recorded four to seven quarters earlier).
+    ``types``: for outcome families, the outcome types the category must hold exactly (checked
+    against the outcome groups of the database when looked up).
+    """
+
+    family: str
+    category: str = ALL
+    types: tuple[int, ...] = ()
+    by_offence: bool = True
+    lag: tuple[int, int] | None = None
+
+
+def _indicator_ref(metric: reg.Metric, column: str) -> CountRef | None:
+    for f in FAMILIES.values():
+        if f.indicator == metric.id and f.column == column:
+            return CountRef(f.id, by_offence=False)
+    return None
+
+
+_SHARED_MI = {
+    ("cps_referral_rate", "denominator"): CountRef(CLOSED, by_offence=False),
+    ("isva_referral_rate", "denominator"): CountRef(RECORDED, by_offence=False),
+    ("device_taken_share", "denominator"): CountRef(RECORDED, by_offence=False),
+    ("device_return_28d_rate", "denominator"): CountRef("mi:devices_taken", by_offence=False),
+    ("investigator_caseload", "denominator"): CountRef("mi:investigators", by_offence=False),
+    ("outcome_not_assigned_after_year", "denominator"): CountRef(RECORDED, by_offence=False, lag=(-7, -4)),
+}
+"""Force MI counts that are by definition another family's count (see :data:`LINKS`)."""
+
+
+def counts_of(metric: reg.Metric) -> tuple[CountRef | None, CountRef | None]:
+    """The (numerator, denominator) counts a metric table shows; None where there is no count
+    (medians of days, whose 'numerator' is days; populations, which are not counts of people)."""
+    if metric.kind == reg.RECORDED_COUNT:
+        return CountRef(RECORDED), None
+    if metric.kind == reg.RECORDED_RATE:
+        return CountRef(RECORDED), None
+    if metric.kind == reg.OUTCOME_SHARE:
+        family = CLOSED if metric.basis == reg.BASIS_CLOSED else RECORDED_BASIS
+        return (CountRef(family, category="", types=metric.numerator_types),
+                CountRef(family, category=ALL, types=metric.denominator_types))
+    if metric.kind == reg.INDICATOR:
+        refs = []
+        for column in ("numerator", "denominator"):
+            refs.append(_SHARED_MI.get((metric.id, column)) or _indicator_ref(metric, column))
+        return refs[0], refs[1]
+    return None, None
+
+
+def group_of_types(types: tuple[int, ...], groups: dict[int, str], *, family: str) -> str:
+    """The category node holding exactly ``types``: one outcome group, or ``all`` for every
+    type the family counts. ``groups`` maps outcome type -> Home Office outcome group.
+
+    Raises ValueError when the types are not one group: such a measure could not be protected
+    with the rest and must not be published.
+    """
+    counted = {t for t in groups if FAMILIES[family].open_group_included or t != 0}
+    if set(types) == counted:
+        return ALL
+    names = {groups.get(t) for t in types}
+    if len(names) == 1:
+        name = names.pop()
+        if name is not None and {t for t, g in groups.items() if g == name} == set(types):
+            return name
+    raise ValueError(f"outcome types {sorted(types)} are not one Home Office outcome group")
