@@ -26,6 +26,8 @@ from db.bulk import bulk_insert
 from db.protection_leaves import read_leaves
 from db.schema import disclosure_cell, disclosure_run, release
 from metrics.disclosure import disclosure_threshold
+from metrics.disclosure.grid import KEYS, build_grid
+from metrics.disclosure.linked import protect_cells
 
 HIDDEN_SCHEMA = {"family": pl.String, "area_code": pl.String, "period_key": pl.Int64, "offence": pl.String,
                  "category": pl.String, "reason": pl.String}
@@ -100,11 +102,10 @@ def _prior_of(conn: Connection, release_id: int) -> int | None:
 
 
 def _node_values(leaves: pl.DataFrame, span: tuple[int, int]) -> pl.DataFrame:
-    """Every node cell with its value, nothing hidden: the engine at threshold 1 hides nothing,
-    so this is its own grid and sums, with no second definition of the trees here."""
-    from metrics.disclosure.linked import protect_cells
-
-    return protect_cells(leaves, span=span, threshold=1, verify=False).drop("reason")
+    """Every node cell with its value as the engine computes it (its own grid and sums: no
+    second definition of the trees here); null where the source did not provide the count."""
+    cells = build_grid(leaves.rename({"quarter": "period_key"}), span).cells
+    return cells.select(*KEYS, value=pl.when(pl.col("is_null")).then(None).otherwise(pl.col("value")))
 
 
 def release_cells(conn: Connection, release_id: int, threshold: int) -> pl.DataFrame:
@@ -117,16 +118,13 @@ def release_cells(conn: Connection, release_id: int, threshold: int) -> pl.DataF
     run = stored_run(conn, release_id)
     if run is not None and run.threshold == threshold:
         hidden = _persisted_hidden(conn, release_id)
-        keys = [k for k in HIDDEN_SCHEMA if k != "reason"]
-        cells = _node_values(leaves, span).join(hidden, on=keys, how="left")
+        cells = _node_values(leaves, span).join(hidden, on=list(KEYS), how="left")
         return cells.with_columns(pl.col("reason").fill_null(""))
     return _compute(conn, release_id, threshold, leaves, span)
 
 
 def _compute(conn: Connection, release_id: int, threshold: int, leaves: pl.DataFrame,
              span: tuple[int, int]) -> pl.DataFrame:
-    from metrics.disclosure.linked import protect_cells
-
     prior_id = _prior_of(conn, release_id)
     prior = release_cells(conn, prior_id, threshold) if prior_id is not None else None
     if prior is not None and prior.height == 0:
@@ -142,8 +140,6 @@ def protect_release(conn: Connection, release_id: int, *, threshold: int | None 
     synthetic release a next edition was made from); its shown cells are known to an attacker
     and its hidden cells stay hidden where unchanged. Replaces a stored run of the release.
     """
-    from metrics.disclosure.linked import protect_cells
-
     t = disclosure_threshold(threshold)
     started = time.perf_counter()
     leaves, span = read_leaves(conn, release_id)

@@ -1,0 +1,167 @@
+"""The disclosure protection persisted with each release: computed inside the load's transaction,
+read back as stored, the same as computed in memory, and carried from one edition to the next.
+
+Expected values are recomputed here from the stored facts (node sums written out in the test),
+never with the code under test.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+from sqlalchemy import delete, func, select
+
+from db import protection
+from db.protection import hidden_cells, protect_release, release_cells, stored_run
+from db.releases import create_release, finish_release
+from db.schema import disclosure_cell, disclosure_run, outcomes, recorded_offences
+from helpers.ingest_files import PRC_HEADERS, database_checksum, prc_rows, write_csv
+from metrics.disclosure.line_rule import ProtectionError
+from sample_data.editions import next_edition
+from sample_data.load import load_sample
+
+CASES, SEED, LAST = 3_000, 5, 20174
+"""Small and short (three years), so that many cells are small and the test stays quick."""
+KEYS = ["family", "area_code", "period_key", "offence", "category"]
+
+
+@pytest.fixture
+def loaded(empty_db, monkeypatch):
+    monkeypatch.delenv("RASSO_DISCLOSURE_THRESHOLD", raising=False)
+    return empty_db, load_sample(empty_db, cases=CASES, seed=SEED, last_quarter=LAST)
+
+
+def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.sort(KEYS)
+
+
+def _recorded_national(engine, release_id: int) -> dict[int, int]:
+    """Offences recorded per quarter, England and Wales with BTP, summed here from the fact table."""
+    t = recorded_offences
+    with engine.connect() as conn:
+        rows = conn.execute(select(t.c.quarter, func.sum(t.c.count)).where(t.c.release_id == release_id)
+                            .group_by(t.c.quarter)).all()
+    return {int(q): int(n) for q, n in rows}
+
+
+def test_load_sample_persists_the_protection(loaded):
+    engine, release_id = loaded
+    with engine.connect() as conn:
+        run = stored_run(conn, release_id)
+        stored = hidden_cells(conn, release_id)
+        cells = release_cells(conn, release_id, 5)
+    assert run is not None and run.threshold == 5 and run.prior_release_id is None
+    assert run.cells == cells.height > 0
+    assert stored.height == run.hidden == sum(run.hidden_by_reason.values()) > 0
+    assert set(stored["reason"].unique()) <= {"primary", "secondary", "linked"}  # no prior: nothing carried
+    # the node values are the facts' sums, and exactly the cells of 1 to 4 are primary
+    national = cells.filter((pl.col("family") == "recorded") & (pl.col("area_code") == "K04000001")
+                            & (pl.col("offence") == "all_sexual") & (pl.col("period_key") % 10 != 0))
+    assert dict(national.select("period_key", pl.col("value").cast(pl.Int64)).iter_rows()) == \
+        _recorded_national(engine, release_id)
+    small = cells.filter(pl.col("value").is_between(1, 4))
+    assert small.height > 0 and (small["reason"] != "").all()
+    assert set(cells.filter(pl.col("reason") == "primary")["value"].unique()) <= {1.0, 2.0, 3.0, 4.0}
+    hidden = cells.filter(pl.col("reason") != "").select(stored.columns)
+    assert_frame_equal(_sorted(hidden), _sorted(stored))
+
+
+def test_failing_protection_rolls_the_load_back(loaded, monkeypatch):
+    """A protection that fails leaves the database exactly as it was: no release, no facts, no cells."""
+    engine, _ = loaded
+    before = database_checksum(engine)
+
+    def fail(*_args, **_kwargs):
+        raise ProtectionError("cannot protect")
+
+    monkeypatch.setattr(protection, "protect_cells", fail)
+    with pytest.raises(ProtectionError):
+        load_sample(engine, cases=CASES, seed=SEED + 1, last_quarter=LAST)
+    assert database_checksum(engine) == before
+
+
+def test_hidden_cells_persisted_and_computed_are_identical(loaded):
+    engine, release_id = loaded
+    with engine.connect() as conn:
+        stored = hidden_cells(conn, release_id)
+        only = hidden_cells(conn, release_id, families=["recorded", "mi:recorded"])
+        trans = conn.begin()
+        conn.execute(delete(disclosure_cell).where(disclosure_cell.c.release_id == release_id))
+        conn.execute(delete(disclosure_run).where(disclosure_run.c.release_id == release_id))
+        protection._COMPUTED.clear()
+        computed = hidden_cells(conn, release_id)
+        trans.rollback()
+    assert_frame_equal(_sorted(stored), _sorted(computed))
+    assert set(only["family"].unique()) == {"recorded", "mi:recorded"}
+    assert_frame_equal(_sorted(only), _sorted(stored.filter(pl.col("family").is_in(["recorded", "mi:recorded"]))))
+
+
+def test_another_threshold_is_computed_in_memory_without_writing(loaded):
+    engine, release_id = loaded
+    before = database_checksum(engine)
+    with engine.connect() as conn:
+        at5 = hidden_cells(conn, release_id)
+        at3 = hidden_cells(conn, release_id, threshold=3)
+        cells3 = release_cells(conn, release_id, 3)
+    assert database_checksum(engine) == before
+    primary3 = cells3.filter(pl.col("reason") == "primary")
+    assert set(primary3["value"].unique()) == {1.0, 2.0}
+    assert not at3.equals(at5) and at3.height < at5.height
+
+
+def test_release_without_counts_gets_a_run_of_no_cells(empty_db):
+    with empty_db.begin() as conn:
+        release_id = create_release(conn, source="boundaries", label="boundaries only", synthetic=False)
+        finish_release(conn, release_id, first_quarter=None, last_quarter=None, row_counts={"boundary": 43})
+        summary = protect_release(conn, release_id, threshold=5)
+    with empty_db.connect() as conn:
+        assert stored_run(conn, release_id).cells == 0 == summary.cells
+        assert hidden_cells(conn, release_id).height == 0
+
+
+def _unchanged_hidden_are_hidden(engine, old_id: int, new_id: int) -> tuple[int, int]:
+    """(cells hidden in the old edition with an unchanged value, of them shown in the new)."""
+    with engine.connect() as conn:
+        old = release_cells(conn, old_id, 5)
+        new = release_cells(conn, new_id, 5)
+    both = old.join(new, on=KEYS, suffix="_new")
+    same = both.filter((pl.col("reason") != "") & (pl.col("value") == pl.col("value_new")))
+    return same.height, same.filter(pl.col("reason_new") == "").height
+
+
+def test_next_edition_revises_and_carries_the_hidden_cells(loaded):
+    engine, original = loaded
+    edition = next_edition(engine, original, seed=1)
+    with engine.connect() as conn:
+        run = stored_run(conn, edition)
+        new = release_cells(conn, edition, 5)
+        old = release_cells(conn, original, 5)
+        still_open = [conn.execute(select(func.sum(outcomes.c.count)).where(
+            outcomes.c.release_id == r, outcomes.c.outcome_type == 0)).scalar_one() for r in (original, edition)]
+    assert run.prior_release_id == original and run.hidden_by_reason.get("carried", 0) > 0
+    changed = old.join(new, on=KEYS, suffix="_new").filter(pl.col("value") != pl.col("value_new"))
+    assert changed.height > 0 and still_open[1] < still_open[0]  # late outcomes
+    unchanged, shown_now = _unchanged_hidden_are_hidden(engine, original, edition)
+    assert unchanged > 0 and shown_now == 0
+
+
+def test_published_chain_load_protects_with_the_head_as_prior(empty_db, tmp_path, monkeypatch):
+    import ingest
+
+    monkeypatch.delenv("RASSO_DISCLOSURE_THRESHOLD", raising=False)
+    first = write_csv(tmp_path / "prc-2022.csv", prc_rows(2022, seed=1), PRC_HEADERS)
+    revised_rows = prc_rows(2022, seed=1)
+    for r in revised_rows[10:40]:  # a later edition revises some counts of the same year
+        if isinstance(r["count"], int) and r["count"] > 10:
+            r["count"] -= 1
+    second = write_csv(tmp_path / "prc-2022-revised.csv", revised_rows, PRC_HEADERS)
+    a = ingest.load(empty_db, "prc", [first]).release_id
+    b = ingest.load(empty_db, "prc", [second]).release_id
+    with empty_db.connect() as conn:
+        run_a, run_b = stored_run(conn, a), stored_run(conn, b)
+    assert run_a.prior_release_id is None and run_b.prior_release_id == a
+    assert run_a.cells > 0 and run_b.cells > 0
+    unchanged, shown_now = _unchanged_hidden_are_hidden(empty_db, a, b)
+    assert shown_now == 0
+    assert unchanged == 0 or run_b.hidden_by_reason.get("carried", 0) > 0
