@@ -17,6 +17,7 @@ from db.protection import hidden_cells, protect_release, release_cells, stored_r
 from db.releases import create_release, finish_release
 from db.schema import disclosure_cell, disclosure_run, outcomes, recorded_offences
 from helpers.ingest_files import PRC_HEADERS, database_checksum, prc_rows, write_csv
+from helpers.testdb import BACKENDS
 from metrics.disclosure.line_rule import ProtectionError
 from sample_data.editions import next_edition
 from sample_data.load import load_sample
@@ -26,10 +27,21 @@ CASES, SEED, LAST = 3_000, 5, 20174
 KEYS = ["family", "area_code", "period_key", "offence", "category"]
 
 
-@pytest.fixture
-def loaded(empty_db, monkeypatch):
+@pytest.fixture(scope="module", params=BACKENDS)
+def loaded(request, tmp_path_factory, fresh_engine):
+    """One protected sample per backend, shared by the tests of this module: each leaves it as
+    it found it, except the next edition, which only adds a release."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("RASSO_DISCLOSURE_THRESHOLD", raising=False)
+        engine = fresh_engine(request.param, tmp_path_factory.mktemp(f"protection-{request.param}"))
+        release_id = load_sample(engine, cases=CASES, seed=SEED, last_quarter=LAST)
+        yield engine, release_id
+    engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _default_threshold(monkeypatch):
     monkeypatch.delenv("RASSO_DISCLOSURE_THRESHOLD", raising=False)
-    return empty_db, load_sample(empty_db, cases=CASES, seed=SEED, last_quarter=LAST)
 
 
 def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
@@ -146,10 +158,9 @@ def test_next_edition_revises_and_carries_the_hidden_cells(loaded):
     assert unchanged > 0 and shown_now == 0
 
 
-def test_published_chain_load_protects_with_the_head_as_prior(empty_db, tmp_path, monkeypatch):
+def test_published_chain_load_protects_with_the_head_as_prior(empty_db, tmp_path):
     import ingest
 
-    monkeypatch.delenv("RASSO_DISCLOSURE_THRESHOLD", raising=False)
     first = write_csv(tmp_path / "prc-2022.csv", prc_rows(2022, seed=1), PRC_HEADERS)
     revised_rows = prc_rows(2022, seed=1)
     for r in revised_rows[10:40]:  # a later edition revises some counts of the same year
