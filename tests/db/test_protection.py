@@ -10,12 +10,22 @@ from __future__ import annotations
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 
 from db import protection
 from db.protection import hidden_cells, protect_release, release_cells, stored_run
+from db.protection_leaves import UnplacedOffence, read_leaves
 from db.releases import create_release, finish_release
-from db.schema import disclosure_cell, disclosure_run, outcomes, recorded_offences
+from db.schema import (
+    NOT_PROVIDED,
+    disclosure_cell,
+    disclosure_run,
+    indicator_value,
+    offence,
+    outcome_type,
+    outcomes,
+    recorded_offences,
+)
 from helpers.ingest_files import PRC_HEADERS, database_checksum, prc_rows, write_csv
 from helpers.testdb import BACKENDS
 from metrics.disclosure.line_rule import ProtectionError
@@ -97,7 +107,8 @@ def test_hidden_cells_persisted_and_computed_are_identical(loaded):
     engine, release_id = loaded
     with engine.connect() as conn:
         stored = hidden_cells(conn, release_id)
-        only = hidden_cells(conn, release_id, families=["recorded", "mi:recorded"])
+        only = hidden_cells(conn, release_id, families=["recorded", "outcomes_closed"])
+    with engine.connect() as conn:
         trans = conn.begin()
         conn.execute(delete(disclosure_cell).where(disclosure_cell.c.release_id == release_id))
         conn.execute(delete(disclosure_run).where(disclosure_run.c.release_id == release_id))
@@ -105,8 +116,8 @@ def test_hidden_cells_persisted_and_computed_are_identical(loaded):
         computed = hidden_cells(conn, release_id)
         trans.rollback()
     assert_frame_equal(_sorted(stored), _sorted(computed))
-    assert set(only["family"].unique()) == {"recorded", "mi:recorded"}
-    assert_frame_equal(_sorted(only), _sorted(stored.filter(pl.col("family").is_in(["recorded", "mi:recorded"]))))
+    assert set(only["family"].unique()) == {"recorded", "outcomes_closed"}
+    assert_frame_equal(_sorted(only), _sorted(stored.filter(pl.col("family").is_in(["recorded", "outcomes_closed"]))))
 
 
 def test_another_threshold_is_computed_in_memory_without_writing(loaded):
@@ -176,3 +187,63 @@ def test_published_chain_load_protects_with_the_head_as_prior(empty_db, tmp_path
     unchanged, shown_now = _unchanged_hidden_are_hidden(empty_db, a, b)
     assert shown_now == 0
     assert unchanged == 0 or run_b.hidden_by_reason.get("carried", 0) > 0
+
+
+def _hand_release(engine) -> int:
+    """A release of a few facts whose leaves are written out by hand below."""
+    with engine.begin() as conn:
+        rid = create_release(conn, source="published", label="hand-made", synthetic=False)
+        conn.execute(insert(recorded_offences), [
+            {"release_id": rid, "force_code": "E23000001", "quarter": 20241, "offence_code": c, "count": n,
+             "missing_reason": None} for c, n in (("19C", 2), ("19F", 3), ("19D", 4), ("17A", 5), ("20A", 6))] + [
+            {"release_id": rid, "force_code": "BTP", "quarter": 20242, "offence_code": "19C", "count": None,
+             "missing_reason": NOT_PROVIDED}])
+        conn.execute(insert(outcomes), [
+            {"release_id": rid, "force_code": "E23000001", "quarter": 20241, "offence_code": c, "outcome_type": t,
+             "basis": b, "count": n, "missing_reason": None}
+            for c, t, b, n in (("19C", 0, "recorded", 7), ("19C", 0, "closed", 99), ("19C", 1, "closed", 2),
+                               ("19F", 1, "closed", 1), ("19C", 14, "closed", 3), ("19C", 15, "closed", 4))])
+        conn.execute(insert(indicator_value), [
+            {"release_id": rid, "force_code": "E23000002", "quarter": 20243, "indicator": "isva_referral_rate",
+             "numerator": 3.0, "denominator": 10.0},
+            {"release_id": rid, "force_code": "E23000002", "quarter": 20243, "indicator": "not_a_family",
+             "numerator": 1.0, "denominator": 1.0}])
+    return rid
+
+
+def test_read_leaves_in_the_engines_layout(empty_db):
+    rid = _hand_release(empty_db)
+    with empty_db.connect() as conn:
+        leaves, span = read_leaves(conn, rid)
+        groups = dict(conn.execute(select(outcome_type.c.type, outcome_type.c.ho_group)).all())
+    assert span == (20241, 20243)
+    got = {(r["family"], r["area_code"], r["quarter"], r["offence"], r["category"]): r["value"]
+           for r in leaves.iter_rows(named=True)}
+    expected = {
+        ("recorded", "E23000001", 20241, "adult_rape", "all"): 5.0,
+        ("recorded", "E23000001", 20241, "child_rape", "all"): 4.0,
+        ("recorded", "E23000001", 20241, "other_sexual", "all"): 11.0,
+        ("recorded", "BTP", 20242, "adult_rape", "all"): None,  # not provided
+        ("outcomes_recorded", "E23000001", 20241, "adult_rape", groups[0]): 7.0,
+        ("outcomes_closed", "E23000001", 20241, "adult_rape", groups[1]): 3.0,  # outcome 0 never closed
+        ("mi:isva_referred", "E23000002", 20243, "all_sexual", "all"): 3.0,
+        ("mi:recorded", "E23000002", 20243, "all_sexual", "all"): 10.0,
+    }
+    if groups[14] == groups[15]:
+        expected[("outcomes_closed", "E23000001", 20241, "adult_rape", groups[14])] = 7.0
+    else:
+        expected[("outcomes_closed", "E23000001", 20241, "adult_rape", groups[14])] = 3.0
+        expected[("outcomes_closed", "E23000001", 20241, "adult_rape", groups[15])] = 4.0
+    assert got == expected
+
+
+def test_a_rape_code_of_no_age_band_stops_the_load(empty_db):
+    """Rape = adult + child rape in every output; a code that is neither cannot be protected."""
+    with empty_db.begin() as conn:
+        conn.execute(insert(offence).values(code="19Z", description="Rape (age not recorded)", subgroup="rape",
+                                            age_band="mixed", expired=False))
+        rid = create_release(conn, source="published", label="hand-made", synthetic=False)
+        conn.execute(insert(recorded_offences).values(release_id=rid, force_code="E23000001", quarter=20241,
+                                                      offence_code="19Z", count=8))
+    with empty_db.connect() as conn, pytest.raises(UnplacedOffence, match="rape/mixed"):
+        read_leaves(conn, rid)
