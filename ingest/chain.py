@@ -39,6 +39,7 @@ from sqlalchemy.exc import OperationalError
 
 from db import bulk
 from db.protection import protect_release
+from db.protection_leaves import UnplacedOffence
 from db.releases import Release, create_release, finish_release, release_from_row, sha256_of
 from db.schema import (
     indicator_value,
@@ -290,5 +291,8 @@ def write_snapshot(
                        row_counts=counts, supersedes=head_id)
         if progress:
             progress(0.95, "protecting the release (disclosure control)")
-        protect_release(conn, new_id, prior_release_id=head_id)
+        try:
+            protect_release(conn, new_id, prior_release_id=head_id)
+        except UnplacedOffence as exc:
+            raise IngestError(f"cannot protect the release: {exc}", file=paths[0] if paths else None) from None
     return new_id, head_id, revisions
