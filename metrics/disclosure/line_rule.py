@@ -118,9 +118,16 @@ class LineRule:
         return best
 
     def mend(self, cell: int) -> bool:
-        """Hide one more complement on a line of ``cell`` (the best over its lines); False if none."""
-        keys = [k for k in (self.best(line) for line in self.cell_lines[cell]) if k is not None]
-        if not keys:
-            return False
-        self.hide(min(keys)[-1], SECONDARY)
-        return True
+        """Hide one more complement as near ``cell`` as possible: the best on its own lines, else
+        on the lines of the hidden cells sharing a line with it, and so on; False if none."""
+        seen, frontier = {cell}, [cell]
+        while frontier:
+            lines = sorted({line for c in frontier for line in self.cell_lines[c]})
+            keys = [k for k in (self.best(line) for line in lines) if k is not None]
+            if keys:
+                self.hide(min(keys)[-1], SECONDARY)
+                return True
+            frontier = sorted({c for line in lines for c in self._cells(line)
+                               if self.reason[c] != SHOWN and c not in seen})
+            seen.update(frontier)
+        return False

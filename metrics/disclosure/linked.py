@@ -103,14 +103,16 @@ def _partners(cells: pl.DataFrame, links: Sequence[Link]) -> dict[int, list[int]
 
 
 def _repair(grid: Grid, rule: LineRule, value: np.ndarray, threshold: int) -> None:
-    """Audit by LP and add a complement beside each failing cell, until the audit is clean."""
+    """Audit by LP and add a complement beside each failing cell, until the audit is clean.
+
+    Hiding more only widens ranges, so after the first round only the failing and the newly
+    hidden cells are checked again."""
     rule.changed.clear()
-    only = None
+    check = None
     for _ in range(MAX_REPAIR_ROUNDS):
-        reason = np.asarray(rule.reason)
-        variable = (reason != SHOWN) & ~np.asarray(rule.known)
+        variable = (np.asarray(rule.reason) != SHOWN) & ~np.asarray(rule.known)
         system = lp_check.System(grid.ptr, grid.members, value, variable)
-        failures = lp_check.audit(system, threshold, only)
+        failures = lp_check.audit(system, threshold, check)
         if not failures:
             return
         for f in failures:
@@ -119,8 +121,8 @@ def _repair(grid: Grid, rule: LineRule, value: np.ndarray, threshold: int) -> No
                     f"hidden cell {_describe(grid, f.cell)} has range {f.lo:g}..{f.hi:g} and no "
                     "cell left to hide beside it")
         rule.run()
-        only = np.zeros(len(value), dtype=bool)
-        only[[f.cell for f in failures] + rule.changed] = True
+        check = np.zeros(len(value), dtype=bool)
+        check[[f.cell for f in failures] + rule.changed] = True
         rule.changed.clear()
     raise ProtectionError(f"the audit still finds cells to protect after {MAX_REPAIR_ROUNDS} rounds")
 

@@ -1,15 +1,19 @@
 """What an attacker can derive about each hidden cell: its feasible range by linear programming.
 
-Why: the line rule of :mod:`metrics.disclosure.linked` only looks at one line at a time, and
+Why: the line rule of :mod:`metrics.disclosure.line_rule` looks at one line at a time, and
 patterns spread over several lines (the 'dumbbell') can still pin a cell. Here every hidden
-cell's range is computed subject to every published equation (each line: parent = sum of its
-children, shown cells as constants, hidden cells >= 0) and checked: it must not be a single
-value and must reach 0 or the threshold.
+cell's range is checked against every published equation (each line: parent = sum of its
+children; shown cells are constants, hidden cells >= 0): it must not be narrower than one
+(counts are whole numbers) and must reach 0 or the threshold.
 
-Fast in three steps: hidden cells are split into connected components (cells sharing a line);
-a line with one unknown pins it with no LP at all; and in each component a few LPs that push
-every unchecked cell up or down at once certify most cells, so a cell gets LPs of its own only
-when the batch leaves it in doubt.
+Fast because a range only needs to be shown wide enough, not computed: any solution of the
+equations is a witness. Fixing some hidden cells at their true values leaves a smaller system
+whose solutions still solve the whole one, so small LPs over a block of neighbouring cells
+(the rest fixed) certify most cells at once; a cell still in doubt gets LPs of its own over a
+growing neighbourhood, and last over its whole connected component (cells sharing lines), which
+gives its exact range. A line with one unknown pins it without any LP. Hiding more cells only
+widens ranges, so a cell once certified stays certified and the engine re-checks only what
+failed or changed.
 """
 
 from __future__ import annotations
@@ -19,14 +23,21 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 from scipy.optimize import linprog
-from scipy.sparse.csgraph import connected_components
+from scipy.sparse.csgraph import connected_components, reverse_cuthill_mckee
 
 EPS = 1e-6
+BLOCK = 300
+"""Cells per block LP: small enough to solve in milliseconds, large enough to hold cycles."""
+RADII = (2, 4)
+"""Line hops of the neighbourhoods tried before a cell's whole component."""
+WHOLE = 2000
+"""Largest component solved whole for one cell; beyond it a cell the neighbourhoods cannot
+certify counts as failing (one more complement is cheaper than a slow exact answer)."""
 
 
 @dataclass(frozen=True)
 class Failure:
-    """A hidden cell an attacker can pin (``lo == hi``) or place inside 1..threshold - 1."""
+    """A hidden cell an attacker can pin (``hi - lo < 1``) or place inside 1..threshold - 1."""
 
     cell: int
     lo: float
@@ -43,101 +54,163 @@ class System:
     value: np.ndarray
     variable: np.ndarray
 
-    def line_of(self) -> np.ndarray:
-        return np.repeat(np.arange(len(self.ptr) - 1), np.diff(self.ptr))
-
-    def signs(self) -> np.ndarray:
-        s = -np.ones(len(self.members))
-        s[self.ptr[:-1][np.diff(self.ptr) > 0]] = 1.0
-        return s
-
 
 def acceptable(lo: np.ndarray, hi: np.ndarray, threshold: int) -> np.ndarray:
-    """A range is safe when it is not one value and reaches 0 or the threshold.
-
-    Counts are whole numbers, so a range narrower than 1 pins the cell as surely as a point."""
+    """A range is safe when it is at least one wide and reaches 0 or the threshold."""
     return (hi - lo >= 1 - EPS) & ((lo <= EPS) | (hi >= threshold - EPS))
 
 
-def components(system: System) -> tuple[np.ndarray, np.ndarray]:
-    """(component label of every cell, -1 for known cells; lines holding one unknown only)."""
-    n = len(system.value)
-    line_of = system.line_of()
-    var = system.variable[system.members]
-    m_cells, m_lines = system.members[var], line_of[var]
-    graph = sparse.coo_matrix((np.ones(len(m_cells)), (m_cells, n + m_lines)),
-                              shape=(n + len(system.ptr) - 1,) * 2).tocsr()
-    _, labels = connected_components(graph, directed=False)
-    labels = np.where(system.variable, labels[:n], -1)
-    per_line = np.bincount(m_lines, minlength=len(system.ptr) - 1)
-    return labels, np.flatnonzero(per_line == 1)
+class _Unknowns:
+    """The equations restricted to the unknowns: per line its unknown members and the known
+    rest moved to the right-hand side; per unknown its lines."""
+
+    def __init__(self, s: System):
+        n, n_lines = len(s.value), len(s.ptr) - 1
+        sizes = np.diff(s.ptr)
+        line_of = np.repeat(np.arange(n_lines), sizes)
+        sign = -np.ones(len(s.members))
+        sign[s.ptr[:-1][sizes > 0]] = 1.0
+        var = s.variable[s.members]
+        known = np.where(s.variable, 0.0, s.value)
+        self.rhs = -np.bincount(line_of, weights=sign * known[s.members], minlength=n_lines)
+        self.value = s.value.astype(float)
+        self.m_cell, self.m_line, self.m_sign = s.members[var], line_of[var], sign[var]
+        self.line_ptr = np.r_[0, np.cumsum(np.bincount(self.m_line, minlength=n_lines))]
+        order = np.argsort(self.m_cell, kind="stable")
+        self.cell_ptr = np.r_[0, np.cumsum(np.bincount(self.m_cell, minlength=n))]
+        self.cell_entries = order
+        graph = sparse.coo_matrix((np.ones(len(self.m_cell)), (self.m_cell, n + self.m_line)),
+                                  shape=(n + n_lines,) * 2).tocsr()
+        _, labels = connected_components(graph, directed=False)
+        self.label = np.where(s.variable, labels[:n], -1)
+        self.per_line = np.diff(self.line_ptr)
+        self.by_label = np.argsort(self.label, kind="stable")
+        self.label_ptr = np.searchsorted(self.label[self.by_label], np.arange(labels.max() + 2))
+        self.cap = max(1e6, 10 * float(np.abs(s.value).sum()))
+        self.n = n
+
+    def component(self, cell: int) -> np.ndarray:
+        """The unknowns sharing a component with ``cell``, in cell order."""
+        k = self.label[cell]
+        return self.by_label[self.label_ptr[k]:self.label_ptr[k + 1]]
+
+    def lines_of(self, cells: np.ndarray) -> np.ndarray:
+        return np.unique(self.m_line[self.cell_entries[_ranges(self.cell_ptr, cells)]])
+
+    def entries_of(self, lines: np.ndarray) -> np.ndarray:
+        return _ranges(self.line_ptr, lines)
+
+    def grow(self, cells: np.ndarray, hops: int, limit: int) -> np.ndarray:
+        """The unknowns within ``hops`` lines of ``cells`` (stopping before ``limit`` cells)."""
+        for _ in range(hops):
+            wider = np.unique(self.m_cell[self.entries_of(self.lines_of(cells))])
+            if len(wider) > limit or len(wider) == len(cells):
+                return cells if len(wider) > limit else wider
+            cells = wider
+        return cells
 
 
-def audit(system: System, threshold: int, only: np.ndarray | None = None) -> list[Failure]:
-    """Every unknown cell whose range fails, in cell order (only the components holding a cell
-    of ``only`` are solved, when given). Lines with one unknown pin it: reported at once."""
-    labels, single = components(system)
-    line_of, signs = system.line_of(), system.signs()
-    var_member = system.variable[system.members]
-    pinned = np.unique(system.members[var_member & np.isin(line_of, single)])
-    failures = [Failure(int(c), float(system.value[c]), float(system.value[c])) for c in pinned]
-    skip = set(labels[pinned].tolist())
-    wanted = np.unique(labels[only if only is not None else system.variable])
-    wanted = [int(w) for w in wanted if w >= 0 and w not in skip]
-    if not wanted:
-        return failures
-    order = np.argsort(labels, kind="stable")
-    bounds = np.searchsorted(labels[order], [wanted, np.add(wanted, 1)])
-    known = np.where(system.variable, 0.0, system.value)
-    rhs = -np.bincount(line_of, weights=signs * known[system.members], minlength=len(system.ptr) - 1)
-    cap = max(1e6, 10 * float(np.abs(system.value).sum()))
-    vm = np.flatnonzero(var_member)
-    vm = vm[np.argsort(labels[system.members[vm]], kind="stable")]
-    vm_bounds = np.searchsorted(labels[system.members[vm]], [wanted, np.add(wanted, 1)])
-    for k in range(len(wanted)):
-        cells = order[bounds[0][k]:bounds[1][k]]
-        sel = vm[vm_bounds[0][k]:vm_bounds[1][k]]
-        failures += _component(cells, system.members[sel], line_of[sel], signs[sel], rhs,
-                               system.value, threshold, cap)
-    return sorted(failures, key=lambda f: f.cell)
+def _ranges(ptr: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """The concatenated index ranges ``ptr[i]:ptr[i + 1]`` for ``i`` in ``idx``."""
+    starts, ends = ptr[idx], ptr[idx + 1]
+    lens = ends - starts
+    if lens.sum() == 0:
+        return np.zeros(0, dtype=np.int64)
+    offs = np.repeat(starts - np.r_[0, np.cumsum(lens)[:-1]], lens)
+    return np.arange(lens.sum()) + offs
 
 
-def _component(cells: np.ndarray, m_cells: np.ndarray, m_lines: np.ndarray, signs: np.ndarray,
-               rhs: np.ndarray, value: np.ndarray, threshold: int, cap: float) -> list[Failure]:
-    """Certify every cell of one component, batch LPs first, then one cell at a time."""
-    col = np.searchsorted(cells, m_cells)
-    rows, row = np.unique(m_lines, return_inverse=True)
-    a = sparse.csr_matrix((signs, (row, col)), shape=(len(rows), len(cells)))
-    b = rhs[rows]
-    v = value[cells].astype(float)
-    lo, hi = v.copy(), v.copy()
+class _Solver:
+    """LPs over a set of unknowns with every other unknown fixed at its true value."""
 
-    def solve(c: np.ndarray) -> np.ndarray | None:
-        res = linprog(c, A_eq=a, b_eq=b, bounds=(0, cap), method="highs")
-        return res.x if res.status == 0 else None
+    def __init__(self, u: _Unknowns):
+        self.u = u
+        self.mask = np.zeros(u.n, dtype=bool)
 
-    todo = ~acceptable(lo, hi, threshold)
-    for direction in (-1.0, 1.0, -1.0, 1.0):
-        if not todo.any():
-            return []
-        x = solve(direction * todo.astype(float))
-        if x is not None:
-            lo, hi = np.minimum(lo, x), np.maximum(hi, x)
-        left = ~acceptable(lo, hi, threshold)
-        progress = left.sum() < todo.sum()
-        todo = left
-        if not progress and direction > 0:
-            break
-    failures = []
-    for j in np.flatnonzero(todo):
-        for direction in (1.0, -1.0):
-            c = np.zeros(len(cells))
-            c[j] = -direction
-            x = solve(c)
-            if x is not None:
-                lo, hi = np.minimum(lo, x), np.maximum(hi, x)
-            if acceptable(lo[j:j + 1], hi[j:j + 1], threshold)[0]:
+    def points(self, cells: np.ndarray, objectives: list[np.ndarray]) -> list[np.ndarray]:
+        """One solution per objective (over ``cells``, in their order); unsolved ones skipped."""
+        u = self.u
+        lines = u.lines_of(cells)
+        entries = u.entries_of(lines)
+        self.mask[cells] = True
+        inside = self.mask[u.m_cell[entries]]
+        self.mask[cells] = False
+        row = np.searchsorted(lines, u.m_line[entries])
+        out_e = entries[~inside]
+        b = u.rhs[lines] - np.bincount(row[~inside], weights=u.m_sign[out_e] * u.value[u.m_cell[out_e]],
+                                       minlength=len(lines))
+        in_e = entries[inside]
+        col = np.searchsorted(cells, u.m_cell[in_e])
+        a = sparse.csr_matrix((u.m_sign[in_e], (row[inside], col)), shape=(len(lines), len(cells)))
+        found = []
+        for c in objectives:
+            res = linprog(c, A_eq=a, b_eq=b, bounds=(0, u.cap), method="highs")
+            if res.status == 0:
+                found.append(res.x)
+        return found
+
+
+def audit(system: System, threshold: int, check: np.ndarray | None = None) -> list[Failure]:
+    """The unknown cells (of ``check``, default all) whose range fails, in cell order."""
+    u = _Unknowns(system)
+    check = system.variable.copy() if check is None else check & system.variable
+    lo, hi = u.value.copy(), u.value.copy()
+    ok = ~check
+    single = np.flatnonzero(u.per_line == 1)
+    pinned = np.unique(u.m_cell[u.entries_of(single)])
+    failures = {int(c): Failure(int(c), u.value[c], u.value[c]) for c in pinned if check[c]}
+    ok[pinned] = True
+    solver = _Solver(u)
+
+    def witness(cells: np.ndarray, objectives: list[np.ndarray]) -> None:
+        for x in solver.points(cells, objectives):
+            lo[cells] = np.minimum(lo[cells], x)
+            hi[cells] = np.maximum(hi[cells], x)
+        ok[cells] |= acceptable(lo[cells], hi[cells], threshold)
+
+    for block in _blocks(u, np.flatnonzero(~ok)):
+        todo = (~ok[block]).astype(float)
+        if todo.any():
+            witness(block, [-todo, todo])
+    for cell in np.flatnonzero(~ok).tolist():
+        if ok[cell]:
+            continue
+        whole = u.component(cell)
+        for hops in (*RADII, None):
+            if hops is None and len(whole) > WHOLE:
+                break
+            cells = whole if hops is None else u.grow(np.array([cell]), hops, 4 * BLOCK)
+            j = int(np.searchsorted(cells, cell))
+            unit = np.zeros(len(cells))
+            unit[j] = 1.0
+            witness(cells, [-unit, unit])
+            if ok[cell]:
                 break
         else:
-            failures.append(Failure(int(cells[j]), float(lo[j]), float(hi[j])))
-    return failures
+            failures[cell] = Failure(cell, float(lo[cell]), float(hi[cell]))
+    return [failures[c] for c in sorted(failures)]
+
+
+def _blocks(u: _Unknowns, cells: np.ndarray) -> list[np.ndarray]:
+    """``cells`` and their neighbours cut into blocks of neighbouring cells (one component each)."""
+    if len(cells) == 0:
+        return []
+    near = u.grow(cells, 1, u.n)
+    pairs_line = u.lines_of(near)
+    entries = u.entries_of(pairs_line)
+    e_cells, e_lines = u.m_cell[entries], u.m_line[entries]
+    keep = np.isin(e_cells, near)
+    e_cells, e_lines = e_cells[keep], e_lines[keep]
+    idx = np.searchsorted(near, e_cells)
+    line_idx = np.searchsorted(pairs_line, e_lines)
+    inc = sparse.csr_matrix((np.ones(len(idx)), (line_idx, idx)), shape=(len(pairs_line), len(near)))
+    graph = (inc.T @ inc).tocsr()
+    order = near[reverse_cuthill_mckee(graph, symmetric_mode=True)]
+    order = order[np.argsort(u.label[order], kind="stable")]
+    blocks = []
+    labels = u.label[order]
+    cuts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1], True])
+    for a, b in zip(cuts[:-1], cuts[1:], strict=True):
+        for s in range(a, b, BLOCK):
+            blocks.append(np.sort(order[s:min(s + BLOCK, b)]))
+    return blocks
