@@ -7,11 +7,11 @@ children; shown cells are constants, hidden cells >= 0): it must not be narrower
 (counts are whole numbers) and must reach 0 or the threshold.
 
 Fast because a range only needs to be shown wide enough, not computed: any solution of the
-equations is a witness. Fixing some hidden cells at their true values leaves a smaller system
-whose solutions still solve the whole one, so small LPs over a block of neighbouring cells
-(the rest fixed) certify most cells at once; a cell still in doubt gets LPs of its own over a
-growing neighbourhood, and last over its whole connected component (cells sharing lines), which
-gives its exact range. A line with one unknown pins it without any LP. Hiding more cells only
+equations is a witness. A few LPs over each connected component (cells sharing lines) push every
+cell in doubt down, up and at random at once, and certify most cells; a cell still in doubt gets
+LPs of its own over a growing neighbourhood (fixing the hidden cells outside it at their true
+values leaves a smaller system whose solutions still solve the whole one), and last over its
+whole component, which gives its exact range. A line with one unknown pins it without any LP. Hiding more cells only
 widens ranges, so a cell once certified stays certified and the engine re-checks only what
 failed or changed.
 """
@@ -23,11 +23,11 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 from scipy.optimize import linprog
-from scipy.sparse.csgraph import connected_components, reverse_cuthill_mckee
+from scipy.sparse.csgraph import connected_components
 
 EPS = 1e-6
 BLOCK = 300
-"""Cells per block LP: small enough to solve in milliseconds, large enough to hold cycles."""
+"""A quarter of the largest neighbourhood solved for one cell."""
 RADII = (2, 4)
 """Line hops of the neighbourhoods tried before a cell's whole component."""
 WHOLE = 2000
@@ -168,10 +168,14 @@ def audit(system: System, threshold: int, check: np.ndarray | None = None) -> li
             hi[cells] = np.maximum(hi[cells], x)
         ok[cells] |= acceptable(lo[cells], hi[cells], threshold)
 
-    for block in _blocks(u, np.flatnonzero(~ok)):
-        todo = (~ok[block]).astype(float)
-        if todo.any():
-            witness(block, [-todo, todo])
+    rng = np.random.default_rng(0)
+    for block in _batches(u, np.flatnonzero(~ok)):
+        for _ in range(3):
+            todo = ~ok[block]
+            if not todo.any():
+                break
+            down = np.where(u.value[block] > 0, 1.0, -1.0) * todo
+            witness(block, [down, -down, rng.uniform(-1, 1, len(block)) * todo])
     for cell in np.flatnonzero(~ok).tolist():
         if ok[cell]:
             continue
@@ -191,26 +195,7 @@ def audit(system: System, threshold: int, check: np.ndarray | None = None) -> li
     return [failures[c] for c in sorted(failures)]
 
 
-def _blocks(u: _Unknowns, cells: np.ndarray) -> list[np.ndarray]:
-    """``cells`` and their neighbours cut into blocks of neighbouring cells (one component each)."""
-    if len(cells) == 0:
-        return []
-    near = u.grow(cells, 1, u.n)
-    pairs_line = u.lines_of(near)
-    entries = u.entries_of(pairs_line)
-    e_cells, e_lines = u.m_cell[entries], u.m_line[entries]
-    keep = np.isin(e_cells, near)
-    e_cells, e_lines = e_cells[keep], e_lines[keep]
-    idx = np.searchsorted(near, e_cells)
-    line_idx = np.searchsorted(pairs_line, e_lines)
-    inc = sparse.csr_matrix((np.ones(len(idx)), (line_idx, idx)), shape=(len(pairs_line), len(near)))
-    graph = (inc.T @ inc).tocsr()
-    order = near[reverse_cuthill_mckee(graph, symmetric_mode=True)]
-    order = order[np.argsort(u.label[order], kind="stable")]
-    blocks = []
-    labels = u.label[order]
-    cuts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1], True])
-    for a, b in zip(cuts[:-1], cuts[1:], strict=True):
-        for s in range(a, b, BLOCK):
-            blocks.append(np.sort(order[s:min(s + BLOCK, b)]))
-    return blocks
+def _batches(u: _Unknowns, cells: np.ndarray) -> list[np.ndarray]:
+    """The whole components holding ``cells``, in cell order, one array each."""
+    labels = np.unique(u.label[cells])
+    return [u.component(int(u.by_label[u.label_ptr[k]])) for k in labels]
