@@ -19,11 +19,6 @@ CASES, SEED, LAST = "2000", "5", "20164"
 @pytest.fixture(params=BACKENDS)
 def db_url(request, tmp_path, fresh_engine, monkeypatch):
     monkeypatch.delenv("RASSO_DISCLOSURE_THRESHOLD", raising=False)
-    # the engine without its LP audit (tested in tests/unit/metrics/): here the command line is tested
-    from db import protection
-
-    real = protection.protect_cells
-    monkeypatch.setattr(protection, "protect_cells", lambda *a, **k: real(*a, **{**k, "verify": False}))
     engine = fresh_engine(request.param, tmp_path)
     url = engine.url.render_as_string(hide_password=False)
     engine.dispose()

@@ -37,21 +37,12 @@ CASES, SEED, LAST = 3_000, 5, 20174
 KEYS = ["family", "area_code", "period_key", "offence", "category"]
 
 
-def _without_lp_audit(mp: pytest.MonkeyPatch) -> None:
-    """The engine without its LP audit: what is tested here is where the protection is stored
-    and read, and the audit (tested in tests/unit/metrics/test_linked_protection.py) took minutes
-    on these samples when this was written."""
-    real = protection.protect_cells
-    mp.setattr(protection, "protect_cells", lambda *a, **k: real(*a, **{**k, "verify": False}))
-
-
 @pytest.fixture(scope="module", params=BACKENDS)
 def loaded(request, tmp_path_factory, fresh_engine):
     """One protected sample per backend, shared by the tests of this module: each leaves it as
     it found it, except the next edition, which only adds a release."""
     with pytest.MonkeyPatch.context() as mp:
         mp.delenv("RASSO_DISCLOSURE_THRESHOLD", raising=False)
-        _without_lp_audit(mp)
         engine = fresh_engine(request.param, tmp_path_factory.mktemp(f"protection-{request.param}"))
         release_id = load_sample(engine, cases=CASES, seed=SEED, last_quarter=LAST)
         yield engine, release_id
@@ -61,7 +52,6 @@ def loaded(request, tmp_path_factory, fresh_engine):
 @pytest.fixture(autouse=True)
 def _default_threshold(monkeypatch):
     monkeypatch.delenv("RASSO_DISCLOSURE_THRESHOLD", raising=False)
-    _without_lp_audit(monkeypatch)
 
 
 def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
