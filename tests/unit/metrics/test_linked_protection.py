@@ -182,3 +182,4 @@ def test_the_audit_catches_a_dumbbell_the_line_rule_misses():
     out = linked._output(grid.cells.with_columns(is_null=pl.lit(False)), rule.reason)
     assert unsafe(ranges(out), 5) == {}
     assert out.filter(pl.col("reason") != "").height > 4
+
