@@ -187,3 +187,33 @@ def _lines(cells: pl.DataFrame, edges: pl.DataFrame) -> tuple[np.ndarray, np.nda
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
     ptr = np.r_[starts, len(key)].astype(np.int64)
     return ptr, lines["child"].to_numpy().astype(np.int64)
+
+
+_OFFENCE_UP = {c: p for p, kids in OFFENCE_PARENTS.items() for c in kids}
+
+
+def lines_of_keys(cells: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The lines between the node cells of a frame (keys, in row order), read off the node names
+    alone: how a previous edition's output is turned back into its equations."""
+    idx = cells.select(*KEYS).with_row_index("idx")
+    area = pl.col("area_code")
+    ups = {
+        "area_code": pl.when(area.is_in([TERRITORIAL, BTP])).then(pl.lit(NATIONAL))
+        .when(area == NATIONAL).then(None).otherwise(pl.lit(TERRITORIAL)),
+        "period_key": pl.when(pl.col("period_key") % 10 != 0).then(pl.col("period_key") // 10 * 10),
+        "offence": pl.col("offence").replace_strict(_OFFENCE_UP, default=None),
+        "category": pl.when(pl.col("category") != ALL).then(pl.lit(ALL)),
+    }
+    pairs = []
+    for i, d in enumerate(DIMS):
+        child = idx.with_columns(ups[d].alias(d)).filter(pl.col(d).is_not_null())
+        joined = child.join(idx, on=list(KEYS), suffix="_p")
+        pairs.append(joined.select(parent=pl.col("idx_p"), child=pl.col("idx"), dim=pl.lit(i)))
+    allp = pl.concat(pairs)
+    heads = allp.select("parent", "dim").unique().with_columns(child=pl.col("parent"), head=pl.lit(0))
+    lines = pl.concat([heads.select("parent", "dim", "child", "head"),
+                       allp.with_columns(head=pl.lit(1)).select("parent", "dim", "child", "head")])
+    lines = lines.sort(["parent", "dim", "head", "child"])
+    key = (lines["parent"].cast(pl.Int64) * 4 + lines["dim"].cast(pl.Int64)).to_numpy()
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
+    return np.r_[starts, len(key)].astype(np.int64), lines["child"].to_numpy().astype(np.int64)

@@ -21,7 +21,7 @@ import polars as pl
 
 from metrics.disclosure import lp_check
 from metrics.disclosure.families import LINKS, Link
-from metrics.disclosure.grid import KEYS, Grid, build_grid
+from metrics.disclosure.grid import KEYS, Grid, build_grid, lines_of_keys
 from metrics.disclosure.line_rule import (
     CARRIED,
     PRIMARY,
@@ -68,7 +68,7 @@ def protect_cells(leaves: pl.DataFrame, *, span: tuple[int, int], threshold: int
         rule.hide(c, CARRIED)
     rule.run()
     if verify:
-        _repair(grid, rule, value, threshold)
+        _repair(grid, rule, value, threshold, _Prior.of(cells, prior))
     return _output(cells, rule.reason)
 
 
@@ -102,17 +102,53 @@ def _partners(cells: pl.DataFrame, links: Sequence[Link]) -> dict[int, list[int]
     return out
 
 
-def _repair(grid: Grid, rule: LineRule, value: np.ndarray, threshold: int) -> None:
-    """Audit by LP and add a complement beside each failing cell, until the audit is clean.
+class _Prior:
+    """The previous edition's equations, over the same numbering as this edition's cells: a
+    cell with the same value in both is this edition's cell; any other is a cell of its own
+    (numbered from ``n`` on), unknown when the previous edition hid it."""
+
+    def __init__(self, ptr: np.ndarray, members: np.ndarray, value: np.ndarray, hidden: np.ndarray):
+        self.ptr, self.members, self.value, self.hidden = ptr, members, value, hidden
+
+    @classmethod
+    def of(cls, cells: pl.DataFrame, prior: pl.DataFrame | None) -> _Prior | None:
+        if prior is None or prior.is_empty():
+            return None
+        n = cells.height
+        p = prior.select(*[pl.col(k).cast(cells.schema[k]) for k in KEYS], pl.col("value").cast(pl.Float64),
+                         "reason").with_row_index("_j")
+        ptr, members = lines_of_keys(p)
+        now = cells.select(*KEYS, "idx", _now=pl.when(pl.col("is_null")).then(None).otherwise(pl.col("value")))
+        p = p.join(now, on=list(KEYS), how="left").sort("_j")
+        same = ((p["_now"] == p["value"]) | (p["_now"].is_null() & p["value"].is_null() & p["idx"].is_not_null()))
+        same = same.fill_null(False).to_numpy()
+        index = np.where(same, p["idx"].fill_null(0).to_numpy().astype(np.int64), n + np.arange(p.height))
+        return cls(ptr, index[members], p["value"].fill_null(0.0).to_numpy(),
+                   (p["reason"].fill_null("") != "").to_numpy() & ~same)
+
+    def system(self, ptr: np.ndarray, members: np.ndarray, value: np.ndarray,
+               variable: np.ndarray) -> lp_check.System:
+        """Both editions' equations as one system."""
+        return lp_check.System(np.r_[ptr, len(members) + self.ptr[1:]], np.r_[members, self.members],
+                               np.r_[value, self.value], np.r_[variable, self.hidden])
+
+
+def _repair(grid: Grid, rule: LineRule, value: np.ndarray, threshold: int, prior: _Prior | None) -> None:
+    """Audit by LP (with the previous edition's equations too) and add a complement beside each
+    failing cell, until the audit is clean.
 
     Hiding more only widens ranges, so after the first round only the failing and the newly
     hidden cells are checked again."""
     rule.changed.clear()
-    check = None
+    n = len(value)
+    check = np.ones(n, dtype=bool)
     for _ in range(MAX_REPAIR_ROUNDS):
         variable = (np.asarray(rule.reason) != SHOWN) & ~np.asarray(rule.known)
         system = lp_check.System(grid.ptr, grid.members, value, variable)
-        failures = lp_check.audit(system, threshold, check)
+        if prior is not None:
+            system = prior.system(grid.ptr, grid.members, value, variable)
+        mask = np.r_[check, np.zeros(len(system.value) - n, dtype=bool)]
+        failures = lp_check.audit(system, threshold, mask)
         if not failures:
             return
         for f in failures:
@@ -121,7 +157,7 @@ def _repair(grid: Grid, rule: LineRule, value: np.ndarray, threshold: int) -> No
                     f"hidden cell {_describe(grid, f.cell)} has range {f.lo:g}..{f.hi:g} and no "
                     "cell left to hide beside it")
         rule.run()
-        check = np.zeros(len(value), dtype=bool)
+        check = np.zeros(n, dtype=bool)
         check[[f.cell for f in failures] + rule.changed] = True
         rule.changed.clear()
     raise ProtectionError(f"the audit still finds cells to protect after {MAX_REPAIR_ROUNDS} rounds")

@@ -95,7 +95,8 @@ def ranges(out: pl.DataFrame, prior: pl.DataFrame | None = None) -> dict[tuple, 
         bounds = []
         for sign in (1.0, -1.0):
             res = linprog(sign * c, A_eq=a, b_eq=rhs, bounds=(0, None), method="highs")
-            bounds.append(sign * res.fun if res.status == 0 else sign * np.inf)
+            # the least is always found (cells are >= 0); no greatest means unbounded
+            bounds.append(sign * res.fun if res.status == 0 else np.inf)
         found[key] = (bounds[0], bounds[1])
     return found
 

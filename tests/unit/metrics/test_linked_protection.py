@@ -10,8 +10,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from helpers.cell_ranges import KEYS, equations, ranges, unsafe
+from metrics.disclosure import linked, lp_check
 from metrics.disclosure.families import ALL, BTP, NATIONAL, NO_OFFENCE, OFFENCE_LEAVES, TERRITORIAL
 from metrics.disclosure.grid import build_grid, quarters
+from metrics.disclosure.line_rule import PRIMARY, SECONDARY, LineRule
 from metrics.disclosure.linked import protect_cells
 
 SMALL = (0, 0, 0, 1, 1, 2, 3, 4, 5, 6, 8, 12, 30)
@@ -57,6 +59,7 @@ def _check_sums(out: pl.DataFrame) -> None:
         assert values[total] == pytest.approx(sum(values[p] for p in parts)), total
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(releases())
 def test_no_hidden_cell_is_recoverable_in_a_random_release(release):
@@ -136,3 +139,47 @@ def test_no_links_leaves_the_families_apart():
     rows += [("mi:recorded", a, 20231, NO_OFFENCE, ALL, 2.0 if a == "F1" else 40.0) for a in ("F1", "F2")]
     out = protect_cells(_leaves(rows), span=(20231, 20231), threshold=5, links=())
     assert _hidden(out.filter(pl.col("family") == "recorded")).is_empty()
+
+
+def _edition(values: dict[tuple[str, int, str], float]) -> pl.DataFrame:
+    return _leaves([("recorded", a, q, o, ALL, v) for (a, q, o), v in values.items()])
+
+
+def test_a_second_edition_carries_hidden_cells_and_leaks_nothing_with_the_first():
+    areas, qs = ("F1", "F2", "F3", BTP), quarters((20231, 20244))
+    first = {(a, q, o): float((i * 7 + j * 3 + k * 5) % 13) for i, a in enumerate(areas)
+             for j, q in enumerate(qs) for k, o in enumerate(OFFENCE_LEAVES)}
+    second = dict(first)
+    for key in list(first)[::9]:
+        second[key] = first[key] + 2.0
+    out1 = protect_cells(_edition(first), span=(20231, 20244), threshold=5)
+    out2 = protect_cells(_edition(second), span=(20231, 20244), threshold=5, prior=out1)
+    both = out2.join(out1, on=list(KEYS), suffix="_1")
+    same = both.filter(pl.col("value") == pl.col("value_1"))
+    assert same.filter((pl.col("reason_1") != "") & (pl.col("reason") == "")).is_empty()
+    assert same.filter((pl.col("reason_1") == "") & (pl.col("reason") == "secondary")).is_empty()
+    assert (out2["reason"] == "carried").any()
+    assert unsafe(ranges(out2), 5) == {}
+    assert unsafe(ranges(out2, prior=out1), 5) == {}
+
+
+def test_the_audit_catches_a_dumbbell_the_line_rule_misses():
+    """Two forces by two outcome groups, every leaf hidden, every line with two hidden cells (so
+    the line rule is content) and yet the zeros pin the 3: b = 3 - a >= 0 and d = a - 3 >= 0."""
+    leaves = _leaves([("f", "F1", 20231, NO_OFFENCE, "g1", 3.0), ("f", "F1", 20231, NO_OFFENCE, "g2", 0.0),
+                      ("f", "F2", 20231, NO_OFFENCE, "g1", 0.0), ("f", "F2", 20231, NO_OFFENCE, "g2", 0.0)])
+    grid = build_grid(leaves.rename({"quarter": "period_key"}), (20231, 20231))
+    value = grid.cells["value"].to_numpy()
+    corners = grid.cells["leaf"].to_numpy()
+    failures = lp_check.audit(lp_check.System(grid.ptr, grid.members, value, corners), 5)
+    a = grid.cells.filter(pl.col("value") == 3.0).filter(pl.col("leaf"))["idx"].item()
+    assert a in [f.cell for f in failures]
+    rule = LineRule(grid.ptr, grid.members, value, fixed=value < 0, known=value < 0, threshold=5,
+                    partners={})
+    for c in corners.nonzero()[0].tolist():
+        rule.hide(c, PRIMARY if c == a else SECONDARY)
+    linked._repair(grid, rule, value, 5, None)
+    out = linked._output(grid.cells.with_columns(is_null=pl.lit(False)), rule.reason)
+    assert unsafe(ranges(out), 5) == {}
+    assert out.filter(pl.col("reason") != "").height > 4
+
