@@ -126,6 +126,14 @@ class _Prior:
         return cls(ptr, index[members], p["value"].fill_null(0.0).to_numpy(),
                    (p["reason"].fill_null("") != "").to_numpy() & ~same)
 
+    def mend(self, rule: LineRule, cell: int, n: int) -> bool:
+        """Mend beside the cells of this edition that share a line of the previous one with
+        ``cell`` (where the two editions together pin it)."""
+        line_of = np.repeat(np.arange(len(self.ptr) - 1), np.diff(self.ptr))
+        lines = np.unique(line_of[self.members == cell])
+        near = np.unique(self.members[np.isin(line_of, lines)])
+        return any(rule.mend(int(c)) for c in near if c < n and c != cell)
+
     def system(self, ptr: np.ndarray, members: np.ndarray, value: np.ndarray,
                variable: np.ndarray) -> lp_check.System:
         """Both editions' equations as one system."""
@@ -152,7 +160,7 @@ def _repair(grid: Grid, rule: LineRule, value: np.ndarray, threshold: int, prior
         if not failures:
             return
         for f in failures:
-            if not rule.mend(f.cell):
+            if not (rule.mend(f.cell) or (prior is not None and prior.mend(rule, f.cell, n))):
                 raise ProtectionError(
                     f"hidden cell {_describe(grid, f.cell)} has range {f.lo:g}..{f.hi:g} and no "
                     "cell left to hide beside it")
