@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 import polars as pl
 from sqlalchemy import Connection, delete, insert, select
 
+import settings
 from db.bulk import bulk_insert
 from db.protection_leaves import read_leaves
 from db.schema import disclosure_cell, disclosure_run, release
@@ -44,6 +45,8 @@ class ProtectionSummary:
     cells: int
     hidden_by_reason: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    checked: bool = False
+    """True when every hidden cell's range was checked by linear programming, not only by the line rule."""
 
     @property
     def hidden(self) -> int:
@@ -55,13 +58,25 @@ class ProtectionSummary:
 
     def describe_hidden(self) -> str:
         """'312 of 40,120 (primary 150, secondary 140, ...)'; 'no counts' for a release without any."""
-        return f"{self.hidden:,} of {self.cells:,}{self._reasons()}" if self.cells else "no counts"
+        if not self.cells:
+            return "no counts"
+        return f"{self.hidden:,} of {self.cells:,}{self._reasons()}, {'LP-checked' if self.checked else 'line rule'}"
 
     def describe(self) -> str:
         """'312 of 40,120 cells hidden (primary 150, ...) at threshold 5'."""
         if not self.cells:
             return "no counts to protect"
-        return f"{self.hidden:,} of {self.cells:,} cells hidden{self._reasons()} at threshold {self.threshold}"
+        how = "checked by linear programming" if self.checked else "line rule only"
+        return (f"{self.hidden:,} of {self.cells:,} cells hidden{self._reasons()} at threshold {self.threshold}"
+                f" ({how})")
+
+
+def lp_check_at_load() -> bool:
+    """Whether loads check every hidden cell by linear programming (``RASSO_PROTECTION_CHECK=lp``).
+
+    Off by default: at 300,000 cases the check took 323 s against 24 s for the line rule
+    (benchmarks/RESULTS.md), too long for a first start; the audit measures what it adds."""
+    return settings.protection_check() == "lp"
 
 
 def _empty_hidden() -> pl.DataFrame:
@@ -76,7 +91,7 @@ def stored_run(conn: Connection, release_id: int) -> ProtectionSummary | None:
 def _summary(row) -> ProtectionSummary:
     m = row._mapping
     return ProtectionSummary(int(m["release_id"]), int(m["threshold"]), m["prior_release_id"], int(m["cells"]),
-                             json.loads(m["hidden_by_reason"] or "{}"), float(m["seconds"]))
+                             json.loads(m["hidden_by_reason"] or "{}"), float(m["seconds"]), bool(m["checked"]))
 
 
 def stored_runs(conn: Connection) -> dict[int, ProtectionSummary]:
@@ -129,7 +144,7 @@ def _compute(conn: Connection, release_id: int, threshold: int, leaves: pl.DataF
     prior = release_cells(conn, prior_id, threshold) if prior_id is not None else None
     if prior is not None and prior.height == 0:
         prior = None
-    return protect_cells(leaves, span=span, threshold=threshold, prior=prior)
+    return protect_cells(leaves, span=span, threshold=threshold, prior=prior, verify=lp_check_at_load())
 
 
 def protect_release(conn: Connection, release_id: int, *, threshold: int | None = None,
@@ -141,25 +156,26 @@ def protect_release(conn: Connection, release_id: int, *, threshold: int | None 
     and its hidden cells stay hidden where unchanged. Replaces a stored run of the release.
     """
     t = disclosure_threshold(threshold)
+    verify = lp_check_at_load()
     started = time.perf_counter()
     leaves, span = read_leaves(conn, release_id)
     hidden = _empty_hidden()
     cells = 0
     if span is not None and leaves.height:
         prior = release_cells(conn, prior_release_id, t) if prior_release_id is not None else None
-        out = protect_cells(leaves, span=span, threshold=t,
+        out = protect_cells(leaves, span=span, threshold=t, verify=verify,
                             prior=prior if prior is not None and prior.height else None)
         cells = out.height
         hidden = out.filter(pl.col("reason") != "").select(list(HIDDEN_SCHEMA))
     by_reason = {r: n for r, n in hidden.group_by("reason").len().iter_rows()}
     summary = ProtectionSummary(release_id, t, prior_release_id, cells, dict(sorted(by_reason.items())),
-                                round(time.perf_counter() - started, 3))
+                                round(time.perf_counter() - started, 3), verify)
     conn.execute(delete(disclosure_cell).where(disclosure_cell.c.release_id == release_id))
     conn.execute(delete(disclosure_run).where(disclosure_run.c.release_id == release_id))
     conn.execute(insert(disclosure_run).values(
         release_id=release_id, threshold=t, prior_release_id=prior_release_id, cells=cells,
         hidden=summary.hidden, hidden_by_reason=json.dumps(summary.hidden_by_reason, sort_keys=True),
-        seconds=summary.seconds, created_at=datetime.now(UTC)))
+        seconds=summary.seconds, checked=verify, created_at=datetime.now(UTC)))
     bulk_insert(conn, disclosure_cell, hidden.with_columns(pl.lit(release_id, dtype=pl.Int64).alias("release_id")))
     return summary
 

@@ -254,6 +254,8 @@ disclosure_run = Table(
     Column("hidden", Integer, nullable=False),
     Column("hidden_by_reason", Text, nullable=False, default="{}", comment="JSON: reason -> cells"),
     Column("seconds", Float, nullable=False),
+    Column("checked", Boolean, nullable=False, default=False,
+           comment="every hidden cell's range checked by linear programming (else the line rule only)"),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 

@@ -24,6 +24,7 @@ def upgrade() -> None:
     sa.Column('hidden', sa.Integer(), nullable=False),
     sa.Column('hidden_by_reason', sa.Text(), nullable=False, comment='JSON: reason -> cells'),
     sa.Column('seconds', sa.Float(), nullable=False),
+    sa.Column('checked', sa.Boolean(), nullable=False, comment="every hidden cell's range checked by linear programming (else the line rule only)"),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['prior_release_id'], ['release.id'], name=op.f('fk_disclosure_run_prior_release_id_release')),
     sa.ForeignKeyConstraint(['release_id'], ['release.id'], name=op.f('fk_disclosure_run_release_id_release')),
