@@ -102,11 +102,22 @@ def sample(
     db: DbOption = None,
     cases: Annotated[int | None, typer.Option(help="Number of synthetic case records (default: the full national scale, about 2 million)")] = None,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same data")] = 2023,
+    next_edition_of: Annotated[int | None, typer.Option(help="Instead, write the next edition of this synthetic release (revised as a later Home Office edition is; --seed picks the revisions)")] = None,
 ) -> None:
     """Generate realistic synthetic data as a new release (always labelled synthetic)."""
     from sample_data.generator import FULL_SCALE_CASES
     from sample_data.load import load_sample
 
+    if next_edition_of is not None:
+        from sample_data.editions import NotSynthetic, next_edition
+
+        engine = _engine(db)
+        try:
+            release_id = next_edition(engine, next_edition_of, seed=seed)
+        except NotSynthetic as exc:
+            raise UserError(str(exc)) from None
+        typer.echo(f"Loaded synthetic release {release_id}: the next edition of release {next_edition_of}, seed {seed}.")
+        return
     cases = FULL_SCALE_CASES if cases is None else cases
     if cases <= 0:
         raise UserError("--cases must be a positive number")
@@ -144,23 +155,61 @@ def ingest(
 @app.command()
 @friendly
 def releases(db: DbOption = None) -> None:
-    """List the releases loaded, newest first."""
-    listed = list_releases(_engine(db))
+    """List the releases loaded, newest first, with the cells their disclosure protection hides."""
+    from db.protection import stored_runs
+
+    engine = _engine(db)
+    listed = list_releases(engine)
     if not listed:
         typer.echo("No releases loaded. Run `rasso sample` or `rasso ingest`.")
         return
+    with engine.connect() as conn:
+        runs = stored_runs(conn)
     shown = pl.DataFrame([{
         "id": r.id, "source": r.source, "label": r.label, "status": r.status,
         "created_at": r.created_at.isoformat(timespec="seconds"),
         "data": f"{quarter_label(r.first_quarter)} to {quarter_label(r.last_quarter)}"
                 if r.first_quarter and r.last_quarter else "",
         "rows": ", ".join(f"{table} {n:,}" for table, n in r.row_counts.items() if n),
+        "threshold": str(runs[r.id].threshold) if r.id in runs else "",
+        "hidden cells": runs[r.id].describe_hidden() if r.id in runs else "not protected",
         "files": "; ".join(r.files),
     } for r in listed], schema={k: pl.Int64 if k == "id" else pl.String for k in (
-        "id", "source", "label", "status", "created_at", "data", "rows", "files")})
-    with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=120, tbl_width_chars=240,
+        "id", "source", "label", "status", "created_at", "data", "rows", "threshold", "hidden cells", "files")})
+    with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=120, tbl_width_chars=280,
                    tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True):
         typer.echo(shown)
+
+
+class ReportFormat(StrEnum):
+    markdown = "markdown"
+    csv = "csv"
+
+
+@app.command("disclosure-report")
+@friendly
+def disclosure_report(
+    release: Annotated[int | None, typer.Option(help="Release id (default: the newest data release)")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file (standard output if omitted)")] = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", help="markdown or csv")] = ReportFormat.markdown,
+    db: DbOption = None,
+) -> None:
+    """Information loss of a release's protection: cells hidden by reason, per table and per family."""
+    from db.protection import protection_report
+    from metrics.disclosure.loss import loss_markdown
+
+    engine = _engine(db)
+    info = _choose_release(engine, release)
+    with engine.connect() as conn:
+        loss = protection_report(conn, info.id)
+    if fmt is ReportFormat.csv:
+        write_table(loss, "csv", output)
+        return
+    text_out = loss_markdown(loss, title=f"Disclosure protection of release {info.id}: {info.label}")
+    if output is None:
+        typer.echo(text_out)
+    else:
+        output.write_text(text_out + "\n", encoding="utf-8")
 
 
 @app.command()
@@ -347,7 +396,7 @@ def _citation(info: Release, label: str, offence: str, asked: str) -> str:
 
 
 def write_table(table: pl.DataFrame, fmt: str, output: Path | None) -> None:
-    """A plain table (revisions) as CSV, to a file or standard output."""
+    """A plain table (revisions, information loss) as CSV, to a file or standard output."""
     if output is None:
         buffer = io.StringIO()
         table.write_csv(buffer)

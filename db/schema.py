@@ -240,3 +240,35 @@ revision = Table(
     Column("new_missing_reason", String(40)),
 )
 Index("ix_revision_release", revision.c.release_id, revision.c.fact)
+
+# --- Disclosure protection (migration 0003) ---------------------------------------------------
+
+disclosure_run = Table(
+    "disclosure_run",
+    metadata,
+    Column("release_id", Integer, ForeignKey("release.id"), primary_key=True),
+    Column("threshold", SmallInteger, nullable=False, comment="counts 1 to threshold - 1 are primary"),
+    Column("prior_release_id", Integer, ForeignKey("release.id"),
+           comment="the edition whose hidden cells were carried and whose shown cells were known"),
+    Column("cells", Integer, nullable=False, comment="node cells protected over"),
+    Column("hidden", Integer, nullable=False),
+    Column("hidden_by_reason", Text, nullable=False, default="{}", comment="JSON: reason -> cells"),
+    Column("seconds", Float, nullable=False),
+    Column("checked", Boolean, nullable=False, default=False,
+           comment="every hidden cell's range checked by linear programming (else the line rule only)"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+disclosure_cell = Table(
+    "disclosure_cell",
+    metadata,
+    # Hidden node cells only (every other node cell of the release is shown); the primary key
+    # starts with (release_id, family), the index every public query reads it by.
+    Column("release_id", Integer, ForeignKey("release.id"), primary_key=True),
+    Column("family", String(40), primary_key=True, comment="metrics.disclosure.families.FAMILIES"),
+    Column("area_code", String(12), primary_key=True, comment="force code, BTP, K04000001 or K04000001-T"),
+    Column("period_key", Integer, primary_key=True, comment="quarter YYYYQ, or financial year YYYY0"),
+    Column("offence", String(20), primary_key=True),
+    Column("category", String(100), primary_key=True, comment="outcome group, or all"),
+    Column("reason", String(10), nullable=False, comment="primary | secondary | carried | linked"),
+)

@@ -19,6 +19,7 @@ import pyogrio
 import shapely
 from sqlalchemy import Engine, insert
 
+from db.protection import protect_release
 from db.reference import TERRITORIAL_CODES
 from db.releases import create_release, finish_release
 from db.schema import boundary
@@ -170,6 +171,7 @@ def load_boundaries(engine: Engine, paths: list[Path], progress=None) -> LoadRep
                                         for c, g in sorted(shapes.items())])
         finish_release(conn, release_id, first_quarter=None, last_quarter=None,
                        row_counts={"boundary": len(shapes)}, supersedes=head.id if head else None)
+        protect_release(conn, release_id)  # no counts: a run of 0 cells says it was checked
     notes = [f"code column {column}; source CRS {source_crs}; simplified at {tolerance:g} m to "
              f"{size / 1024:.0f} KB of GeoJSON"]
     if repaired:

@@ -4,7 +4,8 @@ Outcomes, recorded-crime and force-indicator loads share one chain (``release.so
 'published'``) so that a reader sees all three from one release id. A load copies the previous
 head's rows forward inside the database (INSERT ... SELECT), replaces the rows of the kind being
 loaded for the periods the new file covers, records every changed value as a revision, and marks
-the old head superseded, all in one transaction: a failure or a kill leaves the old head intact.
+the old head superseded, and protects the new snapshot with the old head as its prior edition
+(``db.protection``), all in one transaction: a failure or a kill leaves the old head intact.
 
 Loads are serialised: each copies forward from the head it reads, so two loads that read the same
 head would each publish a snapshot without the other's rows. The chain lock is taken before the
@@ -37,6 +38,8 @@ from sqlalchemy import (
 from sqlalchemy.exc import OperationalError
 
 from db import bulk
+from db.protection import protect_release
+from db.protection_leaves import UnplacedOffence
 from db.releases import Release, create_release, finish_release, release_from_row, sha256_of
 from db.schema import (
     indicator_value,
@@ -286,4 +289,10 @@ def write_snapshot(
         first, last, counts = release_extent(conn, new_id)
         finish_release(conn, new_id, first_quarter=first, last_quarter=last,
                        row_counts=counts, supersedes=head_id)
+        if progress:
+            progress(0.95, "protecting the release (disclosure control)")
+        try:
+            protect_release(conn, new_id, prior_release_id=head_id)
+        except UnplacedOffence as exc:
+            raise IngestError(f"cannot protect the release: {exc}", file=paths[0] if paths else None) from None
     return new_id, head_id, revisions

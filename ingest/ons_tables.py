@@ -14,6 +14,7 @@ from pathlib import Path
 import openpyxl
 from sqlalchemy import Engine, delete, insert, select, update
 
+from db.protection import protect_release
 from db.reference import NATIONAL_CODE, TERRITORIAL_CODES
 from db.releases import create_release, finish_release
 from db.schema import force_population, ons_force_figures
@@ -181,6 +182,7 @@ def load_ons_tables(engine: Engine, paths: list[Path], progress=None) -> LoadRep
         finish_release(conn, release_id, first_quarter=None, last_quarter=None,
                        row_counts={"ons_force_figures": len(figures), "force_population": 43},
                        supersedes=head_id)
+        protect_release(conn, release_id)  # no counts: a run of 0 cells says it was checked
     return LoadReport(
         SOURCE, release_id,
         f"loaded ONS Police force area data tables ({period}) as release {release_id}",

@@ -2,7 +2,8 @@
 
 Used by ``rasso sample`` and by the dashboard's first start on a fresh machine. The release
 row is labelled synthetic and records the generator parameters, so the same numbers can always be
-regenerated; a reader either sees the whole release or none of it.
+regenerated; a reader either sees the whole release or none of it. Its disclosure protection
+(``db.protection``) is computed in the same transaction: a synthetic sample has no prior edition.
 
 ``cases`` is the number of offences recorded from the first quarter on (the sum of
 recorded_offences). case_record also holds the carried-in cases: offences recorded in the years
@@ -18,6 +19,7 @@ from collections.abc import Callable
 from sqlalchemy import Engine
 
 from db.bulk import bulk_insert
+from db.protection import protect_release
 from db.releases import create_release, finish_release
 from db.schema import case_record, indicator_value, outcomes, recorded_offences
 from sample_data.generator import FULL_SCALE_CASES, generate
@@ -74,5 +76,8 @@ def load_sample(
             done += frame.height
         finish_release(conn, release_id, first_quarter=data.first_quarter,
                        last_quarter=data.last_quarter, row_counts=row_counts)
+        report(0.95, "Protecting the release (disclosure control)")
+        summary = protect_release(conn, release_id)
+    report(1.0, f"Protection: {summary.describe()}")
     report(1.0, f"Loaded synthetic release {release_id}")
     return release_id

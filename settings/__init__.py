@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 DEFAULT_DB_URL = "sqlite:///rasso.sqlite"
 DEFAULT_DISCLOSURE_THRESHOLD = 5
 DEFAULT_FIRST_START_CASES = 600_000
+PROTECTION_CHECKS = ("lines", "lp")
+DEFAULT_PROTECTION_CHECK = "lines"
 
 
 class SettingsError(ValueError):
@@ -40,6 +42,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RASSO_FIRST_START_CASES", DEFAULT_FIRST_START_CASES,
             "cases in the synthetic sample loaded when the app starts on an empty database "
             "(a whole number, at least 1)"),
+    Setting("RASSO_PROTECTION_CHECK", DEFAULT_PROTECTION_CHECK,
+            "how a release's disclosure protection is checked when it is loaded: 'lines' (every "
+            "total against its parts, seconds) or 'lp' (also every hidden cell's range by linear "
+            "programming, minutes at national scale)"),
     Setting("RASSO_BASE_URL", None,
             "the app's public address (http(s)://host[:port][/path]), so citations carry a full "
             "link; unset: citations give the path only"),
@@ -73,6 +79,14 @@ def db_url(environ: Mapping[str, str] | None = None) -> str:
 def disclosure_threshold(environ: Mapping[str, str] | None = None) -> int:
     """``RASSO_DISCLOSURE_THRESHOLD``, else 5."""
     return _whole_number("RASSO_DISCLOSURE_THRESHOLD", DEFAULT_DISCLOSURE_THRESHOLD, environ)
+
+
+def protection_check(environ: Mapping[str, str] | None = None) -> str:
+    """``RASSO_PROTECTION_CHECK``: 'lines' (the default) or 'lp'."""
+    raw = (_raw("RASSO_PROTECTION_CHECK", environ) or DEFAULT_PROTECTION_CHECK).strip().lower()
+    if raw not in PROTECTION_CHECKS:
+        raise SettingsError(f"RASSO_PROTECTION_CHECK must be 'lines' or 'lp', got {raw[:20]!r}")
+    return raw
 
 
 def first_start_cases(environ: Mapping[str, str] | None = None) -> int:
@@ -111,6 +125,7 @@ READERS: dict[str, Callable[[Mapping[str, str] | None], object]] = {
     "RASSO_DB_URL": db_url,
     "RASSO_DISCLOSURE_THRESHOLD": disclosure_threshold,
     "RASSO_FIRST_START_CASES": first_start_cases,
+    "RASSO_PROTECTION_CHECK": protection_check,
     "RASSO_BASE_URL": base_url,
     "RASSO_CONTACT": contact,
 }

@@ -1,0 +1,219 @@
+"""Every node cell of a release and the equations between them: what the protection works on.
+
+Why a module of its own: the engine (:mod:`metrics.disclosure.linked`) and the audit by linear
+programming (:mod:`metrics.disclosure.lp_check`) must agree on exactly which cells exist and which
+add up to which, so both read one :class:`Grid`.
+
+A **line** is a parent node and its direct children along one dimension, the other three
+coordinates fixed: ``parent - sum(children) = 0``. Lines are held as one flat array of members
+(parent first) with offsets, which the engine's loops index as Python lists (fast to slice).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from metrics.disclosure.families import (
+    ALL,
+    BTP,
+    FAMILIES,
+    NATIONAL,
+    NO_OFFENCE,
+    OFFENCE_LEAVES,
+    OFFENCE_PARENTS,
+    TERRITORIAL,
+    fy_key,
+)
+
+KEYS = ("family", "area_code", "period_key", "offence", "category")
+DIMS = KEYS[1:]
+_DTYPES = {"family": pl.String, "area_code": pl.String, "period_key": pl.Int64,
+           "offence": pl.String, "category": pl.String}
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The node cells (``cells``: the keys, ``value``, ``is_null``, ``leaf``), sorted by the keys,
+    and the lines: ``members[ptr[i]:ptr[i + 1]]`` is line ``i``, its parent first."""
+
+    cells: pl.DataFrame
+    ptr: np.ndarray
+    members: np.ndarray
+
+    @property
+    def n_lines(self) -> int:
+        return len(self.ptr) - 1
+
+
+def quarters(span: tuple[int, int]) -> list[int]:
+    """The quarter keys from ``span[0]`` to ``span[1]`` inclusive (``YYYYQ``, Q in 1..4)."""
+    first, last = span
+    if first % 10 not in (1, 2, 3, 4) or last % 10 not in (1, 2, 3, 4) or first > last:
+        raise ValueError(f"span must be two quarter keys YYYYQ, first <= last; got {span}")
+    out, q = [], first
+    while q <= last:
+        out.append(q)
+        q = q + 1 if q % 10 < 4 else (q // 10 + 1) * 10 + 1
+    return out
+
+
+def _edges(family: str, rows: pl.DataFrame, qs: list[int]) -> dict[str, list[tuple[object, object]]]:
+    """Per dimension, the (child, parent) edges of the family's tree; a node with no edge and no
+    parent is a leaf or a root. Leaves are the edges' children that are never parents."""
+    areas = sorted(rows["area_code"].unique().to_list())
+    bad = {NATIONAL, TERRITORIAL} & set(areas)
+    if bad:
+        raise ValueError(f"{family}: leaves must be forces, not the totals {sorted(bad)}")
+    area = [(a, TERRITORIAL) for a in areas if a != BTP] + [(TERRITORIAL, NATIONAL)]
+    area += [(BTP, NATIONAL)] if BTP in areas else []
+    stock = FAMILIES[family].stock if family in FAMILIES else False
+    complete = {fy_key(q) for q in qs if sum(fy_key(x) == fy_key(q) for x in qs) == 4}
+    period = [(q, None) for q in qs] if stock else [(q, fy_key(q) if fy_key(q) in complete else None) for q in qs]
+    offences = set(rows["offence"].unique().to_list())
+    if offences == {NO_OFFENCE}:
+        offence = [(NO_OFFENCE, None)]
+    elif offences <= set(OFFENCE_LEAVES):
+        offence = [(c, p) for p, kids in OFFENCE_PARENTS.items() for c in kids] + [(NO_OFFENCE, None)]
+    else:
+        raise ValueError(f"{family}: offences must be {OFFENCE_LEAVES} or only {NO_OFFENCE!r}, got {sorted(offences)}")
+    cats = sorted(rows["category"].unique().to_list())
+    if cats == [ALL]:
+        category = [(ALL, None)]
+    elif ALL in cats:
+        raise ValueError(f"{family}: category {ALL!r} is the total of the others; give only one of them")
+    else:
+        category = [(c, ALL) for c in cats] + [(ALL, None)]
+    return {"area_code": area + [(NATIONAL, None)], "period_key": period + sorted(
+        {(p, None) for _, p in period if p is not None}), "offence": offence, "category": category}
+
+
+def _tree(edges: list[tuple[object, object]]) -> tuple[list[object], list[object], dict[object, list[object]]]:
+    """(nodes, leaves, ancestors-or-self of each leaf) of one dimension's tree."""
+    parent = {c: p for c, p in edges}
+    nodes = list(dict.fromkeys([c for c, _ in edges] + [p for _, p in edges if p is not None]))
+    parents = {p for _, p in edges if p is not None}
+    leaves = [n for n in nodes if n not in parents]
+    ups: dict[object, list[object]] = {}
+    for leaf in leaves:
+        chain, n = [leaf], parent.get(leaf)
+        while n is not None:
+            chain.append(n)
+            n = parent.get(n)
+        ups[leaf] = chain
+    return nodes, leaves, ups
+
+
+def _frame(col: str, values: list[object]) -> pl.DataFrame:
+    return pl.DataFrame({col: values}, schema={col: _DTYPES[col]})
+
+
+def _family_cells(family: str, rows: pl.DataFrame, qs: list[int]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(node cells with values, direct edges) of one family. A leaf with no row is a true zero;
+    a leaf whose row has a null value was not provided (``is_null``) and counts as 0 in totals."""
+    trees = {d: _tree(e) for d, e in _edges(family, rows, qs).items()}
+    if rows.group_by(list(KEYS)).len()["len"].max() > 1:
+        raise ValueError(f"{family}: more than one row for a leaf cell")
+    grid = _frame("family", [family])
+    for d in DIMS:
+        grid = grid.join(_frame(d, trees[d][1]), how="cross")
+    leaves = grid.join(rows.with_columns(_row=pl.lit(True)), on=list(KEYS), how="left").select(
+        *KEYS, value=pl.col("value").fill_null(0.0),
+        is_null=pl.col("_row").fill_null(False) & pl.col("value").is_null(), leaf=pl.lit(True))
+    cells = leaves.select(*KEYS, "value")
+    for d in DIMS:
+        ups = pl.DataFrame([(leaf, a) for leaf, chain in trees[d][2].items() for a in chain],
+                           schema={d: _DTYPES[d], "_up": _DTYPES[d]}, orient="row")
+        cells = (cells.join(ups, on=d).drop(d).rename({"_up": d})
+                 .group_by(list(KEYS)).agg(pl.col("value").sum()))
+    cells = (cells.join(leaves.select(*KEYS, "is_null", "leaf"), on=list(KEYS), how="left")
+             .with_columns(pl.col("is_null", "leaf").fill_null(False)))
+    edges = []
+    for d in DIMS:
+        e = [(c, p) for c, p in _edges_direct(trees[d]) if p is not None]
+        edges.append(pl.DataFrame({"dim": [d] * len(e), "child": [str(c) for c, _ in e],
+                                   "parent": [str(p) for _, p in e]},
+                                  schema={"dim": pl.String, "child": pl.String, "parent": pl.String}))
+    return cells, pl.concat(edges).with_columns(family=pl.lit(family))
+
+
+def _edges_direct(tree: tuple[list[object], list[object], dict[object, list[object]]]) -> list[tuple[object, object]]:
+    """The (child, parent) pairs of a tree, read off the leaves' ancestor chains."""
+    pairs = {}
+    for chain in tree[2].values():
+        for child, parent in zip(chain, [*chain[1:], None], strict=True):
+            pairs[child] = parent
+    return list(pairs.items())
+
+
+def build_grid(leaves: pl.DataFrame, span: tuple[int, int]) -> Grid:
+    """The node cells of every family in ``leaves`` over ``span`` and the lines between them."""
+    qs = quarters(span)
+    rows = leaves.select(
+        *[pl.col(k).cast(_DTYPES[k]) for k in KEYS], pl.col("value").cast(pl.Float64)
+    ).filter(pl.col("period_key").is_in(qs))
+    parts, edges = [], []
+    for family in sorted(rows["family"].unique().to_list()):
+        cells, e = _family_cells(family, rows.filter(pl.col("family") == family), qs)
+        parts.append(cells)
+        edges.append(e)
+    if not parts:
+        empty = pl.DataFrame(schema={**_DTYPES, "value": pl.Float64, "is_null": pl.Boolean, "leaf": pl.Boolean})
+        return Grid(empty, np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    cells = pl.concat(parts).sort(list(KEYS)).with_row_index("idx")
+    return Grid(cells, *_lines(cells, pl.concat(edges)))
+
+
+def _lines(cells: pl.DataFrame, edges: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Line offsets and members (parent first, then children in cell order)."""
+    idx = cells.select("idx", *KEYS)
+    pairs = []
+    for d in DIMS:
+        e = edges.filter(pl.col("dim") == d).select("family", "child", "parent")
+        child = idx.with_columns(_c=pl.col(d).cast(pl.String)).join(
+            e, left_on=["family", "_c"], right_on=["family", "child"])
+        child = child.with_columns(pl.col("parent").cast(_DTYPES[d]).alias(d))
+        joined = child.select("idx", *KEYS).join(idx, on=list(KEYS), suffix="_p")
+        pairs.append(joined.select(parent=pl.col("idx_p"), child=pl.col("idx"), dim=pl.lit(d)))
+    allp = pl.concat(pairs)
+    heads = allp.select("parent", "dim").unique().with_columns(child=pl.col("parent"), head=pl.lit(0))
+    lines = pl.concat([heads.select("parent", "dim", "child", "head"),
+                       allp.with_columns(head=pl.lit(1)).select("parent", "dim", "child", "head")])
+    lines = lines.sort(["parent", "dim", "head", "child"])
+    key = lines.select((pl.col("parent").cast(pl.Int64) * 4 + pl.col("dim").replace_strict(
+        {d: i for i, d in enumerate(DIMS)}, return_dtype=pl.Int64)).alias("k"))["k"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
+    ptr = np.r_[starts, len(key)].astype(np.int64)
+    return ptr, lines["child"].to_numpy().astype(np.int64)
+
+
+_OFFENCE_UP = {c: p for p, kids in OFFENCE_PARENTS.items() for c in kids}
+
+
+def lines_of_keys(cells: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The lines between the node cells of a frame (keys, in row order), read off the node names
+    alone: how a previous edition's output is turned back into its equations."""
+    idx = cells.select(*KEYS).with_row_index("idx")
+    area = pl.col("area_code")
+    ups = {
+        "area_code": pl.when(area.is_in([TERRITORIAL, BTP])).then(pl.lit(NATIONAL))
+        .when(area == NATIONAL).then(None).otherwise(pl.lit(TERRITORIAL)),
+        "period_key": pl.when(pl.col("period_key") % 10 != 0).then(pl.col("period_key") // 10 * 10),
+        "offence": pl.col("offence").replace_strict(_OFFENCE_UP, default=None),
+        "category": pl.when(pl.col("category") != ALL).then(pl.lit(ALL)),
+    }
+    pairs = []
+    for i, d in enumerate(DIMS):
+        child = idx.with_columns(ups[d].alias(d)).filter(pl.col(d).is_not_null())
+        joined = child.join(idx, on=list(KEYS), suffix="_p")
+        pairs.append(joined.select(parent=pl.col("idx_p"), child=pl.col("idx"), dim=pl.lit(i)))
+    allp = pl.concat(pairs)
+    heads = allp.select("parent", "dim").unique().with_columns(child=pl.col("parent"), head=pl.lit(0))
+    lines = pl.concat([heads.select("parent", "dim", "child", "head"),
+                       allp.with_columns(head=pl.lit(1)).select("parent", "dim", "child", "head")])
+    lines = lines.sort(["parent", "dim", "head", "child"])
+    key = (lines["parent"].cast(pl.Int64) * 4 + lines["dim"].cast(pl.Int64)).to_numpy()
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
+    return np.r_[starts, len(key)].astype(np.int64), lines["child"].to_numpy().astype(np.int64)

@@ -1,0 +1,185 @@
+"""Release-wide cell suppression over the linked hierarchical tables of
+:mod:`metrics.disclosure.families`: the one decision every public output looks its cells up in.
+
+Why one decision: an attacker holding every output of a release (and of the one before) can add
+and subtract any of them, so a cell is hidden or shown once, for all of them, and the hidden set
+is checked against every equation at once.
+
+How: primary cells (1 to threshold - 1) and the cells the previous edition hid with the same
+value ('carried') are hidden; the line rule (:mod:`metrics.disclosure.line_rule`) adds
+complements until no line gives a hidden cell back; then the audit by linear programming
+(:mod:`metrics.disclosure.lp_check`) finds any cell still pinned or placed inside
+1..threshold - 1 by several lines together, and each gets one more complement, until none is left.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import polars as pl
+
+from metrics.disclosure import lp_check
+from metrics.disclosure.families import LINKS, Link
+from metrics.disclosure.grid import KEYS, Grid, build_grid, lines_of_keys
+from metrics.disclosure.line_rule import (
+    CARRIED,
+    PRIMARY,
+    REASONS,
+    SHOWN,
+    LineRule,
+    ProtectionError,
+)
+
+OUTPUT_COLUMNS = (*KEYS, "value", "reason")
+MAX_REPAIR_ROUNDS = 200
+
+__all__ = ["OUTPUT_COLUMNS", "ProtectionError", "protect_cells"]
+
+
+def protect_cells(leaves: pl.DataFrame, *, span: tuple[int, int], threshold: int,
+                  prior: pl.DataFrame | None = None, links: Sequence[Link] = LINKS,
+                  verify: bool = True) -> pl.DataFrame:
+    """Every node cell of the release with its ``value`` and ``reason`` ("" when shown,
+    "primary", "secondary", "carried" or "linked"), sorted by family, area, period, offence and
+    category.
+
+    ``leaves``: ``family, area_code, quarter, offence, category, value`` (see
+    :mod:`metrics.disclosure.families`; a null value was not provided and counts as a known 0; a
+    negative value is a published correction, never hidden). ``prior``: the previous edition's
+    output: its hidden cells with unchanged values stay hidden, its shown ones with unchanged
+    values are known and never used as complements. ``verify``: run the audit by linear
+    programming and mend what it finds (raises :class:`ProtectionError` if it cannot).
+    """
+    if threshold < 1:
+        raise ValueError(f"threshold must be at least 1, got {threshold}")
+    frame = leaves.rename({"quarter": "period_key"}) if "quarter" in leaves.columns else leaves
+    grid = build_grid(frame, span)
+    cells = _with_prior(grid.cells, prior)
+    value = cells["value"].to_numpy().astype(float)
+    fixed = cells["is_null"].to_numpy() | (value < 0)
+    primary = ~fixed & (value > 0) & (value < threshold)
+    rule = LineRule(grid.ptr, grid.members, value, fixed=fixed,
+                    known=cells["_known"].to_numpy() & ~primary, threshold=threshold,
+                    partners=_partners(cells, links))
+    for c in np.flatnonzero(primary).tolist():
+        rule.hide(c, PRIMARY)
+    for c in np.flatnonzero(cells["_carried"].to_numpy() & ~fixed).tolist():
+        rule.hide(c, CARRIED)
+    rule.run()
+    if verify:
+        _repair(grid, rule, value, threshold, _Prior.of(cells, prior))
+    return _output(cells, rule.reason)
+
+
+def _with_prior(cells: pl.DataFrame, prior: pl.DataFrame | None) -> pl.DataFrame:
+    """Add ``_carried`` (hidden in prior, same value) and ``_known`` (shown in prior, same value)."""
+    if prior is None or prior.is_empty():
+        return cells.with_columns(_carried=pl.lit(False), _known=pl.lit(False))
+    p = prior.select(*[pl.col(k).cast(cells.schema[k]) for k in KEYS],
+                     _pv=pl.col("value").cast(pl.Float64), _pr=pl.col("reason"))
+    out = cells.join(p, on=list(KEYS), how="left")
+    now = pl.when(pl.col("is_null")).then(None).otherwise(pl.col("value"))
+    same = ((now == pl.col("_pv")) | (now.is_null() & pl.col("_pv").is_null() & pl.col("_pr").is_not_null()))
+    same = same.fill_null(False)
+    return out.with_columns(_carried=same & (pl.col("_pr").fill_null("") != ""),
+                            _known=same & (pl.col("_pr").fill_null("") == "")).drop("_pv", "_pr")
+
+
+def _partners(cells: pl.DataFrame, links: Sequence[Link]) -> dict[int, list[int]]:
+    """For each cell in a link, the cells of the other family it must share its status with."""
+    out: dict[int, list[int]] = {}
+    for link in links:
+        ends = []
+        for family in (link.family, link.other):
+            ends.append(cells.filter((pl.col("family") == family) & (pl.col("offence") == link.offence)
+                                     & (pl.col("category") == link.category))
+                        .select("idx", "area_code", "period_key"))
+        pairs = ends[0].join(ends[1], on=["area_code", "period_key"], suffix="_o")
+        for a, b in zip(pairs["idx"].to_list(), pairs["idx_o"].to_list(), strict=True):
+            out.setdefault(a, []).append(b)
+            out.setdefault(b, []).append(a)
+    return out
+
+
+class _Prior:
+    """The previous edition's equations, over the same numbering as this edition's cells: a
+    cell with the same value in both is this edition's cell; any other is a cell of its own
+    (numbered from ``n`` on), unknown when the previous edition hid it."""
+
+    def __init__(self, ptr: np.ndarray, members: np.ndarray, value: np.ndarray, hidden: np.ndarray):
+        self.ptr, self.members, self.value, self.hidden = ptr, members, value, hidden
+
+    @classmethod
+    def of(cls, cells: pl.DataFrame, prior: pl.DataFrame | None) -> _Prior | None:
+        if prior is None or prior.is_empty():
+            return None
+        n = cells.height
+        p = prior.select(*[pl.col(k).cast(cells.schema[k]) for k in KEYS], pl.col("value").cast(pl.Float64),
+                         "reason").with_row_index("_j")
+        ptr, members = lines_of_keys(p)
+        now = cells.select(*KEYS, "idx", _now=pl.when(pl.col("is_null")).then(None).otherwise(pl.col("value")))
+        p = p.join(now, on=list(KEYS), how="left").sort("_j")
+        same = ((p["_now"] == p["value"]) | (p["_now"].is_null() & p["value"].is_null() & p["idx"].is_not_null()))
+        same = same.fill_null(False).to_numpy()
+        index = np.where(same, p["idx"].fill_null(0).to_numpy().astype(np.int64), n + np.arange(p.height))
+        return cls(ptr, index[members], p["value"].fill_null(0.0).to_numpy(),
+                   (p["reason"].fill_null("") != "").to_numpy() & ~same)
+
+    def mend(self, rule: LineRule, cell: int, n: int) -> bool:
+        """Mend beside the cells of this edition that share a line of the previous one with
+        ``cell`` (where the two editions together pin it)."""
+        line_of = np.repeat(np.arange(len(self.ptr) - 1), np.diff(self.ptr))
+        lines = np.unique(line_of[self.members == cell])
+        near = np.unique(self.members[np.isin(line_of, lines)])
+        return any(rule.mend(int(c)) for c in near if c < n and c != cell)
+
+    def system(self, ptr: np.ndarray, members: np.ndarray, value: np.ndarray,
+               variable: np.ndarray) -> lp_check.System:
+        """Both editions' equations as one system."""
+        return lp_check.System(np.r_[ptr, len(members) + self.ptr[1:]], np.r_[members, self.members],
+                               np.r_[value, self.value], np.r_[variable, self.hidden])
+
+
+def _repair(grid: Grid, rule: LineRule, value: np.ndarray, threshold: int, prior: _Prior | None) -> None:
+    """Audit by LP (with the previous edition's equations too) and add a complement beside each
+    failing cell, until the audit is clean.
+
+    Hiding more only widens ranges, so after the first round only the failing and the newly
+    hidden cells are checked again."""
+    rule.changed.clear()
+    n = len(value)
+    check = np.ones(n, dtype=bool)
+    for _ in range(MAX_REPAIR_ROUNDS):
+        variable = (np.asarray(rule.reason) != SHOWN) & ~np.asarray(rule.known)
+        system = lp_check.System(grid.ptr, grid.members, value, variable)
+        if prior is not None:
+            system = prior.system(grid.ptr, grid.members, value, variable)
+        mask = np.r_[check, np.zeros(len(system.value) - n, dtype=bool)]
+        failures = lp_check.audit(system, threshold, mask)
+        if not failures:
+            return
+        for f in failures:
+            if not (rule.mend(f.cell) or (prior is not None and prior.mend(rule, f.cell, n))):
+                raise ProtectionError(
+                    f"hidden cell {_describe(grid, f.cell)} has range {f.lo:g}..{f.hi:g} and no "
+                    "cell left to hide beside it")
+        rule.run()
+        check = np.zeros(n, dtype=bool)
+        check[[f.cell for f in failures] + rule.changed] = True
+        rule.changed.clear()
+    raise ProtectionError(f"the audit still finds cells to protect after {MAX_REPAIR_ROUNDS} rounds")
+
+
+def _describe(grid: Grid, cell: int) -> str:
+    row = grid.cells.row(cell, named=True)
+    return "/".join(str(row[k]) for k in KEYS)
+
+
+def _output(cells: pl.DataFrame, reason: list[int]) -> pl.DataFrame:
+    return cells.select(
+        *KEYS,
+        value=pl.when(pl.col("is_null")).then(None).otherwise(pl.col("value")),
+        reason=pl.Series(reason, dtype=pl.Int64).replace_strict(
+            dict(enumerate(REASONS)), return_dtype=pl.String),
+    ).sort(list(KEYS))

@@ -1,0 +1,79 @@
+"""`rasso releases` shows each release's protection; `rasso disclosure-report` its information
+loss; `rasso sample --next-edition-of` writes a protected next edition."""
+
+from __future__ import annotations
+
+import io
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from cli import app
+from helpers.testdb import BACKENDS
+
+runner = CliRunner()
+CASES, SEED, LAST = "2000", "5", "20164"
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request, tmp_path, fresh_engine, monkeypatch):
+    monkeypatch.delenv("RASSO_DISCLOSURE_THRESHOLD", raising=False)
+    engine = fresh_engine(request.param, tmp_path)
+    url = engine.url.render_as_string(hide_password=False)
+    engine.dispose()
+    return url
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def _sample(db_url: str) -> None:
+    from db.engine import make_engine
+    from sample_data.load import load_sample
+
+    engine = make_engine(db_url)
+    load_sample(engine, cases=int(CASES), seed=int(SEED), last_quarter=int(LAST))
+    engine.dispose()
+
+
+def test_releases_show_threshold_and_hidden_cells_and_next_edition(db_url):
+    _sample(db_url)
+    listing = run("releases", "--db", db_url)
+    assert listing.exit_code == 0, listing.output
+    assert "threshold" in listing.output and "hidden cells" in listing.output
+    assert "primary" in listing.output and "secondary" in listing.output
+
+    edition = run("sample", "--db", db_url, "--next-edition-of", "1", "--seed", "3")
+    assert edition.exit_code == 0, edition.output
+    assert "next edition of release 1" in edition.output
+    listing = run("releases", "--db", db_url)
+    assert "carried" in listing.output and "superseded" in listing.output
+
+    missing = run("sample", "--db", db_url, "--next-edition-of", "99")
+    assert missing.exit_code == 2 and "not a synthetic sample" in missing.stderr
+
+
+def test_disclosure_report_csv_and_markdown(db_url, tmp_path):
+    _sample(db_url)
+    out = run("disclosure-report", "--db", db_url, "--format", "csv")
+    assert out.exit_code == 0, out.output
+    loss = pl.read_csv(io.StringIO(out.stdout))
+    release = loss.filter(pl.col("scope") == "release").row(0, named=True)
+    tables = loss.filter(pl.col("scope") == "table")
+    families = loss.filter(pl.col("scope") == "family")
+    assert release["cells"] == tables["cells"].sum() == families["cells"].sum()
+    assert release["hidden"] == release["primary"] + release["secondary"] + release["carried"] + release["linked"] > 0
+    assert set(tables["area_level"]) == {"force", "England and Wales", "England and Wales (43 forces)"}
+    assert set(tables["period_level"]) == {"quarter", "financial year"}
+
+    report = tmp_path / "loss.md"
+    md = run("disclosure-report", "--db", db_url, "--release", "1", "-o", str(report))
+    assert md.exit_code == 0, md.output
+    text = report.read_text()
+    assert text.startswith("# Disclosure protection of release 1") and "## Per table" in text
+    assert f"| all | all | all | all | {release['cells']:,} |" in text
+
+    bad = run("disclosure-report", "--db", db_url, "--release", "42")
+    assert bad.exit_code == 2 and "Release 42 does not exist" in bad.stderr

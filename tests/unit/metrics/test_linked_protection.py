@@ -1,0 +1,185 @@
+"""The release-wide protection holds its guarantee: no hidden cell can be pinned or placed inside
+1..threshold - 1 by an attacker solving every published equation (checked by an LP written in
+``helpers.cell_ranges``, apart from the engine's own)."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from helpers.cell_ranges import KEYS, equations, ranges, unsafe
+from metrics.disclosure import linked, lp_check
+from metrics.disclosure.families import ALL, BTP, NATIONAL, NO_OFFENCE, OFFENCE_LEAVES, TERRITORIAL
+from metrics.disclosure.grid import build_grid, quarters
+from metrics.disclosure.line_rule import PRIMARY, SECONDARY, LineRule
+from metrics.disclosure.linked import protect_cells
+
+SMALL = (0, 0, 0, 1, 1, 2, 3, 4, 5, 6, 8, 12, 30)
+
+
+def _leaves(rows: list[tuple]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema={"family": pl.String, "area_code": pl.String, "quarter": pl.Int64,
+                                      "offence": pl.String, "category": pl.String, "value": pl.Float64},
+                        orient="row")
+
+
+@st.composite
+def releases(draw):
+    """A small random release: one or two families over 2-6 forces (BTP among them) and 4-9
+    quarters, with and without offence and category splits, mostly small counts, a few nulls
+    and negative corrections."""
+    n_forces = draw(st.integers(2, 6))
+    areas = [f"F{i}" for i in range(n_forces - 1)] + [BTP]
+    first = draw(st.sampled_from([20231, 20232, 20234]))
+    qs = quarters((first, 20294))[:draw(st.integers(4, 9))]
+    rows = []
+    for f in range(draw(st.integers(1, 2))):
+        offences = OFFENCE_LEAVES if draw(st.booleans()) else (NO_OFFENCE,)
+        cats = [ALL] if draw(st.booleans()) else [f"g{i}" for i in range(draw(st.integers(2, 3)))]
+        for a in areas:
+            for q in qs:
+                for o in offences:
+                    for c in cats:
+                        v = draw(st.sampled_from(SMALL))
+                        kind = draw(st.sampled_from(["v"] * 30 + ["null", "neg"]))
+                        value = None if kind == "null" else (-1.0 if kind == "neg" else float(v))
+                        rows.append((f"fam{f}", a, q, o, c, value))
+    return _leaves(rows), (qs[0], qs[-1]), draw(st.sampled_from([3, 5]))
+
+
+def _hidden(out: pl.DataFrame) -> pl.DataFrame:
+    return out.filter(pl.col("reason") != "")
+
+
+def _check_sums(out: pl.DataFrame) -> None:
+    values = {r[:5]: (r[5] or 0.0) for r in out.select(*KEYS, "value").iter_rows()}
+    for total, parts in equations(out):
+        assert values[total] == pytest.approx(sum(values[p] for p in parts)), total
+
+
+@pytest.mark.slow
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(releases())
+def test_no_hidden_cell_is_recoverable_in_a_random_release(release):
+    leaves, span, t = release
+    # a total below zero cannot be hidden (the attacker knows counts are >= 0 except corrections)
+    nodes = build_grid(leaves.rename({"quarter": "period_key"}), span).cells
+    assume(nodes.filter(pl.col("value") < 0).height == leaves.filter(pl.col("value") < 0).height)
+    out = protect_cells(leaves, span=span, threshold=t)
+    assert unsafe(ranges(out), t) == {}
+    shown = out.filter((pl.col("reason") == "") & pl.col("value").is_not_null())
+    assert shown.filter((pl.col("value") >= 1) & (pl.col("value") < t)).is_empty()
+    assert _hidden(out).filter(pl.col("value").is_null() | (pl.col("value") < 0)).is_empty()
+    _check_sums(out)
+    again = protect_cells(leaves.sample(fraction=1.0, shuffle=True, seed=3), span=span, threshold=t)
+    assert again.equals(out)
+
+
+def test_every_node_cell_is_returned_once():
+    leaves = _leaves([("recorded", "F1", 20231, "adult_rape", ALL, 3.0),
+                      ("recorded", BTP, 20244, "other_sexual", ALL, 9.0),
+                      ("fam", "F2", 20232, NO_OFFENCE, "g1", 7.0),
+                      ("fam", "F2", 20232, NO_OFFENCE, "g2", 1.0)])
+    out = protect_cells(leaves, span=(20231, 20251), threshold=5)
+    assert out.select(KEYS).is_duplicated().sum() == 0
+    # recorded: F1, BTP, TERRITORIAL, NATIONAL x (9 quarters + 2 complete years) x 5 offence nodes
+    assert out.filter(pl.col("family") == "recorded").height == 4 * 11 * 5
+    # fam: F2, TERRITORIAL, NATIONAL x 11 periods x 1 offence node x 3 category nodes
+    assert out.filter(pl.col("family") == "fam").height == 3 * 11 * 3
+    assert set(out["area_code"]) == {"F1", "F2", BTP, TERRITORIAL, NATIONAL}
+    assert out.filter(pl.col("period_key") == 20250).is_empty()  # 2025-26 is not complete
+    assert out.columns == [*KEYS, "value", "reason"]
+    assert out.equals(out.sort(list(KEYS)))
+
+
+def test_a_stock_family_has_no_year_nodes():
+    leaves = _leaves([("mi:investigators", "F1", 20231, NO_OFFENCE, ALL, 40.0)])
+    out = protect_cells(leaves, span=(20231, 20234), threshold=5)
+    assert sorted(set(out["period_key"])) == [20231, 20232, 20233, 20234]
+
+
+def test_nulls_and_negative_corrections_are_shown_and_never_complements():
+    rows = [("recorded", a, q, o, ALL, 20.0) for a in ("F1", "F2", BTP) for q in quarters((20231, 20234))
+            for o in OFFENCE_LEAVES]
+    rows[0] = ("recorded", "F1", 20231, "adult_rape", ALL, 2.0)
+    rows[1] = ("recorded", "F1", 20231, "child_rape", ALL, -1.0)
+    rows[2] = ("recorded", "F1", 20231, "other_sexual", ALL, None)
+    out = protect_cells(_leaves(rows), span=(20231, 20234), threshold=5)
+    cell = out.filter((pl.col("area_code") == "F1") & (pl.col("period_key") == 20231))
+    by = {r["offence"]: r for r in cell.iter_rows(named=True)}
+    assert by["adult_rape"]["reason"] == "primary"
+    assert by["child_rape"]["reason"] == "" and by["child_rape"]["value"] == -1.0
+    assert by["other_sexual"]["reason"] == "" and by["other_sexual"]["value"] is None
+    assert by["rape"]["value"] == 1.0
+    assert unsafe(ranges(out), 5) == {}
+
+
+def test_linked_families_share_their_status_cell_for_cell():
+    rows = [("recorded", a, q, o, ALL, 30.0) for a in ("F1", "F2", "F3", BTP)
+            for q in quarters((20231, 20234)) for o in OFFENCE_LEAVES]
+    rows += [("mi:recorded", a, q, NO_OFFENCE, ALL, 90.0) for a in ("F1", "F2", "F3", BTP)
+             for q in quarters((20231, 20234))]
+    rows.append(("mi:recorded", "F2", 20233, NO_OFFENCE, ALL, 3.0))
+    rows = [r for r in rows if r[:4] != ("mi:recorded", "F2", 20233, NO_OFFENCE) or r[5] == 3.0]
+    out = protect_cells(_leaves(rows), span=(20231, 20234), threshold=5)
+    mi = out.filter(pl.col("family") == "mi:recorded").select("area_code", "period_key", "reason")
+    ho = out.filter((pl.col("family") == "recorded") & (pl.col("offence") == NO_OFFENCE)).select(
+        "area_code", "period_key", "reason")
+    both = mi.join(ho, on=["area_code", "period_key"], suffix="_ho")
+    assert both.height == 6 * 5  # 3 forces, BTP and the two totals x 4 quarters and the year
+    assert ((both["reason"] == "") == (both["reason_ho"] == "")).all()
+    assert both.filter(pl.col("reason_ho") == "linked").height >= 1
+    assert unsafe(ranges(out), 5) == {}
+
+
+def test_no_links_leaves_the_families_apart():
+    rows = [("recorded", a, 20231, o, ALL, 30.0) for a in ("F1", "F2") for o in OFFENCE_LEAVES]
+    rows += [("mi:recorded", a, 20231, NO_OFFENCE, ALL, 2.0 if a == "F1" else 40.0) for a in ("F1", "F2")]
+    out = protect_cells(_leaves(rows), span=(20231, 20231), threshold=5, links=())
+    assert _hidden(out.filter(pl.col("family") == "recorded")).is_empty()
+
+
+def _edition(values: dict[tuple[str, int, str], float]) -> pl.DataFrame:
+    return _leaves([("recorded", a, q, o, ALL, v) for (a, q, o), v in values.items()])
+
+
+def test_a_second_edition_carries_hidden_cells_and_leaks_nothing_with_the_first():
+    areas, qs = ("F1", "F2", "F3", BTP), quarters((20231, 20244))
+    first = {(a, q, o): float((i * 7 + j * 3 + k * 5) % 13) for i, a in enumerate(areas)
+             for j, q in enumerate(qs) for k, o in enumerate(OFFENCE_LEAVES)}
+    second = dict(first)
+    for key in list(first)[::9]:
+        second[key] = first[key] + 2.0
+    out1 = protect_cells(_edition(first), span=(20231, 20244), threshold=5)
+    out2 = protect_cells(_edition(second), span=(20231, 20244), threshold=5, prior=out1)
+    both = out2.join(out1, on=list(KEYS), suffix="_1")
+    same = both.filter(pl.col("value") == pl.col("value_1"))
+    assert same.filter((pl.col("reason_1") != "") & (pl.col("reason") == "")).is_empty()
+    assert same.filter((pl.col("reason_1") == "") & (pl.col("reason") == "secondary")).is_empty()
+    assert (out2["reason"] == "carried").any()
+    assert unsafe(ranges(out2), 5) == {}
+    assert unsafe(ranges(out2, prior=out1), 5) == {}
+
+
+def test_the_audit_catches_a_dumbbell_the_line_rule_misses():
+    """Two forces by two outcome groups, every leaf hidden, every line with two hidden cells (so
+    the line rule is content) and yet the zeros pin the 3: b = 3 - a >= 0 and d = a - 3 >= 0."""
+    leaves = _leaves([("f", "F1", 20231, NO_OFFENCE, "g1", 3.0), ("f", "F1", 20231, NO_OFFENCE, "g2", 0.0),
+                      ("f", "F2", 20231, NO_OFFENCE, "g1", 0.0), ("f", "F2", 20231, NO_OFFENCE, "g2", 0.0)])
+    grid = build_grid(leaves.rename({"quarter": "period_key"}), (20231, 20231))
+    value = grid.cells["value"].to_numpy()
+    corners = grid.cells["leaf"].to_numpy()
+    failures = lp_check.audit(lp_check.System(grid.ptr, grid.members, value, corners), 5)
+    a = grid.cells.filter(pl.col("value") == 3.0).filter(pl.col("leaf"))["idx"].item()
+    assert a in [f.cell for f in failures]
+    rule = LineRule(grid.ptr, grid.members, value, fixed=value < 0, known=value < 0, threshold=5,
+                    partners={})
+    for c in corners.nonzero()[0].tolist():
+        rule.hide(c, PRIMARY if c == a else SECONDARY)
+    linked._repair(grid, rule, value, 5, None)
+    out = linked._output(grid.cells.with_columns(is_null=pl.lit(False)), rule.reason)
+    assert unsafe(ranges(out), 5) == {}
+    assert out.filter(pl.col("reason") != "").height > 4
+
