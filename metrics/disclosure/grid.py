@@ -170,23 +170,26 @@ def _lines(cells: pl.DataFrame, edges: pl.DataFrame) -> tuple[np.ndarray, np.nda
     """Line offsets and members (parent first, then children in cell order)."""
     idx = cells.select("idx", *KEYS)
     pairs = []
-    for d in DIMS:
+    for i, d in enumerate(DIMS):
         e = edges.filter(pl.col("dim") == d).select("family", "child", "parent")
         child = idx.with_columns(_c=pl.col(d).cast(pl.String)).join(
             e, left_on=["family", "_c"], right_on=["family", "child"])
         child = child.with_columns(pl.col("parent").cast(_DTYPES[d]).alias(d))
         joined = child.select("idx", *KEYS).join(idx, on=list(KEYS), suffix="_p")
-        pairs.append(joined.select(parent=pl.col("idx_p"), child=pl.col("idx"), dim=pl.lit(d)))
-    allp = pl.concat(pairs)
-    heads = allp.select("parent", "dim").unique().with_columns(child=pl.col("parent"), head=pl.lit(0))
+        pairs.append(joined.select(parent=pl.col("idx_p"), child=pl.col("idx"), dim=pl.lit(i)))
+    return _offsets(pl.concat(pairs))
+
+
+def _offsets(pairs: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Parent-child pairs (``parent, child, dim`` as a dimension index) as line offsets and
+    members: each line is a parent along one dimension, the parent first, then its children."""
+    heads = pairs.select("parent", "dim").unique().with_columns(child=pl.col("parent"), head=pl.lit(0))
     lines = pl.concat([heads.select("parent", "dim", "child", "head"),
-                       allp.with_columns(head=pl.lit(1)).select("parent", "dim", "child", "head")])
+                       pairs.with_columns(head=pl.lit(1)).select("parent", "dim", "child", "head")])
     lines = lines.sort(["parent", "dim", "head", "child"])
-    key = lines.select((pl.col("parent").cast(pl.Int64) * 4 + pl.col("dim").replace_strict(
-        {d: i for i, d in enumerate(DIMS)}, return_dtype=pl.Int64)).alias("k"))["k"].to_numpy()
+    key = (lines["parent"].cast(pl.Int64) * 4 + lines["dim"].cast(pl.Int64)).to_numpy()
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
-    ptr = np.r_[starts, len(key)].astype(np.int64)
-    return ptr, lines["child"].to_numpy().astype(np.int64)
+    return np.r_[starts, len(key)].astype(np.int64), lines["child"].to_numpy().astype(np.int64)
 
 
 _OFFENCE_UP = {c: p for p, kids in OFFENCE_PARENTS.items() for c in kids}
@@ -209,11 +212,4 @@ def lines_of_keys(cells: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         child = idx.with_columns(ups[d].alias(d)).filter(pl.col(d).is_not_null())
         joined = child.join(idx, on=list(KEYS), suffix="_p")
         pairs.append(joined.select(parent=pl.col("idx_p"), child=pl.col("idx"), dim=pl.lit(i)))
-    allp = pl.concat(pairs)
-    heads = allp.select("parent", "dim").unique().with_columns(child=pl.col("parent"), head=pl.lit(0))
-    lines = pl.concat([heads.select("parent", "dim", "child", "head"),
-                       allp.with_columns(head=pl.lit(1)).select("parent", "dim", "child", "head")])
-    lines = lines.sort(["parent", "dim", "head", "child"])
-    key = (lines["parent"].cast(pl.Int64) * 4 + lines["dim"].cast(pl.Int64)).to_numpy()
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
-    return np.r_[starts, len(key)].astype(np.int64), lines["child"].to_numpy().astype(np.int64)
+    return _offsets(pl.concat(pairs))
