@@ -105,12 +105,16 @@ def read_leaves(conn: Connection, release_id: int) -> tuple[pl.DataFrame, tuple[
     holds no counts: a release of boundaries or populations alone)."""
     parts = [_recorded(conn, release_id), _outcomes(conn, release_id), _indicators(conn, release_id)]
     leaves = pl.concat([p.select(list(LEAF_SCHEMA)).cast(LEAF_SCHEMA) for p in parts])
-    leaves = leaves.sort("family", "area_code", "quarter", "offence", "category")
-    span = None
+    return leaves.sort("family", "area_code", "quarter", "offence", "category"), release_span(conn, release_id)
+
+
+def release_span(conn: Connection, release_id: int) -> tuple[int, int] | None:
+    """The first and last quarter of the release's counts (None when it holds none): the span its
+    protection's time nodes are laid over, which the public outputs look their periods up in."""
     bounds = [conn.execute(select(func.min(t.c.quarter), func.max(t.c.quarter))
                            .where(t.c.release_id == release_id)).one()
               for t in (recorded_offences, outcomes, indicator_value)]
     lows = [lo for lo, _hi in bounds if lo is not None]
-    if lows:
-        span = (int(min(lows)), int(max(hi for _lo, hi in bounds if hi is not None)))
-    return leaves, span
+    if not lows:
+        return None
+    return int(min(lows)), int(max(hi for _lo, hi in bounds if hi is not None))

@@ -58,6 +58,22 @@ def is_year_key(period_key: int) -> bool:
     return period_key % 10 == 0
 
 
+def ye_key(last_quarter: int) -> int:
+    """The period key of the twelve months ending ``last_quarter`` (``20262`` -> ``20267``)."""
+    return last_quarter + 5
+
+
+def window_keys(span: tuple[int, int]) -> set[int]:
+    """The keys of the twelve-month windows that are nodes of a release spanning ``span``: those
+    ending the quarter of the year the release ends in, wholly inside it (none when it ends in Q4)."""
+    first, last = span
+    out, end = set(), last
+    while last % 10 != 4 and (end // 10) * 4 + end % 10 - 3 >= (first // 10) * 4 + first % 10:
+        out.add(ye_key(end))
+        end -= 10
+    return out
+
+
 # ---------------------------------------------------------------- families
 
 RECORDED = "recorded"
