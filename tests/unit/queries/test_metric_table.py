@@ -18,12 +18,12 @@ from queries.framing import Framing, select_areas
 from queries.metric_table import (
     COLUMNS,
     PARTIAL_KEYS,
+    Inputs,
     Request,
     cut_view,
     empty_table,
     flag_partial,
     frame_span,
-    Inputs,
     protect,
     read_window,
 )
