@@ -13,8 +13,7 @@ from dataclasses import dataclass
 import polars as pl
 from sqlalchemy import Connection
 
-from db.protection import hidden_cells
-from db.protection_leaves import release_span
+from db.protection import hidden_cells, protected_span
 from metrics.disclosure import families as fam
 from metrics.disclosure import lookup
 
@@ -33,7 +32,7 @@ class Protection:
 def read_protection(conn: Connection, release_id: int, refs: Iterable[fam.CountRef | None], *,
                     threshold: int | None) -> Protection | None:
     """The protection covering ``refs``; None when the release holds no counts."""
-    span = release_span(conn, release_id)
+    span = protected_span(conn, release_id)
     if span is None:
         return None
     families = sorted({r.family for r in refs if r is not None})
