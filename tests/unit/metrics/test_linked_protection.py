@@ -84,10 +84,11 @@ def test_every_node_cell_is_returned_once():
                       ("fam", "F2", 20232, NO_OFFENCE, "g2", 1.0)])
     out = protect_cells(leaves, span=(20231, 20251), threshold=5)
     assert out.select(KEYS).is_duplicated().sum() == 0
-    # recorded: F1, BTP, TERRITORIAL, NATIONAL x (9 quarters + 2 complete years) x 5 offence nodes
-    assert out.filter(pl.col("family") == "recorded").height == 4 * 11 * 5
-    # fam: F2, TERRITORIAL, NATIONAL x 11 periods x 1 offence node x 3 category nodes
-    assert out.filter(pl.col("family") == "fam").height == 3 * 11 * 3
+    # recorded: F1, BTP, TERRITORIAL, NATIONAL x (9 quarters + 2 complete years + the 2 complete
+    # 12 months ending a Q1, 2024-25 Q1 and 2025-26 Q1) x 5 offence nodes
+    assert out.filter(pl.col("family") == "recorded").height == 4 * 13 * 5
+    # fam: F2, TERRITORIAL, NATIONAL x 13 periods x 1 offence node x 3 category nodes
+    assert out.filter(pl.col("family") == "fam").height == 3 * 13 * 3
     assert set(out["area_code"]) == {"F1", "F2", BTP, TERRITORIAL, NATIONAL}
     assert out.filter(pl.col("period_key") == 20250).is_empty()  # 2025-26 is not complete
     assert out.columns == [*KEYS, "value", "reason"]
