@@ -70,6 +70,17 @@ class LineRule:
                     self.queue.append(line)
             stack.extend((p, LINKED) for p in self.partners.get(c, ()))
 
+    def reveal(self, cell: int) -> None:
+        """Show a complement again and never pick it again: for a hidden cell the attacker can
+        pin anyway (showing it tells nothing more), so its lines are checked again."""
+        self.reason[cell] = SHOWN
+        self.known[cell] = True
+        for line in self.cell_lines[cell]:
+            self.hcount[line] -= 1
+            if not self.queued[line]:
+                self.queued[line] = True
+                self.queue.append(line)
+
     def run(self) -> None:
         """Work the queue until every line with hidden cells is protected by the rule."""
         while self.queue:
@@ -82,7 +93,9 @@ class LineRule:
                 self.hide(pick[-1], SECONDARY)
             elif self.hcount[line] == 1:
                 cell = next(c for c in self._cells(line) if self.reason[c] != SHOWN)
-                raise ProtectionError(f"cell {cell} is the only cell of its line that can be hidden")
+                if self.reason[cell] != SECONDARY or self.partners.get(cell):
+                    raise ProtectionError(f"cell {cell} is the only cell of its line that can be hidden")
+                self.reveal(cell)  # a complement its line pins: hiding it protects nothing
 
     def _cells(self, line: int) -> list[int]:
         return self.members[self.ptr[line]:self.ptr[line + 1]]

@@ -30,6 +30,34 @@ KEYS = ("family", "area_code", "period_key", "offence", "category")
 _OFFENCE_UP = {"adult_rape": "rape", "child_rape": "rape", "rape": NO_OFFENCE, "other_sexual": NO_OFFENCE}
 
 
+def leaves_frame(rows: list[tuple]) -> pl.DataFrame:
+    """Leaf rows ``(family, area_code, quarter, offence, category, value)`` as the engine takes them."""
+    return pl.DataFrame(rows, schema={"family": pl.String, "area_code": pl.String, "quarter": pl.Int64,
+                                      "offence": pl.String, "category": pl.String, "value": pl.Float64},
+                        orient="row")
+
+
+def window_lines(out: pl.DataFrame) -> list[list[tuple]]:
+    """Every 12-month window line of a protection's output: the window cell, then its four quarters."""
+    keys = set(out.select(KEYS).iter_rows())
+    lines = []
+    for key in sorted(keys):
+        family, area, period, offence, category = key
+        if period % 10 in (6, 7, 8):
+            lines.append([key] + [(family, area, q, offence, category) for q in keys_by_window(period)])
+    return lines
+
+
+def keys_by_window(window: int) -> list[int]:
+    """The four quarters of a window key (its last quarter is the key - 5)."""
+    year, q = divmod(window - 5, 10)
+    out = []
+    for _ in range(4):
+        out.append(year * 10 + q)
+        year, q = (year, q - 1) if q > 1 else (year - 1, 4)
+    return out[::-1]
+
+
 def _windows_holding(quarter: int) -> list[int]:
     """The keys of the three 12-month windows holding ``quarter`` that are not financial years:
     those ending at the first Q1, Q2 and Q3 from ``quarter`` on, keyed by their last quarter + 5
