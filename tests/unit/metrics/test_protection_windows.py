@@ -100,6 +100,7 @@ def test_a_force_window_can_be_shown_beside_its_hidden_quarter():
     assert unsafe(ranges(out), 5) == {}
 
 
+@pytest.mark.slow
 def test_a_prior_edition_whose_windows_end_at_another_quarter_leaks_nothing_with_this_one():
     first, second = (20231, 20251), (20231, 20252)
     out1 = protect_cells(_release(first).with_columns(
