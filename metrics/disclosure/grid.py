@@ -5,7 +5,9 @@ programming (:mod:`metrics.disclosure.lp_check`) must agree on exactly which cel
 add up to which, so both read one :class:`Grid`.
 
 A **line** is a parent node and its direct children along one dimension, the other three
-coordinates fixed: ``parent - sum(children) = 0``. Lines are held as one flat array of members
+coordinates fixed: ``parent - sum(children) = 0``. The period dimension is not a tree: a quarter
+is a child of its financial year and of its 12-month window, so it sits on two period lines (and
+its leaf value is counted once in each, never twice in one). Lines are held as one flat array of members
 (parent first) with offsets, which the engine's loops index as Python lists (fast to slice).
 """
 
