@@ -10,6 +10,10 @@ value ('carried') are hidden; the line rule (:mod:`metrics.disclosure.line_rule`
 complements until no line gives a hidden cell back; then the audit by linear programming
 (:mod:`metrics.disclosure.lp_check`) finds any cell still pinned or placed inside
 1..threshold - 1 by several lines together, and each gets one more complement, until none is left.
+
+With a previous edition, a cell its published cells pin through a line is known too (a new
+12-month window of quarters published before), and a complement the attacker pins anyway with
+nothing left to hide beside it is shown again: showing it adds nothing to what can be derived.
 """
 
 from __future__ import annotations
