@@ -7,6 +7,8 @@ already know (from the previous edition), not a null or a negative correction, n
 possible, a child before the parent, one that also mends another line of its own, then the
 smallest value that lifts the hidden sum to the threshold (else the largest), a part before a
 published total. Hiding a cell hides its linked cells too (:data:`~metrics.disclosure.families.LINKS`).
+A complement left alone on a line with nothing else to hide is pinned by it: it is shown again
+(and never picked again) rather than failing the release.
 
 Plain Python lists, not frames: the rule walks a queue of lines and each step touches a handful
 of cells, where list indexing is faster than any vectorised call.
