@@ -160,3 +160,22 @@ def test_all_releases_and_an_unknown_tier(editions):
     assert list_revisions(engine, 999, tier="public").height == 0
     with pytest.raises(QueryError, match="Unknown tier 'secret'"):
         list_revisions(engine, edition, tier="secret")
+
+
+def test_the_independent_audit_reads_the_public_frame(editions):
+    """The audit (benchmarks) models each listed value as a cell of its own model: every value
+    must land on a cell there, and equal that cell's truth."""
+    from benchmarks.audit_identities import revision_numbers
+    from benchmarks.audit_model import Universe, Vocabulary, read_atoms
+
+    engine, original, edition = editions
+    u = Universe(Vocabulary.read(engine))
+    for release in (original, edition):
+        read_atoms(engine, u, release)
+    public = list_revisions(engine, edition)
+    numbers = list(revision_numbers(u, engine, edition, public))
+    assert public.height > 0 and len(numbers) == 2 * public.height
+    for number in numbers:
+        assert len(number.terms) == 1 and not number.hidden
+        (key, _coef), = number.terms
+        assert u.value(key) == number.shown, number.row
