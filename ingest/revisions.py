@@ -62,8 +62,8 @@ def public_revisions(engine: Engine, raw: pl.DataFrame, *, threshold: int | None
             new = release_cells(conn, int(new_id), t)
             parts.append(_shown_changes(touched, old, new).with_columns(
                 release_id=pl.lit(new_id, pl.Int64), previous_release_id=pl.lit(old_id, pl.Int64)))
-    cells = pl.concat(parts)
-    if cells.height == 0:
+    cells = pl.concat(parts) if parts else None  # no part: no raw row counts in any protected cell
+    if cells is None or cells.height == 0:
         return pl.DataFrame(schema=PUBLIC_SCHEMA)
     return _labelled(cells, names)
 
@@ -85,9 +85,10 @@ def _labelled(cells: pl.DataFrame, names: dict[str, str]) -> pl.DataFrame:
     family = pl.col("family")
     missing = pl.col("old_value").is_null() | pl.col("new_value").is_null()
     out = cells.with_columns(
-        measure=family.map_elements(measure_name, return_dtype=pl.String),
+        measure=family.replace_strict({f: measure_name(f) for f in fam.FAMILIES}, return_dtype=pl.String),
         area_name=pl.col("area_code").replace_strict(names, default=pl.col("area_code"), return_dtype=pl.String),
-        period=pl.col("period_key").map_elements(quarter_label, return_dtype=pl.String),
+        period=pl.col("period_key").replace_strict({q: quarter_label(q) for q in cells["period_key"].unique()},
+                                                   return_dtype=pl.String),
         quarter=pl.col("period_key"),
         offence_group=pl.col("offence"),
         ho_group=pl.when(family.is_in([f.id for f in fam.FAMILIES.values() if f.by_category]))

@@ -179,3 +179,30 @@ def test_the_independent_audit_reads_the_public_frame(editions):
         assert len(number.terms) == 1 and not number.hidden
         (key, _coef), = number.terms
         assert u.value(key) == number.shown, number.row
+
+
+def test_rows_of_no_protected_count_are_never_listed(editions):
+    """Outcome 0 on the closed basis is no outcome, and a force MI column that is by definition
+    another count (devices taken over offences recorded) is no family of its own: neither is
+    placed in a cell, so a public list made of them alone is empty."""
+    from db.protection_leaves import place_rows
+    from ingest import REVISION_SCHEMA
+    from ingest.revisions import PUBLIC_SCHEMA, public_revisions
+
+    engine, original, edition = editions
+    with engine.connect() as conn:
+        code = conn.execute(select(offence.c.code).where(offence.c.subgroup == "other_sexual")).scalars().first()
+    base = {k: None for k in REVISION_SCHEMA} | {"release_id": edition, "previous_release_id": original,
+                                                 "force_code": "E23000001", "quarter": LAST, "old_value": 10.0,
+                                                 "new_value": 20.0}
+    unplaced = [base | {"fact": "outcomes", "offence_code": code, "outcome_type": 0, "basis": "closed",
+                        "measure": "count"},
+                base | {"fact": "indicator_value", "indicator": "device_taken_share", "measure": "denominator"}]
+    placed = base | {"fact": "recorded_offences", "offence_code": code, "measure": "count"}
+    raw = pl.DataFrame([*unplaced, placed], schema=REVISION_SCHEMA, orient="row")
+    with engine.connect() as conn:
+        cells = place_rows(conn, raw)
+    assert cells.select("family", "area_code", "quarter", "offence", "category").rows() == [
+        ("recorded", "E23000001", LAST, "other_sexual", "all")]
+    alone = public_revisions(engine, raw.head(len(unplaced)))
+    assert alone.height == 0 and alone.schema == pl.Schema(PUBLIC_SCHEMA)
