@@ -60,7 +60,7 @@ def public_revisions(engine: Engine, raw: pl.DataFrame, *, threshold: int | None
             touched = rows.select(CELL).unique()
             old = release_cells(conn, int(old_id), t)
             new = release_cells(conn, int(new_id), t)
-            parts.append(_shown_changes(touched, old, new).with_columns(
+            parts.append(shown_changes(touched, old, new).with_columns(
                 release_id=pl.lit(new_id, pl.Int64), previous_release_id=pl.lit(old_id, pl.Int64)))
     cells = pl.concat(parts) if parts else None  # no part: no raw row counts in any protected cell
     if cells is None or cells.height == 0:
@@ -68,7 +68,7 @@ def public_revisions(engine: Engine, raw: pl.DataFrame, *, threshold: int | None
     return _labelled(cells, names)
 
 
-def _shown_changes(touched: pl.DataFrame, old: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
+def shown_changes(touched: pl.DataFrame, old: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
     """The touched cells shown in both releases whose value differs (a value the source did not
     provide differs from any number)."""
     def side(cells: pl.DataFrame, name: str) -> pl.DataFrame:
@@ -78,7 +78,23 @@ def _shown_changes(touched: pl.DataFrame, old: pl.DataFrame, new: pl.DataFrame) 
 
     both = touched.join(side(old, "old"), on=CELL, how="inner").join(side(new, "new"), on=CELL, how="inner")
     shown = (pl.col("old_reason") == "") & (pl.col("new_reason") == "")
-    return both.filter(shown & pl.col("old_value").ne_missing(pl.col("new_value"))).drop("old_reason", "new_reason")
+    both = both.filter(shown & pl.col("old_value").ne_missing(pl.col("new_value"))).drop("old_reason", "new_reason")
+    first = _first_hidden_flow(pl.concat([c.select(*CELL[:3], "reason") for c in (old, new)]))
+    stock = both.join(first, on="area_code", how="left")
+    after = (pl.col("family") == fam.STOCK_OF_FLOWS) & pl.col("first_hidden").is_not_null() & (
+        pl.col("period_key") >= pl.col("first_hidden"))
+    return stock.filter(~after).drop("first_hidden")
+
+
+def _first_hidden_flow(cells: pl.DataFrame) -> pl.DataFrame:
+    """Per force, the first quarter with a hidden count of offences recorded or investigations
+    closed, in either edition (any offence, outcome group, quarter or the year holding it: the
+    widest reading). Open investigations at a quarter's end move by recorded less closed, so a
+    revised position from that quarter on is not listed (``families.STOCK_OF_FLOWS``)."""
+    key = pl.col("period_key")
+    quarter = pl.when(key % 10 == 0).then(key + 1).otherwise(key)  # a year from its first quarter
+    hidden = cells.filter(pl.col("family").is_in([fam.RECORDED, fam.CLOSED]) & (pl.col("reason") != ""))
+    return hidden.group_by("area_code").agg(quarter.min().cast(pl.Int64).alias("first_hidden"))
 
 
 def _labelled(cells: pl.DataFrame, names: dict[str, str]) -> pl.DataFrame:
