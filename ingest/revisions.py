@@ -8,8 +8,12 @@ hidden cell out. So the public tier lists revisions at the grain of the protecti
 quarter, offence leaf, outcome group), takes the old and new values from the two releases' node
 cells (``db.protection.release_cells``: exactly the numbers their public tables are built from),
 and lists a cell only where it is shown (not hidden) in both releases and its value changed.
-Every value listed is then one a public user of either edition already sees; where a cell is
-missing from either edition's protection, it is left out (hiding is preferred to guessing).
+Every value listed is then one a public user of either edition already sees. Where it must
+choose it hides: a cell missing from either edition's protection is left out, and so is a
+revised open-investigations position from a force's first hidden recorded or closed count on
+(two positions give the flows between them). Revisions of rows that count in no protected cell
+(outcome 0 on the closed basis, a force MI column that is by definition another count) are not
+listed at all.
 """
 
 from __future__ import annotations
