@@ -221,7 +221,7 @@ def disclosure_report(
 @friendly
 def revisions(
     release: Annotated[int | None, typer.Option(help="Only the revisions a given release made")] = None,
-    tier: Annotated[Tier, typer.Option(help="public: only cells shown in both editions, by published cell; "
+    tier: Annotated[Tier, typer.Option(help="public: only cells shown in both editions, by protected cell; "
                                             "restricted: every raw revised value")] = Tier.public,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="CSV file (standard output if omitted)")] = None,
     db: DbOption = None,
