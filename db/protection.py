@@ -6,9 +6,9 @@ difference. So the protection is computed inside the load's transaction (a failu
 database as it was) with the previous edition as its prior, stored as the list of hidden node
 cells (``disclosure_cell``) and a summary row (``disclosure_run``), and only looked up afterwards.
 
-``hidden_cells`` is what the public outputs will look their cells up in (they do not yet: see
-the README's known limits; ``rasso disclosure-report`` reads the same run through
-``release_cells``). It reads the stored rows when the release was
+``hidden_cells`` is what the public outputs will look their cells up in (the pages and exports
+do not yet: see the README's known limits; ``rasso disclosure-report`` and the public tier of
+``rasso revisions`` read the same run through ``release_cells``). It reads the stored rows when the release was
 protected at the threshold asked for; otherwise (a release loaded before protection existed, or
 another threshold) it computes the protection in memory, the same way, without writing, and
 keeps the answer for the process (releases never change once written).
