@@ -98,13 +98,10 @@ def public_numbers(engine: Engine, u: Universe, release: int, *, select: Select 
 
 
 def public_revisions(engine: Engine, u: Universe, release: int) -> list[Number]:
-    """The revisions a public user can list (the public tier once the product offers one)."""
+    """The revisions a public user can list (``rasso revisions``, public tier)."""
     from ingest import list_revisions
 
-    try:
-        frame = list_revisions(engine, release, tier="public")
-    except TypeError:  # before the public tier of revisions exists, the command prints every revision
-        frame = list_revisions(engine, release)
+    frame = list_revisions(engine, release, tier="public")
     return list(revision_numbers(u, engine, release, frame))
 
 
