@@ -170,9 +170,12 @@ def solve(audit: Audit, u: Universe, numbers: list[Number]) -> None:
             shown.append((number, terms))
         elif number.hidden and terms:
             hidden.append((number, terms))
-    published = {tuple(sorted(terms.items())) for _, terms in shown}
-    audit.counts["hidden in one output, shown in another"] = sum(tuple(sorted(terms.items())) in published
-                                                                 for _, terms in hidden)
+    published = {tuple(sorted(terms.items())): number.shown for number, terms in shown}
+    again = [(n, published[sig]) for n, terms in hidden if (sig := tuple(sorted(terms.items()))) in published]
+    for number, value in again:  # pinned by reading it: the attacker's range is the value shown
+        audit.findings.append(Finding(number.view.name, number.view.channel, number.row, number.role,
+                                      number.truth, value, value))
+    audit.counts["hidden in one output, shown in another"] = len(again)
     hidden = [(n, terms) for n, terms in hidden if tuple(sorted(terms.items())) not in published]
     system = System(len(u.truth))
     for cols, coefs in u.rows:

@@ -72,3 +72,14 @@ def test_a_hidden_cell_with_two_unknown_partners_is_safe():
     (finding,) = audit.findings
     assert (round(finding.low, 6), round(finding.high, 6)) == (0, 12)
     assert audit.leaks == []
+
+
+def test_a_hidden_cell_shown_in_another_output_is_pinned():
+    """Channel 2 of issue 9: one count hidden in one metric and shown in another is read, not solved."""
+    u = _toy_universe()
+    audit = Audit(THRESHOLD, [1])
+    other = View("hand-made", 1, "median_days_to_charge", "adult_rape", "C", "quarter", 20241, 20241)
+    solve(audit, u, [_cell("C", None), Number(other, "C", "denominator", [_atom("C")], 3.0, "")])
+    (finding,) = audit.findings
+    assert (finding.output, finding.truth, finding.low, finding.high) == (_cell("C", None).view.name, 3, 3, 3)
+    assert audit.leaks == [finding] and audit.counts["hidden in one output, shown in another"] == 1
