@@ -36,8 +36,8 @@ SHOWN = 8
 EVERY_AREA = ("all", "national", "BTP")
 FORCES = ("all", "BTP")
 """Every force without the England and Wales row: the national row links every force and group
-into one system that takes minutes to solve where the charge rate is in it (channels 1, 2's
-recorded offences and 4 audit it with lighter tables)."""
+into one system that takes minutes to solve with the charge rate's force rows (channels 1, 2's
+recorded offences and 2's devices, 4 audit it with lighter tables)."""
 
 
 def outputs(*subjects: str, groups: Iterable[str] = ("adult_rape",), areas: Iterable[str] = EVERY_AREA,
@@ -64,7 +64,8 @@ def failures(audit: Audit) -> list[str]:
     if audit.leaks:
         problems.append(f"{len(audit.leaks)} of {len(audit.findings)} hidden numbers recoverable at threshold {t} "
                         f"({len(audit.pinned)} pinned, {len(audit.inside)} inside 1..{t - 1}), first:")
-        problems += [_line(f) for f in audit.leaks[:SHOWN]]
+        worst_first = sorted(audit.leaks, key=lambda f: not f.inside(t))  # a count of 1 to t - 1 narrowed down
+        problems += [_line(f) for f in worst_first[:SHOWN]]
     if audit.shown_small:
         problems.append(f"{len(audit.shown_small)} counts from 1 to {t - 1} shown, first: {audit.shown_small[:SHOWN]}")
     if audit.mismatches:
