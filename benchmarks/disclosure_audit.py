@@ -172,9 +172,13 @@ def solve(audit: Audit, u: Universe, numbers: list[Number]) -> None:
             hidden.append((number, terms))
     published = {tuple(sorted(terms.items())): number.shown for number, terms in shown}
     again = [(n, published[sig]) for n, terms in hidden if (sig := tuple(sorted(terms.items()))) in published]
-    for number, value in again:  # pinned by reading it: the attacker's range is the value shown
-        audit.findings.append(Finding(number.view.name, number.view.channel, number.row, number.role,
-                                      number.truth, value, value))
+    # A count left out of one output (a rate on too few cases, a median's number of cases) and
+    # shown in another is published, not confidential: a finding only when it is 1 to t - 1 (a
+    # small count shown outright, which ``shown_small`` lists too).
+    for number, value in again:
+        if 1 <= value < t:
+            audit.findings.append(Finding(number.view.name, number.view.channel, number.row, number.role,
+                                          number.truth, value, value))
     audit.counts["hidden in one output, shown in another"] = len(again)
     hidden = [(n, terms) for n, terms in hidden if tuple(sorted(terms.items())) not in published]
     system = System(len(u.truth))
