@@ -84,8 +84,8 @@ def rules_text(threshold: int | None = None, *, tier: str = PUBLIC) -> str:
         f"Counts from 1 to {t - 1} are not shown; they appear as [c] (confidential). "
         "Zeros are real zeros and are shown.",
         "A rate or percentage is shown as [c] when it is based on fewer cases than the "
-        f"larger of {t} and the minimum stated for that measure; its count is hidden too, so "
-        "the rate cannot be worked out from the other figures.",
+        f"larger of {t} and the minimum stated for that measure: too few to be reliable. Its "
+        "counts are shown unless they are hidden themselves.",
         "Which other figures are hidden is decided once for each release, over every count any "
         "public table, chart, download or export can show: forces, England and Wales with and "
         "without British Transport Police, quarters, financial years and the twelve-month "

@@ -93,9 +93,11 @@ def apply_disclosure(
        (a small denominator is nulled too). True zeros stay 0;
     4. rates and proportions: a zero denominator is ``[z]`` (no rate exists; the zero counts
        stay); a missing denominator is ``[x]``; a denominator below
-       max(threshold, min_denominator) is ``[c]``: value, interval and numerator are nulled
-       (otherwise numerator / denominator gives the rate back) and the denominator too when it
-       is below the threshold;
+       max(threshold, min_denominator) is ``[c]``: value and interval are nulled, and the
+       denominator too when it is below the threshold. Its counts stay unless rule 3 hides
+       them: a count of five or more is not confidential, it is published in other tables
+       (hiding it here only makes a reader work it out), and the release's protection decides
+       which counts are hidden everywhere;
     5. rates and proportions on a denominator from min_denominator to 2 x min_denominator - 1
        are ``[u]``, low reliability: still shown, with the marker.
 
@@ -170,7 +172,7 @@ def _primary(frame: pl.DataFrame, r: _Rules) -> pl.DataFrame:
     # a denominator of 1 to threshold - 1 is itself a small count of people
     small_den_count = (den >= 1) & (den < t) if (is_rate and public) else false
     return frame.with_columns(_flag=flag, _pre=given.is_in(list(KEPT_FLAGS))).with_columns(
-        _hide_num=pl.col("_pre") | (pl.col("_flag") == CONFIDENTIAL),
+        _hide_num=pl.col("_pre") | small_num.fill_null(False),
         _hide_den=pl.col("_pre") | small_den_count.fill_null(False),
         _hide_val=pl.col("_flag").is_in(list(KEPT_FLAGS)),
     )

@@ -65,12 +65,13 @@ def test_given_flags_are_kept_and_numbers_nulled():
     assert restricted["value"][1] is None and restricted["numerator"][0] == 3
 
 
-def test_rates_on_small_denominators_are_confidential():
+def test_rates_on_small_denominators_are_not_shown_but_their_counts_are():
     out = apply_disclosure(_rates([0, 6, 6, 6, 30], [3, 12, 25, 39, 200]), min_denominator=20)
     assert out["flag"].to_list() == ["[c]", "[c]", "[u]", "[u]", ""]
-    # denominator below the threshold (3) is hidden; 12 is shown but its rate and count are not
+    # denominator below the threshold (3) is hidden; 12 is shown but its rate is not
     assert out["denominator"].to_list() == [None, 12.0, 25.0, 39.0, 200.0]
-    assert out["numerator"].to_list()[:2] == [None, None]
+    # counts of 0 and 6 are not confidential (a count of 1 to 4 would be hidden by its own rule)
+    assert out["numerator"].to_list()[:2] == [0.0, 6.0]
     assert out["value"][0] is None and out["value"][1] is None
     # low reliability stays shown
     assert out["value"][2] == pytest.approx(24.0)
