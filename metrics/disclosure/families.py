@@ -120,6 +120,32 @@ def window_keys(span: tuple[int, int]) -> list[int]:
     return out
 
 
+PART_DIGITS = (5, 9)
+"""The last digits of part-year keys: ``YYYY5`` the first part of financial year YYYY, ``YYYY9``
+the second."""
+
+
+def window_parts(window: int) -> list[tuple[int, list[int]]]:
+    """The part-years a window is made of, as (key, quarters), where a part holds two or more
+    quarters: the end of one financial year and the start of the next.
+
+    Why: a window and a financial year share those quarters, so an attacker holding both learns
+    the shared part's total (the year less its other quarters) and then the window less that
+    total. As nodes of their own (never published, but protected as if they were) the line rule
+    sees that arithmetic: window = its two parts, year = its parts and its other quarters."""
+    qs = window_quarters(window)
+    out = []
+    for fy, digit in ((qs[0] // 10, 9), (qs[-1] // 10, 5)):
+        mine = [q for q in qs if q // 10 == fy]
+        if len(mine) >= 2:
+            out.append((fy * 10 + digit, mine))
+    return out
+
+
+def is_part_key(period_key: int) -> bool:
+    return period_key % 10 in PART_DIGITS
+
+
 def window_of(quarter: int, span: tuple[int, int]) -> int | None:
     """The window key of the release over ``span`` holding ``quarter``; None if none does."""
     return next((w for w in window_keys(span) if quarter in window_quarters(w)), None)

@@ -30,6 +30,7 @@ from metrics.disclosure.families import (
     fy_key,
     is_window_key,
     window_keys,
+    window_parts,
     window_quarters,
 )
 
@@ -96,15 +97,23 @@ def _edges(family: str, rows: pl.DataFrame, qs: list[int]) -> dict[str, list[tup
 def _period_edges(qs: list[int], *, stock: bool) -> list[tuple[object, object]]:
     """Quarters -> their complete financial year, and quarters -> their complete window ending
     at the release's quarter of the year (:func:`~metrics.disclosure.families.window_keys`): a
-    quarter can have both. Stock families have neither (positions are never summed)."""
+    quarter can have both. Where a window and a year share two or more quarters, those quarters
+    add up into a part-year node first, the child of both
+    (:func:`~metrics.disclosure.families.window_parts`). Stock families have none of these
+    (positions are never summed)."""
     if stock:
         return [(q, None) for q in qs]
     complete = {fy_key(q) for q in qs if sum(fy_key(x) == fy_key(q) for x in qs) == 4}
     windows = window_keys((qs[0], qs[-1]))
-    edges = [(q, fy_key(q)) for q in qs if fy_key(q) in complete]
-    edges += [(q, w) for w in windows for q in window_quarters(w)]
+    part_of = {q: key for w in windows for key, members in window_parts(w) for q in members}
+    edges = [(q, part_of[q]) for q in qs if q in part_of]
+    edges += [(part, up) for w in windows for part, members in window_parts(w)
+              for up in ([w] + ([fy_key(members[0])] if fy_key(members[0]) in complete else []))]
+    edges += [(q, fy_key(q)) for q in qs if fy_key(q) in complete and q not in part_of]
+    edges += [(q, w) for w in windows for q in window_quarters(w) if q not in part_of]
     roots = sorted(complete) + sorted(windows)
-    return edges + [(q, None) for q in qs if all(c != q for c, _ in edges)] + [(r, None) for r in roots]
+    return list(dict.fromkeys(edges + [(q, None) for q in qs if all(c != q for c, _ in edges)]
+                              + [(r, None) for r in roots]))
 
 
 def _tree(edges: list[tuple[object, object]]) -> tuple[list[object], dict[object, list[object]]]:
@@ -216,7 +225,7 @@ def lines_of_keys(cells: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """The lines between the node cells of a frame (keys, in row order), read off the node names
     alone: how a previous edition's output is turned back into its equations. A window key in
     the frame is the parent of its four quarters (a previous edition's windows may end at
-    another quarter of the year than this one's)."""
+    another quarter of the year than this one's), and its part-years of theirs."""
     idx = cells.select(*KEYS).with_row_index("idx")
     area, period = pl.col("area_code"), pl.col("period_key")
     ups = {
@@ -228,7 +237,8 @@ def lines_of_keys(cells: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     }
     children = [(i, idx.with_columns(ups[d].alias(d)).filter(pl.col(d).is_not_null())) for i, d in enumerate(DIMS)]
     windows = [w for w in idx["period_key"].unique().to_list() if is_window_key(w)]
-    up = pl.DataFrame([(q, w) for w in windows for q in window_quarters(w)],
+    up = pl.DataFrame([(q, w) for w in windows for q in window_quarters(w)]
+                      + [(q, part) for w in windows for part, members in window_parts(w) for q in members],
                       schema={"period_key": pl.Int64, "_w": pl.Int64}, orient="row")
     children.append((DIMS.index("period_key"),
                      idx.join(up, on="period_key").with_columns(period_key=pl.col("_w")).drop("_w")))

@@ -24,7 +24,7 @@ import numpy as np
 import polars as pl
 
 from metrics.disclosure import lp_check
-from metrics.disclosure.families import LINKS, Link
+from metrics.disclosure.families import LINKS, PART_DIGITS, Link
 from metrics.disclosure.grid import KEYS, Grid, build_grid, lines_of_keys
 from metrics.disclosure.line_rule import (
     CARRIED,
@@ -214,9 +214,11 @@ def _describe(grid: Grid, cell: int) -> str:
 
 
 def _output(cells: pl.DataFrame, reason: list[int]) -> pl.DataFrame:
+    """The published node cells: part-years are working nodes, protected as if published (an
+    attacker can work their totals out) but never shown, so not returned."""
     return cells.select(
         *KEYS,
         value=pl.when(pl.col("is_null")).then(None).otherwise(pl.col("value")),
         reason=pl.Series(reason, dtype=pl.Int64).replace_strict(
             dict(enumerate(REASONS)), return_dtype=pl.String),
-    ).sort(list(KEYS))
+    ).filter(~(pl.col("period_key") % 10).is_in(list(PART_DIGITS))).sort(list(KEYS))
