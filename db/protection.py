@@ -29,7 +29,7 @@ from db.bulk import bulk_insert
 from db.protection_leaves import read_leaves, release_span
 from db.schema import disclosure_cell, disclosure_run, release
 from metrics.disclosure import disclosure_threshold
-from metrics.disclosure.grid import KEYS, build_grid
+from metrics.disclosure.grid import KEYS, build_grid, published
 from metrics.disclosure.linked import protect_cells
 
 HIDDEN_SCHEMA = {"family": pl.String, "area_code": pl.String, "period_key": pl.Int64, "offence": pl.String,
@@ -123,7 +123,7 @@ def _prior_of(conn: Connection, release_id: int) -> int | None:
 def _node_values(leaves: pl.DataFrame, span: tuple[int, int]) -> pl.DataFrame:
     """Every node cell with its value as the engine computes it (its own grid and sums: no
     second definition of the trees here); null where the source did not provide the count."""
-    cells = build_grid(leaves.rename({"quarter": "period_key"}), span).cells
+    cells = published(build_grid(leaves.rename({"quarter": "period_key"}), span).cells)
     return cells.select(*KEYS, value=pl.when(pl.col("is_null")).then(None).otherwise(pl.col("value")))
 
 

@@ -26,6 +26,7 @@ from metrics.disclosure.families import (
     NO_OFFENCE,
     OFFENCE_LEAVES,
     OFFENCE_PARENTS,
+    PART_DIGITS,
     TERRITORIAL,
     fy_key,
     is_window_key,
@@ -52,6 +53,12 @@ class Grid:
     @property
     def n_lines(self) -> int:
         return len(self.ptr) - 1
+
+
+def published(cells: pl.DataFrame) -> pl.DataFrame:
+    """The cells an output can show: all but the part-years, working nodes protected as if
+    published (an attacker can work their totals out) but never shown or stored."""
+    return cells.filter(~(pl.col("period_key") % 10).is_in(list(PART_DIGITS)))
 
 
 def quarters(span: tuple[int, int]) -> list[int]:

@@ -25,7 +25,7 @@ import polars as pl
 
 from metrics.disclosure import lp_check
 from metrics.disclosure.families import LINKS, PART_DIGITS, Link
-from metrics.disclosure.grid import KEYS, Grid, build_grid, lines_of_keys
+from metrics.disclosure.grid import KEYS, Grid, build_grid, lines_of_keys, published
 from metrics.disclosure.line_rule import (
     CARRIED,
     PRIMARY,
@@ -63,7 +63,9 @@ def protect_cells(leaves: pl.DataFrame, *, span: tuple[int, int], threshold: int
     cells = _with_prior(grid.cells, prior)
     value = cells["value"].to_numpy().astype(float)
     fixed = cells["is_null"].to_numpy() | (value < 0)
-    primary = ~fixed & (value > 0) & (value < threshold)
+    # a part-year is never published, so never small on its own account: its lines hide what it would give away
+    working = (cells["period_key"] % 10).is_in(list(PART_DIGITS)).to_numpy()
+    primary = ~fixed & ~working & (value > 0) & (value < threshold)
     earlier = _Prior.of(cells, prior)
     known = cells["_known"].to_numpy()
     if earlier is not None:
@@ -214,11 +216,10 @@ def _describe(grid: Grid, cell: int) -> str:
 
 
 def _output(cells: pl.DataFrame, reason: list[int]) -> pl.DataFrame:
-    """The published node cells: part-years are working nodes, protected as if published (an
-    attacker can work their totals out) but never shown, so not returned."""
-    return cells.select(
+    """The published node cells (not the part-years)."""
+    return published(cells.select(
         *KEYS,
         value=pl.when(pl.col("is_null")).then(None).otherwise(pl.col("value")),
         reason=pl.Series(reason, dtype=pl.Int64).replace_strict(
             dict(enumerate(REASONS)), return_dtype=pl.String),
-    ).filter(~(pl.col("period_key") % 10).is_in(list(PART_DIGITS))).sort(list(KEYS))
+    )).sort(list(KEYS))
