@@ -100,10 +100,8 @@ def window_quarters(period_key: int) -> list[int]:
 
 
 WINDOWS_KEPT = 2
-"""The latest 12 months and the 12 months before them: what the headline figures and their
-change on the year show. Every older window as well chained all quarters together and hid 56% of
-the node cells of a 30,000-case release instead of 39% (benchmarks/RESULTS.md), for windows
-that only the rolling trend shows; those are published where every quarter inside is shown."""
+"""The latest 12 months and the 12 months before them (the headline and its change on the year).
+All windows chained every quarter together: 56% of a 30,000-case release's cells hidden, not 39%."""
 
 
 def window_keys(span: tuple[int, int]) -> list[int]:
@@ -126,13 +124,10 @@ the second."""
 
 
 def window_parts(window: int) -> list[tuple[int, list[int]]]:
-    """The part-years a window is made of, as (key, quarters), where a part holds two or more
-    quarters: the end of one financial year and the start of the next.
-
-    Why: a window and a financial year share those quarters, so an attacker holding both learns
-    the shared part's total (the year less its other quarters) and then the window less that
-    total. As nodes of their own (never published, but protected as if they were) the line rule
-    sees that arithmetic: window = its two parts, year = its parts and its other quarters."""
+    """The part-years (key, quarters) of a window holding two or more quarters: the end of one
+    financial year, the start of the next. Why: an attacker with the year and the window learns a
+    shared part's total (the year less its other quarters), then the window less it. As nodes
+    (protected as if published, never shown) the line rule sees that arithmetic."""
     qs = window_quarters(window)
     out = []
     for fy, digit in ((qs[0] // 10, 9), (qs[-1] // 10, 5)):
