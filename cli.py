@@ -181,6 +181,11 @@ def releases(db: DbOption = None) -> None:
         typer.echo(shown)
 
 
+class Tier(StrEnum):
+    public = "public"
+    restricted = "restricted"
+
+
 class ReportFormat(StrEnum):
     markdown = "markdown"
     csv = "csv"
@@ -216,27 +221,37 @@ def disclosure_report(
 @friendly
 def revisions(
     release: Annotated[int | None, typer.Option(help="Only the revisions a given release made")] = None,
+    tier: Annotated[Tier, typer.Option(help="public: only cells shown in both editions, by protected cell; "
+                                            "restricted: every raw revised value")] = Tier.public,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="CSV file (standard output if omitted)")] = None,
     db: DbOption = None,
 ) -> None:
-    """List the values a newer published file changed, with old and new values."""
+    """List the values a newer edition changed, with old and new values; the public tier applies disclosure control."""
     from ingest import list_revisions
 
-    frame = list_revisions(_engine(db), release)
+    engine = _engine(db)
+    if release is not None and get_release(engine, release) is None:
+        raise UserError(f"Release {release} does not exist: see `rasso releases`.")
+    frame = list_revisions(engine, release, tier=tier.value)
     if frame.height == 0:
-        typer.echo("No revisions recorded.", err=True)
+        typer.echo("No revisions recorded." if tier is Tier.restricted else
+                   "No revisions of cells shown in both editions.", err=True)
         return
-    write_table(frame, "csv", output)
+    write_table(_labelled_revisions(engine, frame, tier), "csv", output)
+
+
+def _labelled_revisions(engine, frame: pl.DataFrame, tier: Tier) -> pl.DataFrame:
+    """The tier and each revising release's data status as columns, as ``rasso export`` labels its rows."""
+    from queries.export import PUBLISHED_STATUS, SYNTHETIC_STATUS
+
+    status = {r.id: SYNTHETIC_STATUS if r.synthetic else PUBLISHED_STATUS for r in list_releases(engine)}
+    return frame.with_columns(tier=pl.lit(tier.value),
+                              data_status=pl.col("release_id").replace_strict(status, return_dtype=pl.String))
 
 
 class Grain(StrEnum):
     quarter = "quarter"
     year = "year"
-
-
-class Tier(StrEnum):
-    public = "public"
-    restricted = "restricted"
 
 
 class Format(StrEnum):

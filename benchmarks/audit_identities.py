@@ -142,10 +142,11 @@ MI_FAMILIES = {
 
 
 def _protected_revisions(u: Universe, frame: pl.DataFrame) -> Iterator[Number]:
-    """Revisions listed by protected cell (family, force, quarter, offence, category): each shown
-    old or new value is an equation on that edition's cell, each hidden one a hidden number."""
+    """Revisions listed by protected cell (family, area_code, quarter, offence_group, ho_group):
+    each shown old or new value is an equation on that edition's cell, each hidden one (flag [c])
+    a hidden number."""
     for row in frame.iter_rows(named=True):
-        label = " ".join(str(row.get(c)) for c in ("family", "force_code", "quarter", "offence", "category"))
+        label = " ".join(str(row.get(c)) for c in ("family", "area_code", "quarter", "offence_group", "ho_group"))
         view = _view(REVISIONS, row["release_id"], "list_revisions")
         for role, release, value in (("old value", row["previous_release_id"], row["old_value"]),
                                      ("new value", row["release_id"], row["new_value"])):
@@ -154,18 +155,19 @@ def _protected_revisions(u: Universe, frame: pl.DataFrame) -> Iterator[Number]:
                 if value is not None:
                     yield Number(view, label, role, [], float(value), "")
                 continue
-            yield Number(view, label, role, [(key, 1.0)], None if value is None else float(value), row["flag"] or "")
+            yield Number(view, label, role, [(key, 1.0)], None if value is None else float(value),
+                         row.get("flag") or "")
 
 
 def _family_key(u: Universe, row: dict, release: int) -> Key | None:
-    family, f, q = row["family"], row["force_code"], row["quarter"]
-    node = row["offence"] or ALL
+    family, f, q = row["family"], row["area_code"], row["quarter"]
+    node = row["offence_group"] or ALL
     if family == "recorded":
         return (release, REC, f, q, q, node, NO_CLASS)
     if family in ("outcomes_closed", "outcomes_recorded"):
         basis = "closed" if family == "outcomes_closed" else "recorded"
         types = [t for t, g in u.vocab.ho_groups.items()
-                 if (row["category"] in (None, "all") or g == row["category"]) and (basis != "closed" or t != 0)]
+                 if (row["ho_group"] in (None, "all") or g == row["ho_group"]) and (basis != "closed" or t != 0)]
         return (release, out_src(basis), f, q, q, node, u.vocab.classes(types))
     name = family.removeprefix("mi:")
     if family.startswith("mi:") and name in MI_FAMILIES:

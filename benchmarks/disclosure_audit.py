@@ -98,13 +98,10 @@ def public_numbers(engine: Engine, u: Universe, release: int, *, select: Select 
 
 
 def public_revisions(engine: Engine, u: Universe, release: int) -> list[Number]:
-    """The revisions a public user can list (the public tier once the product offers one)."""
+    """The revisions a public user can list (``rasso revisions``, public tier)."""
     from ingest import list_revisions
 
-    try:
-        frame = list_revisions(engine, release, tier="public")
-    except TypeError:  # before the public tier of revisions exists, the command prints every revision
-        frame = list_revisions(engine, release)
+    frame = list_revisions(engine, release, tier="public")
     return list(revision_numbers(u, engine, release, frame))
 
 
@@ -173,9 +170,16 @@ def solve(audit: Audit, u: Universe, numbers: list[Number]) -> None:
             shown.append((number, terms))
         elif number.hidden and terms:
             hidden.append((number, terms))
-    published = {tuple(sorted(terms.items())) for _, terms in shown}
-    audit.counts["hidden in one output, shown in another"] = sum(tuple(sorted(terms.items())) in published
-                                                                 for _, terms in hidden)
+    published = {tuple(sorted(terms.items())): number.shown for number, terms in shown}
+    again = [(n, published[sig]) for n, terms in hidden if (sig := tuple(sorted(terms.items()))) in published]
+    # A count left out of one output (a rate on too few cases, a median's number of cases) and
+    # shown in another is published, not confidential: a finding only when it is 1 to t - 1 (a
+    # small count shown outright, which ``shown_small`` lists too).
+    for number, value in again:
+        if 1 <= value < t:
+            audit.findings.append(Finding(number.view.name, number.view.channel, number.row, number.role,
+                                          number.truth, value, value))
+    audit.counts["hidden in one output, shown in another"] = len(again)
     hidden = [(n, terms) for n, terms in hidden if tuple(sorted(terms.items())) not in published]
     system = System(len(u.truth))
     for cols, coefs in u.rows:

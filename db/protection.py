@@ -6,9 +6,9 @@ difference. So the protection is computed inside the load's transaction (a failu
 database as it was) with the previous edition as its prior, stored as the list of hidden node
 cells (``disclosure_cell``) and a summary row (``disclosure_run``), and only looked up afterwards.
 
-``hidden_cells`` is what the public outputs will look their cells up in (they do not yet: see
-the README's known limits; ``rasso disclosure-report`` reads the same run through
-``release_cells``). It reads the stored rows when the release was
+``hidden_cells`` is what the public outputs will look their cells up in (the pages and exports
+do not yet: see the README's known limits; ``rasso disclosure-report`` and the public tier of
+``rasso revisions`` read the same run through ``release_cells``). It reads the stored rows when the release was
 protected at the threshold asked for; otherwise (a release loaded before protection existed, or
 another threshold) it computes the protection in memory, the same way, without writing, and
 keeps the answer for the process (releases never change once written).
@@ -26,10 +26,10 @@ from sqlalchemy import Connection, delete, insert, select
 
 import settings
 from db.bulk import bulk_insert
-from db.protection_leaves import read_leaves
+from db.protection_leaves import read_leaves, release_span
 from db.schema import disclosure_cell, disclosure_run, release
 from metrics.disclosure import disclosure_threshold
-from metrics.disclosure.grid import KEYS, build_grid
+from metrics.disclosure.grid import KEYS, build_grid, published
 from metrics.disclosure.linked import protect_cells
 
 HIDDEN_SCHEMA = {"family": pl.String, "area_code": pl.String, "period_key": pl.Int64, "offence": pl.String,
@@ -49,6 +49,7 @@ class ProtectionSummary:
     seconds: float = 0.0
     checked: bool = False
     """True when every hidden cell's range was checked by linear programming, not only by the line rule."""
+    created_at: str = ""
 
     @property
     def hidden(self) -> int:
@@ -93,7 +94,8 @@ def stored_run(conn: Connection, release_id: int) -> ProtectionSummary | None:
 def _summary(row) -> ProtectionSummary:
     m = row._mapping
     return ProtectionSummary(int(m["release_id"]), int(m["threshold"]), m["prior_release_id"], int(m["cells"]),
-                             json.loads(m["hidden_by_reason"] or "{}"), float(m["seconds"]), bool(m["checked"]))
+                             json.loads(m["hidden_by_reason"] or "{}"), float(m["seconds"]), bool(m["checked"]),
+                             str(m["created_at"]))
 
 
 def stored_runs(conn: Connection) -> dict[int, ProtectionSummary]:
@@ -121,7 +123,7 @@ def _prior_of(conn: Connection, release_id: int) -> int | None:
 def _node_values(leaves: pl.DataFrame, span: tuple[int, int]) -> pl.DataFrame:
     """Every node cell with its value as the engine computes it (its own grid and sums: no
     second definition of the trees here); null where the source did not provide the count."""
-    cells = build_grid(leaves.rename({"quarter": "period_key"}), span).cells
+    cells = published(build_grid(leaves.rename({"quarter": "period_key"}), span).cells)
     return cells.select(*KEYS, value=pl.when(pl.col("is_null")).then(None).otherwise(pl.col("value")))
 
 
@@ -189,7 +191,8 @@ def hidden_cells(conn: Connection, release_id: int, *, threshold: int | None = N
     t = disclosure_threshold(threshold)
     run = stored_run(conn, release_id)
     if run is not None and run.threshold == t:
-        return _persisted_hidden(conn, release_id, families)
+        key = (*_cache_key(conn, release_id, t, run.created_at), tuple(sorted(families or ())) or None)
+        return _kept(_STORED, key, lambda: _persisted_hidden(conn, release_id, families))
     created = conn.execute(select(release.c.created_at).where(release.c.id == release_id)).scalar_one_or_none()
     if created is None:
         return _empty_hidden()
@@ -202,19 +205,30 @@ def _cache_key(conn: Connection, release_id: int, threshold: int, created) -> tu
 
 
 _COMPUTED: dict[tuple, pl.DataFrame] = {}
-_COMPUTED_KEPT = 16
+_STORED: dict[tuple, pl.DataFrame] = {}
+_SPANS: dict[tuple, tuple[int, int] | None] = {}
+_KEPT = 16
+
+
+def _kept(cache: dict, key: tuple, read):
+    """``read()`` once per key in this process, the oldest of ``_KEPT`` answers dropped first.
+
+    Why it cannot go stale: the key holds the database, the release, the threshold and the
+    creation time of the release or of its stored run; a release never changes once written and
+    a new run of its protection has a new time. Every public table reads the hidden cells, so
+    reading them once saves a query of tens of thousands of rows per table at full scale."""
+    if key not in cache:
+        if len(cache) >= _KEPT:
+            cache.pop(next(iter(cache)))
+        cache[key] = read()
+    return cache[key]
 
 
 def _computed_hidden(conn: Connection, key: tuple) -> pl.DataFrame:
-    """The in-memory protection, once per (database, release, threshold, release creation time)
-    in this process: a release never changes once written, so the answer cannot go stale."""
-    if key not in _COMPUTED:
-        _url, release_id, threshold, _created = key
-        cells = release_cells(conn, release_id, threshold)
-        if len(_COMPUTED) >= _COMPUTED_KEPT:
-            _COMPUTED.pop(next(iter(_COMPUTED)))
-        _COMPUTED[key] = cells.filter(pl.col("reason") != "").select(list(HIDDEN_SCHEMA))
-    return _COMPUTED[key]
+    """The in-memory protection of a release with no stored run at this threshold."""
+    _url, release_id, threshold, _created = key
+    return _kept(_COMPUTED, key, lambda: release_cells(conn, release_id, threshold)
+                 .filter(pl.col("reason") != "").select(list(HIDDEN_SCHEMA)))
 
 
 def protection_report(conn: Connection, release_id: int, *, threshold: int | None = None) -> pl.DataFrame:
@@ -222,3 +236,12 @@ def protection_report(conn: Connection, release_id: int, *, threshold: int | Non
     from metrics.disclosure.loss import information_loss
 
     return information_loss(release_cells(conn, release_id, disclosure_threshold(threshold)))
+
+
+def protected_span(conn: Connection, release_id: int) -> tuple[int, int] | None:
+    """The span of quarters the release's protection lays its time nodes over (None without
+    counts), read once per release in this process (three scans of the count tables)."""
+    created = conn.execute(select(release.c.created_at).where(release.c.id == release_id)).scalar_one_or_none()
+    if created is None:
+        return None
+    return _kept(_SPANS, _cache_key(conn, release_id, 0, created), lambda: release_span(conn, release_id))

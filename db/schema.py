@@ -267,7 +267,7 @@ disclosure_cell = Table(
     Column("release_id", Integer, ForeignKey("release.id"), primary_key=True),
     Column("family", String(40), primary_key=True, comment="metrics.disclosure.families.FAMILIES"),
     Column("area_code", String(12), primary_key=True, comment="force code, BTP, K04000001 or K04000001-T"),
-    Column("period_key", Integer, primary_key=True, comment="quarter YYYYQ, or financial year YYYY0"),
+    Column("period_key", Integer, primary_key=True, comment="quarter YYYYQ, financial year YYYY0, or 12 months ending quarter YYYYQ as YYYYQ + 5"),
     Column("offence", String(20), primary_key=True),
     Column("category", String(100), primary_key=True, comment="outcome group, or all"),
     Column("reason", String(10), nullable=False, comment="primary | secondary | carried | linked"),

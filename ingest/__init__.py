@@ -17,6 +17,8 @@ from db.schema import revision
 from ingest.errors import IngestError
 from ingest.indicators import indicator_template_csv
 from ingest.report import LoadReport
+from metrics.disclosure import RESTRICTED, TIERS
+from metrics.errors import QueryError
 
 KINDS = ("outcomes", "prc", "ons-pfa-tables", "boundaries", "indicators")
 
@@ -64,8 +66,24 @@ REVISION_SCHEMA = {
 }
 
 
-def list_revisions(engine: Engine, release_id: int | None = None) -> pl.DataFrame:
-    """Values that a release changed relative to the release it superseded (all releases if None)."""
+def list_revisions(engine: Engine, release_id: int | None = None, *, tier: str = "public",
+                   threshold: int | None = None) -> pl.DataFrame:
+    """Values that a release changed relative to the release it superseded (all releases if None).
+
+    ``restricted``: every raw revision row (fact, key, measure, old and new value). ``public``:
+    the changes of cells shown in both releases, by node cell (``ingest.revisions``), at
+    ``threshold`` (default: the setting)."""
+    if tier not in TIERS:
+        raise QueryError(f"Unknown tier '{tier}'. Choose public or restricted.")
+    raw = _raw_revisions(engine, release_id)
+    if tier == RESTRICTED:
+        return raw
+    from ingest.revisions import public_revisions
+
+    return public_revisions(engine, raw, threshold=threshold)
+
+
+def _raw_revisions(engine: Engine, release_id: int | None) -> pl.DataFrame:
     cols = [revision.c[name] for name in REVISION_SCHEMA]
     stmt = select(*cols).order_by(revision.c.release_id.desc(), revision.c.fact, revision.c.quarter,
                                   revision.c.force_code, revision.c.offence_code, revision.c.outcome_type,

@@ -3,7 +3,7 @@
 Outcomes, recorded-crime and force-indicator loads share one chain (``release.source =
 'published'``) so that a reader sees all three from one release id. A load copies the previous
 head's rows forward inside the database (INSERT ... SELECT), replaces the rows of the kind being
-loaded for the periods the new file covers, records every changed value as a revision, and marks
+loaded for the periods the new file covers, records every changed value as a revision (``db.revisions``), and marks
 the old head superseded, and protects the new snapshot with the old head as its prior edition
 (``db.protection``), all in one transaction: a failure or a kill leaves the old head intact.
 
@@ -23,14 +23,11 @@ from sqlalchemy import (
     Connection,
     Engine,
     Integer,
-    String,
     and_,
     bindparam,
     func,
     insert,
     literal,
-    null,
-    or_,
     select,
     text,
     update,
@@ -41,6 +38,7 @@ from db import bulk
 from db.protection import protect_release
 from db.protection_leaves import UnplacedOffence
 from db.releases import Release, create_release, finish_release, release_from_row, sha256_of
+from db.revisions import KEYS, record_revisions
 from db.schema import (
     indicator_value,
     offence,
@@ -48,23 +46,12 @@ from db.schema import (
     recorded_offences,
     release,
     release_file,
-    revision,
 )
 from ingest.errors import IngestError
 
 PUBLISHED = "published"
 TABLE_OF_KIND = {"outcomes": outcomes, "prc": recorded_offences, "indicators": indicator_value}
 CHAIN_TABLES = (recorded_offences, outcomes, indicator_value)
-KEYS = {
-    "recorded_offences": ("force_code", "quarter", "offence_code"),
-    "outcomes": ("force_code", "quarter", "offence_code", "outcome_type", "basis"),
-    "indicator_value": ("force_code", "quarter", "indicator"),
-}
-MEASURES = {
-    "recorded_offences": (("count", "count", "missing_reason"),),
-    "outcomes": (("count", "count", "missing_reason"),),
-    "indicator_value": (("numerator", "numerator", None), ("denominator", "denominator", None)),
-}
 CHUNK = 100_000
 CHAIN_LOCK_KEY = 7_306_211_042
 """pg_advisory_xact_lock key for the published chain (an arbitrary constant of this project)."""
@@ -185,64 +172,6 @@ def insert_rows(conn: Connection, table, new_id: int, rows: pl.DataFrame, progre
             progress(start + (end - start) * written / frame.height,
                      f"writing {table.name}: {written:,} of {frame.height:,} rows")
     return written
-
-
-def _revision_columns(table, src, new_id: int, head_id: int, measure: str, col: str,
-                      reason: str | None, old, new) -> dict:
-    """The revision row's columns; ``src`` carries the key, ``old``/``new`` the values (or None)."""
-    keys = KEYS[table.name]
-
-    def value(side, name):
-        return side.c[name] if side is not None and name else null()
-
-    return {
-        "release_id": literal(new_id, Integer), "previous_release_id": literal(head_id, Integer),
-        "fact": literal(table.name, String), "force_code": src.c.force_code, "quarter": src.c.quarter,
-        **{k: (src.c[k] if k in keys else null()) for k in ("offence_code", "outcome_type", "basis", "indicator")},
-        "measure": literal(measure, String), "old_value": value(old, col), "new_value": value(new, col),
-        "old_missing_reason": value(old, reason), "new_missing_reason": value(new, reason),
-    }
-
-
-def record_revisions(conn: Connection, table, new_id: int, head_id: int, quarters: list[int]) -> int:
-    """Insert a revision row for every key whose value differs between the head and the new release.
-
-    Changed values come from the inner join of the two releases. Keys present in only one come from
-    the two anti-joins (published files often leave out zero rows): an added key has old value
-    NULL, a removed key new value NULL, and the missing reason on that side is NULL too, which a
-    present row never has with a NULL value. Added and removed keys are looked for only in the
-    quarters of ``quarters`` that the head already held, so a load of a new period is new data,
-    not a revision.
-    """
-    n, o = table.alias("n"), table.alias("o")
-    keys = KEYS[table.name]
-    same_key = [n.c[k] == o.c[k] for k in keys]
-    held = set(conn.execute(select(table.c.quarter).where(table.c.release_id == head_id).distinct()).scalars())
-    revised = [q for q in quarters if q in held] if quarters else sorted(held)
-    for measure, col, reason in MEASURES[table.name]:
-        changed = n.c[col].is_distinct_from(o.c[col])
-        if reason:
-            changed = or_(changed, n.c[reason].is_distinct_from(o.c[reason]))
-        cols = _revision_columns(table, n, new_id, head_id, measure, col, reason, o, n)
-        stmt = (select(*[v.label(k) for k, v in cols.items()])
-                .select_from(n.join(o, and_(*same_key)))
-                .where(n.c.release_id == new_id, o.c.release_id == head_id, changed))
-        if quarters:
-            stmt = stmt.where(n.c.quarter.in_(quarters))
-        conn.execute(insert(revision).from_select(list(cols), stmt))
-        if not revised:
-            continue
-        added = _revision_columns(table, n, new_id, head_id, measure, col, reason, None, n)
-        conn.execute(insert(revision).from_select(list(added), select(*[v.label(k) for k, v in added.items()])
-            .select_from(n.outerjoin(o, and_(*same_key, o.c.release_id == head_id)))
-            .where(n.c.release_id == new_id, n.c.quarter.in_(revised), o.c[keys[0]].is_(None))))
-        removed = _revision_columns(table, o, new_id, head_id, measure, col, reason, o, None)
-        conn.execute(insert(revision).from_select(list(removed), select(*[v.label(k) for k, v in removed.items()])
-            .select_from(o.outerjoin(n, and_(*same_key, n.c.release_id == new_id)))
-            .where(o.c.release_id == head_id, o.c.quarter.in_(revised), n.c[keys[0]].is_(None))))
-    # counted afterwards: rowcount of INSERT ... SELECT is not reported by every driver
-    return conn.execute(select(func.count()).where(revision.c.release_id == new_id,
-                                                   revision.c.fact == table.name)).scalar_one()
 
 
 def release_extent(conn: Connection, release_id: int) -> tuple[int | None, int | None, dict[str, int]]:

@@ -17,6 +17,7 @@ from components.context import get_context
 from components.controls import GRAIN_LABELS, basis_control, grain_control
 from components.kpi import kpi_tile, unavailable_tile
 from components.page_registry import METHODOLOGY
+from metrics.disclosure import CONFIDENTIAL
 from metrics.format import fmt_interval, fmt_value
 from metrics.periods import quarter_label
 from metrics.registry import BASIS_CLOSED, BASIS_LABELS, BASIS_RECORDED, metric
@@ -47,6 +48,10 @@ def rate_line() -> str:
     rm = metric("recorded_per_1000")
     forces = data.forces(ctx.url).filter(pl.col("territorial"))
     with_population = forces.filter(pl.col("population").is_not_null()).height
+    if rate.get("flag") == CONFIDENTIAL:
+        return (f"Rate per 1,000 residents not shown ({CONFIDENTIAL}): its count (England and Wales "
+                "without British Transport Police) is hidden this period, so that a small count "
+                "cannot be worked out from it.")
     if rate.get("value") is None or not with_population:
         return ("Rate per 1,000 residents not available: no resident population estimates are "
                 "loaded (load the ONS police force area tables).")

@@ -55,6 +55,19 @@ def attach_periods(frame: pl.DataFrame, grain: str, first_quarter: int, last_qua
                               nq=pl.lit(len(quarters_between(first_quarter, last_quarter))))
 
 
+def first_quarter_of(grain: str, span: tuple[int, int]) -> pl.Expr:
+    """The first quarter of each row's period, from its ``period_end`` (as ``attach_periods`` cuts them)."""
+    end = pl.col("period_end")
+    if grain == "quarter":
+        return end
+    if grain == "year":
+        return (end // 10) * 10 + 1
+    if grain == "rolling":
+        index = (end // 10) * 4 + end % 10 - 1 - 3
+        return (index // 4) * 10 + index % 4 + 1
+    return pl.lit(span[0], pl.Int64)
+
+
 def span_label(first_quarter: int, last_quarter: int) -> str:
     """The words the pages use for a span: '2024-25', '12 months to Sep 2026' or 'Q to Q'."""
     if first_quarter % 10 == 1 and last_quarter == first_quarter + 3:

@@ -4,11 +4,11 @@ This is what every chart, table, download and ``rasso export`` shows, so the rul
 (which forces make up England and Wales, complete years only, intervals, suppression) are
 applied here once.
 
-Disclosure control is worked out on every force of a period at once, whatever was asked for:
-a single force's view is cut from the all-forces table, so the cell hidden to protect another
-force's small count is hidden in every view that shows it. In quarterly views the quarters of a
-financial year are protected too (whole years are read so the pattern never depends on the
-span asked for), so a year's total cannot give back one hidden quarter.
+In the public tier a count is hidden where the release's protection hides it (decided once for
+the whole release at load, over every count any public output shows: see ``db.protection`` and
+``metrics.disclosure.lookup``), so every table, chart, download and export hides the same cells
+and none gives back what another hides. The per-cell display rules (``apply_disclosure``: [x],
+[z], [u], rates on too few cases) apply on top; they only ever hide more.
 """
 
 from __future__ import annotations
@@ -19,15 +19,16 @@ import polars as pl
 from sqlalchemy import Connection, Engine
 
 from metrics import registry as reg
-from metrics.disclosure import apply_disclosure
-from metrics.disclosure.planning import links_offence_groups, mark_margins, plan_margins
+from metrics.disclosure import CONFIDENTIAL, NOT_APPLICABLE, PUBLIC, apply_disclosure
+from metrics.disclosure import families as fam
+from metrics.disclosure.lookup import area_node, hide, offence_node
 from metrics.offence_groups import OffenceGroup
 from metrics.offence_groups import offence_group as get_offence_group
-from metrics.periods import fy_of
 from queries import sql
 from queries.arguments import check_area, check_window
-from queries.cells import linked_cells, medians, totals
-from queries.framing import KEYS, Framing
+from queries.cells import medians, totals
+from queries.framing import KEYS, Framing, first_quarter_of
+from queries.protection import Protection, read_protection
 
 COLUMNS = ["period", "period_end", "area_code", "area_name", "metric", "numerator",
            "denominator", "value", "lower", "upper", "flag", "release"]
@@ -55,11 +56,11 @@ def metric_table(
     """
     req = Request.of(metric_id, offence_group, area, first_quarter, last_quarter, grain, tier)
     with engine.connect() as conn:
-        inputs = read_inputs(conn, req, release_id)
+        inputs = read_inputs(conn, req, release_id, threshold)
     if inputs is None:
         return empty_table()
     cells = make_cells(inputs, req)
-    protected = protect(cells, req, threshold)
+    protected = protect(cells, req, inputs, threshold)
     return cut_view(protected, req, inputs.framing, release_id)
 
 
@@ -98,10 +99,16 @@ class Request:
         """British Transport Police counts towards England and Wales except in rates per head."""
         return self.metric.kind != reg.RECORDED_RATE
 
-    @property
-    def linked(self) -> bool:
-        """Every offence group is read and protected together (see metrics.disclosure.planning)."""
-        return links_offence_groups(self.metric.kind, tier=self.tier, by_force=not self.national)
+    def counts(self, groups: dict[int, str]) -> tuple[fam.CountRef | None, fam.CountRef | None]:
+        """The (numerator, denominator) counts the table shows, each with its category node
+        (an outcome group, from ``groups``: outcome type -> Home Office group)."""
+        refs = []
+        for ref in fam.counts_of(self.metric):
+            if ref is not None and ref.types:
+                ref = fam.CountRef(ref.family, fam.group_of_types(ref.types, groups, family=ref.family),
+                                   ref.types, ref.by_offence, ref.lag)
+            refs.append(ref)
+        return refs[0], refs[1]
 
 
 # --------------------------------------------------------------------------- reading
@@ -109,14 +116,17 @@ class Request:
 
 @dataclass(frozen=True)
 class Inputs:
-    """What the database gives one request: forces, counts, populations and their framing."""
+    """What the database gives one request: forces, counts, populations, their framing, and (in
+    the public tier) the release's protection of the counts the table shows."""
 
     counts: pl.DataFrame
     population: pl.DataFrame | None
     framing: Framing
+    refs: tuple[fam.CountRef | None, fam.CountRef | None] = (None, None)
+    protection: Protection | None = None
 
 
-def read_inputs(conn: Connection, req: Request, release_id: int) -> Inputs | None:
+def read_inputs(conn: Connection, req: Request, release_id: int, threshold: int | None) -> Inputs | None:
     """Read what the request needs; None when the release holds nothing inside its window."""
     forces = sql.force_list(conn)
     check_area(req.area, forces["code"])
@@ -125,7 +135,11 @@ def read_inputs(conn: Connection, req: Request, release_id: int) -> Inputs | Non
         return None
     counts = read_counts(conn, req, release_id=release_id, window=window)
     population = sql.latest_population(conn) if req.metric.kind == reg.RECORDED_RATE else None
-    return Inputs(counts, population, Framing(forces, req.include_btp, req.grain, frame_span(req, window)))
+    framing = Framing(forces, req.include_btp, req.grain, frame_span(req, window))
+    if req.tier != PUBLIC:
+        return Inputs(counts, population, framing)
+    refs = req.counts(sql.outcome_groups(conn) if req.metric.kind == reg.OUTCOME_SHARE else {})
+    return Inputs(counts, population, framing, refs, read_protection(conn, release_id, refs, threshold=threshold))
 
 
 def held_quarters(conn: Connection, m: reg.Metric, release_id: int) -> tuple[int | None, int | None]:
@@ -135,15 +149,11 @@ def held_quarters(conn: Connection, m: reg.Metric, release_id: int) -> tuple[int
 
 
 def read_window(req: Request, held: tuple[int | None, int | None]) -> tuple[int, int] | None:
-    """The quarters to read: the request, widened to whole financial years for quarters by force
-    (so disclosure control sees every quarter of a year), cut to what the release holds."""
+    """The quarters to read: the request, cut to what the release holds."""
     held_lo, held_hi = held
     if held_lo is None or held_hi is None:
         return None
-    lo, hi = req.first_quarter, req.last_quarter
-    if req.grain == "quarter" and not req.national:
-        lo, hi = fy_of(lo) * 10 + 1, fy_of(hi) * 10 + 4
-    lo, hi = max(lo, held_lo), min(hi, held_hi)
+    lo, hi = max(req.first_quarter, held_lo), min(req.last_quarter, held_hi)
     return None if lo > hi else (lo, hi)
 
 
@@ -157,11 +167,11 @@ def frame_span(req: Request, window: tuple[int, int]) -> tuple[int, int]:
 
 
 def read_counts(conn: Connection, req: Request, *, release_id: int, window: tuple[int, int]) -> pl.DataFrame:
-    """The one aggregate query the metric's kind needs (every offence group when linked).
+    """The one aggregate query the metric's kind needs.
 
     Medians of days for England and Wales are read as one national histogram (no force column).
     """
-    m, group = req.metric, (None if req.linked else req.group)
+    m, group = req.metric, req.group
     bounds = {"release_id": release_id, "first_quarter": window[0], "last_quarter": window[1]}
     if m.kind in (reg.RECORDED_COUNT, reg.RECORDED_RATE):
         return sql.recorded_counts(conn, group=group, **bounds)
@@ -178,10 +188,8 @@ def read_counts(conn: Connection, req: Request, *, release_id: int, window: tupl
 
 
 def make_cells(inputs: Inputs, req: Request) -> pl.DataFrame:
-    """Period x area cells with intervals and an ``offence_group`` column (every group if linked)."""
+    """Period x area cells with intervals and an ``offence_group`` column."""
     m, framing = req.metric, inputs.framing
-    if req.linked:
-        return linked_cells(inputs.counts, m, framing, inputs.population)
     framed = framing.frame(inputs.counts, req.scope)
     if m.kind == reg.MEDIAN_DAYS:
         cells = medians(framed).with_columns(numerator=pl.lit(None, pl.Float64), flag=pl.lit(""))
@@ -195,19 +203,40 @@ def make_cells(inputs: Inputs, req: Request) -> pl.DataFrame:
 PARTIAL_KEYS = ["offence_group", "period", "area_code"]
 
 
-def protect(cells: pl.DataFrame, req: Request, threshold: int | None) -> pl.DataFrame:
-    """Disclosure control over every cell at once, then [u] where a source cell was missing;
-    only the offence group asked for is kept."""
+def protect(cells: pl.DataFrame, req: Request, inputs: Inputs, threshold: int | None) -> pl.DataFrame:
+    """The display rules on each cell, then (public tier) the release's protection, then [u]
+    where a source cell was missing."""
     m = req.metric
-    plan = plan_margins(m.kind, tier=req.tier, by_force=not req.national, quarterly=req.grain == "quarter")
     partial = cells.select(*PARTIAL_KEYS, "missing") if "missing" in cells.columns else None
-    # a fixed row order makes the complement cells the same on every backend and every run
-    table = mark_margins(cells, plan).sort("offence_group", "period_end", "area_code")
-    # secondary cells are taken from the totals (all rape, all sexual offences) before their parts
-    table = apply_disclosure(table.drop("missing", strict=False), tier=req.tier, threshold=threshold,
-                             min_denominator=m.min_denominator, group_by=plan.group_by, unit=m.unit,
-                             hide_first=plan.hide_first)
-    return flag_partial(table, partial).filter(pl.col("offence_group") == req.group.id)
+    table = apply_disclosure(cells.drop("missing", strict=False), tier=req.tier, threshold=threshold,
+                             min_denominator=m.min_denominator, unit=m.unit)
+    if req.tier == PUBLIC:
+        table = quiet_medians(table) if m.kind == reg.MEDIAN_DAYS else protected(table, req, inputs)
+    return flag_partial(table, partial)
+
+
+def protected(table: pl.DataFrame, req: Request, inputs: Inputs) -> pl.DataFrame:
+    """Hide each number the release's protection hides (see ``metrics.disclosure.lookup``)."""
+    if inputs.protection is None:
+        return table
+    rows = table.with_columns(
+        _area=area_node(pl.col("area_code"), territorial=req.metric.kind == reg.RECORDED_RATE),
+        _first=first_quarter_of(req.grain, inputs.framing.span), _last=pl.col("period_end"))
+    hidden = []
+    for ref in inputs.refs:
+        keyed = rows.with_columns(_offence=pl.lit(offence_node(ref, req.group.id)),
+                                  _category=pl.lit(ref.category if ref is not None else fam.ALL))
+        hidden.append(inputs.protection.hidden_rows(keyed, ref))
+    return hide(table, numerator=hidden[0], denominator=hidden[1])
+
+
+def quiet_medians(table: pl.DataFrame) -> pl.DataFrame:
+    """Public medians without the number of cases behind them: that number is a count (charges,
+    closed investigations) the protection covers in other tables, so showing it here would be a
+    second, unprotected copy. A median on no cases is [c] like one on too few, for the same reason."""
+    return table.with_columns(
+        denominator=pl.lit(None, pl.Float64),
+        flag=pl.when(pl.col("flag") == NOT_APPLICABLE).then(pl.lit(CONFIDENTIAL)).otherwise(pl.col("flag")))
 
 
 def flag_partial(table: pl.DataFrame, partial: pl.DataFrame | None) -> pl.DataFrame:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import polars as pl
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
-from db.schema import outcome_type
-from metrics.disclosure import apply_disclosure
-from metrics.disclosure.planning import MIX_MARGINS
+from metrics.disclosure import PUBLIC, apply_disclosure
+from metrics.disclosure import families as fam
+from metrics.disclosure.lookup import area_node, hide
 from metrics.errors import QueryError
 from metrics.offence_groups import offence_group as get_group
 from queries import sql
 from queries.arguments import check_area, check_window
-from queries.framing import attach_periods, select_areas
+from queries.framing import attach_periods, first_quarter_of, select_areas
+from queries.protection import Protection, read_protection
 
 BASES = ("closed", "recorded")
 
@@ -23,7 +24,9 @@ def outcome_mix(engine: Engine, *, release_id: int, offence_group: str, area: st
     """Counts and shares per outcome group; on the closed basis outcome 0 is never counted.
 
     Shares use the assigned outcomes as denominator on the closed basis and every recorded
-    offence (including 'not yet assigned') on the recorded basis, as the Home Office does.
+    offence (including 'not yet assigned') on the recorded basis, as the Home Office does. In the
+    public tier a count is hidden where the release's protection hides that outcome group (or
+    the total) for the area, period and offence group (``metrics.disclosure.lookup``).
     """
     if basis not in BASES:
         raise QueryError(f"Unknown basis '{basis}'. Choose closed or recorded.")
@@ -34,7 +37,10 @@ def outcome_mix(engine: Engine, *, release_id: int, offence_group: str, area: st
         check_area(area, forces["code"])
         counts = sql.outcome_type_counts(conn, release_id=release_id, group=group, basis=basis,
                                          first_quarter=first_quarter, last_quarter=last_quarter)
-        groups = dict(conn.execute(select(outcome_type.c.type, outcome_type.c.ho_group)).all())
+        groups = sql.outcome_groups(conn)
+        family = fam.CLOSED if basis == "closed" else fam.RECORDED_BASIS
+        protection = (read_protection(conn, release_id, [fam.CountRef(family)], threshold=threshold)
+                      if tier == PUBLIC else None)
     if basis == "closed":
         counts = counts.filter(pl.col("outcome_type") != 0)
     framed = attach_periods(select_areas(counts, area, forces, include_btp=True), grain, first_quarter, last_quarter)
@@ -45,8 +51,22 @@ def outcome_mix(engine: Engine, *, release_id: int, offence_group: str, area: st
     mix = mix.join(totals, on=["period", "area_code"]).with_columns(
         value=pl.when(pl.col("denominator") > 0).then(100 * pl.col("numerator") / pl.col("denominator")),
         lower=pl.lit(None, pl.Float64), upper=pl.lit(None, pl.Float64))
-    mix = apply_disclosure(mix, tier=tier, threshold=threshold, group_by=MIX_MARGINS, unit="percent")
+    mix = apply_disclosure(mix, tier=tier, threshold=threshold, unit="percent")
+    if protection is not None:
+        mix = protect_mix(mix, protection, family, group.id, grain, (first_quarter, last_quarter))
     return (mix.rename({"numerator": "count", "value": "share"})
             .select("period", "period_end", "area_code", "area_name", "ho_group", "count", "denominator",
                     "share", "flag")
             .sort("period_end", "area_code", "ho_group"))
+
+
+def protect_mix(mix: pl.DataFrame, protection: Protection, family: str, offence: str, grain: str,
+                span: tuple[int, int]) -> pl.DataFrame:
+    """Hide each group's count where the protection hides it, and the total where it hides the total."""
+    rows = mix.with_columns(_area=area_node(pl.col("area_code"), territorial=False),
+                            _first=first_quarter_of(grain, span), _last=pl.col("period_end"),
+                            _offence=pl.lit(offence))
+    ref = fam.CountRef(family)
+    parts = protection.hidden_rows(rows.with_columns(_category=pl.col("ho_group")), ref)
+    total = protection.hidden_rows(rows.with_columns(_category=pl.lit(fam.ALL)), ref)
+    return hide(mix, numerator=parts, denominator=total)

@@ -16,6 +16,7 @@ from db.schema import (
     force_population,
     indicator_value,
     offence,
+    outcome_type,
     outcomes,
     recorded_offences,
 )
@@ -196,3 +197,8 @@ def quarter_range(conn: Connection, *, release_id: int) -> tuple[int | None, int
         row = conn.execute(select(func.min(o.c.quarter), func.max(o.c.quarter))
                            .where(o.c.release_id == release_id)).one()
     return row[0], row[1]
+
+
+def outcome_groups(conn: Connection) -> dict[int, str]:
+    """Outcome type -> Home Office outcome group, as the database holds them."""
+    return dict(conn.execute(select(outcome_type.c.type, outcome_type.c.ho_group)).all())

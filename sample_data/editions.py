@@ -12,8 +12,9 @@ stays consistent (the tables are derived again with the original's generator eff
   added (downward and upward revisions);
 * corrections to outcomes in the last four quarters: a few closed investigations reclassified.
 
-The new release is labelled synthetic, supersedes the original and is protected with the original
-as its prior edition, in one transaction.
+The new release is labelled synthetic, supersedes the original, records every changed value as a
+revision (as a newer published file does: ``rasso revisions`` lists them) and is protected with the
+original as its prior edition, in one transaction.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from sqlalchemy import Engine, select
 from db.bulk import bulk_insert
 from db.protection import protect_release
 from db.releases import create_release, finish_release, get_release
+from db.revisions import record_revisions
 from db.schema import case_record, indicator_value, outcomes, recorded_offences
 from metrics.periods import add_quarters, quarter_end
 from sample_data.derive import derive_tables
@@ -129,6 +131,8 @@ def next_edition(engine: Engine, release_id: int, *, seed: int) -> int:
                              (indicator_value, data.indicators), (case_record, data.cases)):
             counts[table.name] = bulk_insert(conn, table, frame.with_columns(release_id=pl.lit(new_id)).select(
                 [c.name for c in table.columns if c.name in frame.columns or c.name == "release_id"]))
+        for table in (recorded_offences, outcomes, indicator_value):
+            record_revisions(conn, table, new_id, release_id, quarters=[])
         finish_release(conn, new_id, first_quarter=first, last_quarter=last, row_counts=counts,
                        supersedes=release_id)
         protect_release(conn, new_id, prior_release_id=release_id)

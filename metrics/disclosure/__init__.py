@@ -1,15 +1,16 @@
 """Disclosure control: the one place that decides what a public user may see.
 
-A package: ``markers`` (the symbols and tiers), ``rules`` (what one cell hides),
-``secondary`` (complement cells across the margins of a table), ``planning`` (which margins and
-linked offence groups a table is protected across) and ``display`` (markers in tables, the rules
-in words). Every public name is re-exported here.
+A package: ``markers`` (the symbols and tiers), ``rules`` (what one cell shows, judged alone),
+``families``, ``grid``, ``line_rule``, ``lp_check`` and ``linked`` (the protection of a whole
+release: every count any public output shows, hidden once so no arithmetic across outputs gives
+a small count back), ``lookup`` (where a table's rows sit in that protection), ``loss`` (what
+it costs) and ``display`` (markers in tables, the rules in words). The common names are
+re-exported here.
 
-Charts, tables, downloads and the command line all pass their frames through
-:func:`apply_disclosure` before showing them, so a cell hidden on one screen cannot be read
-off another. The published Home Office tables are already public, but the dashboard lets people
-cross-filter (force x quarter x child rape code x outcome), which can produce cells of one to
-four about identifiable victims; hence a display rule, applied the same way everywhere.
+Every public table (``queries.metric_table``, ``queries.outcome_mix``, and through them charts,
+downloads and the command line) applies :func:`apply_disclosure` to each cell and then hides
+what the release's stored protection hides (``db.protection``), so a cell hidden on one screen
+cannot be read off another, nor worked out from several.
 
 Markers are the UK statistical symbols (GSS guidance on symbols in tables): ``[c]``
 confidential (suppressed), ``[x]`` not available, ``[z]`` not applicable, ``[u]`` low
@@ -51,7 +52,6 @@ from metrics.disclosure.rules import (
     assert_public_safe,
     disclosure_threshold,
 )
-from metrics.disclosure.secondary import unprotected_groups
 
 __all__ = [
     "CASE_LEVEL_COLUMNS",
@@ -77,5 +77,4 @@ __all__ = [
     "disclosure_threshold",
     "format_for_display",
     "rules_text",
-    "unprotected_groups",
 ]

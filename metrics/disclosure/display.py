@@ -84,14 +84,25 @@ def rules_text(threshold: int | None = None, *, tier: str = PUBLIC) -> str:
         f"Counts from 1 to {t - 1} are not shown; they appear as [c] (confidential). "
         "Zeros are real zeros and are shown.",
         "A rate or percentage is shown as [c] when it is based on fewer cases than the "
-        f"larger of {t} and the minimum stated for that measure; its count is hidden too, so "
-        "the rate cannot be worked out from the other figures.",
-        "When a table has a total and only one cell in it would be hidden, the next smallest "
-        "cell is hidden as well, so the hidden figure cannot be found by subtraction. Force "
-        "figures are protected against the England and Wales total, against the quarters of "
-        "their financial year, and across offence groups (all rape is adult plus child rape; "
-        "all sexual offences are rape plus other sexual offences), so every view of a force "
-        "hides the same cells.",
+        f"larger of {t} and the minimum stated for that measure: too few to be reliable. Its "
+        "counts are shown unless they are hidden themselves.",
+        "Which other figures are hidden is decided once for each release, over every count any "
+        "public table, chart, download or export can show: forces, England and Wales with and "
+        "without British Transport Police, quarters, financial years and the twelve-month "
+        "windows ending in the same quarter of the year as the release, every offence group "
+        "(all rape is adult plus child rape; all sexual offences are rape plus other sexual "
+        "offences), every outcome group and its total, and force figures that are the same "
+        "count as another table's. Where a total would give a hidden figure back by "
+        "subtraction, or show that the hidden figures beside it add up to less than "
+        f"{t}, more figures are hidden. Every view hides the same figures, and an independent "
+        "audit solves the published tables together to check that no hidden count can be "
+        "worked out.",
+        "Other periods (twelve months ending in another quarter, a span you choose) are shown "
+        "only where every quarter inside them is shown.",
+        "Medians of days are shown without the number of cases behind them (that number is a "
+        "count protected in other tables); a median on too few cases, or on none, is [c].",
+        "A later edition keeps hidden what the earlier edition hid where the figure did not "
+        "change, and the public list of revisions shows only figures visible in both editions.",
         "The marker [u] (low reliability) flags a rate or percentage based on fewer than twice "
         "the minimum number of cases for that measure. It is shown, but treat it with care.",
         "The marker [x] means the figure is not available from the source; the marker [z] "

@@ -12,14 +12,21 @@ cells, with the other three coordinates fixed):
   England and Wales of rates per head) -> :data:`NATIONAL` (England and Wales with BTP,
   ``TERRITORIAL`` + ``BTP``);
 * ``period_key``: quarters (``YYYYQ``, as everywhere) -> the financial year holding them
-  (``YYYY0``), for complete financial years inside the release only;
+  (``YYYY0``), for complete financial years inside the release only; and, as a second parent,
+  quarters -> the 12 months ending at a quarter with the same quarter of the year as the
+  release's last quarter (``ye_key``: the last quarter's key + 5, so ``YYYY6`` to ``YYYY8``),
+  for complete such windows inside the release only. Why the second parent: the dashboard's
+  default period is the latest 12 months and its year-earlier comparison; as nodes they are
+  protected like any total and can be shown where a quarter inside them is hidden. A release
+  ending in a Q4 has none (its 12-month windows are its financial years). So the period
+  dimension is not a tree: a quarter can have two parents;
 * ``offence``: ``adult_rape`` + ``child_rape`` -> ``rape``; ``rape`` + ``other_sexual`` ->
   ``all_sexual``. Families that do not split by offence have the one node ``all_sexual``;
 * ``category``: for the outcome families, Home Office outcome groups (the leaves) -> ``all``
   (their total); other families have the one node ``all``.
 
-Other spans of quarters (rolling 12 months, a span the user picks, the lagged cohort of
-``outcome_not_assigned_after_year``) are not nodes: they are published only where every quarter
+Other spans of quarters (12 months ending at another quarter of the year, a span the user
+picks, the lagged cohort of ``outcome_not_assigned_after_year``) are not nodes: they are published only where every quarter
 inside them is shown (see ``span_hidden``), so they add nothing an attacker did not have.
 
 Force MI families are counts of their own. Where a force MI count is by definition the same
@@ -56,6 +63,87 @@ def fy_key(quarter: int) -> int:
 
 def is_year_key(period_key: int) -> bool:
     return period_key % 10 == 0
+
+
+WINDOW_OFFSET = 5
+"""A window's key is its last quarter's + 5: its last digit (6, 7 or 8) is neither a quarter nor a
+financial year, and it sorts just after the financial year of its last quarter."""
+
+
+def ye_key(last_quarter: int) -> int:
+    """The period key of the 12 months ending at ``last_quarter`` (``20262`` -> ``20267``).
+
+    Raises ValueError for a Q4: those 12 months are the financial year (``fy_key``), one node."""
+    if last_quarter % 10 not in (1, 2, 3):
+        raise ValueError(f"12 months ending at {last_quarter} are not a window node (a Q4 ends a financial year)")
+    return last_quarter + WINDOW_OFFSET
+
+
+WINDOW_DIGITS = (6, 7, 8)
+"""The last digits of window keys (ending a Q1, Q2, Q3)."""
+
+
+def is_window_key(period_key: int) -> bool:
+    return period_key % 10 in WINDOW_DIGITS
+
+
+def window_last(period_key: int) -> int:
+    """The last quarter of a window key (``20267`` -> ``20262``)."""
+    return period_key - WINDOW_OFFSET
+
+
+def window_quarters(period_key: int) -> list[int]:
+    """The four quarters of a window key, oldest first (``20267`` -> 20253, 20254, 20261, 20262)."""
+    last = window_last(period_key)
+    year, q = divmod(last, 10)
+    return [(year - (q + k <= 0)) * 10 + (q + k - 1) % 4 + 1 for k in (-3, -2, -1, 0)]
+
+
+WINDOWS_KEPT = 2
+"""The latest 12 months and the 12 months before them (the headline and its change on the year).
+All windows chained every quarter together: 56% of a 30,000-case release's cells hidden, not 39%."""
+
+
+def window_keys(span: tuple[int, int]) -> list[int]:
+    """The window keys of a release over ``span`` (first, last quarter), newest first: the
+    :data:`WINDOWS_KEPT` latest 12 months ending at a quarter with ``last``'s quarter of the year
+    and lying wholly inside the span. None when ``last`` is a Q4 (its years are the financial years)."""
+    first, last = span
+    if last % 10 == 4:
+        return []
+    out, end = [], last
+    while len(out) < WINDOWS_KEPT and window_quarters(ye_key(end))[0] >= first:
+        out.append(ye_key(end))
+        end -= 10
+    return out
+
+
+PART_DIGITS = (5, 9)
+"""The last digits of part-year keys: ``YYYY5`` the first part of financial year YYYY, ``YYYY9``
+the second."""
+
+
+def window_parts(window: int) -> list[tuple[int, list[int]]]:
+    """The part-years (key, quarters) of a window holding two or more quarters: the end of one
+    financial year, the start of the next. Why: an attacker with the year and the window learns a
+    shared part's total (the year less its other quarters), then the window less it. As nodes
+    (protected as if published, never shown) the line rule sees that arithmetic."""
+    qs = window_quarters(window)
+    out = []
+    for fy, digit in ((qs[0] // 10, 9), (qs[-1] // 10, 5)):
+        mine = [q for q in qs if q // 10 == fy]
+        if len(mine) >= 2:
+            out.append((fy * 10 + digit, mine))
+    return out
+
+
+def is_part_key(period_key: int) -> bool:
+    return period_key % 10 in PART_DIGITS
+
+
+def window_of(quarter: int, span: tuple[int, int]) -> int | None:
+    """The window key of the release over ``span`` holding ``quarter``; None if none does."""
+    return next((w for w in window_keys(span) if quarter in window_quarters(w)), None)
 
 
 # ---------------------------------------------------------------- families

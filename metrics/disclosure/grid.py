@@ -5,7 +5,9 @@ programming (:mod:`metrics.disclosure.lp_check`) must agree on exactly which cel
 add up to which, so both read one :class:`Grid`.
 
 A **line** is a parent node and its direct children along one dimension, the other three
-coordinates fixed: ``parent - sum(children) = 0``. Lines are held as one flat array of members
+coordinates fixed: ``parent - sum(children) = 0``. The period dimension is not a tree: a quarter
+is a child of its financial year and of its 12-month window, so it sits on two period lines (and
+its leaf value is counted once in each, never twice in one). Lines are held as one flat array of members
 (parent first) with offsets, which the engine's loops index as Python lists (fast to slice).
 """
 
@@ -24,8 +26,13 @@ from metrics.disclosure.families import (
     NO_OFFENCE,
     OFFENCE_LEAVES,
     OFFENCE_PARENTS,
+    PART_DIGITS,
     TERRITORIAL,
     fy_key,
+    is_window_key,
+    window_keys,
+    window_parts,
+    window_quarters,
 )
 
 KEYS = ("family", "area_code", "period_key", "offence", "category")
@@ -48,6 +55,12 @@ class Grid:
         return len(self.ptr) - 1
 
 
+def published(cells: pl.DataFrame) -> pl.DataFrame:
+    """The cells an output can show: all but the part-years, working nodes protected as if
+    published (an attacker can work their totals out) but never shown or stored."""
+    return cells.filter(~(pl.col("period_key") % 10).is_in(list(PART_DIGITS)))
+
+
 def quarters(span: tuple[int, int]) -> list[int]:
     """The quarter keys from ``span[0]`` to ``span[1]`` inclusive (``YYYYQ``, Q in 1..4)."""
     first, last = span
@@ -61,17 +74,16 @@ def quarters(span: tuple[int, int]) -> list[int]:
 
 
 def _edges(family: str, rows: pl.DataFrame, qs: list[int]) -> dict[str, list[tuple[object, object]]]:
-    """Per dimension, the (child, parent) edges of the family's tree; a node with no edge and no
-    parent is a leaf or a root. Leaves are the edges' children that are never parents."""
+    """Per dimension, the (child, parent) edges of the family's nodes, ``(node, None)`` for a node
+    without a parent; a period node can have two parents. Leaves are the nodes that are never parents.
+    These edges are the lines, as given (not read back off the leaves' ancestors)."""
     areas = sorted(rows["area_code"].unique().to_list())
     bad = {NATIONAL, TERRITORIAL} & set(areas)
     if bad:
         raise ValueError(f"{family}: leaves must be forces, not the totals {sorted(bad)}")
     area = [(a, TERRITORIAL) for a in areas if a != BTP] + [(TERRITORIAL, NATIONAL)]
     area += [(BTP, NATIONAL)] if BTP in areas else []
-    stock = FAMILIES[family].stock if family in FAMILIES else False
-    complete = {fy_key(q) for q in qs if sum(fy_key(x) == fy_key(q) for x in qs) == 4}
-    period = [(q, None) for q in qs] if stock else [(q, fy_key(q) if fy_key(q) in complete else None) for q in qs]
+    period = _period_edges(qs, stock=FAMILIES[family].stock if family in FAMILIES else False)
     offences = set(rows["offence"].unique().to_list())
     if offences == {NO_OFFENCE}:
         offence = [(NO_OFFENCE, None)]
@@ -86,24 +98,53 @@ def _edges(family: str, rows: pl.DataFrame, qs: list[int]) -> dict[str, list[tup
         raise ValueError(f"{family}: category {ALL!r} is the total of the others; give only one of them")
     else:
         category = [(c, ALL) for c in cats] + [(ALL, None)]
-    return {"area_code": area + [(NATIONAL, None)], "period_key": period + sorted(
-        {(p, None) for _, p in period if p is not None}), "offence": offence, "category": category}
+    return {"area_code": area + [(NATIONAL, None)], "period_key": period, "offence": offence, "category": category}
 
 
-def _tree(edges: list[tuple[object, object]]) -> tuple[list[object], list[object], dict[object, list[object]]]:
-    """(nodes, leaves, ancestors-or-self of each leaf) of one dimension's tree."""
-    parent = {c: p for c, p in edges}
-    nodes = list(dict.fromkeys([c for c, _ in edges] + [p for _, p in edges if p is not None]))
+def _period_edges(qs: list[int], *, stock: bool) -> list[tuple[object, object]]:
+    """Quarters -> their complete financial year, and quarters -> their complete window ending
+    at the release's quarter of the year (:func:`~metrics.disclosure.families.window_keys`): a
+    quarter can have both. Where a window and a year share two or more quarters, those quarters
+    add up into a part-year node first, the child of both
+    (:func:`~metrics.disclosure.families.window_parts`). Stock families have none of these
+    (positions are never summed)."""
+    if stock:
+        return [(q, None) for q in qs]
+    complete = {fy_key(q) for q in qs if sum(fy_key(x) == fy_key(q) for x in qs) == 4}
+    windows = window_keys((qs[0], qs[-1]))
+    part_of = {q: key for w in windows for key, members in window_parts(w) for q in members}
+    edges = [(q, part_of[q]) for q in qs if q in part_of]
+    edges += [(part, up) for w in windows for part, members in window_parts(w)
+              for up in ([w] + ([fy_key(members[0])] if fy_key(members[0]) in complete else []))]
+    edges += [(q, fy_key(q)) for q in qs if fy_key(q) in complete and q not in part_of]
+    edges += [(q, w) for w in windows for q in window_quarters(w) if q not in part_of]
+    roots = sorted(complete) + sorted(windows)
+    return list(dict.fromkeys(edges + [(q, None) for q in qs if all(c != q for c, _ in edges)]
+                              + [(r, None) for r in roots]))
+
+
+def _tree(edges: list[tuple[object, object]]) -> tuple[list[object], dict[object, list[object]]]:
+    """(leaves, ancestors-or-self of each leaf) of one dimension, whose nodes may have several
+    parents (a quarter: its financial year and its window). Each ancestor is listed once per
+    leaf, so a node's value summed over its leaves counts every leaf once."""
+    up: dict[object, list[object]] = {}
+    for c, p in edges:
+        up.setdefault(c, [])
+        if p is not None:
+            up[c].append(p)
+            up.setdefault(p, [])
     parents = {p for _, p in edges if p is not None}
-    leaves = [n for n in nodes if n not in parents]
+    leaves = [n for n in up if n not in parents]
     ups: dict[object, list[object]] = {}
     for leaf in leaves:
-        chain, n = [leaf], parent.get(leaf)
-        while n is not None:
-            chain.append(n)
-            n = parent.get(n)
-        ups[leaf] = chain
-    return nodes, leaves, ups
+        seen, stack = [leaf], [leaf]
+        while stack:
+            for p in up[stack.pop()]:
+                if p not in seen:
+                    seen.append(p)
+                    stack.append(p)
+        ups[leaf] = seen
+    return leaves, ups
 
 
 def _frame(col: str, values: list[object]) -> pl.DataFrame:
@@ -113,18 +154,19 @@ def _frame(col: str, values: list[object]) -> pl.DataFrame:
 def _family_cells(family: str, rows: pl.DataFrame, qs: list[int]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(node cells with values, direct edges) of one family. A leaf with no row is a true zero;
     a leaf whose row has a null value was not provided (``is_null``) and counts as 0 in totals."""
-    trees = {d: _tree(e) for d, e in _edges(family, rows, qs).items()}
+    dims = _edges(family, rows, qs)
+    trees = {d: _tree(e) for d, e in dims.items()}
     if rows.group_by(list(KEYS)).len()["len"].max() > 1:
         raise ValueError(f"{family}: more than one row for a leaf cell")
     grid = _frame("family", [family])
     for d in DIMS:
-        grid = grid.join(_frame(d, trees[d][1]), how="cross")
+        grid = grid.join(_frame(d, trees[d][0]), how="cross")
     leaves = grid.join(rows.with_columns(_row=pl.lit(True)), on=list(KEYS), how="left").select(
         *KEYS, value=pl.col("value").fill_null(0.0),
         is_null=pl.col("_row").fill_null(False) & pl.col("value").is_null(), leaf=pl.lit(True))
     cells = leaves.select(*KEYS, "value")
     for d in DIMS:
-        ups = pl.DataFrame([(leaf, a) for leaf, chain in trees[d][2].items() for a in chain],
+        ups = pl.DataFrame([(leaf, a) for leaf, chain in trees[d][1].items() for a in chain],
                            schema={d: _DTYPES[d], "_up": _DTYPES[d]}, orient="row")
         cells = (cells.join(ups, on=d).drop(d).rename({"_up": d})
                  .group_by(list(KEYS)).agg(pl.col("value").sum()))
@@ -132,20 +174,11 @@ def _family_cells(family: str, rows: pl.DataFrame, qs: list[int]) -> tuple[pl.Da
              .with_columns(pl.col("is_null", "leaf").fill_null(False)))
     edges = []
     for d in DIMS:
-        e = [(c, p) for c, p in _edges_direct(trees[d]) if p is not None]
+        e = [(c, p) for c, p in dims[d] if p is not None]
         edges.append(pl.DataFrame({"dim": [d] * len(e), "child": [str(c) for c, _ in e],
                                    "parent": [str(p) for _, p in e]},
                                   schema={"dim": pl.String, "child": pl.String, "parent": pl.String}))
     return cells, pl.concat(edges).with_columns(family=pl.lit(family))
-
-
-def _edges_direct(tree: tuple[list[object], list[object], dict[object, list[object]]]) -> list[tuple[object, object]]:
-    """The (child, parent) pairs of a tree, read off the leaves' ancestor chains."""
-    pairs = {}
-    for chain in tree[2].values():
-        for child, parent in zip(chain, [*chain[1:], None], strict=True):
-            pairs[child] = parent
-    return list(pairs.items())
 
 
 def build_grid(leaves: pl.DataFrame, span: tuple[int, int]) -> Grid:
@@ -197,19 +230,26 @@ _OFFENCE_UP = {c: p for p, kids in OFFENCE_PARENTS.items() for c in kids}
 
 def lines_of_keys(cells: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """The lines between the node cells of a frame (keys, in row order), read off the node names
-    alone: how a previous edition's output is turned back into its equations."""
+    alone: how a previous edition's output is turned back into its equations. A window key in
+    the frame is the parent of its four quarters (a previous edition's windows may end at
+    another quarter of the year than this one's), and its part-years of theirs."""
     idx = cells.select(*KEYS).with_row_index("idx")
-    area = pl.col("area_code")
+    area, period = pl.col("area_code"), pl.col("period_key")
     ups = {
         "area_code": pl.when(area.is_in([TERRITORIAL, BTP])).then(pl.lit(NATIONAL))
         .when(area == NATIONAL).then(None).otherwise(pl.lit(TERRITORIAL)),
-        "period_key": pl.when(pl.col("period_key") % 10 != 0).then(pl.col("period_key") // 10 * 10),
+        "period_key": pl.when((period % 10).is_between(1, 4)).then(period // 10 * 10),
         "offence": pl.col("offence").replace_strict(_OFFENCE_UP, default=None),
         "category": pl.when(pl.col("category") != ALL).then(pl.lit(ALL)),
     }
-    pairs = []
-    for i, d in enumerate(DIMS):
-        child = idx.with_columns(ups[d].alias(d)).filter(pl.col(d).is_not_null())
-        joined = child.join(idx, on=list(KEYS), suffix="_p")
-        pairs.append(joined.select(parent=pl.col("idx_p"), child=pl.col("idx"), dim=pl.lit(i)))
+    children = [(i, idx.with_columns(ups[d].alias(d)).filter(pl.col(d).is_not_null())) for i, d in enumerate(DIMS)]
+    windows = [w for w in idx["period_key"].unique().to_list() if is_window_key(w)]
+    up = pl.DataFrame([(q, w) for w in windows for q in window_quarters(w)]
+                      + [(q, part) for w in windows for part, members in window_parts(w) for q in members],
+                      schema={"period_key": pl.Int64, "_w": pl.Int64}, orient="row")
+    children.append((DIMS.index("period_key"),
+                     idx.join(up, on="period_key").with_columns(period_key=pl.col("_w")).drop("_w")))
+    pairs = [child.join(idx, on=list(KEYS), suffix="_p").select(parent=pl.col("idx_p"), child=pl.col("idx"),
+                                                                 dim=pl.lit(i))
+             for i, child in children]
     return _offsets(pl.concat(pairs))

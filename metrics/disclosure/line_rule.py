@@ -7,6 +7,8 @@ already know (from the previous edition), not a null or a negative correction, n
 possible, a child before the parent, one that also mends another line of its own, then the
 smallest value that lifts the hidden sum to the threshold (else the largest), a part before a
 published total. Hiding a cell hides its linked cells too (:data:`~metrics.disclosure.families.LINKS`).
+A complement left alone on a line with nothing else to hide is pinned by it: it is shown again
+(and never picked again) rather than failing the release.
 
 Plain Python lists, not frames: the rule walks a queue of lines and each step touches a handful
 of cells, where list indexing is faster than any vectorised call.
@@ -70,6 +72,17 @@ class LineRule:
                     self.queue.append(line)
             stack.extend((p, LINKED) for p in self.partners.get(c, ()))
 
+    def reveal(self, cell: int) -> None:
+        """Show a complement again and never pick it again: for a hidden cell the attacker can
+        pin anyway (showing it tells nothing more), so its lines are checked again."""
+        self.reason[cell] = SHOWN
+        self.known[cell] = True
+        for line in self.cell_lines[cell]:
+            self.hcount[line] -= 1
+            if not self.queued[line]:
+                self.queued[line] = True
+                self.queue.append(line)
+
     def run(self) -> None:
         """Work the queue until every line with hidden cells is protected by the rule."""
         while self.queue:
@@ -82,7 +95,9 @@ class LineRule:
                 self.hide(pick[-1], SECONDARY)
             elif self.hcount[line] == 1:
                 cell = next(c for c in self._cells(line) if self.reason[c] != SHOWN)
-                raise ProtectionError(f"cell {cell} is the only cell of its line that can be hidden")
+                if self.reason[cell] != SECONDARY or self.partners.get(cell):
+                    raise ProtectionError(f"cell {cell} is the only cell of its line that can be hidden")
+                self.reveal(cell)  # a complement its line pins: hiding it protects nothing
 
     def _cells(self, line: int) -> list[int]:
         return self.members[self.ptr[line]:self.ptr[line + 1]]

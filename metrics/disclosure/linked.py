@@ -10,6 +10,10 @@ value ('carried') are hidden; the line rule (:mod:`metrics.disclosure.line_rule`
 complements until no line gives a hidden cell back; then the audit by linear programming
 (:mod:`metrics.disclosure.lp_check`) finds any cell still pinned or placed inside
 1..threshold - 1 by several lines together, and each gets one more complement, until none is left.
+
+With a previous edition, a cell its published cells pin through a line is known too (a new
+12-month window of quarters published before), and a complement the attacker pins anyway with
+nothing left to hide beside it is shown again: showing it adds nothing to what can be derived.
 """
 
 from __future__ import annotations
@@ -20,12 +24,13 @@ import numpy as np
 import polars as pl
 
 from metrics.disclosure import lp_check
-from metrics.disclosure.families import LINKS, Link
-from metrics.disclosure.grid import KEYS, Grid, build_grid, lines_of_keys
+from metrics.disclosure.families import LINKS, PART_DIGITS, Link
+from metrics.disclosure.grid import KEYS, Grid, build_grid, lines_of_keys, published
 from metrics.disclosure.line_rule import (
     CARRIED,
     PRIMARY,
     REASONS,
+    SECONDARY,
     SHOWN,
     LineRule,
     ProtectionError,
@@ -58,9 +63,14 @@ def protect_cells(leaves: pl.DataFrame, *, span: tuple[int, int], threshold: int
     cells = _with_prior(grid.cells, prior)
     value = cells["value"].to_numpy().astype(float)
     fixed = cells["is_null"].to_numpy() | (value < 0)
-    primary = ~fixed & (value > 0) & (value < threshold)
-    rule = LineRule(grid.ptr, grid.members, value, fixed=fixed,
-                    known=cells["_known"].to_numpy() & ~primary, threshold=threshold,
+    # a part-year is never published, so never small on its own account: its lines hide what it would give away
+    working = (cells["period_key"] % 10).is_in(list(PART_DIGITS)).to_numpy()
+    primary = ~fixed & ~working & (value > 0) & (value < threshold)
+    earlier = _Prior.of(cells, prior)
+    known = cells["_known"].to_numpy()
+    if earlier is not None:
+        known = earlier.implied(grid.ptr, grid.members, known)
+    rule = LineRule(grid.ptr, grid.members, value, fixed=fixed, known=known & ~primary, threshold=threshold,
                     partners=_partners(cells, links))
     for c in np.flatnonzero(primary).tolist():
         rule.hide(c, PRIMARY)
@@ -68,7 +78,7 @@ def protect_cells(leaves: pl.DataFrame, *, span: tuple[int, int], threshold: int
         rule.hide(c, CARRIED)
     rule.run()
     if verify:
-        _repair(grid, rule, value, threshold, _Prior.of(cells, prior))
+        _repair(grid, rule, value, threshold, earlier)
     return _output(cells, rule.reason)
 
 
@@ -126,6 +136,24 @@ class _Prior:
         return cls(ptr, index[members], p["value"].fill_null(0.0).to_numpy(),
                    (p["reason"].fill_null("") != "").to_numpy() & ~same)
 
+    def implied(self, ptr: np.ndarray, members: np.ndarray, known: np.ndarray) -> np.ndarray:
+        """``known`` (this edition's cells shown before with the same value) and every cell a line of
+        either edition pins once the rest of it is known, repeated until nothing changes.
+
+        Why: a node new in this edition can be a sum of cells published before (the 12 months
+        ending at another quarter of the year than the previous edition's windows): hiding it
+        protects nothing, and as a complement it would be pinned with nothing left to mend it."""
+        all_ptr, all_members = np.r_[ptr, len(members) + self.ptr[1:]], np.r_[members, self.members]
+        line_of = np.repeat(np.arange(len(all_ptr) - 1), np.diff(all_ptr))
+        k = np.r_[known, ~self.hidden]
+        while True:
+            unknown = ~k[all_members]
+            single = np.bincount(line_of, weights=unknown, minlength=len(all_ptr) - 1) == 1
+            found = all_members[unknown & single[line_of]]
+            if not len(found):
+                return k[:len(known)]
+            k[found] = True
+
     def mend(self, rule: LineRule, cell: int, n: int) -> bool:
         """Mend beside the cells of this edition that share a line of the previous one with
         ``cell`` (where the two editions together pin it)."""
@@ -160,7 +188,11 @@ def _repair(grid: Grid, rule: LineRule, value: np.ndarray, threshold: int, prior
         if not failures:
             return
         for f in failures:
-            if not (rule.mend(f.cell) or (prior is not None and prior.mend(rule, f.cell, n))):
+            if rule.mend(f.cell) or (prior is not None and prior.mend(rule, f.cell, n)):
+                continue
+            if _pinned_complement(rule, f):
+                rule.reveal(f.cell)
+            else:
                 raise ProtectionError(
                     f"hidden cell {_describe(grid, f.cell)} has range {f.lo:g}..{f.hi:g} and no "
                     "cell left to hide beside it")
@@ -171,15 +203,23 @@ def _repair(grid: Grid, rule: LineRule, value: np.ndarray, threshold: int, prior
     raise ProtectionError(f"the audit still finds cells to protect after {MAX_REPAIR_ROUNDS} rounds")
 
 
+def _pinned_complement(rule: LineRule, f: lp_check.Failure) -> bool:
+    """A complement (not linked to another family's cell) the attacker pins exactly and nothing is
+    left to hide beside: typically a new 12-month window made of cells the previous edition
+    published. Showing it adds nothing to what can be derived (a failure's range is exact)."""
+    return f.hi - f.lo < 1 - lp_check.EPS and rule.reason[f.cell] == SECONDARY and not rule.partners.get(f.cell)
+
+
 def _describe(grid: Grid, cell: int) -> str:
     row = grid.cells.row(cell, named=True)
     return "/".join(str(row[k]) for k in KEYS)
 
 
 def _output(cells: pl.DataFrame, reason: list[int]) -> pl.DataFrame:
-    return cells.select(
+    """The published node cells (not the part-years)."""
+    return published(cells.select(
         *KEYS,
         value=pl.when(pl.col("is_null")).then(None).otherwise(pl.col("value")),
         reason=pl.Series(reason, dtype=pl.Int64).replace_strict(
             dict(enumerate(REASONS)), return_dtype=pl.String),
-    ).sort(list(KEYS))
+    )).sort(list(KEYS))

@@ -3,7 +3,8 @@
 Why: the guarantee costs cells, and the issue asks that the cost be reported (per table, at full
 scale) and kept as small as the guarantee allows. A *table* is what a public output lays out:
 one family at one area level (forces, England and Wales of the 43 forces, England and Wales with
-BTP), one period level (quarters, financial years) and one offence node, over its categories.
+BTP), one period level (quarters, financial years, 12 months ending the release's quarter of the
+year: "year ending") and one offence node, over its categories.
 """
 
 from __future__ import annotations
@@ -22,7 +23,10 @@ LOSS_SCHEMA = {"scope": pl.String, "family": pl.String, "area_level": pl.String,
 
 def _levels(cells: pl.DataFrame) -> pl.DataFrame:
     area = pl.col("area_code").replace_strict(AREA_LEVELS, default="force", return_dtype=pl.String)
-    period = pl.when(pl.col("period_key") % 10 == 0).then(pl.lit("financial year")).otherwise(pl.lit("quarter"))
+    key = pl.col("period_key")
+    period = (pl.when(key % 10 == 0).then(pl.lit("financial year"))
+              .when((key % 10).is_in(fam.WINDOW_DIGITS)).then(pl.lit("year ending"))
+              .otherwise(pl.lit("quarter")))
     return cells.with_columns(area_level=area, period_level=period)
 
 

@@ -1,11 +1,13 @@
-"""The disclosure rules: which numbers a tier may see, primary and secondary suppression.
+"""The display rules: what each cell of a table shows, judged on the cell alone.
 
 See the package docstring (:mod:`metrics.disclosure`) for the markers, tiers and threshold.
+Which counts are hidden to stop arithmetic across tables is not decided here but once per
+release (``metrics.disclosure.linked``, stored by ``db.protection``); these rules only ever hide
+more (a rate on too few cases, a count of one to four).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +23,6 @@ from metrics.disclosure.markers import (
     PUBLIC,
     TIERS,
 )
-from metrics.disclosure.secondary import groupings, protect_margins
 from metrics.errors import QueryError
 from settings import SettingsError
 
@@ -73,15 +74,9 @@ def apply_disclosure(
     tier: str = PUBLIC,
     threshold: int | None = None,
     min_denominator: int = 0,
-    group_by: str | Sequence[str] | Sequence[Sequence[str]] | None = None,
     unit: str | None = None,
-    hide_first: str | None = None,
 ) -> pl.DataFrame:
-    """Apply the disclosure rules; return the frame with hidden numbers null and a ``flag``.
-
-    ``hide_first`` names a boolean column: among the candidates for a secondary cell, rows where
-    it is true are taken first (e.g. a total such as all rape rather than adult rape, the
-    measure most people read).
+    """Apply the display rules; return the frame with hidden numbers null and a ``flag``.
 
     Input columns: ``numerator`` (required), and any of ``denominator``, ``value``, ``lower``,
     ``upper``; an optional ``flag`` column may already hold ``[z]`` or ``[x]`` (or ``[c]``),
@@ -98,25 +93,13 @@ def apply_disclosure(
        (a small denominator is nulled too). True zeros stay 0;
     4. rates and proportions: a zero denominator is ``[z]`` (no rate exists; the zero counts
        stay); a missing denominator is ``[x]``; a denominator below
-       max(threshold, min_denominator) is ``[c]``: value, interval and numerator are nulled
-       (otherwise numerator / denominator gives the rate back) and the denominator too when it
-       is below the threshold;
+       max(threshold, min_denominator) is ``[c]``: value and interval are nulled, and the
+       denominator too when it is below the threshold. Its counts stay unless rule 3 hides
+       them: a count of five or more is not confidential, it is published in other tables
+       (hiding it here only makes a reader work it out), and the release's protection decides
+       which counts are hidden everywhere;
     5. rates and proportions on a denominator from min_denominator to 2 x min_denominator - 1
        are ``[u]``, low reliability: still shown, with the marker.
-
-    Secondary suppression (public tier, when ``group_by`` is given): ``group_by`` names the
-    columns that identify cells adding up to one published total (e.g. ``["period"]`` when the
-    forces of a quarter add up to England and Wales). In every group with exactly one hidden
-    numerator, the shown cell with the smallest non-zero numerator is also made ``[c]``, so the
-    hidden count cannot be recovered by subtracting the others from the total. The complement
-    is chosen deterministically: smallest numerator, ties to the earliest row; a zero cell is
-    used only when the group has no non-zero candidate. Denominators of rates get the same
-    treatment (a group with exactly one hidden denominator has its smallest shown denominator
-    hidden too, with that row's rate). Several margins can be protected at
-    once by passing a list of groupings (``[["period"], ["force_code"]]``); the rule is then
-    repeated until no grouping has a group with a single hidden cell. A group whose only cell is
-    suppressed cannot be protected by cell suppression: :func:`unprotected_groups` lists such
-    groups so the caller can hide their total.
 
     Restricted tier: rules 1, 2, 4 (``[z]``/``[x]`` only) and 5; nothing is ``[c]``.
     """
@@ -126,10 +109,7 @@ def apply_disclosure(
         raise ValueError("apply_disclosure needs a 'numerator' column")
     assert_public_safe(frame, tier)
     rules = _Rules.of(frame, tier=tier, threshold=threshold, min_denominator=min_denominator, unit=unit)
-    out = _primary(frame, rules)
-    if rules.public:
-        out = protect_margins(out, groupings(group_by), rules.measures(), hide_first)
-    return _null_hidden(out)
+    return _null_hidden(_primary(frame, rules))
 
 
 @dataclass(frozen=True)
@@ -152,13 +132,6 @@ class _Rules:
             is_rate = has_den and unit != "count"
         return cls(disclosure_threshold(threshold), tier == PUBLIC, is_rate, unit != "days",
                    int(min_denominator or 0))
-
-    def measures(self) -> list[tuple[str, str]]:
-        """The (column, hidden-marker) pairs secondary suppression protects."""
-        measures = [("numerator", "_hide_num")] if self.count_rules else []
-        if self.is_rate:
-            measures.append(("denominator", "_hide_den"))
-        return measures
 
 
 def _primary(frame: pl.DataFrame, r: _Rules) -> pl.DataFrame:
@@ -199,10 +172,9 @@ def _primary(frame: pl.DataFrame, r: _Rules) -> pl.DataFrame:
     # a denominator of 1 to threshold - 1 is itself a small count of people
     small_den_count = (den >= 1) & (den < t) if (is_rate and public) else false
     return frame.with_columns(_flag=flag, _pre=given.is_in(list(KEPT_FLAGS))).with_columns(
-        _hide_num=pl.col("_pre") | (pl.col("_flag") == CONFIDENTIAL),
+        _hide_num=pl.col("_pre") | small_num.fill_null(False),
         _hide_den=pl.col("_pre") | small_den_count.fill_null(False),
         _hide_val=pl.col("_flag").is_in(list(KEPT_FLAGS)),
-        _row=pl.int_range(pl.len(), dtype=pl.Int64),
     )
 
 
@@ -215,7 +187,7 @@ def _null_hidden(out: pl.DataFrame) -> pl.DataFrame:
         if c in out.columns:
             updates[c] = pl.when("_hide_val").then(None).otherwise(pl.col(c))
     out = out.with_columns(**updates).with_columns(flag=pl.col("_flag"))
-    return out.drop(["_flag", "_pre", "_hide_num", "_hide_den", "_hide_val", "_row"])
+    return out.drop(["_flag", "_pre", "_hide_num", "_hide_den", "_hide_val"])
 
 def apply_disclosure_for(
     frame: pl.DataFrame,
@@ -223,7 +195,6 @@ def apply_disclosure_for(
     *,
     tier: str = PUBLIC,
     threshold: int | None = None,
-    group_by: str | Sequence[str] | Sequence[Sequence[str]] | None = None,
 ) -> pl.DataFrame:
     """:func:`apply_disclosure` with the unit and minimum denominator of a registry metric."""
     return apply_disclosure(
@@ -231,7 +202,6 @@ def apply_disclosure_for(
         tier=tier,
         threshold=threshold,
         min_denominator=getattr(metric, "min_denominator", 0),
-        group_by=group_by,
         unit=getattr(metric, "unit", None),
     )
 

@@ -173,7 +173,7 @@ def test_ingest_real_ons_workbook_and_bad_file(db_url, shared_data, tmp_path):
 def test_revisions_lists_what_a_newer_file_changed(db_url, tmp_path):
     from helpers.ingest_files import OUTCOMES_2026, outcome_rows, write_csv
 
-    assert run("revisions", "--db", db_url).stderr.strip() == "No revisions recorded."
+    assert run("revisions", "--db", db_url, "--tier", "restricted").stderr.strip() == "No revisions recorded."
     rows = outcome_rows(2024)
     first = write_csv(tmp_path / "outcomes-v1.csv", rows, OUTCOMES_2026)
     revised = [dict(r) for r in rows]
@@ -182,11 +182,12 @@ def test_revisions_lists_what_a_newer_file_changed(db_url, tmp_path):
     second = write_csv(tmp_path / "outcomes-v2.csv", revised, OUTCOMES_2026)
     assert run("ingest", "outcomes", str(first), "--db", db_url).exit_code == 0
     assert run("ingest", "outcomes", str(second), "--db", db_url).exit_code == 0
-    result = run("revisions", "--db", db_url)
+    result = run("revisions", "--db", db_url, "--tier", "restricted")
     assert result.exit_code == 0, result.output
     table = pl.read_csv(io.StringIO(result.stdout))
     assert table.height == 1
     assert (table["new_value"] - table["old_value"]).to_list() == [7]
+    assert table["tier"].to_list() == ["restricted"] and table["data_status"].to_list() == ["published"]
 
 
 @pytest.mark.parametrize(("setup", "args", "message"), [

@@ -77,3 +77,27 @@ def test_disclosure_report_csv_and_markdown(db_url, tmp_path):
 
     bad = run("disclosure-report", "--db", db_url, "--release", "42")
     assert bad.exit_code == 2 and "Release 42 does not exist" in bad.stderr
+
+
+def test_revisions_by_tier_between_two_editions(db_url, tmp_path):
+    _sample(db_url)
+    assert run("sample", "--db", db_url, "--next-edition-of", "1", "--seed", "3").exit_code == 0
+    public = run("revisions", "--db", db_url)  # public by default
+    assert public.exit_code == 0, public.output
+    shown = pl.read_csv(io.StringIO(public.stdout))
+    restricted = run("revisions", "--db", db_url, "--tier", "restricted", "-o", str(tmp_path / "raw.csv"))
+    assert restricted.exit_code == 0, restricted.output
+    raw = pl.read_csv(tmp_path / "raw.csv")
+    # public: one row per shown cell, named for a reader; restricted: every raw key
+    assert {"area_name", "period", "offence_group", "ho_group", "change"} <= set(shown.columns)
+    assert "offence_code" not in shown.columns and {"offence_code", "outcome_type"} <= set(raw.columns)
+    assert 0 < shown.height < raw.height
+    assert shown["tier"].unique().to_list() == ["public"] and raw["tier"].unique().to_list() == ["restricted"]
+    for table in (shown, raw):
+        assert table["data_status"].unique().to_list() == ["SYNTHETIC - not official statistics"]
+        assert table["release_id"].unique().to_list() == [2]
+
+    bad = run("revisions", "--db", db_url, "--tier", "secret")
+    assert bad.exit_code == 2 and "Invalid value for '--tier'" in bad.output and "public" in bad.output
+    missing = run("revisions", "--db", db_url, "--release", "99")
+    assert missing.exit_code == 2 and "Release 99 does not exist" in missing.stderr

@@ -140,7 +140,7 @@ def test_revisions_include_added_and_removed_keys(empty_db, tmp_path):
     n_removed = sum(1 for k in expected if k not in new)
     assert n_added == len(added_later) and n_removed == len(removed_later)  # the test really did both
 
-    got = ingest.list_revisions(empty_db, r2.release_id)
+    got = ingest.list_revisions(empty_db, r2.release_id, tier="restricted")
     as_dict = {(x["force_code"], x["quarter"], x["offence_code"]):
                tuple(None if v is None else int(v) for v in (x["old_value"], x["new_value"]))
                for x in got.iter_rows(named=True)}

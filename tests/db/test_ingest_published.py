@@ -169,7 +169,7 @@ def test_newer_file_supersedes_and_keeps_revisions(empty_db, tmp_path):
     expected = {k: (old_values[k], as_count(r[b])) for r in kept(revised) for b in ("recorded", "closed")
                 if (k := _key(r, b)) in old_values and old_values[k] != as_count(r[b])}
     assert expected  # the test really revised something
-    revisions = ingest.list_revisions(empty_db, r3.release_id)
+    revisions = ingest.list_revisions(empty_db, r3.release_id, tier="restricted")
     got = {(x["force_code"], x["quarter"], x["offence_code"], x["outcome_type"], x["basis"]):
            (None if x["old_value"] is None else int(x["old_value"]), None if x["new_value"] is None else int(x["new_value"]))
            for x in revisions.iter_rows(named=True)}
@@ -223,9 +223,13 @@ def test_indicator_template_and_load(empty_db, tmp_path):
     with empty_db.connect() as conn:
         n = conn.execute(select(func.count()).where(indicator_value.c.release_id == second.release_id)).scalar_one()
     assert n == 3
-    revs = ingest.list_revisions(empty_db, second.release_id)
+    revs = ingest.list_revisions(empty_db, second.release_id, tier="restricted")
     assert revs.select("indicator", "measure", "old_value", "new_value").rows() == [
         ("isva_referral_rate", "numerator", 412.0, 415.0)]
+    # the public tier names the same change by the count it is (shown in both editions here)
+    public = ingest.list_revisions(empty_db, second.release_id)
+    assert public.select("family", "area_code", "quarter", "old_value", "new_value", "change").rows() == [
+        ("mi:isva_referred", revs["force_code"][0], revs["quarter"][0], 412.0, 415.0, 3.0)]
     with pytest.raises(ingest.IngestError, match="unknown indicator"):
         bad = tmp_path / "bad.csv"
         bad.write_text("force_code,quarter,indicator,numerator,denominator\nE23000036,2024-25 Q1,nonsense,1,2\n")

@@ -28,6 +28,7 @@ from db.schema import (
 )
 from helpers.ingest_files import PRC_HEADERS, database_checksum, prc_rows, write_csv
 from helpers.testdb import BACKENDS
+from metrics.disclosure.families import window_keys, window_quarters
 from metrics.disclosure.line_rule import ProtectionError
 from sample_data.editions import next_edition
 from sample_data.load import load_sample
@@ -247,3 +248,26 @@ def test_a_rape_code_of_no_age_band_stops_the_load(empty_db):
                                                       offence_code="19Z", count=8))
     with empty_db.connect() as conn, pytest.raises(UnplacedOffence, match="rape/mixed"):
         read_leaves(conn, rid)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_release_ending_mid_year_stores_its_12_month_windows(backend, tmp_path, fresh_engine):
+    """The latest 12 months (and each year before, ending the same quarter) are protected nodes
+    of a release ending in a Q2: their values are the facts' sums and the stored cells agree."""
+    engine = fresh_engine(backend, tmp_path)
+    release_id = load_sample(engine, cases=CASES, seed=SEED, last_quarter=20182)
+    with engine.connect() as conn:
+        cells = release_cells(conn, release_id, 5)
+        stored = hidden_cells(conn, release_id)
+        span = read_leaves(conn, release_id)[1]
+    windows = sorted(p for p in cells["period_key"].unique() if p % 10 in (6, 7, 8))
+    assert windows == sorted(window_keys(span)) and 20187 in windows
+    by_quarter = _recorded_national(engine, release_id)
+    national = cells.filter((pl.col("family") == "recorded") & (pl.col("area_code") == "K04000001")
+                            & (pl.col("offence") == "all_sexual") & pl.col("period_key").is_in(windows))
+    for window, value in national.select("period_key", "value").iter_rows():
+        assert value == sum(by_quarter[q] for q in window_quarters(window))
+    hidden = cells.filter(pl.col("reason") != "")
+    assert hidden.filter(pl.col("period_key").is_in(windows)).height > 0
+    assert_frame_equal(_sorted(hidden.select(stored.columns)), _sorted(stored))
+    engine.dispose()

@@ -79,7 +79,7 @@ def _table(golden, metric_id, **kw):
 
 
 def test_recorded_national_includes_btp_and_flags_understated_totals(golden):
-    t = _table(golden, "recorded_offences", last_quarter=Q2)
+    t = _table(golden, "recorded_offences", last_quarter=Q2, tier="restricted")
     assert_frame_equal(
         t.select("period", "period_end", "area_code", "numerator", "flag"),
         pl.DataFrame({"period": ["2024-25 Q1", "2024-25 Q2"], "period_end": [Q1, Q2],
@@ -100,7 +100,7 @@ def test_force_rows_and_primary_suppression(golden):
     by_code = {r["area_code"]: r for r in t.iter_rows(named=True)}
     assert by_code[DURHAM]["flag"] == "[c]" and by_code[DURHAM]["value"] is None  # 2 charges < 5
     # every other force has no outcomes, so England and Wales minus Avon would give Durham back:
-    # secondary suppression hides Avon too
+    # the release's protection hides Avon too
     assert by_code[AVON]["flag"] == "[c]" and by_code[AVON]["numerator"] is None
     # ... in every view that shows Avon, or Avon's own view minus England and Wales gives it back
     assert _table(golden, "charge_rate", area=AVON)["flag"].to_list() == ["[c]"]
@@ -148,12 +148,12 @@ def test_periods_without_data_are_left_out_not_zero(golden):
 def test_rate_per_1000_uses_quarter_of_a_year_and_excludes_btp(golden):
     t = _table(golden, "recorded_per_1000", area=AVON)
     assert t["value"][0] == pytest.approx(110 / (1_784_500 / 4) * 1000)
-    national = _table(golden, "recorded_per_1000")
+    national = _table(golden, "recorded_per_1000", tier="restricted")
     assert national["numerator"][0] == 143.0  # BTP's 4 left out of a per-head rate
     btp = _table(golden, "recorded_per_1000", area=BTP)
     assert btp["flag"].to_list() == ["[z]"]
     # a period with an empty quarter still counts that quarter's exposure
-    two = _table(golden, "recorded_per_1000", area=DURHAM, last_quarter=Q2, grain="period")
+    two = _table(golden, "recorded_per_1000", area=DURHAM, last_quarter=Q2, grain="period", tier="restricted")
     assert two["value"][0] == pytest.approx(33 / (642_700 * 2 / 4) * 1000)
 
 
@@ -163,9 +163,9 @@ def test_not_applicable_cells_are_not_flagged_understated(golden):
 
 
 def test_offence_groups_select_by_attributes(golden):
-    assert _table(golden, "recorded_offences", area=AVON, offence_group="child_rape")["numerator"].to_list() == [7.0]
-    assert _table(golden, "recorded_offences", area=AVON, offence_group="rape")["numerator"].to_list() == [117.0]
-    assert _table(golden, "recorded_offences", area=AVON, offence_group="all_sexual")["numerator"].to_list() == [167.0]
+    for group, n in (("child_rape", 7.0), ("rape", 117.0), ("all_sexual", 167.0)):
+        t = _table(golden, "recorded_offences", area=AVON, offence_group=group, tier="restricted")
+        assert t["numerator"].to_list() == [n]
 
 
 def test_median_days_to_charge(golden):
@@ -186,7 +186,7 @@ def test_open_rate_on_recorded_basis(golden):
 
 
 def test_indicator_sums_forces_for_national(golden):
-    t = _table(golden, "isva_referral_rate")
+    t = _table(golden, "isva_referral_rate", tier="restricted")
     assert t["numerator"][0] == 70.0 and t["denominator"][0] == 150.0
 
 
@@ -267,21 +267,29 @@ def test_snapshot_indicators_average_quarters_and_national_counts_forces(empty_d
 
 
 @pytest.mark.parametrize("grain", ["quarter", "year"])
-def test_no_hidden_cell_comes_back_by_subtracting_offence_groups(small_db, grain):
-    """all rape = adult + child and all sexual = rape + other: in every force and period, each of
-    those sums hides none or at least two of its cells, in the public tier."""
+def test_public_counts_are_hidden_exactly_where_the_release_protection_hides_them(small_db, grain):
+    """Across offence groups and tables: a count the stored protection hides is null in every
+    public table that shows it (so no table gives back what another hides), and a count it shows
+    is shown unless a display rule ([c] on a rate of too few cases) hides more."""
+    from db.protection import release_cells
     from db.releases import latest_release
 
     rel = latest_release(small_db, "synthetic")
-    flags = {}
+    with small_db.connect() as conn:
+        cells = release_cells(conn, rel.id, 5).filter(pl.col("family") == "outcomes_closed")
+    hidden = {(r["area_code"], r["period_key"], r["offence"], r["category"]): r["reason"] != ""
+              for r in cells.iter_rows(named=True)}
+    seen = {True: 0, False: 0}
     for g in OFFENCE_GROUPS:
         t = metric_table(small_db, release_id=rel.id, metric_id="charge_rate", offence_group=g, area="all",
                          first_quarter=20231, last_quarter=20244, grain=grain)
-        flags[g] = {(r["area_code"], r["period"]): r["flag"] == "[c]" for r in t.iter_rows(named=True)}
-    hidden_somewhere = 0
-    for key in flags["rape"]:
-        for parts in (("adult_rape", "child_rape", "rape"), ("rape", "other_sexual", "all_sexual")):
-            n_hidden = sum(flags[g][key] for g in parts)
-            hidden_somewhere += n_hidden
-            assert n_hidden != 1, (key, parts)
-    assert hidden_somewhere > 0  # the small release does have small cells to protect
+        for r in t.iter_rows(named=True):
+            key = r["period_end"] if grain == "quarter" else r["period_end"] // 10 * 10
+            for category, column in (("Charged/Summonsed", "numerator"), ("all", "denominator")):
+                is_hidden = hidden[(r["area_code"], key, g, category)]
+                seen[is_hidden] += 1
+                if is_hidden:
+                    assert r[column] is None and r["flag"] == "[c]", (g, r)
+                elif r["flag"] != "[c]":
+                    assert r[column] is not None, (g, r)
+    assert seen[True] > 0 and seen[False] > 0  # the small release has hidden and shown counts

@@ -2,7 +2,8 @@
 
 From a protection's output alone (the node cells with ``value`` and ``reason``) this rebuilds the
 published equations (a total = the sum of its parts along each dimension, from the names in
-:mod:`metrics.disclosure.families`) and solves, for every hidden cell, its least and greatest
+:mod:`metrics.disclosure.families`: a quarter adds up into its financial year and into any
+12-month window key present that holds it) and solves, for every hidden cell, its least and greatest
 value by linear programming (shown cells as constants, hidden cells >= 0). With a previous
 edition, both editions' equations are solved together; a cell hidden in both with the same
 value is one unknown.
@@ -29,6 +30,42 @@ KEYS = ("family", "area_code", "period_key", "offence", "category")
 _OFFENCE_UP = {"adult_rape": "rape", "child_rape": "rape", "rape": NO_OFFENCE, "other_sexual": NO_OFFENCE}
 
 
+def leaves_frame(rows: list[tuple]) -> pl.DataFrame:
+    """Leaf rows ``(family, area_code, quarter, offence, category, value)`` as the engine takes them."""
+    return pl.DataFrame(rows, schema={"family": pl.String, "area_code": pl.String, "quarter": pl.Int64,
+                                      "offence": pl.String, "category": pl.String, "value": pl.Float64},
+                        orient="row")
+
+
+def window_lines(out: pl.DataFrame) -> list[list[tuple]]:
+    """Every 12-month window line of a protection's output: the window cell, then its four quarters."""
+    keys = set(out.select(KEYS).iter_rows())
+    lines = []
+    for key in sorted(keys):
+        family, area, period, offence, category = key
+        if period % 10 in (6, 7, 8):
+            lines.append([key] + [(family, area, q, offence, category) for q in keys_by_window(period)])
+    return lines
+
+
+def keys_by_window(window: int) -> list[int]:
+    """The four quarters of a window key (its last quarter is the key - 5)."""
+    year, q = divmod(window - 5, 10)
+    out = []
+    for _ in range(4):
+        out.append(year * 10 + q)
+        year, q = (year, q - 1) if q > 1 else (year - 1, 4)
+    return out[::-1]
+
+
+def _windows_holding(quarter: int) -> list[int]:
+    """The keys of the three 12-month windows holding ``quarter`` that are not financial years:
+    those ending at the first Q1, Q2 and Q3 from ``quarter`` on, keyed by their last quarter + 5
+    (written here from that naming rule, not taken from the engine)."""
+    year, q = divmod(quarter, 10)
+    return [(year if r >= q else year + 1) * 10 + r + 5 for r in (1, 2, 3)]
+
+
 def parents(key: tuple) -> list[tuple]:
     """The keys one step up from ``key`` along each dimension (whether or not they exist)."""
     family, area, period, offence, category = key
@@ -37,8 +74,9 @@ def parents(key: tuple) -> list[tuple]:
         ups.append((family, NATIONAL, period, offence, category))
     elif area != NATIONAL:
         ups.append((family, TERRITORIAL, period, offence, category))
-    if period % 10:
+    if period % 10 in (1, 2, 3, 4):
         ups.append((family, area, period // 10 * 10, offence, category))
+        ups += [(family, area, w, offence, category) for w in _windows_holding(period)]
     if offence in _OFFENCE_UP:
         ups.append((family, area, period, _OFFENCE_UP[offence], category))
     if category != ALL:

@@ -2,9 +2,8 @@
 published numbers it finds a hidden cell whose total is shown and a range inside 1..4, and it
 passes a hidden cell with two unknown partners.
 
-The audit of whole releases (``python -m benchmarks.disclosure_audit``) is a benchmark for now:
-the public outputs do not yet read the release's protection, and it leaks there (figures in
-benchmarks/RESULTS.md).
+The audit of whole releases (``python -m benchmarks.disclosure_audit``) is a benchmark (minutes
+at 1,000 cases); tests/db/test_disclosure_channels.py runs it on the outputs of each channel.
 """
 
 from __future__ import annotations
@@ -72,3 +71,21 @@ def test_a_hidden_cell_with_two_unknown_partners_is_safe():
     (finding,) = audit.findings
     assert (round(finding.low, 6), round(finding.high, 6)) == (0, 12)
     assert audit.leaks == []
+
+
+def test_a_hidden_cell_shown_in_another_output_is_pinned_when_small_and_published_otherwise():
+    """Channel 2 of issue 9: a count hidden in one metric and shown in another is read, not
+    solved. Shown as 3 it is a leak; shown as 7 it is a published count (a rate on too few cases
+    hides it for reliability, not confidentiality), counted but not a finding."""
+    u = _toy_universe()
+    other = View("hand-made", 1, "median_days_to_charge", "adult_rape", "C", "quarter", 20241, 20241)
+    audit = Audit(THRESHOLD, [1])
+    solve(audit, u, [_cell("C", None), Number(other, "C", "denominator", [_atom("C")], 3.0, "")])
+    (finding,) = audit.findings
+    assert (finding.output, finding.truth, finding.low, finding.high) == (_cell("C", None).view.name, 3, 3, 3)
+    assert audit.leaks == [finding] and audit.counts["hidden in one output, shown in another"] == 1
+    published = Audit(THRESHOLD, [1])
+    other_b = View("hand-made", 1, "median_days_to_charge", "adult_rape", "B", "quarter", 20241, 20241)
+    shown_b = Number(other_b, "B", "denominator", [_atom("B")], 7.0, "")
+    solve(published, u, [_cell("B", None), shown_b])
+    assert published.leaks == [] and published.counts["hidden in one output, shown in another"] == 1

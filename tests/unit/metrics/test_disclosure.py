@@ -18,7 +18,6 @@ from metrics.disclosure import (
     disclosure_threshold,
     format_for_display,
     rules_text,
-    unprotected_groups,
 )
 from metrics.registry import metric
 from metrics.stats import add_intervals
@@ -66,12 +65,13 @@ def test_given_flags_are_kept_and_numbers_nulled():
     assert restricted["value"][1] is None and restricted["numerator"][0] == 3
 
 
-def test_rates_on_small_denominators_are_confidential():
+def test_rates_on_small_denominators_are_not_shown_but_their_counts_are():
     out = apply_disclosure(_rates([0, 6, 6, 6, 30], [3, 12, 25, 39, 200]), min_denominator=20)
     assert out["flag"].to_list() == ["[c]", "[c]", "[u]", "[u]", ""]
-    # denominator below the threshold (3) is hidden; 12 is shown but its rate and count are not
+    # denominator below the threshold (3) is hidden; 12 is shown but its rate is not
     assert out["denominator"].to_list() == [None, 12.0, 25.0, 39.0, 200.0]
-    assert out["numerator"].to_list()[:2] == [None, None]
+    # counts of 0 and 6 are not confidential (a count of 1 to 4 would be hidden by its own rule)
+    assert out["numerator"].to_list()[:2] == [0.0, 6.0]
     assert out["value"][0] is None and out["value"][1] is None
     # low reliability stays shown
     assert out["value"][2] == pytest.approx(24.0)
@@ -101,87 +101,13 @@ def test_threshold_is_configurable(monkeypatch):
 
 def test_restricted_tier_shows_small_numbers():
     frame = _rates([1, 3, None, 0], [2, 50, 40, 0], period=[1, 1, 1, 1])
-    out = apply_disclosure(frame, tier="restricted", min_denominator=20, group_by="period")
+    out = apply_disclosure(frame, tier="restricted", min_denominator=20)
     assert "[c]" not in out["flag"].to_list()
     assert out["numerator"].to_list() == [1.0, 3.0, None, 0.0]
     assert out["denominator"][0] == 2
     assert out["flag"].to_list() == ["", "", "[x]", "[z]"]
     with pytest.raises(ValueError):
         apply_disclosure(frame, tier="secret")
-
-
-def _recoverable(shown: list[float | None]) -> bool:
-    """Can a hidden cell be worked out as the total minus the shown cells (only one hidden)?"""
-    return sum(v is None for v in shown) == 1
-
-
-def test_secondary_suppression_protects_a_lone_small_cell():
-    # forces of one quarter add up to the England and Wales total
-    nums = [3, 40, 12, 0, 25]
-    frame = add_intervals(
-        _counts(nums, period=[20241] * 5, force=["a", "b", "c", "d", "e"]), "count"
-    )
-    primary_only = apply_disclosure(frame, unit="count")
-    shown = primary_only["numerator"].to_list()
-    assert _recoverable(shown)
-    assert sum(nums) - sum(v for v in shown if v is not None) == 3  # the attack works
-    out = apply_disclosure(frame, unit="count", group_by=["period"])
-    assert out["flag"].to_list() == ["[c]", "", "[c]", "", ""]  # 12: smallest non-zero cell
-    assert not _recoverable(out["numerator"].to_list())  # total minus shown gives 3 + 12 only
-    assert out["numerator"][3] == 0  # the zero was not used as the complement
-    assert unprotected_groups(out, "period").is_empty()
-
-
-def test_secondary_suppression_not_needed_with_two_small_cells():
-    frame = add_intervals(_counts([3, 2, 40, 12], period=[1] * 4), "count")
-    out = apply_disclosure(frame, unit="count", group_by="period")
-    assert out["flag"].to_list() == ["[c]", "[c]", "", ""]
-
-
-def test_secondary_suppression_per_group_and_deterministic_ties():
-    frame = add_intervals(
-        _counts([2, 9, 9, 30, 50, 60, 70, 80], period=[1, 1, 1, 1, 2, 2, 2, 2]), "count"
-    )
-    out = apply_disclosure(frame, unit="count", group_by="period")
-    # group 1: the first of the tied 9s; group 2 untouched
-    assert out["flag"].to_list() == ["[c]", "[c]", "", "", "", "", "", ""]
-    again = apply_disclosure(frame, unit="count", group_by="period")
-    assert again.equals(out)
-
-
-def test_secondary_suppression_falls_back_to_a_zero_and_reports_lone_cells():
-    frame = add_intervals(_counts([4, 0, 0, 7], period=[1, 1, 2, 2]), "count")
-    out = apply_disclosure(frame, unit="count", group_by="period")
-    assert out["flag"].to_list() == ["[c]", "[c]", "", ""]
-    lone = add_intervals(_counts([4, 20], period=[1, 2]), "count")
-    done = apply_disclosure(lone, unit="count", group_by="period")
-    assert unprotected_groups(done, "period")["period"].to_list() == [1]
-
-
-def test_secondary_suppression_over_two_margins():
-    # a 3 x 3 table of force x quarter with row totals and column totals published
-    rows = []
-    table = {("a", 1): 3, ("a", 2): 20, ("a", 3): 30,
-             ("b", 1): 15, ("b", 2): 25, ("b", 3): 35,
-             ("c", 1): 18, ("c", 2): 28, ("c", 3): 38}
-    for (force, quarter), n in table.items():
-        rows.append({"force": force, "quarter": quarter, "numerator": float(n)})
-    frame = pl.DataFrame(rows)
-    out = apply_disclosure(frame, unit="count", group_by=[["quarter"], ["force"]])
-    for keys in ("quarter", "force"):
-        assert unprotected_groups(out, keys).is_empty(), keys
-    assert out.filter(pl.col("flag") == "[c]").height >= 4
-
-
-def test_secondary_suppression_of_rates_covers_denominators():
-    frame = _rates([10, 3, 20, 30], [100, 4, 150, 200], period=[1] * 4)
-    out = apply_disclosure(frame, group_by="period")
-    dens = out["denominator"].to_list()
-    assert dens[1] is None  # 4 is a small count of people
-    assert sum(d is None for d in dens) == 2  # and cannot be recovered from the total
-    assert dens[0] is None  # smallest remaining denominator (100)
-    assert out["value"][0] is None  # its rate would give the denominator back
-    assert unprotected_groups(out, "period").is_empty()
 
 
 def test_days_unit_is_judged_on_the_number_of_cases():
@@ -220,13 +146,3 @@ def test_rules_text_follows_the_threshold():
     assert "1 to 4" in RULES_TEXT and "[c]" in RULES_TEXT and "[u]" in RULES_TEXT
     assert "1 to 9" in rules_text(10)
     assert "restricted" in rules_text(5, tier="restricted")
-
-
-def test_hide_first_takes_the_total_as_the_secondary_cell():
-    """adult + child = rape: with child hidden, the secondary cell is the total, not adult rape."""
-    frame = pl.DataFrame({"part": ["adult", "child", "rape"], "g": ["f"] * 3,
-                          "numerator": [100.0, 3.0, 103.0], "total": [False, False, True]})
-    plain = apply_disclosure(frame, group_by=["g"], unit="count")
-    assert plain["flag"].to_list() == ["[c]", "[c]", ""]  # smallest candidate: adult
-    preferred = apply_disclosure(frame, group_by=["g"], unit="count", hide_first="total")
-    assert preferred["flag"].to_list() == ["", "[c]", "[c]"]

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from helpers.cell_ranges import KEYS, equations, ranges, unsafe
+from helpers.cell_ranges import KEYS, equations, leaves_frame, ranges, unsafe, window_lines
 from metrics.disclosure import linked, lp_check
 from metrics.disclosure.families import ALL, BTP, NATIONAL, NO_OFFENCE, OFFENCE_LEAVES, TERRITORIAL
 from metrics.disclosure.grid import build_grid, quarters
@@ -19,21 +19,16 @@ from metrics.disclosure.linked import protect_cells
 SMALL = (0, 0, 0, 1, 1, 2, 3, 4, 5, 6, 8, 12, 30)
 
 
-def _leaves(rows: list[tuple]) -> pl.DataFrame:
-    return pl.DataFrame(rows, schema={"family": pl.String, "area_code": pl.String, "quarter": pl.Int64,
-                                      "offence": pl.String, "category": pl.String, "value": pl.Float64},
-                        orient="row")
-
-
 @st.composite
-def releases(draw):
+def releases(draw, mid_year: bool = False):
     """A small random release: one or two families over 2-6 forces (BTP among them) and 4-9
     quarters, with and without offence and category splits, mostly small counts, a few nulls
-    and negative corrections."""
+    and negative corrections. ``mid_year``: the span ends in a Q1-Q3, so it has 12-month window nodes."""
     n_forces = draw(st.integers(2, 6))
     areas = [f"F{i}" for i in range(n_forces - 1)] + [BTP]
     first = draw(st.sampled_from([20231, 20232, 20234]))
-    qs = quarters((first, 20294))[:draw(st.integers(4, 9))]
+    lengths = [n for n in range(4, 10) if not mid_year or quarters((first, 20294))[n - 1] % 10 != 4]
+    qs = quarters((first, 20294))[:draw(st.sampled_from(lengths))]
     rows = []
     for f in range(draw(st.integers(1, 2))):
         offences = OFFENCE_LEAVES if draw(st.booleans()) else (NO_OFFENCE,)
@@ -46,7 +41,7 @@ def releases(draw):
                         kind = draw(st.sampled_from(["v"] * 30 + ["null", "neg"]))
                         value = None if kind == "null" else (-1.0 if kind == "neg" else float(v))
                         rows.append((f"fam{f}", a, q, o, c, value))
-    return _leaves(rows), (qs[0], qs[-1]), draw(st.sampled_from([3, 5]))
+    return leaves_frame(rows), (qs[0], qs[-1]), draw(st.sampled_from([3, 5]))
 
 
 def _hidden(out: pl.DataFrame) -> pl.DataFrame:
@@ -77,17 +72,37 @@ def test_no_hidden_cell_is_recoverable_in_a_random_release(release):
     assert again.equals(out)
 
 
+@pytest.mark.slow
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(releases(mid_year=True))
+def test_no_hidden_cell_is_recoverable_through_the_12_month_windows(release):
+    """Releases ending mid-year have window nodes, a quarter's second parent: the attacker's LP
+    (which knows the window equations on its own) still finds nothing, and no window line has
+    exactly one hidden cell."""
+    leaves, span, t = release
+    nodes = build_grid(leaves.rename({"quarter": "period_key"}), span).cells
+    assume(nodes.filter(pl.col("value") < 0).height == leaves.filter(pl.col("value") < 0).height)
+    out = protect_cells(leaves, span=span, threshold=t)
+    lines = window_lines(out)
+    assert lines
+    hidden = set(_hidden(out).select(KEYS).iter_rows())
+    assert [line for line in lines if sum(k in hidden for k in line) == 1] == []
+    assert unsafe(ranges(out), t) == {}
+    _check_sums(out)
+
+
 def test_every_node_cell_is_returned_once():
-    leaves = _leaves([("recorded", "F1", 20231, "adult_rape", ALL, 3.0),
+    leaves = leaves_frame([("recorded", "F1", 20231, "adult_rape", ALL, 3.0),
                       ("recorded", BTP, 20244, "other_sexual", ALL, 9.0),
                       ("fam", "F2", 20232, NO_OFFENCE, "g1", 7.0),
                       ("fam", "F2", 20232, NO_OFFENCE, "g2", 1.0)])
     out = protect_cells(leaves, span=(20231, 20251), threshold=5)
     assert out.select(KEYS).is_duplicated().sum() == 0
-    # recorded: F1, BTP, TERRITORIAL, NATIONAL x (9 quarters + 2 complete years) x 5 offence nodes
-    assert out.filter(pl.col("family") == "recorded").height == 4 * 11 * 5
-    # fam: F2, TERRITORIAL, NATIONAL x 11 periods x 1 offence node x 3 category nodes
-    assert out.filter(pl.col("family") == "fam").height == 3 * 11 * 3
+    # recorded: F1, BTP, TERRITORIAL, NATIONAL x (9 quarters + 2 complete years + the 2 complete
+    # 12 months ending a Q1, 2024-25 Q1 and 2025-26 Q1) x 5 offence nodes
+    assert out.filter(pl.col("family") == "recorded").height == 4 * 13 * 5
+    # fam: F2, TERRITORIAL, NATIONAL x 13 periods x 1 offence node x 3 category nodes
+    assert out.filter(pl.col("family") == "fam").height == 3 * 13 * 3
     assert set(out["area_code"]) == {"F1", "F2", BTP, TERRITORIAL, NATIONAL}
     assert out.filter(pl.col("period_key") == 20250).is_empty()  # 2025-26 is not complete
     assert out.columns == [*KEYS, "value", "reason"]
@@ -95,7 +110,7 @@ def test_every_node_cell_is_returned_once():
 
 
 def test_a_stock_family_has_no_year_nodes():
-    leaves = _leaves([("mi:investigators", "F1", 20231, NO_OFFENCE, ALL, 40.0)])
+    leaves = leaves_frame([("mi:investigators", "F1", 20231, NO_OFFENCE, ALL, 40.0)])
     out = protect_cells(leaves, span=(20231, 20234), threshold=5)
     assert sorted(set(out["period_key"])) == [20231, 20232, 20233, 20234]
 
@@ -106,7 +121,7 @@ def test_nulls_and_negative_corrections_are_shown_and_never_complements():
     rows[0] = ("recorded", "F1", 20231, "adult_rape", ALL, 2.0)
     rows[1] = ("recorded", "F1", 20231, "child_rape", ALL, -1.0)
     rows[2] = ("recorded", "F1", 20231, "other_sexual", ALL, None)
-    out = protect_cells(_leaves(rows), span=(20231, 20234), threshold=5)
+    out = protect_cells(leaves_frame(rows), span=(20231, 20234), threshold=5)
     cell = out.filter((pl.col("area_code") == "F1") & (pl.col("period_key") == 20231))
     by = {r["offence"]: r for r in cell.iter_rows(named=True)}
     assert by["adult_rape"]["reason"] == "primary"
@@ -123,7 +138,7 @@ def test_linked_families_share_their_status_cell_for_cell():
              for q in quarters((20231, 20234))]
     rows.append(("mi:recorded", "F2", 20233, NO_OFFENCE, ALL, 3.0))
     rows = [r for r in rows if r[:4] != ("mi:recorded", "F2", 20233, NO_OFFENCE) or r[5] == 3.0]
-    out = protect_cells(_leaves(rows), span=(20231, 20234), threshold=5)
+    out = protect_cells(leaves_frame(rows), span=(20231, 20234), threshold=5)
     mi = out.filter(pl.col("family") == "mi:recorded").select("area_code", "period_key", "reason")
     ho = out.filter((pl.col("family") == "recorded") & (pl.col("offence") == NO_OFFENCE)).select(
         "area_code", "period_key", "reason")
@@ -137,12 +152,12 @@ def test_linked_families_share_their_status_cell_for_cell():
 def test_no_links_leaves_the_families_apart():
     rows = [("recorded", a, 20231, o, ALL, 30.0) for a in ("F1", "F2") for o in OFFENCE_LEAVES]
     rows += [("mi:recorded", a, 20231, NO_OFFENCE, ALL, 2.0 if a == "F1" else 40.0) for a in ("F1", "F2")]
-    out = protect_cells(_leaves(rows), span=(20231, 20231), threshold=5, links=())
+    out = protect_cells(leaves_frame(rows), span=(20231, 20231), threshold=5, links=())
     assert _hidden(out.filter(pl.col("family") == "recorded")).is_empty()
 
 
 def _edition(values: dict[tuple[str, int, str], float]) -> pl.DataFrame:
-    return _leaves([("recorded", a, q, o, ALL, v) for (a, q, o), v in values.items()])
+    return leaves_frame([("recorded", a, q, o, ALL, v) for (a, q, o), v in values.items()])
 
 
 def test_a_second_edition_carries_hidden_cells_and_leaks_nothing_with_the_first():
@@ -166,7 +181,7 @@ def test_a_second_edition_carries_hidden_cells_and_leaks_nothing_with_the_first(
 def test_the_audit_catches_a_dumbbell_the_line_rule_misses():
     """Two forces by two outcome groups, every leaf hidden, every line with two hidden cells (so
     the line rule is content) and yet the zeros pin the 3: b = 3 - a >= 0 and d = a - 3 >= 0."""
-    leaves = _leaves([("f", "F1", 20231, NO_OFFENCE, "g1", 3.0), ("f", "F1", 20231, NO_OFFENCE, "g2", 0.0),
+    leaves = leaves_frame([("f", "F1", 20231, NO_OFFENCE, "g1", 3.0), ("f", "F1", 20231, NO_OFFENCE, "g2", 0.0),
                       ("f", "F2", 20231, NO_OFFENCE, "g1", 0.0), ("f", "F2", 20231, NO_OFFENCE, "g2", 0.0)])
     grid = build_grid(leaves.rename({"quarter": "period_key"}), (20231, 20231))
     value = grid.cells["value"].to_numpy()

@@ -18,6 +18,7 @@ from queries.framing import Framing, select_areas
 from queries.metric_table import (
     COLUMNS,
     PARTIAL_KEYS,
+    Inputs,
     Request,
     cut_view,
     empty_table,
@@ -55,14 +56,21 @@ def test_request_refuses_bad_input_with_one_line(kw, words):
         _request(**kw)
 
 
-def test_request_decides_scope_btp_and_linking():
+def test_request_decides_scope_and_btp():
     national = _request()
-    assert national.scope == "national" and not national.linked and national.include_btp
-    by_force = _request(area=AVON)
-    assert by_force.scope == "all" and by_force.linked
-    assert not _request(area=AVON, tier="restricted").linked
-    assert not _request("median_days_to_charge", area=AVON).linked
+    assert national.scope == "national" and national.include_btp
+    assert _request(area=AVON).scope == "all"
     assert not _request("recorded_per_1000").include_btp
+
+
+def test_request_names_the_counts_it_shows_with_their_outcome_group():
+    groups = {0: "Not yet assigned", 1: "Charged/Summonsed", 14: "Evidential difficulties", 16: "Evidential difficulties"}
+    for t in range(2, 23):
+        groups.setdefault(t, f"group {t}")
+    num, den = _request("charge_rate").counts(groups)
+    assert (num.family, num.category) == ("outcomes_closed", "Charged/Summonsed")
+    assert (den.family, den.category) == ("outcomes_closed", "all")
+    assert _request("median_days_to_charge").counts(groups) == (None, None)
 
 
 def test_check_area_knows_forces_and_refuses_others():
@@ -75,11 +83,9 @@ def test_check_area_knows_forces_and_refuses_others():
 # --------------------------------------------------------------------------- reading window
 
 
-def test_read_window_widens_quarters_by_force_to_whole_years_and_cuts_to_what_is_held():
-    assert read_window(_request(first=Q2, last=Q3), (20231, 20254)) == (Q2, Q3)  # national: as asked
-    assert read_window(_request(area=AVON, first=Q2, last=Q3), (20231, 20254)) == (Q1, Q4)
-    assert read_window(_request(area=AVON, first=Q2, last=Q3), (Q1, Q3)) == (Q1, Q3)
-    assert read_window(_request(area=AVON, first=Q2, last=Q3, grain="year"), (20231, 20254)) == (Q2, Q3)
+def test_read_window_cuts_the_request_to_what_is_held():
+    assert read_window(_request(first=Q2, last=Q3), (20231, 20254)) == (Q2, Q3)
+    assert read_window(_request(area=AVON, first=Q2, last=Q3), (Q3, Q4)) == (Q3, Q3)
 
 
 def test_read_window_is_none_when_the_release_holds_nothing_inside():
@@ -181,16 +187,17 @@ def _cells_for(numerators, group="adult_rape"):
                         schema_overrides={"denominator": pl.Float64, "lower": pl.Float64, "upper": pl.Float64})
 
 
-def test_protect_hides_a_complement_across_forces_and_keeps_the_group_asked_for():
+def test_protect_applies_the_display_rules_and_public_medians_lose_their_case_counts():
     table = _cells_for({AVON: 2.0, DURHAM: 40.0, NATIONAL_CODE: 42.0})
-    out = protect(table, _request("recorded_offences", area="all", tier="restricted"), threshold=None)
+    inputs = Inputs(table, None, _framing())
+    out = protect(table, _request("recorded_offences", area="all", tier="restricted"), inputs, threshold=None)
     assert out["flag"].to_list() == ["", "", ""]  # restricted: nothing hidden
-    req = _request("cps_referral_rate", area="all", grain="year")
-    out = protect(table.with_columns(denominator=pl.col("numerator") * 2), req, threshold=None)
-    flags = dict(zip(out["area_code"], out["flag"], strict=True))
-    assert flags[AVON] == "[c]" and flags[DURHAM] == "[c]"  # Durham hidden too, or 42 - 40 gives Avon back
-    other = pl.concat([table, _cells_for({AVON: 9.0}, group="child_rape")])
-    assert protect(other, req, threshold=None)["offence_group"].unique().to_list() == ["adult_rape"]
+    medians = table.with_columns(denominator=pl.Series([0.0, 40.0, 3.0]), value=pl.Series([None, 80.0, 9.0]))
+    req = _request("median_days_to_charge", area="all")
+    out = protect(medians.with_columns(numerator=pl.lit(None, pl.Float64)), req, inputs, threshold=None)
+    assert out["denominator"].null_count() == out.height  # never published in the public tier
+    # no cases is [c] like too few: a [z] would tell a hidden count is zero
+    assert out["flag"].to_list() == ["[c]", "", "[c]"]
 
 
 def test_flag_partial_marks_shown_values_that_sum_missing_source_cells():

@@ -1,0 +1,97 @@
+"""Where each published number sits in the release's protection, and whether it is hidden there.
+
+Why: every public output takes its hidden ([c]) cells from the one protection decided for the
+release at load (``db.protection``), never from rules of its own, so no two outputs can hide
+different complements of the same count. This module maps a row of a public table (an area, a
+span of quarters, an offence group, a count of a family) to the node cells that hold it.
+
+A span that is a node (a quarter, a financial year, or twelve months ending the quarter of the
+year the release ends in) is looked up as itself. Any other span (other rolling windows, a span
+a user picks, averages of end-of-quarter positions, counts lagged a year) is shown only where
+every quarter inside it is shown: it is then a sum of shown numbers and tells an attacker
+nothing new. Outside the public tier nothing here applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import polars as pl
+
+from metrics.disclosure import families as fam
+from metrics.disclosure.markers import CONFIDENTIAL, NOT_AVAILABLE
+from metrics.periods import add_quarters, quarters_between
+
+ROW_KEYS = ("_area", "_first", "_last", "_offence", "_category")
+"""The columns a table adds to its rows before a look-up: node area, first and last quarter of
+the row's span, offence node and category node."""
+
+
+def span_keys(first: int, last: int, *, release_span: tuple[int, int], stock: bool,
+              lag: tuple[int, int] | None = None) -> list[int]:
+    """The period keys a row's count is read from: one node key, or every quarter inside the span.
+
+    ``lag`` shifts the span (a count of offences recorded four to seven quarters before each
+    quarter of the row): such a count is never a node of its own.
+    """
+    if lag is not None:
+        return quarters_between(add_quarters(first, lag[0]), add_quarters(last, lag[1]))
+    if first == last:
+        return [first]
+    if not stock and add_quarters(first, 3) == last:
+        if first % 10 == 1:
+            return [fam.fy_key(first)]
+        if fam.ye_key(last) in fam.window_keys(release_span):
+            return [fam.ye_key(last)]
+    return quarters_between(first, last)
+
+
+def hidden_rows(rows: pl.DataFrame, ref: fam.CountRef | None, hidden: pl.DataFrame, *,
+                release_span: tuple[int, int]) -> pl.Series:
+    """True for each row of ``rows`` (with :data:`ROW_KEYS`) whose count ``ref`` is hidden, or,
+    for a span that is not a node, has any quarter hidden. ``hidden``: the release's hidden node
+    cells (``family, area_code, period_key, offence, category``)."""
+    if ref is None or rows.height == 0:
+        return pl.Series("hidden", [False] * rows.height, dtype=pl.Boolean)
+    stock = fam.FAMILIES[ref.family].stock
+    spans = rows.select("_first", "_last").unique()
+    keys = pl.DataFrame(
+        [(a, b, span_keys(a, b, release_span=release_span, stock=stock, lag=ref.lag)) for a, b in spans.iter_rows()],
+        schema={"_first": pl.Int64, "_last": pl.Int64, "period_key": pl.List(pl.Int64)}, orient="row")
+    mine = hidden.filter(pl.col("family") == ref.family).select(
+        _area=pl.col("area_code"), period_key=pl.col("period_key").cast(pl.Int64), _offence=pl.col("offence"),
+        _category=pl.col("category"), _hit=pl.lit(True))
+    wanted = (rows.select(*ROW_KEYS).with_row_index("_i")
+              .with_columns(pl.col("_first", "_last").cast(pl.Int64))
+              .join(keys, on=["_first", "_last"], how="left").explode("period_key"))
+    found = wanted.join(mine, on=["_area", "period_key", "_offence", "_category"], how="left")
+    per_row = found.group_by("_i").agg(pl.col("_hit").fill_null(False).any()).sort("_i")
+    return per_row["_hit"].alias("hidden")
+
+
+def area_node(area_code: pl.Expr, *, territorial: bool) -> pl.Expr:
+    """The node of a table's area: a force as itself; England and Wales with British Transport
+    Police, or without it where the table is of rates per resident."""
+    return pl.when(area_code == fam.NATIONAL).then(
+        pl.lit(fam.TERRITORIAL if territorial else fam.NATIONAL)).otherwise(area_code)
+
+
+def offence_node(ref: fam.CountRef | None, offence_group: str) -> str:
+    return offence_group if ref is not None and ref.by_offence else fam.NO_OFFENCE
+
+
+def hide(table: pl.DataFrame, *, numerator: pl.Series, denominator: pl.Series,
+         number_columns: Iterable[str] = ("value", "lower", "upper")) -> pl.DataFrame:
+    """Null what the protection hides and mark the row [c]: a hidden numerator takes the value and
+    interval with it, and so does a hidden denominator (a rate and a shown count give it back).
+    A row the source did not provide ([x]) keeps its marker."""
+    num, den = pl.col("_hide_num"), pl.col("_hide_den")
+    hit = num | den
+    nulls = {c: pl.when(hit).then(None).otherwise(pl.col(c)) for c in number_columns if c in table.columns}
+    if "numerator" in table.columns:
+        nulls["numerator"] = pl.when(num).then(None).otherwise(pl.col("numerator"))
+    if "denominator" in table.columns:
+        nulls["denominator"] = pl.when(den).then(None).otherwise(pl.col("denominator"))
+    flag = pl.when(hit & (pl.col("flag") != NOT_AVAILABLE)).then(pl.lit(CONFIDENTIAL)).otherwise(pl.col("flag"))
+    marked = table.with_columns(_hide_num=numerator, _hide_den=denominator)
+    return marked.with_columns(**nulls, flag=flag).drop("_hide_num", "_hide_den")

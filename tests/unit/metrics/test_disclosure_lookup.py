@@ -1,0 +1,69 @@
+"""The look-up of a public table's rows in the release's protection (metrics.disclosure.lookup)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from metrics.disclosure import families as fam
+from metrics.disclosure.lookup import area_node, hidden_rows, hide, span_keys
+
+SPAN = (20151, 20262)  # a release ending in Q2: its twelve-month windows end in September
+AVON = "E23000036"
+
+
+def test_spans_that_are_nodes_are_looked_up_as_themselves():
+    assert span_keys(20253, 20253, release_span=SPAN, stock=False) == [20253]
+    assert span_keys(20251, 20254, release_span=SPAN, stock=False) == [fam.fy_key(20251)]
+    assert span_keys(20253, 20262, release_span=SPAN, stock=False) == [fam.ye_key(20262)]
+    assert span_keys(20243, 20252, release_span=SPAN, stock=False) == [fam.ye_key(20252)]
+
+
+def test_other_spans_are_every_quarter_inside():
+    # twelve months ending in June are not nodes of a release ending in September
+    assert span_keys(20252, 20261, release_span=SPAN, stock=False) == [20252, 20253, 20254, 20261]
+    # a release ending in Q4 has no windows but its financial years
+    assert span_keys(20243, 20252, release_span=(20151, 20254), stock=False) == [20243, 20244, 20251, 20252]
+    # end-of-quarter positions are averaged, never summed: no yearly node
+    assert span_keys(20251, 20254, release_span=SPAN, stock=True) == [20251, 20252, 20253, 20254]
+    # offences recorded four to seven quarters before each quarter of the row
+    assert span_keys(20253, 20253, release_span=SPAN, stock=False, lag=(-7, -4)) == [20234, 20241, 20242, 20243]
+
+
+def _rows(*spans, area=AVON):
+    return pl.DataFrame({"_area": [area] * len(spans), "_first": [a for a, _ in spans], "_last": [b for _, b in spans],
+                         "_offence": ["adult_rape"] * len(spans), "_category": ["all"] * len(spans)})
+
+
+def _hidden(*keys, family=fam.RECORDED, area=AVON):
+    return pl.DataFrame({"family": [family] * len(keys), "area_code": [area] * len(keys), "period_key": list(keys),
+                         "offence": ["adult_rape"] * len(keys), "category": ["all"] * len(keys),
+                         "reason": ["primary"] * len(keys)})
+
+
+def test_a_row_is_hidden_when_its_node_or_any_quarter_of_a_non_node_span_is():
+    rows = _rows((20253, 20253), (20254, 20254), (20251, 20254), (20252, 20261), (20241, 20244))
+    out = hidden_rows(rows, fam.CountRef(fam.RECORDED), _hidden(20253), release_span=SPAN)
+    # the quarter itself; not the financial year (a node the protection showed); the June window holds it
+    assert out.to_list() == [True, False, False, True, False]
+    # another family's hidden cell, or another area's, hides nothing here
+    assert not hidden_rows(rows, fam.CountRef(fam.CLOSED), _hidden(20253), release_span=SPAN).any()
+    assert not hidden_rows(rows, fam.CountRef(fam.RECORDED), _hidden(20253, area="BTP"), release_span=SPAN).any()
+    assert not hidden_rows(rows, None, _hidden(20253), release_span=SPAN).any()
+
+
+def test_england_and_wales_is_the_node_with_or_without_btp():
+    frame = pl.DataFrame({"a": [fam.NATIONAL, AVON]})
+    assert frame.select(area_node(pl.col("a"), territorial=True).alias("a"))["a"].to_list() == [fam.TERRITORIAL, AVON]
+    assert frame.select(area_node(pl.col("a"), territorial=False).alias("a"))["a"].to_list() == [fam.NATIONAL, AVON]
+
+
+def test_hide_nulls_what_goes_with_a_hidden_count_and_keeps_not_available():
+    table = pl.DataFrame({"numerator": [3.0, 30.0, 40.0, None], "denominator": [60.0, 8.0, 90.0, 50.0],
+                          "value": [5.0, 375.0, 44.4, None], "lower": [1.0, 1.0, 1.0, None],
+                          "upper": [9.0, 9.0, 9.0, None], "flag": ["", "", "", "[x]"]})
+    out = hide(table, numerator=pl.Series([True, False, False, True]), denominator=pl.Series([False, True, False, False]))
+    assert out["flag"].to_list() == ["[c]", "[c]", "", "[x]"]
+    assert out["numerator"].to_list() == [None, 30.0, 40.0, None]  # a shown count stays beside a hidden total
+    assert out["denominator"].to_list() == [60.0, None, 90.0, 50.0]
+    assert out["value"].to_list() == [None, None, 44.4, None]
+    assert out["upper"].to_list() == [None, None, 9.0, None]
