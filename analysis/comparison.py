@@ -38,7 +38,7 @@ CATEGORIES = {
     WITHIN: "within the limits (no symbol)",
     BELOW_INNER: "▼ below the 95% limit only",
     BELOW_OUTER: "▼▼ below the 99.8% limit",
-    NOT_SHOWN: "[c] not shown (too few cases) or no figure",
+    NOT_SHOWN: "[c] not shown (protected) or no figure",
     NOT_COMPARED: "not compared (see below)",
 }
 WORDS = {
@@ -51,7 +51,7 @@ WORDS = {
                  "Wales; a difference this size arises by chance about 1 time in 40",
     BELOW_OUTER: "below the 99.8% limit: lower than England and Wales by more than chance would "
                  "explain (chance puts a force this low about 1 time in 1,000)",
-    NOT_SHOWN: "not shown: too few cases to publish",
+    NOT_SHOWN: "not shown: too few cases, or hidden so that a small count cannot be worked out",
     NOT_COMPARED: "not compared with England and Wales",
 }
 MEDIAN_CATEGORIES = {**CATEGORIES,

@@ -23,7 +23,7 @@ from analysis.comparison import (
 from metrics.format import fmt_value, has_value
 from metrics.registry import DIRECTION_WORDS, Metric
 from words.peers import no_peers, peer_group, peer_intro, peer_noun, phase_words
-from words.summaries import compare, steps_sentence
+from words.summaries import HIDDEN_WHY, compare, steps_sentence
 
 
 def _p_text(p: float) -> str:
@@ -119,7 +119,7 @@ def position_summary(comp: Comparison, metric: Metric, group_label: str, period_
                          "allowing for over-dispersion shows which stand out from that wider spread.")
         parts.append(f"{DIRECTION_WORDS[metric.direction]}.")
     if hidden:
-        parts.append(f"{_count(len(hidden))} not shown ({_names(hidden)}): too few cases to publish, "
+        parts.append(f"{_count(len(hidden))} not shown ({_names(hidden)}): {HIDDEN_WHY}, "
                      "so left out of the comparison.")
     if comp.phi_used > 1:
         why = "" if comp.od_chosen else ", because the forces vary more than chance explains"
@@ -151,7 +151,7 @@ def ranked_summary(comp: Comparison, metric: Metric) -> str:
                  "and Wales value.")
     hidden = comp.frame.height - len(rows)
     if hidden:
-        text += f" {_count(hidden)} not shown (too few cases)."
+        text += f" {_count(hidden)} not shown ({HIDDEN_WHY})."
     return text.strip()
 
 
@@ -180,7 +180,7 @@ def selected_summary(comp: Comparison, code: str | None, metric: Metric,
     if me["interval_text"]:
         text += f" ({me['interval_text']})"
     if me["value"] is None:
-        text = f"{me['name']}: not shown (too few cases), so it is not on the chart."
+        text = f"{me['name']}: not shown ({HIDDEN_WHY}), so it is not on the chart."
     elif me["position"] in where:
         text += f", {where[me['position']]}."
     else:
@@ -191,9 +191,9 @@ def selected_summary(comp: Comparison, code: str | None, metric: Metric,
     groups: dict[str, list[dict]] = {}
     for p in peers:
         key = (where.get(p["position"], "not compared") if p["value"] is not None
-               else "not shown as too few cases")
+               else "not shown ([c])")
         groups.setdefault(key, []).append(p)
-    order = [*where.values(), "not compared", "not shown as too few cases"]
+    order = [*where.values(), "not compared", "not shown ([c])"]
     if len(peers) == 1:
         key = next(iter(groups))
         return text + (f" Its one {peer_noun(peer_set)} {peer_group(me, peer_set)} (smaller ring, labelled with its "
@@ -214,7 +214,7 @@ def peer_summary(comp: Comparison, code: str, metric: Metric, peer_set: str = DE
             f"{' (' + me['interval_text'] + ')' if me['interval_text'] else ''}; England and Wales "
             f"{fmt_value(comp.national.get('value'), unit)}. ")
     if me["value"] is None:
-        return text + "Its figure is not shown (too few cases), so it is not compared with its peers."
+        return text + f"Its figure is not shown ({HIDDEN_WHY}), so it is not compared with its peers."
     if not peers:
         return text + no_peers(me, peer_set).strip()
     if unit == "count":
@@ -231,7 +231,7 @@ def peer_summary(comp: Comparison, code: str, metric: Metric, peer_set: str = DE
                  f"({'; '.join(p['name'] + ' ' + p['value_text'] for p in different)}). ")
     hidden = [p for p in peers if p["value"] is None]
     if hidden:
-        text += f"{_names(hidden)}: not shown (too few cases)."
+        text += f"{_names(hidden)}: not shown ({HIDDEN_WHY})."
     return text.strip()
 
 

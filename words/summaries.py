@@ -17,8 +17,12 @@ from metrics.format import fmt_interval, fmt_value, has_value
 from metrics.periods import Period
 from metrics.registry import DIRECTION_WORDS, HIGHER_BETTER, LOWER_BETTER, Metric
 
+HIDDEN_WHY = "too few cases, or hidden so that a small count cannot be worked out"
+"""Why a figure is [c]: a count of 1 to 4 or a rate on too few cases, or a complement the
+release's protection hides (words used wherever a hidden figure is explained)."""
+
 SYMBOL_WORDS = {
-    "[c]": "not shown to protect confidentiality (too few cases)",
+    "[c]": f"not shown to protect confidentiality ({HIDDEN_WHY})",
     "[x]": "not available from the source",
     "[z]": "not applicable",
     "[u]": "of low reliability",

@@ -10,7 +10,7 @@ import polars as pl
 from helpers.frames import quarters_frame as _quarters_frame
 from metrics.format import fmt_interval, fmt_value
 from metrics.registry import metric
-from words.summaries import compare, headline, trend_summary
+from words.summaries import HIDDEN_WHY, compare, headline, trend_summary
 
 CHARGE = metric("charge_rate")
 VDNS = metric("victim_does_not_support_rate")
@@ -104,8 +104,8 @@ def test_a_count_change_is_worded_against_chance_with_the_recording_caveat():
 def test_trend_summary_counts_hidden_quarters_by_reason_in_words():
     frame = _quarters_frame(["", "[c]", "[x]", "[x]", "[u]", ""], [3.0, None, None, None, 4.0, 5.0])
     text = trend_summary(frame, CHARGE, "Adult rape")
-    assert ("3 of 6 quarters have no figure: 1 is [c], not shown to protect confidentiality (too few "
-            "cases); 2 are [x], not available from the source.") in text
+    assert (f"3 of 6 quarters have no figure: 1 is [c], not shown to protect confidentiality ({HIDDEN_WHY}); "
+            "2 are [x], not available from the source.") in text
     assert "1 quarter is [u]: shown, but of low reliability" in text
     one = trend_summary(_quarters_frame(["", "[c]"], [3.0, None]), CHARGE, "Adult rape")
     assert "1 of 2 quarters has no figure: 1 is [c]" in one
