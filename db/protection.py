@@ -6,12 +6,12 @@ difference. So the protection is computed inside the load's transaction (a failu
 database as it was) with the previous edition as its prior, stored as the list of hidden node
 cells (``disclosure_cell``) and a summary row (``disclosure_run``), and only looked up afterwards.
 
-``hidden_cells`` is what the public outputs will look their cells up in (the pages and exports
-do not yet: see the README's known limits; ``rasso disclosure-report`` and the public tier of
-``rasso revisions`` read the same run through ``release_cells``). It reads the stored rows when the release was
-protected at the threshold asked for; otherwise (a release loaded before protection existed, or
-another threshold) it computes the protection in memory, the same way, without writing, and
-keeps the answer for the process (releases never change once written).
+``hidden_cells`` is what every public table looks its cells up in (through
+``queries.protection``); ``rasso disclosure-report`` and the public tier of ``rasso revisions``
+read the same run through ``release_cells``. It reads the stored rows when the release was
+protected at the threshold asked for; otherwise (a release loaded before protection existed or
+before migration 0004, or another threshold) it computes the protection in memory, the same
+way, without writing, and keeps the answer for the process.
 """
 
 from __future__ import annotations
