@@ -10,7 +10,6 @@ import numpy as np
 import polars as pl
 
 from metrics import registry as reg
-from metrics.offence_groups import OFFENCE_GROUPS
 from metrics.stats import add_intervals, median_interval
 from queries.framing import KEYS, Framing, select_areas
 
@@ -25,28 +24,6 @@ def medians(hist: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(rows, orient="row", schema={
         "period": pl.String, "period_end": pl.Int64, "area_code": pl.String, "area_name": pl.String,
         "denominator": pl.Float64, "value": pl.Float64, "lower": pl.Float64, "upper": pl.Float64})
-
-
-def linked_cells(leaves: pl.DataFrame, m: reg.Metric, framing: Framing,
-                 population: pl.DataFrame | None) -> pl.DataFrame:
-    """Every offence group's cells, by force and for England and Wales, in one frame, so
-    secondary suppression sees groups adding up as it sees forces adding up.
-
-    ``leaves`` are counts split by offence subgroup and age band, the parts every group is made of.
-    """
-    sums = [c for c in ("numerator", "denominator", "missing") if c in leaves.columns]
-    frames = []
-    for gid, g in OFFENCE_GROUPS.items():
-        chosen = leaves
-        if g.subgroup is not None:
-            chosen = chosen.filter(pl.col("subgroup") == g.subgroup)
-        if g.age_band is not None:
-            chosen = chosen.filter(pl.col("age_band") == g.age_band)
-        part = chosen.group_by("force_code", "quarter").agg(pl.col(sums).sum())
-        for scope in ("all", "national"):
-            frames.append(totals(framing.frame(part, scope), m, framing, scope, population)
-                          .with_columns(offence_group=pl.lit(gid)))
-    return pl.concat(frames, how="diagonal_relaxed")
 
 
 def totals(framed: pl.DataFrame, m: reg.Metric, framing: Framing, scope: str,

@@ -1,4 +1,4 @@
-"""Disclosure control: primary and secondary suppression, markers, tiers, display strings.
+"""Disclosure control: the display rules per cell, markers, tiers, display strings.
 
 The secondary-suppression tests attack the output the way a reader would: subtract the shown
 cells from the published total and check that no hidden cell comes out exactly.

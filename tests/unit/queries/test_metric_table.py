@@ -163,20 +163,6 @@ def test_add_denominator_by_kind():
     assert share["denominator"].to_list() == [1.0]
 
 
-def test_linked_cells_hold_every_offence_group_summed_from_its_parts():
-    leaves = pl.DataFrame({"force_code": [AVON, AVON, AVON], "quarter": [Q1] * 3,
-                           "subgroup": ["rape", "rape", "other_sexual"], "age_band": ["adult", "child", "adult"],
-                           "numerator": [10.0, 3.0, 50.0], "missing": [0, 0, 0]})
-    out = cells.linked_cells(leaves, reg.metric("recorded_offences"), _framing(), None)
-    avon = dict(zip(*out.filter(pl.col("area_code") == AVON).select("offence_group", "numerator"), strict=True))
-    assert avon == {"adult_rape": 10.0, "child_rape": 3.0, "rape": 13.0, "other_sexual": 50.0, "all_sexual": 63.0}
-    national = out.filter(pl.col("area_code") == NATIONAL_CODE)
-    assert set(national["offence_group"]) == set(avon)
-
-
-# --------------------------------------------------------------------------- protecting and cutting
-
-
 def _cells_for(numerators, group="adult_rape"):
     codes = list(numerators)
     return pl.DataFrame({"period": ["2024-25 Q1"] * len(codes), "period_end": [Q1] * len(codes),
