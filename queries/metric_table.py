@@ -13,7 +13,7 @@ and none gives back what another hides. The per-cell display rules (``apply_disc
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 from sqlalchemy import Connection, Engine
@@ -105,8 +105,7 @@ class Request:
         refs = []
         for ref in fam.counts_of(self.metric):
             if ref is not None and ref.types:
-                ref = fam.CountRef(ref.family, fam.group_of_types(ref.types, groups, family=ref.family),
-                                   ref.types, ref.by_offence, ref.lag)
+                ref = replace(ref, category=fam.group_of_types(ref.types, groups, family=ref.family))
             refs.append(ref)
         return refs[0], refs[1]
 

@@ -58,56 +58,38 @@ def held_quarters(conn: Connection, *, release_id: int, kind: str, basis: str | 
     return lo, hi
 
 
-def recorded_counts(conn: Connection, *, release_id: int, group: OffenceGroup | None,
+def recorded_counts(conn: Connection, *, release_id: int, group: OffenceGroup,
                     first_quarter: int, last_quarter: int) -> pl.DataFrame:
-    """Offences recorded per force and quarter; ``missing`` counts cells the source did not provide.
-
-    With ``group=None`` every sexual offence is read, split by offence subgroup and age band
-    (the leaves the offence groups are made of), for disclosure control across groups.
-    """
+    """Offences recorded per force and quarter; ``missing`` counts cells the source did not provide."""
     t = recorded_offences
-    leaf = [] if group is not None else [offence.c.subgroup, offence.c.age_band]
     stmt = (
-        select(t.c.force_code, t.c.quarter, *leaf, func.coalesce(func.sum(t.c.count), 0),
+        select(t.c.force_code, t.c.quarter, func.coalesce(func.sum(t.c.count), 0),
                func.sum(case((t.c.missing_reason == NOT_PROVIDED, 1), else_=0)))
-        .where(t.c.release_id == release_id, t.c.quarter.between(first_quarter, last_quarter))
-        .group_by(t.c.force_code, t.c.quarter, *leaf)
+        .where(t.c.release_id == release_id, t.c.quarter.between(first_quarter, last_quarter),
+               _offence_filter(t.c.offence_code, group))
+        .group_by(t.c.force_code, t.c.quarter)
     )
-    stmt = _by_group(stmt, t.c.offence_code, group)
-    return _frame(conn, stmt, {"force_code": pl.String, "quarter": pl.Int64, **_leaf_schema(group),
+    return _frame(conn, stmt, {"force_code": pl.String, "quarter": pl.Int64,
                                "numerator": pl.Float64, "missing": pl.Int64})
 
 
-def _by_group(stmt: Select, column, group: OffenceGroup | None) -> Select:
-    if group is not None:
-        return stmt.where(_offence_filter(column, group))
-    return stmt.join_from(column.table, offence, column == offence.c.code)
-
-
-def _leaf_schema(group: OffenceGroup | None) -> dict:
-    return {} if group is not None else {"subgroup": pl.String, "age_band": pl.String}
-
-
-def outcome_share_counts(conn: Connection, *, release_id: int, group: OffenceGroup | None, basis: str,
+def outcome_share_counts(conn: Connection, *, release_id: int, group: OffenceGroup, basis: str,
                          numerator_types: tuple[int, ...], denominator_types: tuple[int, ...],
                          first_quarter: int, last_quarter: int) -> pl.DataFrame:
-    """Numerator and denominator outcome counts per force and quarter for one basis
-    (``group=None``: every sexual offence, split by subgroup and age band)."""
+    """Numerator and denominator outcome counts per force and quarter for one basis."""
     t = outcomes
     in_num = t.c.outcome_type.in_(numerator_types)
-    leaf = [] if group is not None else [offence.c.subgroup, offence.c.age_band]
     stmt = (
-        select(t.c.force_code, t.c.quarter, *leaf,
+        select(t.c.force_code, t.c.quarter,
                func.coalesce(func.sum(case((in_num, t.c.count), else_=0)), 0),
                func.coalesce(func.sum(t.c.count), 0),
                func.sum(case((t.c.missing_reason == NOT_PROVIDED, 1), else_=0)))
         .where(t.c.release_id == release_id, t.c.basis == basis,
                t.c.quarter.between(first_quarter, last_quarter),
-               t.c.outcome_type.in_(denominator_types))
-        .group_by(t.c.force_code, t.c.quarter, *leaf)
+               t.c.outcome_type.in_(denominator_types), _offence_filter(t.c.offence_code, group))
+        .group_by(t.c.force_code, t.c.quarter)
     )
-    stmt = _by_group(stmt, t.c.offence_code, group)
-    return _frame(conn, stmt, {"force_code": pl.String, "quarter": pl.Int64, **_leaf_schema(group),
+    return _frame(conn, stmt, {"force_code": pl.String, "quarter": pl.Int64,
                                "numerator": pl.Float64, "denominator": pl.Float64, "missing": pl.Int64})
 
 

@@ -137,10 +137,6 @@ def window_parts(window: int) -> list[tuple[int, list[int]]]:
     return out
 
 
-def is_part_key(period_key: int) -> bool:
-    return period_key % 10 in PART_DIGITS
-
-
 def window_of(quarter: int, span: tuple[int, int]) -> int | None:
     """The window key of the release over ``span`` holding ``quarter``; None if none does."""
     return next((w for w in window_keys(span) if quarter in window_quarters(w)), None)

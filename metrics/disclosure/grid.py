@@ -58,7 +58,12 @@ class Grid:
 def published(cells: pl.DataFrame) -> pl.DataFrame:
     """The cells an output can show: all but the part-years, working nodes protected as if
     published (an attacker can work their totals out) but never shown or stored."""
-    return cells.filter(~(pl.col("period_key") % 10).is_in(list(PART_DIGITS)))
+    return cells.filter(~is_part())
+
+
+def is_part() -> pl.Expr:
+    """True on the part-year cells of a frame with ``period_key``."""
+    return (pl.col("period_key") % 10).is_in(list(PART_DIGITS))
 
 
 def quarters(span: tuple[int, int]) -> list[int]:

@@ -24,8 +24,8 @@ import numpy as np
 import polars as pl
 
 from metrics.disclosure import lp_check
-from metrics.disclosure.families import LINKS, PART_DIGITS, Link
-from metrics.disclosure.grid import KEYS, Grid, build_grid, lines_of_keys, published
+from metrics.disclosure.families import LINKS, Link
+from metrics.disclosure.grid import KEYS, Grid, build_grid, is_part, lines_of_keys, published
 from metrics.disclosure.line_rule import (
     CARRIED,
     PRIMARY,
@@ -64,7 +64,7 @@ def protect_cells(leaves: pl.DataFrame, *, span: tuple[int, int], threshold: int
     value = cells["value"].to_numpy().astype(float)
     fixed = cells["is_null"].to_numpy() | (value < 0)
     # a part-year is never published, so never small on its own account: its lines hide what it would give away
-    working = (cells["period_key"] % 10).is_in(list(PART_DIGITS)).to_numpy()
+    working = cells.select(is_part())["period_key"].to_numpy()
     primary = ~fixed & ~working & (value > 0) & (value < threshold)
     earlier = _Prior.of(cells, prior)
     known = cells["_known"].to_numpy()
