@@ -98,11 +98,14 @@ def rules_text(threshold: int | None = None, *, tier: str = PUBLIC) -> str:
         "audit solves the published tables together to check that no hidden count can be "
         "worked out.",
         "Other periods (twelve months ending in another quarter, a span you choose) are shown "
-        "only where every quarter inside them is shown.",
+        "only where every quarter inside them is shown, or where what they would hide is "
+        "exactly what the shown financial years or headline twelve months around them hide "
+        "(anyone could then work them out from what is shown).",
         "Medians of days are shown without the number of cases behind them (that number is a "
         "count protected in other tables); a median on too few cases, or on none, is [c].",
         "A later edition keeps hidden what the earlier edition hid where the figure did not "
-        "change, and the public list of revisions shows only figures visible in both editions.",
+        "change, hides more where comparing the two editions would give a revised figure back, "
+        "and the public list of revisions shows only figures visible in both editions.",
         "The marker [u] (low reliability) flags a rate or percentage based on fewer than twice "
         "the minimum number of cases for that measure. It is shown, but treat it with care.",
         "The marker [x] means the figure is not available from the source; the marker [z] "

@@ -77,6 +77,8 @@ def protect_cells(leaves: pl.DataFrame, *, span: tuple[int, int], threshold: int
     for c in np.flatnonzero(cells["_carried"].to_numpy() & ~fixed).tolist():
         rule.hide(c, CARRIED)
     rule.run()
+    if earlier is not None:
+        _mend_revisions(rule, earlier.revised_lines())
     if verify:
         _repair(grid, rule, value, threshold, earlier)
     return _output(cells, rule.reason)
@@ -117,8 +119,15 @@ class _Prior:
     cell with the same value in both is this edition's cell; any other is a cell of its own
     (numbered from ``n`` on), unknown when the previous edition hid it."""
 
-    def __init__(self, ptr: np.ndarray, members: np.ndarray, value: np.ndarray, hidden: np.ndarray):
+    def __init__(self, ptr: np.ndarray, members: np.ndarray, value: np.ndarray, hidden: np.ndarray,
+                 raw: np.ndarray, now: np.ndarray, n: int):
         self.ptr, self.members, self.value, self.hidden = ptr, members, value, hidden
+        self.raw = raw
+        """The lines' members as rows of the previous edition (``members`` renumbers them)."""
+        self.now = now
+        """This edition's number of each row whose value was revised; -1 for the others."""
+        self.n = n
+        """How many cells this edition has: a member numbered from ``n`` on changed or went."""
 
     @classmethod
     def of(cls, cells: pl.DataFrame, prior: pl.DataFrame | None) -> _Prior | None:
@@ -133,8 +142,26 @@ class _Prior:
         same = ((p["_now"] == p["value"]) | (p["_now"].is_null() & p["value"].is_null() & p["idx"].is_not_null()))
         same = same.fill_null(False).to_numpy()
         index = np.where(same, p["idx"].fill_null(0).to_numpy().astype(np.int64), n + np.arange(p.height))
+        revised = ~same & p["idx"].is_not_null().to_numpy()
+        now = np.where(revised, p["idx"].fill_null(-1).to_numpy().astype(np.int64), -1)
         return cls(ptr, index[members], p["value"].fill_null(0.0).to_numpy(),
-                   (p["reason"].fill_null("") != "").to_numpy() & ~same)
+                   (p["reason"].fill_null("") != "").to_numpy() & ~same, members, now, n)
+
+    def revised_lines(self) -> list[tuple[list[int], int]]:
+        """Per line of the previous edition with a revised or dropped cell: this edition's revised
+        cells on it, and how many of those cells' earlier values were hidden.
+
+        Why: the two editions of a line, subtracted, leave an equation over its changed cells
+        alone (the unchanged ones cancel, hidden or not), which no line of either edition shows."""
+        line_of = np.repeat(np.arange(len(self.ptr) - 1), np.diff(self.ptr))
+        moved = self.members >= self.n
+        out = []
+        for line in np.unique(line_of[moved]).tolist():
+            a, b = self.ptr[line], self.ptr[line + 1]
+            rows = self.raw[a:b][moved[a:b]]
+            now = self.now[rows]
+            out.append((now[now >= 0].tolist(), int(self.hidden[rows].sum())))
+        return out
 
     def implied(self, ptr: np.ndarray, members: np.ndarray, known: np.ndarray) -> np.ndarray:
         """``known`` (this edition's cells shown before with the same value) and every cell a line of
@@ -201,6 +228,23 @@ def _repair(grid: Grid, rule: LineRule, value: np.ndarray, threshold: int, prior
         check[[f.cell for f in failures] + rule.changed] = True
         rule.changed.clear()
     raise ProtectionError(f"the audit still finds cells to protect after {MAX_REPAIR_ROUNDS} rounds")
+
+
+def _mend_revisions(rule: LineRule, lines: list[tuple[list[int], int]]) -> None:
+    """Hide a revised cell beside each line of revisions left with one unknown (see
+    :meth:`_Prior.revised_lines`), a shown non-zero leaf first, until none is left."""
+    for _ in range(MAX_REPAIR_ROUNDS):
+        mended = False
+        for cells, hidden_before in lines:
+            unknown = hidden_before + sum(rule.reason[c] != SHOWN and not rule.known[c] for c in cells)
+            free = [c for c in cells if rule.reason[c] == SHOWN and not rule.fixed[c] and not rule.known[c]]
+            if unknown == 1 and free:
+                rule.hide(max(free, key=lambda c: (rule.value[c] > 0, -rule.rank[c], rule.value[c])), SECONDARY)
+                mended = True
+        rule.run()
+        if not mended:
+            return
+    raise ProtectionError(f"revisions still pin a cell after {MAX_REPAIR_ROUNDS} rounds")
 
 
 def _pinned_complement(rule: LineRule, f: lp_check.Failure) -> bool:

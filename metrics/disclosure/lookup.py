@@ -8,8 +8,10 @@ span of quarters, an offence group, a count of a family) to the node cells that 
 A span that is a node (a quarter, a financial year, or twelve months ending the quarter of the
 year the release ends in) is looked up as itself. Any other span (other rolling windows, a span
 a user picks, averages of end-of-quarter positions, counts lagged a year) is shown only where
-every quarter inside it is shown: it is then a sum of shown numbers and tells an attacker
-nothing new. Outside the public tier nothing here applies.
+every quarter inside it is shown, or where what it hides is exactly what shown financial years
+or one shown headline window hide: it is then a sum of shown numbers (its shown quarters, and
+each such node less its shown quarters) and tells an attacker nothing new, while hiding it would
+only hide a number anyone can work out. Outside the public tier nothing here applies.
 """
 
 from __future__ import annotations
@@ -65,8 +67,44 @@ def hidden_rows(rows: pl.DataFrame, ref: fam.CountRef | None, hidden: pl.DataFra
               .with_columns(pl.col("_first", "_last").cast(pl.Int64))
               .join(keys, on=["_first", "_last"], how="left").explode("period_key"))
     found = wanted.join(mine, on=["_area", "period_key", "_offence", "_category"], how="left")
-    per_row = found.group_by("_i").agg(pl.col("_hit").fill_null(False).any()).sort("_i")
-    return per_row["_hit"].alias("hidden")
+    per_row = found.group_by("_i").agg(pl.col("_hit").fill_null(False).any()).sort("_i")["_hit"]
+    if stock or ref.lag is not None:
+        return per_row.alias("hidden")
+    return _unless_derivable(rows, per_row, mine, release_span).alias("hidden")
+
+
+def _unless_derivable(rows: pl.DataFrame, hit: pl.Series, mine: pl.DataFrame,
+                      release_span: tuple[int, int]) -> pl.Series:
+    """``hit``, cleared for rows over a span that is not a node whose hidden quarters
+    :func:`derivable` finds published through shown nodes."""
+    line = ["_area", "_offence", "_category"]
+    spans = rows.select("_first", "_last", *line).with_columns(_hit=hit)
+    check = spans.with_row_index("_i").filter(pl.col("_hit") & (pl.col("_first") != pl.col("_last")))
+    if check.height == 0:
+        return hit
+    keys = mine.join(check.select(line).unique(), on=line).group_by(line).agg(pl.col("period_key"))
+    by_line = {tuple(r[:3]): set(r[3]) for r in keys.iter_rows()}
+    clear = [i for i, a, b, *at in check.select("_i", "_first", "_last", *line).iter_rows()
+             if len(span_keys(a, b, release_span=release_span, stock=False)) > 1
+             and derivable(a, b, by_line.get(tuple(at), set()), release_span=release_span)]
+    return hit.clone().scatter(clear, False) if clear else hit
+
+
+def derivable(first: int, last: int, hidden_keys: set[int], *, release_span: tuple[int, int]) -> bool:
+    """True when the quarters hidden inside ``first..last`` are exactly those hidden inside some
+    shown financial years (each wholly inside the release), or inside one shown headline window.
+    ``hidden_keys``: the period keys hidden in the span's line (area, offence, category)."""
+    qs = set(quarters_between(first, last))
+    inside = qs & hidden_keys
+    if not inside:
+        return True
+    lo, hi = release_span
+    years = {fam.fy_key(q) for q in qs} - hidden_keys
+    covered = [set(quarters_between(y + 1, y + 4)) & hidden_keys for y in years if lo <= y + 1 and y + 4 <= hi]
+    if set().union(*[h for h in covered if h <= inside]) == inside:
+        return True
+    return any(set(fam.window_quarters(w)) & hidden_keys == inside
+               for w in fam.window_keys(release_span) if w not in hidden_keys)
 
 
 def area_node(area_code: pl.Expr, *, territorial: bool) -> pl.Expr:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from metrics.disclosure import families as fam
-from metrics.disclosure.lookup import area_node, hidden_rows, hide, span_keys
+from metrics.disclosure.lookup import area_node, derivable, hidden_rows, hide, span_keys
 
 SPAN = (20151, 20262)  # a release ending in Q2: its twelve-month windows end in September
 AVON = "E23000036"
@@ -42,13 +42,35 @@ def _hidden(*keys, family=fam.RECORDED, area=AVON):
 
 def test_a_row_is_hidden_when_its_node_or_any_quarter_of_a_non_node_span_is():
     rows = _rows((20253, 20253), (20254, 20254), (20251, 20254), (20252, 20261), (20241, 20244))
-    out = hidden_rows(rows, fam.CountRef(fam.RECORDED), _hidden(20253), release_span=SPAN)
-    # the quarter itself; not the financial year (a node the protection showed); the June window holds it
+    out = hidden_rows(rows, fam.CountRef(fam.RECORDED), _hidden(20253, 20251, 20262), release_span=SPAN)
+    # the quarter itself; not the financial year (a node the protection showed); the June window
+    # holds it (and hides neither all the year hides nor all the headline window does)
     assert out.to_list() == [True, False, False, True, False]
     # another family's hidden cell, or another area's, hides nothing here
     assert not hidden_rows(rows, fam.CountRef(fam.CLOSED), _hidden(20253), release_span=SPAN).any()
     assert not hidden_rows(rows, fam.CountRef(fam.RECORDED), _hidden(20253, area="BTP"), release_span=SPAN).any()
     assert not hidden_rows(rows, None, _hidden(20253), release_span=SPAN).any()
+
+
+def test_a_span_is_shown_where_what_it_hides_is_what_shown_nodes_hide():
+    june = (20252, 20261)  # 12 months to June 2026: not a node of a release ending in September
+    # the two quarters it hides are all that the (shown) year 2025-26 hides: the window is the
+    # year less its first quarter plus the next one, all shown
+    assert derivable(*june, {20252, 20253}, release_span=SPAN)
+    # the year hides a quarter outside the window too, or is hidden itself: the window is not a sum of shown numbers
+    assert not derivable(*june, {20251, 20252, 20253}, release_span=SPAN)
+    assert not derivable(*june, {20252, 20253, fam.fy_key(20252)}, release_span=SPAN)
+    # what it hides is what the shown headline window (12 months to September 2026) hides
+    assert derivable(*june, {20253, 20261}, release_span=SPAN)
+    assert not derivable(*june, {20253, 20261, fam.ye_key(20262)}, release_span=SPAN)
+    # a year not wholly inside the release is no node
+    assert not derivable(20261, 20262, {20254, 20261, 20262}, release_span=SPAN)
+    rows = _rows(june, june)
+    rows = rows.with_columns(_offence=pl.Series(["adult_rape", "rape"]))
+    out = hidden_rows(rows, fam.CountRef(fam.RECORDED), _hidden(20252, 20253), release_span=SPAN)
+    assert out.to_list() == [False, False]
+    out = hidden_rows(rows, fam.CountRef(fam.RECORDED), _hidden(20251, 20252, 20253), release_span=SPAN)
+    assert out.to_list() == [True, False]
 
 
 def test_england_and_wales_is_the_node_with_or_without_btp():

@@ -199,3 +199,29 @@ def test_the_audit_catches_a_dumbbell_the_line_rule_misses():
     assert unsafe(ranges(out), 5) == {}
     assert out.filter(pl.col("reason") != "").height > 4
 
+
+
+def _charged(revised: bool) -> pl.DataFrame:
+    """Four outcome groups of three forces and BTP in one quarter; F1 charged nobody at first,
+    the next edition one case (and F3 one more in g1 and in g4: complements the line rule picks
+    before F1's total)."""
+    rows = []
+    for a in ("F1", "F2", "F3", BTP):
+        small = a == "F1"
+        values = {"g1": float(revised) if small else 9.0 + (revised and a == "F3"),
+                  "g2": 2.0 if small else 8.0, "g3": 1.0 if small else 7.0, "g4": 20.0 + (revised and a == "F3")}
+        rows += [("f", a, 20231, NO_OFFENCE, g, v) for g, v in values.items()]
+    return leaves_frame(rows)
+
+
+def test_a_revised_cell_is_not_left_alone_on_a_line_the_two_editions_subtract(monkeypatch):
+    """The next edition charges one more case in F1: its total rises by one, its other hidden
+    groups are carried unchanged, so the total of both editions less each other is the new count
+    of 1, although every line of either edition has three hidden cells."""
+    first = protect_cells(_charged(False), span=(20231, 20231), threshold=5, verify=False)
+    second = protect_cells(_charged(True), span=(20231, 20231), threshold=5, prior=first, verify=False)
+    assert unsafe(ranges(second, prior=first), 5) == {}
+
+    monkeypatch.setattr(linked, "_mend_revisions", lambda rule, lines: None)
+    alone = protect_cells(_charged(True), span=(20231, 20231), threshold=5, prior=first, verify=False)
+    assert ("f", "F1", 20231, NO_OFFENCE, "g1") in unsafe(ranges(alone, prior=first), 5)
