@@ -49,7 +49,8 @@ def test_every_peer_set_has_a_label_heading_title_and_caveat(comp, peer_set):
     me = comp.rows()[AVON]
     assert peers.PEER_SET_LABELS[peer_set] and peers.PEER_SET_HEADINGS[peer_set]
     assert peers.peer_title(me, peer_set).startswith("Avon and Somerset and the other forces")
-    assert "Most Similar Group membership is not available" in peers.peer_caveat(peer_set)
+    assert "Most Similar Group membership is not built in" in peers.peer_caveat(peer_set)
+    assert "rasso ingest peer-groups" in peers.peer_caveat(peer_set)
     assert me["name"] not in peers.no_peers(me, peer_set)  # names the group, not the force
 
 
