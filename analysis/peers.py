@@ -86,12 +86,12 @@ def nearest_neighbours(features: pl.DataFrame, k: int = SIMILAR_K,
         if (why := _usable(features, name, absent.get(name))) is not None:
             dropped[name] = why
             continue
+        if features[name].min() == features[name].max():
+            dropped[name] = NO_SPREAD
+            continue
         logs = [math.log(v) for v in features[name].to_list()]
         mean = sum(logs) / len(logs)
         sd = math.sqrt(sum((v - mean) ** 2 for v in logs) / len(logs))
-        if sd == 0:
-            dropped[name] = NO_SPREAD
-            continue
         columns[name] = [(v - mean) / sd for v in logs]
     codes = features["code"].to_list()
     rows = []
