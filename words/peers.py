@@ -86,7 +86,7 @@ def _loaded_source(ps: PeerSet) -> str:
     src = ps.source
     if not src:
         return "no such group is loaded"
-    return f"loaded from {src.get('file_name')}, release {src.get('release_id')} ({src.get('loaded_at')})"
+    return f"loaded from {src.get('file_name')}, release {src.get('release_id')}, {src.get('loaded_at')}"
 
 
 def peer_noun(peer_set: str | PeerSet) -> str:
@@ -186,6 +186,26 @@ def choose_force_hint(peer_set: str | PeerSet) -> str:
              "the other forces of its National Operating Model phase", SIMILAR:
              "its most similar forces (computed)"}.get(kind, f"its peers in {_name(peer_set)}")
     return f"Choose a force (above, or by clicking a map) to see it against {group} and England and Wales."
+
+
+PEER_SETS_METHOD = (
+    "A force is compared with England and Wales and with a set of peers chosen in the address "
+    "(`peer=`): **the same region** (`region`, the default: geographic neighbours), **the same NOM "
+    "phase** (`nom_phase`: forces that began the National Operating Model at the same stage), "
+    "**similar forces (computed)** (`similar`, below) or **a loaded group** (`peer=<group name>`, "
+    "from a file loaded with `rasso ingest peer-groups`, shown with its file and release)."
+)
+
+
+def loaded_groups_line(groups) -> str:
+    """'Loaded peer groups: MSG (loaded from msg.csv, release 7, 05 December 2026).' from the
+    ``queries.peers.loaded_groups`` frame."""
+    if groups is None or groups.height == 0:
+        return "No peer groups are loaded."
+    firsts = groups.unique("group_name", keep="first", maintain_order=True).to_dicts()
+    parts = [f"{g['group_name']} (loaded from {g['file_name']}, release {g['release_id']}, {g['loaded_at']})"
+             for g in firsts]
+    return "Loaded peer groups: " + "; ".join(parts) + "."
 
 
 SIMILAR_METHOD = (
