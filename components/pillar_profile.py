@@ -1,0 +1,50 @@
+"""The pillar profile block the force page shows: title, plain summary, legend and table.
+
+Reads every indicator the release holds through ``queries.metric_table`` (public tier, so a
+hidden figure stays [c]), for the period and offence group in the address, and hands the frames
+to ``analysis.pillar_profile``. The table carries a mark (▲, ▼, ●, –, [c]) and the position in
+words in every row: no colour at all, so nothing depends on seeing it.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from analysis.pillar_profile import MetricFigures, profile_frame, wanted
+from components import data
+from components.chart_block import SUMMARY_PREFIX
+from components.context import Context
+from words import pillar_profile as say
+
+
+def profile_figures(ctx: Context) -> dict[str, MetricFigures]:
+    """Each held indicator's table for every force and for England and Wales, over the period shown."""
+    figures = {}
+    for m in wanted(ctx.release.coverage or ()):
+        window = {"release_id": ctx.release_id, "metric_id": m.id, "offence_group": ctx.state.offence,
+                  "first_quarter": ctx.period.first, "last_quarter": ctx.period.last, "grain": "period"}
+        by_force = data.metric_table(ctx.url, area="all", **window)
+        national = data.metric_table(ctx.url, area="national", **window).to_dicts()
+        figures[m.id] = MetricFigures(by_force, national[0] if national else {})
+    return figures
+
+
+def pillar_profile_frame(ctx: Context, code: str, *, pillar: int | None = None) -> pl.DataFrame:
+    """The profile frame for force ``code`` (for the page, the narrative and the briefing pack)."""
+    return profile_frame(code, profile_figures(ctx), ctx.release.coverage or (), data.forces(ctx.url),
+                         pillar=pillar)
+
+
+def pillar_profile_block(ctx: Context, code: str, force_name: str, *, pillar: int | None = None,
+                         key: str = "pillar-profile") -> pl.DataFrame:
+    """Draw the block and return the frame it shows (one row per indicator)."""
+    frame = pillar_profile_frame(ctx, code, pillar=pillar)
+    heading = say.title(force_name, ctx.period.label)
+    with st.container(border=True, key=f"block-{key}"):
+        st.subheader(heading)
+        st.markdown(f"{SUMMARY_PREFIX} {say.summary(frame, force_name)}")
+        st.caption(f"Key: {say.LEGEND}")
+        st.dataframe(say.screen_table(frame), hide_index=True, width="stretch")
+        st.caption(f"{say.METHOD}  \nCite as: {ctx.citation()}")
+    return frame
