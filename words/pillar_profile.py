@@ -19,6 +19,7 @@ from analysis.pillar_profile import (
     SHOWN,
     counts,
 )
+from metrics.registry import in_sentence
 
 LEGEND = (f"{COMPARED_MARK} within the funnel limits (not distinguishable from England and Wales); "
           "▲ / ▼ above / below the 95% limit; ▲▲ / ▼▼ above / below the 99.8% limit; – not compared "
@@ -42,8 +43,7 @@ def title(force_name: str, period_label: str) -> str:
 
 
 def _listing(frame: pl.DataFrame) -> str:
-    items = [f"{r['indicator'].lower() if r['indicator'][1:2].islower() else r['indicator']} "
-             f"({r['direction'].lower()})" for r in frame.to_dicts()]
+    items = [f"{in_sentence(r['indicator'])} ({r['direction'].lower()})" for r in frame.to_dicts()]
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
