@@ -3,8 +3,8 @@
 ``peer_set_for`` reads what the set needs (the force list, the computed similar forces of the
 release shown, the loaded groups), resolves the force's peers (``analysis.peers``) and names the
 set (``words.peers``), so both pages mark and describe the same peers for the same ``peer=``.
-``peer_set_of`` does the same from an engine without Streamlit's cache, for the command line
-(``rasso brief``).
+``peer_set_of`` does the same from an engine without Streamlit's cache, for the command
+line's briefing pack.
 """
 
 from __future__ import annotations
