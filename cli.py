@@ -132,6 +132,7 @@ class IngestKind(StrEnum):
     ons_pfa_tables = "ons-pfa-tables"
     boundaries = "boundaries"
     indicators = "indicators"
+    peer_groups = "peer-groups"
 
 
 @app.command()
@@ -141,7 +142,7 @@ def ingest(
     files: Annotated[list[Path], typer.Argument(help="One or more files", exists=False)],
     db: DbOption = None,
 ) -> None:
-    """Load published files (Home Office outcomes or PRC tables, ONS tables, boundaries, force MI)."""
+    """Load published files (Home Office outcomes or PRC tables, ONS tables, boundaries, force MI, peer groups)."""
     from ingest import load
 
     missing = [str(f) for f in files if not f.is_file()]

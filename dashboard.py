@@ -102,7 +102,7 @@ def _run() -> None:
     info = data.release_info(url, default_id if asked is None else asked)
     state, notices = parse_state(params, valid_forces=forces["code"].to_list(), valid_releases=ids,
                                  latest_quarter=info.last_quarter, first_quarter=info.first_quarter,
-                                 other_releases=others)
+                                 other_releases=others, peer_groups=data.peer_group_names(url))
     if state.release is None:
         # Pin the release in the address, so a bookmarked or cited view shows the same figures
         # after a new release is loaded (a notice then offers the newer one).

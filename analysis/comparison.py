@@ -63,9 +63,8 @@ MEDIAN_WORDS = {
     WITHIN: "its 95% interval includes the England and Wales median: not distinguishable from it",
     BELOW_INNER: "below: its 95% interval lies below the England and Wales median",
 }
-# Peer sets the data support: each names the frame column a force shares with its peers. The
-# HMICFRS most-similar groups are not here: their membership is not available (README, Known
-# limits), so no address can ask for them.
+# Peer sets defined by a column a force shares with its peers. Computed similar forces and
+# loaded groups (HMICFRS most similar groups, from a file) are ``analysis.peers.PeerSet``s.
 PEER_FIELDS = {"region": "region", "nom_phase": "nom_phase"}
 DEFAULT_PEER_SET = "region"
 _SCALE = {"percent": 100.0, "per_1000": 1000.0, "per_investigator": 1.0}
@@ -220,17 +219,25 @@ def table(comp: Comparison) -> pl.DataFrame:
                              "upper", "flag", pl.col("position_words").alias("position"))
 
 
-def peer_rows(comp: Comparison, code: str, peer_set: str = DEFAULT_PEER_SET) -> list[dict]:
-    """The selected force and the other forces of its peer set (the same region, or the same
-    NOM phase), highest value first. A force whose group is unknown has no peers."""
-    field = PEER_FIELDS[peer_set]
+def peer_rows(comp: Comparison, code: str, peer_set=DEFAULT_PEER_SET) -> list[dict]:
+    """The selected force and the other forces of its peer set, highest value first.
+
+    ``peer_set`` is a key of ``PEER_FIELDS`` (the same region, or the same NOM phase: a force
+    whose group is unknown has no peers) or an ``analysis.peers.PeerSet``, whose members are
+    the peers (computed similar forces, a loaded group)."""
     rows = comp.rows()
-    group = rows[code][field]
-    return sorted((r for r in rows.values() if r["code"] == code or (group and r[field] == group)),
-                  key=lambda r: (r["value"] is None, -(r["value"] or 0)))
+    members = getattr(peer_set, "peers", None)
+    if members is not None:
+        wanted = {code, *members}
+        chosen = [r for r in rows.values() if r["code"] in wanted]
+    else:
+        field = PEER_FIELDS[peer_set]
+        group = rows[code][field]
+        chosen = [r for r in rows.values() if r["code"] == code or (group and r[field] == group)]
+    return sorted(chosen, key=lambda r: (r["value"] is None, -(r["value"] or 0)))
 
 
-def peer_codes(comp: Comparison, code: str | None, peer_set: str = DEFAULT_PEER_SET) -> list[str]:
+def peer_codes(comp: Comparison, code: str | None, peer_set=DEFAULT_PEER_SET) -> list[str]:
     """The selected force's peers in ``peer_set`` (not the force itself), for marking on charts."""
     if not code or code not in comp.rows():
         return []

@@ -14,7 +14,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
 
-from analysis.comparison import DEFAULT_PEER_SET, PEER_FIELDS
+from analysis.comparison import DEFAULT_PEER_SET
+from analysis.peers import FIXED_SETS
 from metrics.offence_groups import DEFAULT_GROUP, OFFENCE_GROUPS
 from metrics.periods import FIRST_YEAR, LAST_YEAR, Period, PeriodError, parse_period, year_ending
 from metrics.registry import BASIS_CLOSED, BASIS_RECORDED, METRICS_BY_ID
@@ -25,7 +26,7 @@ ALWAYS = ("offence", "period", "release")
 DEFAULT_METRIC = "charge_rate"
 # The outcome-mix bases a user can switch between ("recorded_period" is a count basis, not a mix).
 USER_BASES = (BASIS_CLOSED, BASIS_RECORDED)
-PEER_SETS = tuple(PEER_FIELDS)  # what each means: analysis.comparison; most-similar groups are not available
+PEER_SETS = FIXED_SETS  # what each means: analysis.peers; loaded group names are accepted too
 PILLAR_IDS = range(1, 7)
 TREND_GRAINS = ("quarter", "year", "rolling")  # overview trends: quarters, financial years, rolling years
 _MAX_ECHO = 24
@@ -116,6 +117,7 @@ def parse_state(
     latest_quarter: int,
     first_quarter: int | None = None,
     other_releases: Mapping[int, str] | None = None,
+    peer_groups: Iterable[str] = (),
 ) -> tuple[State, list[str]]:
     """Validate query parameters; return the state and one notice per value that was replaced.
 
@@ -124,10 +126,12 @@ def parse_state(
     latest 12 months instead of showing empty charts.
     ``other_releases`` maps releases that are loaded but cannot be shown (force indicators,
     boundaries or populations alone) to what they hold, so the notice can say so.
+    ``peer_groups`` are the names of the loaded peer groups (``queries.peers.group_names``):
+    ``peer=`` accepts them besides the fixed sets.
     """
     limits = _Limits(forces=frozenset(valid_forces), releases=frozenset(valid_releases),
                      others=dict(other_releases or {}), latest_quarter=latest_quarter,
-                     first_quarter=first_quarter)
+                     first_quarter=first_quarter, groups=frozenset(peer_groups))
     notices: list[str] = []
     raw = {k: _single(params.get(k)) for k in KEYS}
     state = State(period=default_period(latest_quarter))
@@ -150,6 +154,7 @@ class _Limits:
     others: dict[int, str]
     latest_quarter: int
     first_quarter: int | None
+    groups: frozenset[str] = frozenset()  # loaded peer-group names
 
 
 Reject = Callable[[str, str, str, str], None]
@@ -217,12 +222,14 @@ def _release(state: State, v: str, limits: _Limits, reject: Reject) -> State:
     return replace(state, release=chosen)
 
 
-def _peer(state: State, v: str, _limits: _Limits, reject: Reject) -> State:
-    if v in PEER_SETS:
+def _peer(state: State, v: str, limits: _Limits, reject: Reject) -> State:
+    if v in PEER_SETS or v in limits.groups:
         return replace(state, peer=v)
+    if v.strip() in limits.groups:
+        return replace(state, peer=v.strip())
     why = f"use one of {', '.join(PEER_SETS)}"
-    if v.strip().lower() == "similar":
-        why = "most-similar group membership is not available; " + why
+    why += (f" or a loaded peer group ({', '.join(sorted(limits.groups))})" if limits.groups
+            else "; no peer group is loaded")
     reject("peer", v, why, f"{DEFAULT_PEER_SET} peers")
     return state
 

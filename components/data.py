@@ -13,6 +13,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 import queries
+import queries.peers
 from db.engine import make_engine
 from db.releases import Release, list_releases
 
@@ -52,3 +53,20 @@ def release_info(url: str, release_id: int) -> Release | None:
 def releases(url: str) -> list[Release]:
     """Every release, newest first. Short-lived: another process may load a new one."""
     return list_releases(engine_for(url))
+
+
+@st.cache_data(show_spinner=False, ttl=30)
+def peer_group_names(url: str) -> list[str]:
+    """Names of the loaded peer groups (``peer=`` accepts them). Short-lived, like ``releases``."""
+    return queries.peers.group_names(engine_for(url))
+
+
+@st.cache_data(show_spinner=False, ttl=30)
+def loaded_peer_groups(url: str) -> pl.DataFrame:
+    return queries.peers.loaded_groups(engine_for(url))
+
+
+@st.cache_data(show_spinner=LOADING)
+def similar_inputs(url: str, release_id: int) -> queries.peers.SimilarInputs:
+    """Features of computed similar forces for a release (boundaries: the newest loaded)."""
+    return queries.peers.similar_inputs(engine_for(url), release_id)

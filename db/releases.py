@@ -197,7 +197,7 @@ _HOLDING_NAMES = {
     "outcomes": "outcome counts", "recorded_offences": "recorded offences",
     "case_record": "case records", "indicator_value": "force MI indicators",
     "boundary": "force area boundaries", "ons_force_figures": "ONS force figures",
-    "force_population": "force populations",
+    "force_population": "force populations", "peer_group": "peer groups",
 }
 
 

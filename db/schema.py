@@ -272,3 +272,16 @@ disclosure_cell = Table(
     Column("category", String(100), primary_key=True, comment="outcome group, or all"),
     Column("reason", String(10), nullable=False, comment="primary | secondary | carried | linked"),
 )
+
+# --- Loaded peer groups (migration 0005) -------------------------------------------------------
+
+peer_group = Table(
+    "peer_group",
+    metadata,
+    # A release of its own (source "peer-groups"), like boundaries: the newest complete one is
+    # used whatever data release is shown.
+    Column("release_id", Integer, ForeignKey("release.id"), primary_key=True),
+    Column("group_name", String(80), primary_key=True, comment="the peer set, as the file names it"),
+    Column("force_code", String(9), ForeignKey("force.code"), primary_key=True),
+    Column("peer_code", String(9), ForeignKey("force.code"), primary_key=True),
+)

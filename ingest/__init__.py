@@ -20,7 +20,7 @@ from ingest.report import LoadReport
 from metrics.disclosure import RESTRICTED, TIERS
 from metrics.errors import QueryError
 
-KINDS = ("outcomes", "prc", "ons-pfa-tables", "boundaries", "indicators")
+KINDS = ("outcomes", "prc", "ons-pfa-tables", "boundaries", "indicators", "peer-groups")
 
 __all__ = ["KINDS", "IngestError", "LoadReport", "indicator_template_csv", "list_revisions", "load"]
 
@@ -45,6 +45,10 @@ def load(engine: Engine, kind: str, paths: list[Path], *, progress=None) -> Load
         from ingest.indicators import load_indicators
 
         report = load_indicators(engine, paths, progress)
+    elif kind == "peer-groups":
+        from ingest.peer_groups import load_peer_groups
+
+        report = load_peer_groups(engine, paths, progress)
     elif kind == "ons-pfa-tables":
         from ingest.ons_tables import load_ons_tables
 

@@ -12,6 +12,7 @@ import polars as pl
 import streamlit as st
 
 from analysis import comparison as cmp
+from analysis.url_state import PEER_SETS
 from charts import positions
 from charts.funnel import dot_plot, funnel_chart
 from components import data
@@ -21,6 +22,7 @@ from components.context import get_context
 from components.controls import sync_widget, widget_to_url
 from components.maps import ATTRIBUTION, boundary_release, boundary_shapes, map_block
 from components.page_registry import COMPARE
+from components.peers import peer_set_for
 from geo.boundaries import features
 from geo.maps import geography_map, tile_map
 from geo.tiles import LAYOUT_NOTE
@@ -57,15 +59,16 @@ with right:
                  index=None, placeholder="Choose a force", format_func=names.get,
                  on_change=widget_to_url, args=("force", "cmp_force"))
 
-peer_set = state.peer or cmp.DEFAULT_PEER_SET
-sync_widget("cmp_peer", peer_set)
-st.radio("Peers of the selected force", options=list(cmp.PEER_FIELDS), key="cmp_peer",
-         format_func=peer_words.PEER_SET_LABELS.get, horizontal=True,
+peer_key = state.peer or cmp.DEFAULT_PEER_SET
+sync_widget("cmp_peer", peer_key)
+st.radio("Peers of the selected force", options=[*PEER_SETS, *data.peer_group_names(ctx.url)], key="cmp_peer",
+         format_func=peer_words.selector_label, horizontal=True,
          on_change=widget_to_url, args=("peer", "cmp_peer"),
          help="Peers are ringed on every chart and compared in the peer section. Same region: the "
               "forces of its region. Same NOM phase: the forces that began the National Operating "
-              "Model at the same stage (pathfinder, early adopter, national roll-out). Most Similar "
-              "Group membership is not available, so it is not offered.")
+              "Model at the same stage (pathfinder, early adopter, national roll-out). Similar forces "
+              "(computed): the nearest forces on population, density and recorded offences (see the "
+              "methodology page). A loaded group: from a file loaded with `rasso ingest peer-groups`.")
 
 if reason := ctx.missing_reason(m):
     caveat(reason)
@@ -85,6 +88,7 @@ basis = BASIS_LABELS[m.basis]
 unit = m.unit
 table = cmp.table(comp)
 selected = state.force if state.force in comp.rows() else None
+peer_set, _peer_label = peer_set_for(ctx.url, ctx.release_id, selected, peer_key)
 peer_codes = cmp.peer_codes(comp, selected, peer_set)
 where = say.selected_summary(comp, selected, m, peer_set)  # where the selected force sits, beside each chart
 if state.force and not selected:
@@ -201,7 +205,7 @@ chart_block(
 )
 
 # --- Peers ---------------------------------------------------------------------------------
-st.header(peer_words.PEER_SET_HEADINGS[peer_set])
+st.header(peer_words.heading(peer_set))
 peers = pl.DataFrame(cmp.peer_rows(comp, selected, peer_set) if selected else [], schema=comp.frame.schema)
 if not selected:
     st.info(peer_words.choose_force_hint(peer_set), icon=":material/group:")

@@ -22,6 +22,7 @@ from metrics.offence_groups import OFFENCE_GROUPS
 from metrics.periods import quarter_label
 from metrics.registry import AVAILABILITY_LABELS, BASIS_LABELS, DIRECTION_WORDS, METRICS
 from metrics.stats import OVERDISPERSION_ALPHA
+from words import peers as peer_words
 from words.summaries import SYMBOL_WORDS
 
 ATTRIBUTION = (
@@ -166,6 +167,9 @@ st.markdown(
     "records the choice (`od=1` adjusted, `od=0` unadjusted). When the test is not significant the "
     "unadjusted limits are used."
 )
+st.subheader("Peer sets")
+st.markdown(peer_words.PEER_SETS_METHOD + "\n\n" + peer_words.SIMILAR_METHOD)
+st.caption(peer_words.loaded_groups_line(data.loaded_peer_groups(ctx.url)))
 st.subheader("National Operating Model milestones")
 st.markdown("\n".join(f"- {d:%d %B %Y}: {text}" for d, text in MILESTONES))
 st.caption("Force phases: " + "; ".join(PHASE_LABELS.values()) + ". Only forces verified in a "

@@ -75,10 +75,24 @@ def test_choosing_a_peer_set_writes_it_to_the_address(small_db, monkeypatch):
     assert "NOM-phase peers" in texts(at, "header")
 
 
-def test_a_most_similar_peer_set_gives_a_notice_and_region_peers(small_db, monkeypatch):
-    at = _open(small_db, monkeypatch, force=AVON, offence="rape", peer="similar")
+def test_computed_similar_forces_are_shown_and_labelled_computed(small_db, monkeypatch):
+    at = open_app(monkeypatch, small_db, PAGE, force=AVON, offence="rape", peer="similar")
+    assert_clean(at)
+    assert at.radio(key="cmp_peer").value == "similar"
+    assert "Similar forces (computed)" in texts(at, "header")
+    title = "Avon and Somerset and its most similar forces (computed)"
+    names = _peer_table_names(at, title)
+    assert len(names) == 6 and "Avon and Somerset" in names  # the force and its 5 nearest
+    found = [t for t in texts(at, "markdown") if t.startswith(SUMMARY_PREFIX) and "Similar forces (computed):" in t]
+    assert len(found) == 1
+    # the test database has no boundaries: the density is left out and the words say so
+    assert "population density is not used: no police force area boundaries are loaded" in found[0]
+
+
+def test_an_unknown_peer_group_gives_a_notice_and_region_peers(small_db, monkeypatch):
+    at = _open(small_db, monkeypatch, force=AVON, offence="rape", peer="HMICFRS MSG")
     assert_clean(at)
     notices = [w for w in texts(at, "warning") if w.startswith("Ignored `peer`")]
-    assert len(notices) == 1 and "not available" in notices[0]
+    assert len(notices) == 1 and "no peer group is loaded" in notices[0]
     assert at.radio(key="cmp_peer").value == "region"
     assert "Region peers" in texts(at, "header")

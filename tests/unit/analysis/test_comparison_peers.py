@@ -62,16 +62,32 @@ def test_peer_codes_for_no_force_or_an_unknown_one_are_empty():
     assert cmp.peer_codes(comp, "E99999999", "nom_phase") == []
 
 
-def test_the_address_offers_only_peer_sets_the_data_support():
-    assert set(PEER_SETS) == set(cmp.PEER_FIELDS) == {"region", "nom_phase"}
-    assert "similar" not in PEER_SETS
+def test_the_address_offers_the_column_sets_and_computed_similar_forces():
+    assert set(PEER_SETS) == set(cmp.PEER_FIELDS) | {"similar"} == {"region", "nom_phase", "similar"}
     assert all(field in _comparison().frame.columns for field in cmp.PEER_FIELDS.values())
 
 
-@pytest.mark.parametrize("value", ["similar", "SIMILAR"])
-def test_a_most_similar_peer_set_in_the_address_gives_a_notice(value):
+@pytest.mark.parametrize("value", ["similar", "region", "nom_phase"])
+def test_a_fixed_peer_set_in_the_address_is_kept(value):
     state, notices = parse_state({"peer": value}, valid_forces=TERRITORIAL_CODES,
                                  valid_releases=[1], latest_quarter=20262)
+    assert (state.peer, notices) == (value, [])
+
+
+def test_a_loaded_group_name_in_the_address_is_kept_only_when_loaded():
+    kw = {"valid_forces": TERRITORIAL_CODES, "valid_releases": [1], "latest_quarter": 20262}
+    state, notices = parse_state({"peer": "HMICFRS MSG"}, peer_groups=["HMICFRS MSG"], **kw)
+    assert (state.peer, notices) == ("HMICFRS MSG", [])
+    state, notices = parse_state({"peer": "HMICFRS MSG"}, **kw)
+    assert state.peer is None
+    assert len(notices) == 1 and notices[0].startswith("Ignored `peer` 'HMICFRS MSG'")
+    assert "no peer group is loaded" in notices[0] and "region peers instead" in notices[0]
+
+
+@pytest.mark.parametrize("value", ["SIMILAR", "Other group", "<b>x</b>"])
+def test_an_unknown_peer_set_gives_a_notice_naming_the_loaded_groups(value):
+    state, notices = parse_state({"peer": value}, valid_forces=TERRITORIAL_CODES, valid_releases=[1],
+                                 latest_quarter=20262, peer_groups=["HMICFRS MSG"])
     assert state.peer is None
     assert len(notices) == 1 and notices[0].startswith("Ignored `peer`")
-    assert "not available" in notices[0] and "region peers instead" in notices[0]
+    assert "a loaded peer group (HMICFRS MSG)" in notices[0] and "<b>" not in notices[0]

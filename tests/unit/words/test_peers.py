@@ -49,7 +49,8 @@ def test_every_peer_set_has_a_label_heading_title_and_caveat(comp, peer_set):
     me = comp.rows()[AVON]
     assert peers.PEER_SET_LABELS[peer_set] and peers.PEER_SET_HEADINGS[peer_set]
     assert peers.peer_title(me, peer_set).startswith("Avon and Somerset and the other forces")
-    assert "Most Similar Group membership is not available" in peers.peer_caveat(peer_set)
+    assert "Most Similar Group membership is not built in" in peers.peer_caveat(peer_set)
+    assert "rasso ingest peer-groups" in peers.peer_caveat(peer_set)
     assert me["name"] not in peers.no_peers(me, peer_set)  # names the group, not the force
 
 
@@ -57,3 +58,50 @@ def test_the_peer_title_names_the_group(comp):
     me = comp.rows()[AVON]
     assert peers.peer_title(me, "region").endswith("of South West")
     assert PHASE_LABELS[PATHFINDER].lower() in peers.peer_title(me, "nom_phase")
+
+
+def _similar(dropped=None):
+    from analysis.peers import Similar
+
+    frame = pl.DataFrame(schema={"code": pl.String, "peer_code": pl.String, "rank": pl.Int64,
+                                 "distance": pl.Float64})
+    used = tuple(f for f in ("population", "density", "recorded") if f not in (dropped or {}))
+    return Similar(frame, used, dict(dropped or {}), 5)
+
+
+def test_computed_similar_forces_are_labelled_computed_and_say_what_was_left_out(comp):
+    from analysis.peers import NO_BOUNDARIES, SIMILAR, PeerSet
+
+    ps = PeerSet("similar", SIMILAR, AVON, ("E23000039",), group="computed",
+                 similar=_similar({"density": NO_BOUNDARIES}))
+    label = peers.peer_set_label(ps)
+    assert label.startswith("Similar forces (computed: the 5 forces nearest to it on resident population "
+                            "and recorded sexual offences")
+    assert "population density is not used: no police force area boundaries are loaded" in label
+    me = comp.rows()[AVON]
+    assert peers.heading(ps) == "Similar forces (computed)" and "(computed)" in peers.peer_title(me, ps)
+    assert "Of its 1 similar force" not in say.selected_summary(comp, AVON, CHARGE, ps)
+    assert "Its one similar force (computed)" in say.selected_summary(comp, AVON, CHARGE, ps)
+    assert say.peer_summary(comp, AVON, CHARGE, ps).startswith("Similar forces (computed): the 5 forces")
+
+
+def test_a_loaded_group_names_its_file_and_release(comp):
+    from analysis.peers import LOADED, PeerSet
+
+    src = {"file_name": "msg.csv", "release_id": 7, "loaded_at": "05 December 2026"}
+    ps = PeerSet("HMICFRS MSG", LOADED, AVON, ("E23000039", "E23000037"), group="HMICFRS MSG", source=src)
+    assert peers.peer_set_label(ps) == "HMICFRS MSG (loaded from msg.csv, release 7, 05 December 2026)"
+    assert peers.selector_label("HMICFRS MSG") == "HMICFRS MSG (loaded)"
+    assert peers.heading(ps) == "Peer group: HMICFRS MSG (loaded)"
+    where = say.selected_summary(comp, AVON, CHARGE, ps)
+    assert "Of its 2 peers in the loaded group HMICFRS MSG" in where
+    none = PeerSet("HMICFRS MSG", LOADED, AVON, (), group="HMICFRS MSG", source=src)
+    assert say.selected_summary(comp, AVON, CHARGE, none).endswith("The loaded group HMICFRS MSG lists no peers for it.")
+
+
+def test_the_loaded_groups_line_lists_each_group_once():
+    groups = pl.DataFrame({"group_name": ["A", "A", "B"], "file_name": ["a.csv", "a.csv", "b.csv"],
+                           "release_id": [3, 3, 4], "loaded_at": ["01 May 2026"] * 3})
+    assert peers.loaded_groups_line(groups) == ("Loaded peer groups: A (loaded from a.csv, release 3, 01 May 2026); "
+                                                "B (loaded from b.csv, release 4, 01 May 2026).")
+    assert peers.loaded_groups_line(groups.head(0)) == "No peer groups are loaded."
