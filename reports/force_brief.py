@@ -25,7 +25,14 @@ from metrics.registry import BASIS_LABELS, Metric, metric, missing_from_source
 from queries import NATIONAL_NAME, QueryError, forces, metric_table, release_info
 from queries.export import LICENCE
 from reports.pack import Pack, Section
-from words.summaries import TREND_STEPS, headline, trend_summary, value_phrase, window_summary
+from words.summaries import (
+    SYMBOL_WORDS,
+    TREND_STEPS,
+    headline,
+    trend_summary,
+    value_phrase,
+    window_summary,
+)
 from words.tables import reading_table
 
 HEADLINE_METRICS = ("recorded_offences", "recorded_per_1000", "charge_rate",
@@ -147,6 +154,11 @@ def _interval(row: dict, unit: str) -> str:
     return f"{fmt_value(row['lower'], unit, with_unit=False)}–{fmt_value(row['upper'], unit)}"
 
 
+def _phrase(row: dict, unit: str) -> str:
+    """The figure with its interval, or its symbol alone (explained once, after the figures)."""
+    return value_phrase(row, unit) if has_value(row.get("value")) else (row.get("flag") or "[x]")
+
+
 def headline_section(brief: Brief) -> Section:
     """The force and England and Wales side by side for each headline measure, latest period."""
     rows, words, notes = [], [], [INTERVAL_NOTE]
@@ -161,10 +173,11 @@ def headline_section(brief: Brief) -> Section:
                      brief.force_name: _figure(force, m.unit), "Force interval": _interval(force, m.unit),
                      NATIONAL_NAME: _figure(national, m.unit),
                      "England and Wales interval": _interval(national, m.unit)})
-        words.append(f"{m.label}: {brief.force_name} {value_phrase(force, m.unit)}; "
-                     f"{NATIONAL_NAME} {value_phrase(national, m.unit)}.")
-    summary = (f"{brief.group.label}, {brief.period.label}. " + " ".join(words)) if words else (
-        f"No headline figure can be shown for {brief.force_name} from release {brief.release.id}.")
+        words.append(f"{m.label}: {brief.force_name} {_phrase(force, m.unit)}; "
+                     f"{NATIONAL_NAME} {_phrase(national, m.unit)}.")
+    symbols = sorted({cell for row in rows for cell in row.values() if cell in SYMBOL_WORDS})
+    words += [f"{flag}: {SYMBOL_WORDS[flag]}." for flag in symbols]
+    summary = f"{brief.group.label}, {brief.period.label}. " + " ".join(words)
     return Section(title=f"Headline figures, {brief.period.label}", summary=summary,
                    table=pl.DataFrame(rows, schema=dict.fromkeys(rows[0], pl.String)), notes=notes)
 
@@ -198,5 +211,5 @@ def trend_sections(brief: Brief, grain: str = "quarter") -> list[Section]:
                    f"{window_summary(frame, brief.period, grain, m.unit)}")
         notes = [f"Basis: {BASIS_LABELS[m.basis].lower()}."] + ([f"Caveat: {m.caveat}"] if m.caveat else [])
         out.append(Section(title=title, summary=summary, chart=trend_chart(frame, m, grain=grain, window=brief.period),
-                           table=reading_table(frame, m.unit, m), notes=notes))
+                           table=reading_table(frame.drop("area_name"), m.unit, m), notes=notes))
     return out

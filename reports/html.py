@@ -41,19 +41,22 @@ table { border-collapse: collapse; width: 100%; font-size: 9pt; margin: 0.5em 0;
 caption { text-align: left; font-weight: bold; padding: 4px 0; caption-side: top; }
 th, td { border: 1px solid #b1b4b6; padding: 2px 5px; text-align: left; vertical-align: top; }
 thead th { background: #f3f2f1; }
+td:first-child { white-space: nowrap; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 footer { border-top: 2px solid #0b0c0c; margin-top: 1.2em; padding-top: 0.4em; font-size: 9.5pt; }
 @page { size: A4; margin: 14mm 12mm 16mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
-  section.report-section { break-before: page; }
+  section.report-section + section.report-section { break-before: page; }
   figure, tr, .summary, .note { break-inside: avoid; }
   h2 { break-after: avoid; }
   thead { display: table-header-group; }
   nav.contents { break-after: avoid; }
 }
 """
-_NUMERIC = re.compile(r"^[\[(]?[-+−]?[\d,.]+%?(?: [a-z\[\]]+)?[\])]?$|^\[[a-z]\]$")
+_NUMBER = re.compile(r"^[-+−]?[0-9][0-9,]*(?:\.[0-9]+)?(?:%| |$)")
+_SYMBOL = re.compile(r"^\[[a-z]\]$")
+_PERIOD = re.compile(r"^[0-9]{4}-[0-9]{2}")
 _ID = re.compile(r'\bid="([^"]+)"')
 
 
@@ -97,16 +100,20 @@ def table_html(table: pl.DataFrame, caption: str) -> str:
     """The rows as a captioned table: column headers scoped, numbers right-aligned, every cell
     shown as the text it holds (hidden figures carry their symbol)."""
     head = "".join(f'<th scope="col">{esc(c)}</th>' for c in table.columns)
+    opens = ['<td class="num">' if _numeric(table[c]) else "<td>" for c in table.columns]
     rows = []
     for row in table.iter_rows():
-        cells = []
-        for value in row:
-            text = "" if value is None else str(value)
-            cls = ' class="num"' if _NUMERIC.match(text) else ""
-            cells.append(f"<td{cls}>{esc(text)}</td>")
-        rows.append(f"<tr>{''.join(cells)}</tr>")
+        cells = "".join(f"{td}{esc(v)}</td>" for v, td in zip(row, opens, strict=True))
+        rows.append(f"<tr>{cells}</tr>")
     body = "".join(rows) or f'<tr><td colspan="{max(1, table.width)}">No rows.</td></tr>'
     return f"<table><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _numeric(column: pl.Series) -> bool:
+    """A column of figures (and symbols in place of hidden ones), right-aligned; periods are not."""
+    texts = [str(v) for v in column.to_list() if v not in (None, "")]
+    return any(_NUMBER.match(t) for t in texts) and all(
+        (_NUMBER.match(t) and not _PERIOD.match(t)) or _SYMBOL.match(t) for t in texts)
 
 
 def section_html(section: Section, number: int) -> str:
