@@ -341,7 +341,8 @@ def export_metrics(
 @friendly
 def brief(
     force: Annotated[str, typer.Option(help="ONS force code, e.g. E23000036")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="The HTML file to write")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The HTML file to write, or a folder to write "
+                                                               "a file named for its contents")],
     offence: Annotated[str, typer.Option(help="adult_rape, child_rape, rape, other_sexual or all_sexual")] = "adult_rape",
     period: Annotated[str | None, typer.Option(help="Headline period, as the pages take it: a financial year "
                                                     "(2024-25) or 12 months ending a quarter (YE-2026-09); "
@@ -352,7 +353,7 @@ def brief(
     """Write one force's briefing pack: one self-contained HTML file to print or send (public tier)."""
     from dataclasses import replace
 
-    from reports.force_brief import brief_for, force_pack
+    from reports.force_brief import brief_for, force_pack, pack_file_name
     from reports.html import render_html
 
     chosen = _period_option("--period", period)
@@ -367,6 +368,9 @@ def brief(
                       names=("--period", ""))
         the_brief = replace(the_brief, period=chosen)
     text_out = render_html(force_pack(the_brief))
+    if output.is_dir():
+        output = output / pack_file_name(force_code=the_brief.force_code, offence=the_brief.group.id,
+                                         period=the_brief.period, release_id=rel.id, synthetic=rel.synthetic)
     output.write_text(text_out, encoding="utf-8")
     typer.echo(f"Wrote the briefing pack of {the_brief.force_name} to {output} (release {rel.id}"
                f"{', SYNTHETIC data' if rel.synthetic else ''}).", err=True)

@@ -23,7 +23,7 @@ from metrics.offence_groups import OffenceGroup, offence_group
 from metrics.periods import Period, quarter_label, year_ending
 from metrics.registry import BASIS_LABELS, Metric, metric, missing_from_source
 from queries import NATIONAL_NAME, QueryError, forces, metric_table, release_info
-from queries.export import LICENCE
+from queries.export import LICENCE, ExportMeta
 from reports.pack import Pack, Section
 from words.summaries import (
     SYMBOL_WORDS,
@@ -119,6 +119,14 @@ def force_pack(brief: Brief, *, extra_sections: Sequence[Section] = (), narrativ
         attribution=ATTRIBUTION,
         generated=datetime.now(UTC).strftime("%d %B %Y, %H:%M UTC"),
     )
+
+
+def pack_file_name(*, force_code: str, offence: str, period: Period, release_id: int, synthetic: bool) -> str:
+    """'rasso-briefing-adult-rape-ye-2026-09-e23000036-release-3-synthetic.html': named for what
+    it holds, as every download is (``queries.export.ExportMeta.file_name``)."""
+    meta = ExportMeta(release_id=release_id, synthetic=synthetic, citation="", view="briefing",
+                      offence_group=offence, period_token=period.token, extra=(force_code,))
+    return meta.file_name("html")
 
 
 def release_label(rel: Release) -> str:
