@@ -58,6 +58,7 @@ _NUMBER = re.compile(r"^[-+−]?[0-9][0-9,]*(?:\.[0-9]+)?(?:%| |$)")
 _SYMBOL = re.compile(r"^\[[a-z]\]$")
 _PERIOD = re.compile(r"^[0-9]{4}-[0-9]{2}")
 _ID = re.compile(r'\bid="([^"]+)"')
+_VEGA_ARIA = re.compile(r' (?:role="graphics-[a-z-]+"|aria-roledescription="[^"]*"|aria-label="[^"]*")')
 
 
 def esc(text: object) -> str:
@@ -70,7 +71,8 @@ def chart_svg(chart: alt.TopLevelMixin, *, label: str, prefix: str = "c") -> str
 
     A chart that fills its container on screen is given a fixed width (a file has no container).
     ``allowed_base_urls=[]``: vl-convert may fetch nothing while drawing. Element ids get
-    ``prefix`` so that two charts in one document never point at each other's clip paths.
+    ``prefix`` so that two charts in one document never point at each other's clip paths. The
+    chart's summary in words sits beside it, so the image needs only its name.
     """
     spec = chart.to_dict()
     if spec.get("width") == "container":
@@ -82,6 +84,7 @@ def chart_svg(chart: alt.TopLevelMixin, *, label: str, prefix: str = "c") -> str
                .replace(f"url(#{name})", f"url(#{prefix}-{name})")
                .replace(f'href="#{name}"', f'href="#{prefix}-{name}"'))
     svg = svg[svg.index("<svg"):]  # no XML declaration inside HTML
+    svg = _VEGA_ARIA.sub("", svg)  # Vega's roles on each mark group name nothing: one named image
     return svg.replace("<svg ", f'<svg role="img" aria-label="{esc(label)}" ', 1).replace(
         ">", f"><title>{esc(label)}</title>", 1)
 
