@@ -23,6 +23,7 @@ CHART_WIDTH = 640  # px: the plot's width inside an A4 page's margins (the SVG s
 SYNTHETIC_LABEL = ("SYNTHETIC DATA: generated for demonstration and testing. These are not official "
                    "statistics and describe no real person or force.")
 SUMMARY_PREFIX = "In words."
+_MARGIN_FONT = "font-family: Arial, Helvetica, sans-serif;"  # page margin boxes do not inherit the body's
 
 CSS = """
 :root { color: #0b0c0c; background: #fff; }
@@ -51,7 +52,7 @@ footer { border-top: 2px solid #0b0c0c; margin-top: 1.2em; padding-top: 0.4em; f
   figure, tr, .summary, .note { break-inside: avoid; }
   h2 { break-after: avoid; }
   thead { display: table-header-group; }
-  nav.contents { break-after: avoid; }
+  nav.contents { display: none; }  /* links without page numbers: no use on paper */
 }
 """
 _NUMBER = re.compile(r"^[-+−]?[0-9][0-9,]*(?:\.[0-9]+)?(?:%| |$)")
@@ -126,15 +127,14 @@ def section_html(section: Section, number: int) -> str:
     parts = [f'<section class="report-section" id="{anchor}" aria-labelledby="{anchor}-h">',
              f'<h2 id="{anchor}-h">{esc(section.title)}</h2>']
     summary = f'<p class="summary"><strong>{SUMMARY_PREFIX}</strong> {esc(section.summary)}</p>'
+    table = table_html(section.table, f"Data: {section.title}") if section.table.width else ""
+    notes = [f'<p class="note">{esc(note)}</p>' for note in section.notes]
     if section.chart is not None:
         svg = chart_svg(section.chart, label=f"Chart: {section.title}. The summary in words follows it.",
                         prefix=anchor)
-        parts.append(f'<figure class="chart">{svg}<figcaption>{summary}</figcaption></figure>')
-    else:
-        parts.append(summary)
-    parts.extend(f'<p class="note">{esc(note)}</p>' for note in section.notes)
-    if section.table.width:  # a section that only says why there is nothing has no table
-        parts.append(table_html(section.table, f"Data: {section.title}"))
+        parts += [f'<figure class="chart">{svg}<figcaption>{summary}</figcaption></figure>', *notes, table]
+    else:  # a table alone: the figures first (what a reader turns to), then the same in words
+        parts += [table, summary, *notes]
     parts.append("</section>")
     return "\n".join(parts)
 
@@ -170,9 +170,9 @@ def render_html(pack: Pack) -> str:
     narrative = "".join(f"<p>{esc(p)}</p>" for p in pack.narrative)
     summary = (f'<section class="narrative" aria-labelledby="narrative-h"><h2 id="narrative-h">Summary</h2>'
                f"{narrative}</section>") if narrative else ""
-    page_footer = (f'@page {{ @bottom-left {{ content: "{_css_text(SYNTHETIC_LABEL[:14])}"; font-weight: bold; }} }}'
+    page_footer = (f'@page {{ @bottom-left {{ content: "{_css_text(SYNTHETIC_LABEL[:14])}"; font-weight: bold; {_MARGIN_FONT} }} }}'
                    if pack.synthetic else "")
-    page_footer += '@page { @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; } }'
+    page_footer += '@page { @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; ' + _MARGIN_FONT + " } }"
     return ("<!DOCTYPE html>\n"
             '<html lang="en-GB"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
