@@ -12,7 +12,13 @@ from metrics.format import fmt_value
 from metrics.periods import financial_year, year_ending
 from metrics.registry import metric
 from queries import QueryError, metric_table, release_info
-from reports.force_brief import HEADLINE_METRICS, TREND_METRICS, brief_for, force_pack, pack_file_name
+from reports.force_brief import (
+    HEADLINE_METRICS,
+    TREND_METRICS,
+    brief_for,
+    force_pack,
+    pack_file_name,
+)
 from reports.pack import Section
 
 FORCE = "E23000036"  # Avon and Somerset
