@@ -338,10 +338,50 @@ def export_metrics(
                    f"{', SYNTHETIC data' if rel.synthetic else ''}).", err=True)
 
 
-def _check_inside(start: Period | None, end: Period | None, lo: int, hi: int, release_id: int) -> None:
+@app.command()
+@friendly
+def brief(
+    force: Annotated[str, typer.Option(help="ONS force code, e.g. E23000036")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The HTML file to write, or a folder to write "
+                                                               "a file named for its contents")],
+    offence: Annotated[str, typer.Option(help="adult_rape, child_rape, rape, other_sexual or all_sexual")] = "adult_rape",
+    period: Annotated[str | None, typer.Option(help="Headline period, as the pages take it: a financial year "
+                                                    "(2024-25) or 12 months ending a quarter (YE-2026-09); "
+                                                    "default the latest 12 months")] = None,
+    release: Annotated[int | None, typer.Option(help="Release id (default: the newest data release)")] = None,
+    db: DbOption = None,
+) -> None:
+    """Write one force's briefing pack: one self-contained HTML file to print or send (public tier)."""
+    from dataclasses import replace
+
+    from reports.force_brief import brief_for, force_pack, pack_file_name
+    from reports.html import render_html
+
+    chosen = _period_option("--period", period)
+    if chosen is not None and len(chosen.quarters) != 4:
+        raise UserError(f"--period {chosen.token} is one quarter: a briefing pack's headline figures are 12 "
+                        "months, a financial year (2024-25) or 12 months ending a quarter (YE-2026-09).")
+    engine = _engine(db)
+    rel = _choose_release(engine, release)
+    the_brief = brief_for(engine, release_id=rel.id, force_code=force, offence=offence)
+    if chosen is not None:
+        _check_inside(chosen, None, the_brief.release.first_quarter, the_brief.release.last_quarter, rel.id,
+                      names=("--period", ""))
+        the_brief = replace(the_brief, period=chosen)
+    text_out = render_html(force_pack(the_brief))
+    if output.is_dir():
+        output = output / pack_file_name(force_code=the_brief.force_code, offence=the_brief.group.id,
+                                         period=the_brief.period, release_id=rel.id, synthetic=rel.synthetic)
+    output.write_text(text_out, encoding="utf-8")
+    typer.echo(f"Wrote the briefing pack of {the_brief.force_name} to {output} (release {rel.id}"
+               f"{', SYNTHETIC data' if rel.synthetic else ''}).", err=True)
+
+
+def _check_inside(start: Period | None, end: Period | None, lo: int, hi: int, release_id: int,
+                  names: tuple[str, str] = ("--from", "--to")) -> None:
     """A period outside the release's data is an error naming the span, never clamped silently."""
     span = f"{quarter_label(lo)} to {quarter_label(hi)}"
-    for option, period in (("--from", start), ("--to", end)):
+    for option, period in zip(names, (start, end), strict=True):
         if period and (period.last < lo or period.first > hi):
             raise UserError(f"{option} {period.token} is outside release {release_id}'s data ({span}); "
                             "choose a period inside it.")
