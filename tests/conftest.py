@@ -180,6 +180,15 @@ def empty_db(request, tmp_path, fresh_engine):
     engine.dispose()
 
 
+@pytest.fixture(params=BACKENDS)
+def db_url(request, tmp_path, fresh_engine):
+    """The address of a fresh initialised database, for the command line to open itself."""
+    engine = fresh_engine(request.param, tmp_path)
+    url = engine.url.render_as_string(hide_password=False)
+    engine.dispose()
+    return url
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def small_db(request, tmp_path_factory, fresh_engine):
     """A small deterministic synthetic release, shared by read-only tests of one backend."""

@@ -10,17 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from helpers.testdb import BACKENDS, PG_URL
+from helpers.testdb import PG_URL
 
 runner = CliRunner()
-
-
-@pytest.fixture(params=BACKENDS)
-def db_url(request, tmp_path, fresh_engine):
-    engine = fresh_engine(request.param, tmp_path)
-    url = engine.url.render_as_string(hide_password=False)
-    engine.dispose()
-    return url
 
 
 def run(*args: str):

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from helpers.testdb import BACKENDS
 
 runner = CliRunner()
 GOOD = "force_code,group_name,peer_code\nE23000036,MSG,E23000039\nE23000039,MSG,E23000036\n"
-
-
-@pytest.fixture(params=BACKENDS)
-def db_url(request, tmp_path, fresh_engine):
-    engine = fresh_engine(request.param, tmp_path)
-    url = engine.url.render_as_string(hide_password=False)
-    engine.dispose()
-    return url
 
 
 def test_ingest_peer_groups_loads_lists_and_refuses(db_url, tmp_path):

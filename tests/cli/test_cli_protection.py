@@ -10,19 +10,14 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from helpers.testdb import BACKENDS
 
 runner = CliRunner()
 CASES, SEED, LAST = "2000", "5", "20164"
 
 
-@pytest.fixture(params=BACKENDS)
-def db_url(request, tmp_path, fresh_engine, monkeypatch):
+@pytest.fixture(autouse=True)
+def default_threshold(monkeypatch):
     monkeypatch.delenv("RASSO_DISCLOSURE_THRESHOLD", raising=False)
-    engine = fresh_engine(request.param, tmp_path)
-    url = engine.url.render_as_string(hide_password=False)
-    engine.dispose()
-    return url
 
 
 def run(*args: str):
