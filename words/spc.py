@@ -1,0 +1,81 @@
+"""The SPC chart in words: each special-cause signal, and what no signal means.
+
+Built from the episodes of the same frame the chart draws (``analysis.force_profile``), so the
+words and the marked points agree. A signal is called a signal of change, never an
+improvement or a deterioration on its own: the reader is told the direction of good
+separately.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from analysis.force_profile import Episode, episodes
+from metrics.format import fmt_value
+
+# One legend label per rule: the chart marks each with its own shape and colour.
+SIGNAL_LABELS = {
+    "beyond limits": "Beyond a process limit",
+    "run above centre": "Run of 7+ above the centre line",
+    "run below centre": "Run of 7+ below the centre line",
+    "rising trend": "6+ rising in a row",
+    "falling trend": "6+ falling in a row",
+    "two of three high": "2 of 3 near the upper limit",
+    "two of three low": "2 of 3 near the lower limit",
+}
+NO_SIGNAL = "No special cause"
+STEP_NOUNS = {"quarter": "quarters", "year": "financial years", "rolling": "rolling years"}
+
+
+def _span(e: Episode, step: str, total: int) -> str:
+    n = e.last - e.first + 1
+    if e.at_end and n < total:
+        return f"the last {n} {STEP_NOUNS[step]} ({e.periods[0]} to {e.periods[-1]})"
+    return f"the {n} {STEP_NOUNS[step]} from {e.periods[0]} to {e.periods[-1]}"
+
+
+def episode_sentence(e: Episode, frame: pl.DataFrame, step: str = "quarter") -> str:
+    """One sentence for one episode, e.g. 'The last 8 quarters (...) are all above the centre
+    line: a sustained shift.'"""
+    total = frame.height
+    span = _span(e, step, total)
+    lead = span[:1].upper() + span[1:]
+    if e.signal == "beyond limits":
+        rows = frame.slice(e.first, e.last - e.first + 1).to_dicts()
+        sides = {"above the upper" if r["value"] > r["upper_limit"] else "below the lower" for r in rows}
+        where = " or ".join(sorted(sides))
+        what = (f"{e.periods[0]} is" if e.first == e.last else f"{lead} are each")
+        return f"{what} {where} process limit: unusual variation, worth looking into."
+    if e.signal.startswith("run"):
+        side = "above" if "above" in e.signal else "below"
+        return f"{lead} are all {side} the centre line: a sustained shift."
+    if e.signal.endswith("trend"):
+        way = "rose" if e.signal.startswith("rising") else "fell"
+        return f"{lead} each {way} on the one before: a trend."
+    side = "upper" if e.signal.endswith("high") else "lower"
+    return (f"Two of three points in a row are close to the {side} process limit ({', '.join(e.periods)}): "
+            "an early warning of change.")
+
+
+def spc_summary(frame: pl.DataFrame, label: str, unit: str, step: str = "quarter") -> str:
+    """Centre line and limits, then each signal, or the absence of any."""
+    shown = frame.filter(pl.col("value").is_not_null())
+    if shown.height < 2 or frame["centre"].is_null().all():
+        return (f"Too few {STEP_NOUNS[step]} with a figure shown ({shown.height}) to draw process "
+                "limits, so no special-cause signal can be judged.")
+    r = frame.row(0, named=True)
+    text = (f"{label}: {shown.height} {STEP_NOUNS[step]} with a figure, centre line (mean) "
+            f"{fmt_value(r['centre'], unit)}, process limits {fmt_value(r['lower_limit'], unit)} to "
+            f"{fmt_value(r['upper_limit'], unit)}. ")
+    found = episodes(frame)
+    if not found:
+        return text + ("No special-cause signal: no point beyond the limits, no run of 7 or more on "
+                       "one side of the centre line, no 6 rising or falling in a row and no 2 of 3 "
+                       "close to a limit. The variation is what this series routinely shows.")
+    return text + " ".join(episode_sentence(e, frame, step) for e in found)
+
+
+def latest_signal(frame: pl.DataFrame, step: str = "quarter") -> str | None:
+    """The sentence for the episode that reaches the latest point, if any (for the narrative)."""
+    found = [e for e in episodes(frame) if e.at_end]
+    return episode_sentence(found[-1], frame, step) if found else None
