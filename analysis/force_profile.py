@@ -203,3 +203,9 @@ def before_after_rows(ba: BeforeAfter) -> pl.DataFrame:
         if ba.others and ba.others["shown"]:
             rows.append({"window": name, "who": OTHERS, "value": ba.others[label.lower()], "flag": ""})
     return pl.DataFrame([{k: r.get(k) for k in _ROW_SCHEMA} for r in rows], schema=_ROW_SCHEMA)
+
+
+def mix_pair(force_mix: pl.DataFrame, national_mix: pl.DataFrame) -> pl.DataFrame:
+    """The force's and England and Wales's outcome mix (``queries.outcome_mix``) in one frame,
+    force first: the paired chart and its table read the same rows."""
+    return pl.concat([force_mix, national_mix], how="vertical_relaxed")

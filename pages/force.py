@@ -20,15 +20,20 @@ from components import data
 from components.banners import caveat
 from components.chart_block import chart_block
 from components.context import get_context
-from components.controls import GRAIN_LABELS, basis_control, grain_control, sync_widget, widget_to_url
+from components.controls import (
+    GRAIN_LABELS,
+    basis_control,
+    grain_control,
+    sync_widget,
+    widget_to_url,
+)
 from components.force_headlines import headline_tile, unavailable
 from components.force_picker import force_list, force_selector
 from components.page_registry import COMPARE
-from db.reference import NATIONAL_NAME, PHASE_LABELS
 from metrics.periods import quarter_label
 from metrics.registry import BASIS_CLOSED, BASIS_LABELS, BASIS_RECORDED, METRICS, metric
 from words import narrative as say
-from words.peers import PEER_SET_LABELS, peer_noun
+from words.peers import PEER_SET_LABELS, peer_noun, phase_words
 from words.spc import spc_summary
 from words.summaries import outcome_mix_summary
 
@@ -57,7 +62,7 @@ ref = territorial.filter(pl.col("code") == code).row(0, named=True)
 
 st.title(f"{name}: force profile")
 st.markdown(f"{name} against England and Wales and its {noun}s, **{group.label.lower()}**, **{period.label}**. "
-            f"Region: {ref['region']}. National Operating Model: {PHASE_LABELS.get(ref['nom_phase'], '')}, "
+            f"Region: {ref['region']}. National Operating Model: {phase_words(ref['nom_phase'])}, "
             f"started {ref['nom_start']:%B %Y}. A force inside the funnel limits is not called better "
             "or worse.")
 st.page_link(COMPARE.path, label=f"Compare {name} with every force", icon=":material/compare_arrows:",
@@ -149,7 +154,7 @@ else:
     chart_block(
         title=f"{m.label}, {name}, by {step}",
         chart=spc_chart(series, m, start=ref["nom_start"], start_label=start_label, grain=grain),
-        summary=f"{spc_summary(series, m.label, m.unit, grain)} The dashed rule marks {start_label.lower()}.",
+        summary=f"{spc_summary(series, m.label, m.unit, grain)} The dashed vertical rule marks {start_label}.",
         table=series.select("period", "period_end", "value", "lower", "upper", "flag", "centre",
                             "lower_limit", "upper_limit", "signal", "national", "peer_average"),
         unit=m.unit, basis=BASIS_LABELS[m.basis], citation=ctx.citation(), release_id=ctx.release_id,
@@ -183,9 +188,10 @@ basis = basis_control(state, bases)
 mixes = [data.outcome_mix(ctx.url, release_id=ctx.release_id, offence_group=state.offence, area=area,
                           first_quarter=period.first, last_quarter=period.last, basis=basis, grain="period")
          for area in (code, "national")]
+pair = fp.mix_pair(*mixes)
 chart_block(
     title=f"Outcomes by Home Office outcome group: {name} and England and Wales, {period.label}",
-    chart=outcome_mix_pair_chart(pl.concat(mixes), order=[name, NATIONAL_NAME]),
+    chart=outcome_mix_pair_chart(pair, order=[name, "England and Wales"]),
     summary=" ".join(outcome_mix_summary(mx, group.label, period.label, bases[basis]) for mx in mixes),
-    table=pl.concat(mixes), unit="percent", basis=bases[basis], citation=ctx.citation(),
+    table=pair, unit="percent", basis=bases[basis], citation=ctx.citation(),
     release_id=ctx.release_id, key="outcome-mix")

@@ -13,7 +13,7 @@ import polars as pl
 
 from analysis.force_profile import BeforeAfter
 from db.reference import PHASE_LABELS
-from metrics.format import fmt_interval, fmt_value, has_value
+from metrics.format import fmt_value, has_value
 from metrics.periods import quarter_label
 from metrics.registry import DIRECTION_WORDS, Metric
 from words.spc import STEP_NOUNS, latest_signal
