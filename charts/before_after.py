@@ -38,6 +38,6 @@ def before_after_chart(frame: pl.DataFrame, metric: Metric, *, height: int = 220
     points = base.mark_point(filled=True, size=120, opacity=1, stroke=palette.TEXT, strokeWidth=0.6).encode(
         x=x, y=y, yOffset="who:N", tooltip=tip,
         shape=alt.Shape("who:N", title=None, scale=alt.Scale(domain=who, range=[SHAPES[k][0] for k in who]),
-                        legend=alt.Legend(orient="bottom")),
+                        legend=alt.Legend(orient="bottom", labelLimit=400)),
         color=alt.Color("who:N", title=None, scale=alt.Scale(domain=who, range=[SHAPES[k][1] for k in who])))
     return alt.layer(bars, points).properties(height=height, width="container")

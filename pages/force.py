@@ -150,7 +150,7 @@ if missing:
 else:
     grain = grain_control(state)
     step = {"quarter": "quarter", "year": "financial year", "rolling": "rolling year"}[grain]
-    start_label = f"{name} starts the NOM ({ref['nom_start']:%b %Y})"
+    start_label = f"{name}'s NOM start ({ref['nom_start']:%b %Y})"
     chart_block(
         title=f"{m.label}, {name}, by {step}",
         chart=spc_chart(series, m, start=ref["nom_start"], start_label=start_label, grain=grain),

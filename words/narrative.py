@@ -126,8 +126,10 @@ def others_sentence(ba: BeforeAfter, metric: Metric) -> str:
     if not o["shown"]:
         return (f"The {o['forces']} forces that had not started by then have no figures shown for both "
                 "periods, so they give no comparison.")
-    return (f"Among the {o['shown']} forces that had not started the model by the end of "
-            f"{quarter_label(ba.after[1])}, the average went from {fmt_value(o['before'], metric.unit)} "
+    which = (f"the {o['forces']} forces that" if o["shown"] == o["forces"] else
+             f"the {o['shown']} of {o['forces']} forces with figures shown that")
+    return (f"Among {which} had not started the model by the end of "
+            f"{quarter_label(ba.after[1])}, the plain average went from {fmt_value(o['before'], metric.unit)} "
             f"to {fmt_value(o['after'], metric.unit)} over the same quarters.")
 
 
