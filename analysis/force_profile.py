@@ -209,3 +209,8 @@ def mix_pair(force_mix: pl.DataFrame, national_mix: pl.DataFrame) -> pl.DataFram
     """The force's and England and Wales's outcome mix (``queries.outcome_mix``) in one frame,
     force first: the paired chart and its table read the same rows."""
     return pl.concat([force_mix, national_mix], how="vertical_relaxed")
+
+
+def shown_points(frame: pl.DataFrame) -> int:
+    """How many points of an ``spc_frame`` have a figure shown (an XmR chart needs two)."""
+    return frame.height - frame["value"].null_count()

@@ -151,19 +151,23 @@ else:
     grain = grain_control(state)
     step = {"quarter": "quarter", "year": "financial year", "rolling": "rolling year"}[grain]
     start_label = f"{name}'s NOM start ({ref['nom_start']:%b %Y})"
-    chart_block(
-        title=f"{m.label}, {name}, by {step}",
-        chart=spc_chart(series, m, start=ref["nom_start"], start_label=start_label, grain=grain),
-        summary=f"{spc_summary(series, m.label, m.unit, grain)} The dashed vertical rule marks {start_label}.",
-        table=series.select("period", "period_end", "value", "lower", "upper", "flag", "centre",
-                            "lower_limit", "upper_limit", "signal", "national", "peer_average"),
-        unit=m.unit, basis=BASIS_LABELS[m.basis], citation=ctx.citation(), release_id=ctx.release_id,
-        key="spc", metric=m,
-        caveat=(f"{GRAIN_LABELS[grain]}. Centre line and process limits (mean ± 2.66 × mean moving range) "
-                "from every point shown; signals follow NHS England's Making Data Count rules. "
-                + ("Rolling years overlap, so neighbouring points share quarters and runs come easily: "
-                   "read signals on quarters. " if grain == "rolling" else "")
-                + f"The peer average is the plain average of the {noun}s' shown figures."))
+    if fp.shown_points(series) < 2:
+        caveat(spc_summary(series, m.label, m.unit, grain)
+               + ("" if grain == "rolling" else " Rolling 12 months add up more cases per point."))
+    else:
+        chart_block(
+            title=f"{m.label}, {name}, by {step}",
+            chart=spc_chart(series, m, start=ref["nom_start"], start_label=start_label, grain=grain),
+            summary=f"{spc_summary(series, m.label, m.unit, grain)} The dashed vertical rule marks {start_label}.",
+            table=series.select("period", "period_end", "value", "lower", "upper", "flag", "centre",
+                                "lower_limit", "upper_limit", "signal", "national", "peer_average"),
+            unit=m.unit, basis=BASIS_LABELS[m.basis], citation=ctx.citation(), release_id=ctx.release_id,
+            key="spc", metric=m,
+            caveat=(f"{GRAIN_LABELS[grain]}. Centre line and process limits (mean ± 2.66 × mean moving range) "
+                    "from every point shown; signals follow NHS England's Making Data Count rules. "
+                    + ("Rolling years overlap, so neighbouring points share quarters and runs come easily: "
+                       "read signals on quarters. " if grain == "rolling" else "")
+                    + f"The peer average is the plain average of the {noun}s' shown figures."))
 
 # --- Before and after the NOM start -----------------------------------------------------------
 st.header("Before and after its National Operating Model start")
