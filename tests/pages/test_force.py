@@ -127,3 +127,16 @@ def test_published_outcomes_and_recorded_crime(empty_db, tmp_path, monkeypatch):
     at = open_app(monkeypatch, empty_db, PAGE, force=AVON)
     assert_clean(at)
     assert "not in this source" in _body(at)
+
+
+@pytest.mark.parametrize("metric_id", ["recorded_offences", "median_days_to_charge", "cps_referral_rate",
+                                       "victim_does_not_support_rate"])
+def test_each_kind_of_measure(small_db, monkeypatch, metric_id):
+    at = _open(small_db, monkeypatch, force=AVON, offence="rape", metric=metric_id, grain="rolling")
+    assert_clean(at)
+    assert at.selectbox(key="force_metric").value == metric_id
+    body = _body(at)
+    if metric_id == "median_days_to_charge":
+        assert "medians are not tested" in body or "cannot be compared" in body or "Too few" in body
+    if metric_id == "cps_referral_rate" and "not in this source" in body:
+        assert not at.get(CHART) or len(at.get(CHART)) == 1  # only the outcome mix: the measure is said missing
