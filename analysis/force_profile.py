@@ -70,7 +70,8 @@ def spc_frame(force_rows: pl.DataFrame, national: pl.DataFrame, all_forces: pl.D
     nat = national.select("period_end", pl.col("value").alias("national"))
     return (rows.select("period", "period_end", "value", "lower", "upper", "flag")
             .with_columns(centre=chart["mean"], lower_limit=chart["lower"], upper_limit=chart["upper"],
-                          signal=chart["signal"])
+                          signal=chart["signal"], beyond_limits=chart["beyond_limits"], run=chart["run"],
+                          trend=chart["trend"], two_of_three=chart["two_of_three"])
             .join(nat, on="period_end", how="left")
             .join(peer_avg, on="period_end", how="left")
             .sort("period_end"))
@@ -87,20 +88,46 @@ class Episode:
     at_end: bool  # the episode reaches the latest point
 
 
-def episodes(frame: pl.DataFrame) -> list[Episode]:
-    """Runs of equal non-empty signals in an ``spc_frame``, in time order."""
-    signals = frame["signal"].fill_null("").to_list()
-    periods = frame["period"].to_list()
-    out: list[Episode] = []
-    i = 0
-    while i < len(signals):
-        j = i
-        while j + 1 < len(signals) and signals[j + 1] == signals[i]:
-            j += 1
-        if signals[i]:
-            out.append(Episode(signals[i], i, j, tuple(periods[i:j + 1]), j == len(signals) - 1))
-        i = j + 1
+def _blocks(flags: list[bool], gap: int = 1) -> list[tuple[int, int]]:
+    """(first, last) of each block of True, joining Trues at most ``gap`` apart."""
+    out: list[tuple[int, int]] = []
+    for i, flag in enumerate(flags):
+        if not flag:
+            continue
+        if out and i - out[-1][1] <= gap:
+            out[-1] = (out[-1][0], i)
+        else:
+            out.append((i, i))
     return out
+
+
+def episodes(frame: pl.DataFrame) -> list[Episode]:
+    """Each rule's episodes in an ``spc_frame``, in time order: a run (one side of the centre), a
+    trend (rising or falling), points beyond the limits, two of three near a limit.
+
+    Read from each rule's own column, not from ``signal`` (which names only the first rule a
+    point breaks), so a run with a point beyond the limits inside it is still one run."""
+    rows = frame.to_dicts()
+    periods = [r["period"] for r in rows]
+    n = len(rows)
+    found: list[Episode] = []
+
+    def add(signal: str, first: int, last: int) -> None:
+        found.append(Episode(signal, first, last, tuple(periods[first:last + 1]), last == n - 1))
+
+    above = [bool(r["run"]) and r["value"] is not None and r["value"] > r["centre"] for r in rows]
+    below = [bool(r["run"]) and r["value"] is not None and r["value"] < r["centre"] for r in rows]
+    for flags, name in ((above, "run above centre"), (below, "run below centre")):
+        for a, b in _blocks(flags):
+            add(name, a, b)
+    for a, b in _blocks([bool(r["trend"]) for r in rows]):
+        add("rising trend" if rows[b]["value"] > rows[a]["value"] else "falling trend", a, b)
+    for a, b in _blocks([bool(r["beyond_limits"]) for r in rows]):
+        add("beyond limits", a, b)
+    for a, b in _blocks([bool(r["two_of_three"]) for r in rows], gap=2):
+        high = rows[a]["value"] > rows[a]["centre"]
+        add("two of three high" if high else "two of three low", a, b)
+    return sorted(found, key=lambda e: (e.first, e.last))
 
 
 @dataclass(frozen=True)

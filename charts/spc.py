@@ -26,6 +26,8 @@ LINES = {
     "England and Wales": ("national", [2, 2], palette.TURQUOISE),
     "Peer average": ("peer_average", [8, 3, 2, 3], palette.LIGHT_PURPLE),
 }
+# Lines left out for a count, which depends on a force's size
+SIZE_BOUND = ("England and Wales", "Peer average")
 # Signal marker: shape and colour per rule (shape alone tells them apart)
 MARKERS = {
     NO_SIGNAL: ("circle", palette.DARK_BLUE),
@@ -62,11 +64,13 @@ def spc_chart(frame: pl.DataFrame, metric: Metric, *, start: date | None, start_
     x = alt.X("quarter_end:T", title=GRAIN_WORDS[grain], axis=alt.Axis(format="%Y", tickCount="year"))
     y_title = AXIS_TITLE.get(unit, unit)
     refs = reference_rows(data)
+    if unit == "count" and refs.height:  # a count depends on size: England and Wales is far off the force's scale
+        refs = refs.filter(~pl.col("line").is_in(list(SIZE_BOUND)))
     labels = [k for k in LINES if refs.height and k in set(refs["line"].to_list())]
     lines = alt.Chart(to_pandas(refs)).mark_line(strokeWidth=1.5).encode(
         x=x, y=alt.Y("y:Q", title=y_title),
         strokeDash=alt.StrokeDash("line:N", title="Lines", scale=alt.Scale(
-            domain=labels, range=[LINES[k][1] for k in labels]), legend=alt.Legend(orient="bottom")),
+            domain=labels, range=[LINES[k][1] for k in labels]), legend=alt.Legend(orient="bottom", labelLimit=400)),
         color=alt.Color("line:N", title="Lines", scale=alt.Scale(
             domain=labels, range=[LINES[k][2] for k in labels])),
         detail="side:N",
@@ -78,7 +82,7 @@ def spc_chart(frame: pl.DataFrame, metric: Metric, *, start: date | None, start_
     points = base.mark_point(filled=True, opacity=1).encode(
         x=x, y=alt.Y("value:Q", title=y_title),
         shape=alt.Shape("marker:N", title="Points", scale=alt.Scale(domain=kinds, range=[MARKERS[k][0] for k in kinds]),
-                        legend=alt.Legend(orient="bottom", direction="vertical")),
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=400)),
         color=alt.Color("marker:N", title="Points", scale=alt.Scale(domain=kinds, range=[MARKERS[k][1] for k in kinds])),
         size=alt.condition(alt.datum.marker == NO_SIGNAL, alt.value(40), alt.value(110)),
         tooltip=[alt.Tooltip("period:N", title="Period"), alt.Tooltip("value:Q", title=metric.label, format=fmt),

@@ -167,7 +167,9 @@ else:
                     "from every point shown; signals follow NHS England's Making Data Count rules. "
                     + ("Rolling years overlap, so neighbouring points share quarters and runs come easily: "
                        "read signals on quarters. " if grain == "rolling" else "")
-                    + f"The peer average is the plain average of the {noun}s' shown figures."))
+                    + ("A count depends on a force's size, so England and Wales and the peer average are "
+                       "not drawn: choose a rate to compare. " if m.unit == "count" else
+                       f"The peer average is the plain average of the {noun}s' shown figures.")))
 
 # --- Before and after the NOM start -----------------------------------------------------------
 st.header("Before and after its National Operating Model start")

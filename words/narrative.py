@@ -39,7 +39,8 @@ def figure_sentence(h: dict, metric: Metric, group_label: str, period_label: str
         flag = h["flag"] or "[x]"
         why = HIDDEN_WHY if flag == "[c]" else SYMBOL_WORDS.get(flag, "not available")
         return f"{where} in {period_label} is not shown ({flag}: {why}){'; ' + national if national else ''}."
-    interval = f" ({h['interval_text']})" if h["interval_text"] else ""
+    text = h["interval_text"]
+    interval = f" ({text[:1].lower() + text[1:] if metric.unit == 'count' else text})" if text else ""
     return f"{where} was {h['value_text']}{interval} in {period_label}{', against ' + national if national else ''}."
 
 

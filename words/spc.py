@@ -35,17 +35,12 @@ def _span(e: Episode, step: str, total: int) -> str:
 
 
 def episode_sentence(e: Episode, frame: pl.DataFrame, step: str = "quarter") -> str:
-    """One sentence for one episode, e.g. 'The last 8 quarters (...) are all above the centre
-    line: a sustained shift.'"""
-    total = frame.height
-    span = _span(e, step, total)
+    """One sentence for a run, a trend or two of three near a limit, e.g. 'The last 8 quarters
+    (...) are all above the centre line: a sustained shift.'"""
+    span = _span(e, step, frame.height)
     lead = span[:1].upper() + span[1:]
     if e.signal == "beyond limits":
-        rows = frame.slice(e.first, e.last - e.first + 1).to_dicts()
-        sides = {"above the upper" if r["value"] > r["upper_limit"] else "below the lower" for r in rows}
-        where = " or ".join(sorted(sides))
-        what = (f"{e.periods[0]} is" if e.first == e.last else f"{lead} are each")
-        return f"{what} {where} process limit: unusual variation, worth looking into."
+        return beyond_sentence([e], frame)
     if e.signal.startswith("run"):
         side = "above" if "above" in e.signal else "below"
         return f"{lead} are all {side} the centre line: a sustained shift."
@@ -55,6 +50,23 @@ def episode_sentence(e: Episode, frame: pl.DataFrame, step: str = "quarter") -> 
     side = "upper" if e.signal.endswith("high") else "lower"
     return (f"Two of three points in a row are close to the {side} process limit ({', '.join(e.periods)}): "
             "an early warning of change.")
+
+
+def _listed(periods: list[str], most: int = 6) -> str:
+    shown = ", ".join(periods[:most])
+    return shown + (f" and {len(periods) - most} more" if len(periods) > most else "")
+
+
+def beyond_sentence(found: list[Episode], frame: pl.DataFrame) -> str:
+    """Every point beyond a process limit in one sentence, above and below apart."""
+    rows = frame.to_dicts()
+    points = [rows[i] for e in found for i in range(e.first, e.last + 1)]
+    high = [r["period"] for r in points if r["value"] > r["upper_limit"]]
+    low = [r["period"] for r in points if r["value"] < r["lower_limit"]]
+    parts = [f"{len(p)} {'point is' if len(p) == 1 else 'points are'} {where} ({_listed(p)})"
+             for p, where in ((high, "above the upper process limit"), (low, "below the lower process limit")) if p]
+    text = " and ".join(parts)
+    return f"{text[:1].upper()}{text[1:]}: unusual variation, worth looking into."
 
 
 def spc_summary(frame: pl.DataFrame, label: str, unit: str, step: str = "quarter") -> str:
@@ -72,7 +84,9 @@ def spc_summary(frame: pl.DataFrame, label: str, unit: str, step: str = "quarter
         return text + ("No special-cause signal: no point beyond the limits, no run of 7 or more on "
                        "one side of the centre line, no 6 rising or falling in a row and no 2 of 3 "
                        "close to a limit. The variation is what this series routinely shows.")
-    return text + " ".join(episode_sentence(e, frame, step) for e in found)
+    beyond = [e for e in found if e.signal == "beyond limits"]
+    rest = [episode_sentence(e, frame, step) for e in found if e.signal != "beyond limits"]
+    return text + " ".join(([beyond_sentence(beyond, frame)] if beyond else []) + rest)
 
 
 def latest_signal(frame: pl.DataFrame, step: str = "quarter") -> str | None:

@@ -102,9 +102,13 @@ def test_spc_frame_has_limits_signals_and_reference_lines():
     assert frame["peers_shown"].to_list() == [2, 2, 1, 2, 2]
 
 
-def test_episodes_group_consecutive_signals():
-    frame = pl.DataFrame({"period": ["a", "b", "c", "d", "e"],
-                          "signal": ["", "run above centre", "run above centre", "", "beyond limits"]})
+def test_episodes_read_each_rule_so_a_run_is_not_cut_by_a_point_beyond_the_limits():
+    frame = pl.DataFrame({
+        "period": ["a", "b", "c", "d", "e", "f"], "value": [1.0, 5.0, 9.0, 5.0, 1.0, 2.0], "centre": [3.0] * 6,
+        "run": [False, True, True, True, False, False], "trend": [False] * 6,
+        "beyond_limits": [False, False, True, False, False, False],
+        "two_of_three": [False, False, False, False, True, False]})
     found = fp.episodes(frame)
     assert [(e.signal, e.first, e.last, e.at_end) for e in found] == [
-        ("run above centre", 1, 2, False), ("beyond limits", 4, 4, True)]
+        ("run above centre", 1, 3, False), ("beyond limits", 2, 2, False), ("two of three low", 4, 4, False)]
+    assert found[0].periods == ("b", "c", "d")

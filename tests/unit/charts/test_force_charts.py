@@ -61,3 +61,9 @@ def test_before_after_and_outcome_mix_pair():
     pair = outcome_mix_pair_chart(mix, order=["Alpha", "England and Wales"]).to_dict()
     assert pair["layer"][0]["encoding"]["color"]["scale"]["domain"] == ["Alpha", "England and Wales"]
     assert pair["layer"][1]["encoding"]["text"]["field"] == "label"
+
+
+def test_a_count_leaves_out_england_and_wales_and_the_peers():
+    chart = spc_chart(_frame([10.0, 12.0] * 4), metric("recorded_offences"), start=None)
+    assert set(_layers(chart)[0]["encoding"]["strokeDash"]["scale"]["domain"]) == {
+        "Centre line (mean)", "Process limits"}

@@ -112,3 +112,11 @@ def test_a_sustained_shift_is_named_in_the_summary_and_the_narrative():
 def test_no_signal_is_said():
     summary = spc_summary(_series([10.0, 12.0] * 4), CHARGE.label, "percent")
     assert "No special-cause signal" in summary
+
+
+def test_points_beyond_the_limits_are_one_sentence():
+    values = [10.0, 12.0] * 5 + [40.0]  # mean 13.6, mean moving range 4.6: 40 is above 25.9
+    frame = _series(values)
+    summary = spc_summary(frame, CHARGE.label, "percent")
+    assert "1 point is above the upper process limit (Q11): unusual variation" in summary
+    assert frame["upper_limit"][0] < 40 < frame["upper_limit"][0] + 20
