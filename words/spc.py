@@ -48,8 +48,15 @@ def episode_sentence(e: Episode, frame: pl.DataFrame, step: str = "quarter") -> 
         way = "rose" if e.signal.startswith("rising") else "fell"
         return f"{lead} each {way} on the one before: a trend."
     side = "upper" if e.signal.endswith("high") else "lower"
-    return (f"Two of three points in a row are close to the {side} process limit ({', '.join(e.periods)}): "
-            "an early warning of change.")
+    rows = frame.slice(e.first, e.last - e.first + 1)
+    near = int(rows["two_of_three"].sum()) if "two_of_three" in rows.columns else len(e.periods)
+    if near <= 3:
+        where = ", ".join(p for p, r in zip(e.periods, rows.to_dicts(), strict=True)
+                          if r.get("two_of_three", True))
+        return (f"Two of three points in a row are close to the {side} process limit ({where}): "
+                "an early warning of change.")
+    return (f"From {e.periods[0]} to {e.periods[-1]}, {near} points lie close to the {side} process limit, "
+            "at least two in every three in a row: an early warning of change.")
 
 
 def _listed(periods: list[str], most: int = 6) -> str:

@@ -120,3 +120,12 @@ def test_points_beyond_the_limits_are_one_sentence():
     summary = spc_summary(frame, CHARGE.label, "percent")
     assert "1 point is above the upper process limit (Q11): unusual variation" in summary
     assert frame["upper_limit"][0] < 40 < frame["upper_limit"][0] + 20
+
+
+def test_two_of_three_names_its_points():
+    # by hand: mean (200 + 49.6) / 23 = 10.85; mean moving range (19 x 4 + 11.8 + 9.8 + 9.8) / 22 = 4.88;
+    # two sigma above the mean 19.51 < 19.8 < the upper limit 23.83
+    frame = _series([12.0, 8.0] * 10 + [19.8, 10.0, 19.8])
+    flagged = [p for p, f in zip(frame["period"], frame["two_of_three"], strict=True) if f]
+    assert flagged == ["Q21", "Q23"] and not frame["beyond_limits"].any()
+    assert "close to the upper process limit (Q21, Q23)" in spc_summary(frame, CHARGE.label, "percent")
