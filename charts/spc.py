@@ -68,7 +68,7 @@ def spc_chart(frame: pl.DataFrame, metric: Metric, *, start: date | None, start_
         refs = refs.filter(~pl.col("line").is_in(list(SIZE_BOUND)))
     labels = [k for k in LINES if refs.height and k in set(refs["line"].to_list())]
     lines = alt.Chart(to_pandas(refs)).mark_line(strokeWidth=1.5).encode(
-        x=x, y=alt.Y("y:Q", title=y_title),
+        x=x, y=alt.Y("y:Q", title=y_title, scale=alt.Scale(zero=False)),
         strokeDash=alt.StrokeDash("line:N", title="Lines", scale=alt.Scale(
             domain=labels, range=[LINES[k][1] for k in labels]), legend=alt.Legend(orient="bottom", labelLimit=400)),
         color=alt.Color("line:N", title="Lines", scale=alt.Scale(
@@ -77,10 +77,10 @@ def spc_chart(frame: pl.DataFrame, metric: Metric, *, start: date | None, start_
         tooltip=[alt.Tooltip("line:N", title="Line"), alt.Tooltip("period:N", title="Period"),
                  alt.Tooltip("y:Q", title="Value", format=fmt)])
     base = alt.Chart(to_pandas(data.select("quarter_end", "period", "value", "lower", "upper", "flag", "marker")))
-    series = base.mark_line(color=palette.DARK_BLUE, strokeWidth=2).encode(x=x, y=alt.Y("value:Q", title=y_title))
+    series = base.mark_line(color=palette.DARK_BLUE, strokeWidth=2).encode(x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)))
     kinds = [k for k in MARKERS if k in set(data["marker"].to_list())]
     points = base.mark_point(filled=True, opacity=1).encode(
-        x=x, y=alt.Y("value:Q", title=y_title),
+        x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
         shape=alt.Shape("marker:N", title="Points", scale=alt.Scale(domain=kinds, range=[MARKERS[k][0] for k in kinds]),
                         legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=400)),
         color=alt.Color("marker:N", title="Points", scale=alt.Scale(domain=kinds, range=[MARKERS[k][1] for k in kinds])),
