@@ -143,6 +143,8 @@ for col, metric_id in zip(cols, fp.HEADLINE_METRICS, strict=True):
         else:
             unavailable(metric(metric_id), h)
 
+# (Integrator: the pillar profile, components/pillar_profile.py, goes here, after the headline figures.)
+
 # --- Trend with SPC signals -------------------------------------------------------------------
 st.header("Trend, with statistical process control")
 if missing:
@@ -186,6 +188,8 @@ if not missing and ba is not None:
                     caveat=f"Start {ref['nom_start']:%d %B %Y} (quarter {quarter_label(ba.start_quarter)}). "
                            "Many things changed over these years; a difference is not evidence that the "
                            "model caused it.")
+
+# (Integrator: the briefing-pack download goes at the end of the page, after the outcome mix.)
 
 # --- Outcome mix -------------------------------------------------------------------------------
 st.header("How investigations ended")
