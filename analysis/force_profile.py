@@ -21,7 +21,7 @@ import polars as pl
 from analysis.comparison import Comparison, peer_codes
 from metrics import stats
 from metrics.format import has_value
-from metrics.periods import add_quarters, quarter_label, quarter_of
+from metrics.periods import add_quarters, quarter_end, quarter_label, quarter_of, quarter_start
 from metrics.registry import Metric
 
 # The headline metrics of a force: rates and shares, not counts (a big force records more).
@@ -241,3 +241,10 @@ def mix_pair(force_mix: pl.DataFrame, national_mix: pl.DataFrame) -> pl.DataFram
 def shown_points(frame: pl.DataFrame) -> int:
     """How many points of an ``spc_frame`` have a figure shown (an XmR chart needs two)."""
     return frame.height - frame["value"].null_count()
+
+
+def start_in_series(frame: pl.DataFrame, start: date) -> bool:
+    """Whether the force's NOM start falls inside the periods of an ``spc_frame`` (so the chart
+    marks it and the words may mention the mark)."""
+    ends = frame["period_end"].drop_nulls()
+    return bool(len(ends)) and quarter_start(ends.min()) <= start <= quarter_end(ends.max())

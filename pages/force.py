@@ -153,14 +153,18 @@ else:
     grain = grain_control(state)
     step = {"quarter": "quarter", "year": "financial year", "rolling": "rolling year"}[grain]
     start_label = f"{name}'s NOM start ({ref['nom_start']:%b %Y})"
+    marked = fp.start_in_series(series, ref["nom_start"])
     if fp.shown_points(series) < 2:
         caveat(spc_summary(series, m.label, m.unit, grain)
                + ("" if grain == "rolling" else " Rolling 12 months add up more cases per point."))
     else:
         chart_block(
             title=f"{m.label}, {name}, by {step}",
-            chart=spc_chart(series, m, start=ref["nom_start"], start_label=start_label, grain=grain),
-            summary=f"{spc_summary(series, m.label, m.unit, grain)} The dashed vertical rule marks {start_label}.",
+            chart=spc_chart(series, m, start=ref["nom_start"] if marked else None, start_label=start_label,
+                            grain=grain),
+            summary=f"{spc_summary(series, m.label, m.unit, grain)} " + (
+                f"The dashed vertical rule marks {start_label}." if marked else
+                f"{start_label} is outside the periods shown."),
             table=series.select("period", "period_end", "value", "lower", "upper", "flag", "centre",
                                 "lower_limit", "upper_limit", "signal", "national", "peer_average"),
             unit=m.unit, basis=BASIS_LABELS[m.basis], citation=ctx.citation(), release_id=ctx.release_id,

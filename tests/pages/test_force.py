@@ -116,7 +116,7 @@ def test_published_data_only(published_2018_db, monkeypatch):
     body = _body(at)
     assert "not in this source" in body  # median days need case-level records: said in one line
     # the release (2018-19) ends two years before Avon and Somerset's start (June 2021)
-    assert "no after period to compare" in body and "2018-19 Q1 to 2018-19 Q4" in body
+    assert "ends before that start, so there is no after period" in body and "2018-19 Q1 to 2018-19 Q4" in body
     assert not any("Synthetic data" in w for w in texts(at, "warning"))
 
 

@@ -112,3 +112,10 @@ def test_episodes_read_each_rule_so_a_run_is_not_cut_by_a_point_beyond_the_limit
     assert [(e.signal, e.first, e.last, e.at_end) for e in found] == [
         ("run above centre", 1, 3, False), ("beyond limits", 2, 2, False), ("two of three low", 4, 4, False)]
     assert found[0].periods == ("b", "c", "d")
+
+
+def test_start_in_series():
+    frame = pl.DataFrame({"period_end": [20181, 20182, 20183, 20184]})  # April 2018 to March 2019
+    assert fp.start_in_series(frame, date(2018, 4, 1)) and fp.start_in_series(frame, date(2019, 3, 31))
+    assert not fp.start_in_series(frame, date(2021, 6, 1))
+    assert not fp.start_in_series(pl.DataFrame({"period_end": []}, schema={"period_end": pl.Int64}), date(2021, 6, 1))

@@ -129,3 +129,13 @@ def test_two_of_three_names_its_points():
     flagged = [p for p, f in zip(frame["period"], frame["two_of_three"], strict=True) if f]
     assert flagged == ["Q21", "Q23"] and not frame["beyond_limits"].any()
     assert "close to the upper process limit (Q21, Q23)" in spc_summary(frame, CHARGE.label, "percent")
+
+
+def test_a_chosen_period_before_the_start_has_no_after_period():
+    forces = pl.DataFrame({"code": ["A"], "territorial": [True], "nom_phase": ["pathfinder"],
+                           "nom_start": [date(2021, 6, 1)]})
+    wins = fp.windows(date(2021, 6, 1), 20181, 20184)  # a release of 2018-19 only
+    ba = fp.before_after("A", forces, CHARGE, None, pl.DataFrame({"area_code": ["A"], "value": [1.0]}), wins)
+    text = say.start_sentence(ba, "Alpha", CHARGE)
+    assert text == ("Alpha began the National Operating Model in June 2021 (the pathfinder phase); the chosen "
+                    "period (2018-19 Q1 to 2018-19 Q4) ends before that start, so there is no after period to compare.")
