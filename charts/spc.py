@@ -15,7 +15,7 @@ import polars as pl
 
 from charts import palette
 from charts.common import AXIS_TITLE, to_pandas
-from charts.trend import GRAIN_WORDS, with_dates
+from charts.trend import GRAIN_WORDS, time_axis, with_dates
 from metrics.registry import Metric
 from words.spc import NO_SIGNAL, SIGNAL_LABELS
 
@@ -61,7 +61,7 @@ def spc_chart(frame: pl.DataFrame, metric: Metric, *, start: date | None, start_
         marker=pl.col("signal").fill_null("").replace_strict(SIGNAL_LABELS, default=NO_SIGNAL))
     unit = metric.unit
     fmt = ",.0f" if unit in ("count", "days") else ".1f" if unit == "percent" else ".2f"
-    x = alt.X("quarter_end:T", title=GRAIN_WORDS[grain], axis=alt.Axis(format="%Y", tickCount="year"))
+    x = alt.X("quarter_end:T", title=GRAIN_WORDS[grain], axis=time_axis(data["quarter_end"].drop_nulls()))
     y_title = AXIS_TITLE.get(unit, unit)
     refs = reference_rows(data)
     if unit == "count" and refs.height:  # a count depends on size: England and Wales is far off the force's scale
