@@ -89,7 +89,7 @@ def before_after_sentence(ba: BeforeAfter, metric: Metric) -> str:
         return ("This release has no figures for the four quarters before that start, so there is "
                 "no before period to compare with.")
     if ba.reason == "not_after" and ba.after[1] < ba.start_quarter:
-        return (f"the chosen period ({_window(ba.after)}) ends before that start, so there is no after "
+        return (f"The chosen period ({_window(ba.after)}) ends before that start, so there is no after "
                 "period to compare.")
     if ba.reason == "not_after":
         return (f"The four quarters ending the chosen period ({_window(ba.after)}) are not all after that "
