@@ -364,6 +364,9 @@ def test_a_fresh_servers_first_request_can_be_a_deep_link(page_factory, browser_
                   wait_until="domcontentloaded")
         _wait_for_app(page)
         assert page.locator("h1").first.inner_text() == "Force comparison: all rape"
+        # a fresh server draws the real map from a cold cache: wait for the panel under the maps
+        page.wait_for_function("() => document.querySelector(\"[data-testid='stMain']\")"
+                               "?.innerText.includes('Selected: Avon and Somerset')", timeout=90_000)
         main = page.locator("[data-testid='stMain']").inner_text()
         assert "Selected: Avon and Somerset" in main
         assert "Synthetic data" in main
