@@ -28,7 +28,7 @@ DEFAULT_METRIC = "charge_rate"
 USER_BASES = (BASIS_CLOSED, BASIS_RECORDED)
 PEER_SETS = FIXED_SETS  # what each means: analysis.peers; loaded group names are accepted too
 PILLAR_IDS = range(1, 7)
-TREND_GRAINS = ("quarter", "year", "rolling")  # overview trends: quarters, financial years, rolling years
+TREND_GRAINS = ("quarter", "year", "rolling")  # overview and /force trends: quarters, financial years, rolling years
 _MAX_ECHO = 24
 _MAX_ID_DIGITS = 9  # release ids and pillar numbers are small; int() refuses > 4,300 digits
 
@@ -57,7 +57,7 @@ class State:
     release: int | None = None
     peer: str | None = None
     od: str = ""  # compare page's funnel limits: "1" adjusted, "0" not, "" the default rule
-    grain: str | None = None  # overview trends: "year" or "rolling" (None: quarters, the default)
+    grain: str | None = None  # overview and /force trends: "year" or "rolling" (None: quarters, the default)
 
     @property
     def period_obj(self) -> Period:

@@ -114,7 +114,7 @@ def trend_chart(frame: pl.DataFrame, metric: Metric, *, height: int = 300, grain
     unit = metric.unit
     fmt = ",.0f" if unit in ("count", "days") else ".1f" if unit == "percent" else ".2f"
     dates = data["quarter_end"].drop_nulls()
-    x = alt.X("quarter_end:T", title=GRAIN_WORDS[grain], axis=_time_axis(dates))
+    x = alt.X("quarter_end:T", title=GRAIN_WORDS[grain], axis=time_axis(dates))
     tooltip = _tooltip(metric, fmt)
     marks = (milestones_in(date(dates.min().year, 1, 1), dates.max()) if len(dates)
              else milestones_in(date.max, date.min))
@@ -149,7 +149,7 @@ def trend_chart(frame: pl.DataFrame, metric: Metric, *, height: int = 300, grain
     return alt.layer(*layers).properties(height=height, width="container")
 
 
-def _time_axis(dates: pl.Series) -> alt.Axis:
+def time_axis(dates: pl.Series) -> alt.Axis:
     """Years on a long series; on a short one (one year tick only) every quarter by its last
     month."""
     if 0 < len(dates) <= SHORT_SPAN:

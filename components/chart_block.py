@@ -13,7 +13,8 @@ import streamlit as st
 
 from components.banners import basis_label
 from components.context import get_context
-from components.page_registry import COMPARE
+from components.force_links import altair_clickable
+from components.page_registry import COMPARE, FORCE
 from metrics.registry import Metric
 from queries.export import ExportMeta, csv_bytes, export_frame
 from words.tables import display_frame, screen_frame
@@ -30,8 +31,13 @@ def download_meta(*, key: str, release_id: int, citation: str, basis: str | None
     period, basis, release and data status (and the force or setting behind the rows)."""
     ctx = get_context()
     state = ctx.state
-    # on /compare the selected force (region peers) and the over-dispersion setting change the rows
-    extra = tuple(x for x in (state.force, "od" if state.od else None) if x) if ctx.page_path == COMPARE.url_path else ()
+    # on /compare the selected force (region peers) and the over-dispersion setting change the rows;
+    # on /force every table is one force's
+    extra = ()
+    if ctx.page_path == COMPARE.url_path:
+        extra = tuple(x for x in (state.force, "od" if state.od else None) if x)
+    elif ctx.page_path == FORCE.url_path and state.force:
+        extra = (state.force,)
     return ExportMeta(release_id=release_id, synthetic=ctx.release.synthetic, citation=citation,
                       view=f"{ctx.page_path or 'overview'}-{key}", metric=metric.id if metric else None,
                       offence_group=state.offence, period=ctx.period.label, period_token=ctx.period.token,
@@ -56,12 +62,17 @@ def chart_block(
     key: str,
     caveat: str | None = None,
     metric: Metric | None = None,
+    clickable: bool = False,
 ) -> None:
+    """``clickable``: a click on a force in the chart opens its profile (``components.force_links``)."""
     with st.container(border=True, key=f"chart-{key}"):
         st.subheader(title)
         if basis:
             basis_label(basis)
-        st.altair_chart(chart, width="stretch", alt=title)  # short: the summary is beside it
+        if clickable:
+            altair_clickable(chart, base=f"click-{key}", alt_text=title)
+        else:
+            st.altair_chart(chart, width="stretch", alt=title)  # short: the summary is beside it
         st.markdown(f"{SUMMARY_PREFIX} {summary}")
         if caveat:
             st.caption(f"Caveat: {caveat}")

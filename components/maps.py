@@ -1,8 +1,5 @@
 """The two maps on the page, each a chart block (title, chart, words, table, download) that
-also answers clicks: a click on a force writes ``force`` into the address.
-
-The click arrives as the chart widget's selection state; a callback runs before the next
-script run, so ``dashboard.py`` validates the new ``force`` like any other URL value.
+also answers clicks: a click on a force opens its profile (``components.force_links``).
 """
 
 from __future__ import annotations
@@ -14,8 +11,8 @@ import streamlit as st
 from components import data
 from components.banners import basis_label
 from components.chart_block import SUMMARY_PREFIX, table_with_download
+from components.force_links import altair_clickable
 from db.releases import Release
-from geo.maps import SELECT
 from metrics.registry import Metric
 from queries import boundaries
 
@@ -35,27 +32,16 @@ def boundary_shapes(url: str, release_id: int) -> dict[str, str]:
     return boundaries.boundary_shapes(data.engine_for(url), release_id)
 
 
-def _pick(widget_key: str) -> None:
-    """Selection callback: the clicked force becomes the ``force`` URL parameter."""
-    event = st.session_state.get(widget_key)
-    picked = ((event or {}).get("selection") or {}).get(SELECT) or []
-    code = picked[0].get("code") if picked and isinstance(picked[0], dict) else None
-    if code:
-        st.query_params["force"] = str(code)
-
-
 def map_block(*, title: str, chart: alt.TopLevelMixin, summary: str, table: pl.DataFrame, unit: str,
               basis: str | None, citation: str, release_id: int, key: str,
               note: str | None = None, metric: Metric | None = None) -> None:
     """Like ``chart_block``, but the chart is clickable and the note (e.g. attribution) sits
     right under the map."""
-    widget_key = f"map-{key}"
     with st.container(border=True, key=f"chart-{key}"):
         st.subheader(title)
         if basis:
             basis_label(basis)
-        st.altair_chart(chart, width="stretch", alt=title, key=widget_key, on_select=lambda: _pick(widget_key),
-                        selection_mode=[SELECT])
+        altair_clickable(chart, base=f"map-{key}", alt_text=title)
         if note:
             st.caption(note)
         st.markdown(f"{SUMMARY_PREFIX} {summary}")

@@ -20,8 +20,9 @@ from components.banners import caveat
 from components.chart_block import chart_block
 from components.context import get_context
 from components.controls import sync_widget, widget_to_url
+from components.force_links import follow_click
 from components.maps import ATTRIBUTION, boundary_release, boundary_shapes, map_block
-from components.page_registry import COMPARE
+from components.page_registry import COMPARE, FORCE
 from components.peers import peer_set_for
 from geo.boundaries import features
 from geo.maps import geography_map, tile_map
@@ -36,6 +37,7 @@ state, period, group = ctx.state, ctx.period, ctx.group
 forces = data.forces(ctx.url)
 territorial = forces.filter(pl.col("territorial"))
 names = dict(zip(territorial["code"], territorial["name"], strict=True))
+follow_click(ctx, set(names))  # a force clicked on a map or the ranked plot opens its profile
 
 
 st.title(f"Force comparison: {group.label.lower()}")
@@ -55,7 +57,7 @@ with left:
                  on_change=widget_to_url, args=("metric", "cmp_metric"))
 with right:
     sync_widget("cmp_force", state.force if state.force in names else None)
-    st.selectbox("Force (or click one on a map)", options=sorted(names, key=names.get), key="cmp_force",
+    st.selectbox("Force (clicking one on a map opens its profile)", options=sorted(names, key=names.get), key="cmp_force",
                  index=None, placeholder="Choose a force", format_func=names.get,
                  on_change=widget_to_url, args=("force", "cmp_force"))
 
@@ -160,6 +162,8 @@ if selected:
                     f"**Against England and Wales:** {panel['position']}  \n"
                     f"**Region:** {panel['region']}  \n"
                     f"**NOM phase:** {panel['phase']}")
+        st.page_link(FORCE.path, label=f"Open the force profile of {panel['name']}", icon=":material/local_police:",
+                     query_params=ctx.params(FORCE.url_path))
         st.page_link(COMPARE.path, label="Clear the selection", icon=":material/close:",
                      query_params=ctx.params(state=state.with_(force=None)))
 
@@ -197,11 +201,13 @@ st.header("Forces in order, with intervals")
 chart_block(
     title=f"{m.label} by force, with 95% intervals",
     chart=dot_plot(comp.frame, m, None if unit == "count" else national.get("value"), highlight=selected,
-                   peers=peer_codes, labels=comp.categories),
+                   peers=peer_codes, labels=comp.categories, clickable=True),
     summary=f"{say.ranked_summary(comp, m)} {where}".strip(),
     table=table.sort("value", descending=True, nulls_last=True),
     unit=unit, basis=basis, citation=ctx.citation(), release_id=ctx.release_id, key="ranked", metric=m,
-    caveat="Not a league table: forces whose intervals overlap cannot be told apart.",
+    caveat="Not a league table: forces whose intervals overlap cannot be told apart. Click a force's "
+           "point to open its profile.",
+    clickable=True,
 )
 
 # --- Peers ---------------------------------------------------------------------------------

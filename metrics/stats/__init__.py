@@ -48,6 +48,7 @@ from metrics.stats.funnel import (
     overdispersion_significant,
 )
 from metrics.stats.intervals import add_intervals, median_interval, poisson_exact, wilson
+from metrics.stats.spc import SIGNALS as SPC_SIGNALS
 from metrics.stats.spc import XMR_CONSTANT, spc
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "FUNNEL_BELOW_OUTER",
     "FUNNEL_WITHIN",
     "OVERDISPERSION_ALPHA",
+    "SPC_SIGNALS",
     "XMR_CONSTANT",
     "add_intervals",
     "compare_counts",

@@ -24,24 +24,28 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from components.page_registry import COMPARE
 from components.page_registry import PAGES as PAGE_REGISTRY
+from db.reference import FORCES
 from helpers.paths import ROOT
+from helpers.testdb import SHARED_DATA
 
 SHOTS = ROOT / "screenshots"
 CHROMIUM = os.environ.get("RASSO_CHROMIUM", "/usr/bin/chromium")
 REQUIRED = os.environ.get("RASSO_REQUIRE_BROWSER") == "1"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
-BOUNDARIES = ROOT.parent / "shared" / "data" / "PFA_DEC_2023_EW_BUC.geojson"
+BOUNDARIES = SHARED_DATA / "PFA_DEC_2023_EW_BUC.geojson"  # RASSO_SHARED_DATA, as every test reads it
 # (url path, file stem, minimum number of charts expected); /compare draws the real map only
 # when boundaries are loaded (the fixture loads the ONS file when it is present)
 PAGES = [("", "overview", 5), ("methodology", "methodology", 0),
          ("compare?force=E23000005&offence=rape", "compare", 5 if BOUNDARIES.is_file() else 4),
-         ("?period=2015-16&grain=rolling", "overview-2015-16-rolling", 5)]
+         ("?period=2015-16&grain=rolling", "overview-2015-16-rolling", 5),
+         ("force?force=E23000036&offence=all_sexual&grain=rolling", "force", 2)]
 AXE = Path(os.environ.get("RASSO_AXE_JS", ROOT / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"))
 # Streamlit's own start-up, not the app: on a deep link (/compare) its front end first looks for
 # the server under the page's path (/compare/_stcore/health), gets 404 and then finds it at /.
@@ -360,6 +364,9 @@ def test_a_fresh_servers_first_request_can_be_a_deep_link(page_factory, browser_
                   wait_until="domcontentloaded")
         _wait_for_app(page)
         assert page.locator("h1").first.inner_text() == "Force comparison: all rape"
+        # a fresh server draws the real map from a cold cache: wait for the panel under the maps
+        page.wait_for_function("() => document.querySelector(\"[data-testid='stMain']\")"
+                               "?.innerText.includes('Selected: Avon and Somerset')", timeout=90_000)
         main = page.locator("[data-testid='stMain']").inner_text()
         assert "Selected: Avon and Somerset" in main
         assert "Synthetic data" in main
@@ -398,4 +405,44 @@ def test_methodology_text_tables_wrap_at_1400_px(page_factory, app_url, text):
     assert extent["cells"] > 2
     assert extent["right"] <= extent["box"] + 1, extent  # no cell runs past the table
     assert extent["overflow"] <= 1 and extent["box"] <= 1400, extent  # and no sideways scrolling
+    page.close()
+
+
+@pytest.mark.parametrize("chart_key", ["tile-map", "geo-map"])
+def test_clicking_a_force_on_a_map_opens_its_profile_and_back_returns(page_factory, app_url, chart_key):
+    if chart_key == "geo-map" and not BOUNDARIES.is_file():
+        pytest.skip(f"the real map needs the ONS boundaries at {BOUNDARIES}")
+    page = page_factory.new_page()
+    # rolling years (a key /compare keeps for the next page) give a small sample enough cases per point
+    page.goto(f"{app_url}/compare?offence=all_sexual&metric=charge_rate&grain=rolling", wait_until="domcontentloaded")
+    _wait_for_app(page)
+    chart = page.locator(f".st-key-chart-{chart_key} [data-testid='stVegaLiteChart']")
+    chart.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    box = chart.bounding_box()
+    # the middle of either map is a force (the Midlands), not the sea or a gap between tiles
+    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.45)
+    page.wait_for_url("**/force?**", timeout=60_000)
+    _wait_for_app(page)
+    query = parse_qs(urlparse(page.url).query)
+    names = {f.code: f.name for f in FORCES}
+    assert query["force"][0] in names
+    assert query["offence"] == ["all_sexual"] and query["grain"] == ["rolling"] and query["metric"] == ["charge_rate"]  # the other keys kept
+    assert page.locator("h1").first.inner_text() == f"{names[query['force'][0]]}: force profile"
+    spc = page.locator(".st-key-chart-spc [data-testid='stVegaLiteChart']")
+    spc.wait_for(state="visible", timeout=60_000)
+    spc.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    png = spc.screenshot(path=str(SHOTS / f"force-from-{chart_key}-spc.png"))
+    assert drawn_fraction(png) > 0.02, "the SPC chart looks blank"
+    panel = page.locator(".st-key-chart-before-after [data-testid='stVegaLiteChart']")
+    if panel.count():
+        panel.scroll_into_view_if_needed()
+        assert drawn_fraction(panel.screenshot()) > 0.02, "the before/after panel looks blank"
+    page.go_back()
+    page.wait_for_url("**/compare?**", timeout=60_000)
+    _wait_for_app(page)
+    assert page.locator("h1").first.inner_text().startswith("Force comparison")
+    assert "offence=all_sexual" in page.url
+    assert page.locator("[data-testid='stException']").count() == 0
     page.close()

@@ -191,3 +191,15 @@ def test_funnel_legend_symbols_take_the_points_colour_and_shape():
     # the theme's thick symbol outline painted the symbols black: the outline is the points' own
     assert colour["legend"]["symbolStrokeWidth"] == _mark(points)["strokeWidth"]
     assert colour["legend"]["symbolStrokeColor"] == _mark(points)["stroke"]
+
+
+def test_a_clickable_ranked_plot_selects_a_force_by_its_code():
+    from geo.maps import SELECT
+
+    comp = _comparison()
+    plain = dot_plot(comp.frame, CHARGE, comp.national["value"]).to_dict()
+    clicked = dot_plot(comp.frame, CHARGE, comp.national["value"], clickable=True).to_dict()
+    assert not plain.get("params")
+    (param,) = clicked["params"]  # Altair lifts a layer's selection to the top
+    assert param["name"] == SELECT and param["select"]["fields"] == ["code"]
+    assert param["select"]["on"] == "click"

@@ -23,7 +23,6 @@ from metrics.stats import (
     funnel_position,
     median_interval,
     poisson_exact,
-    spc,
     wilson,
 )
 
@@ -311,62 +310,6 @@ def test_funnel_position_labels():
     assert _brute_binomial_limit(0.001, 0.03, 1000) < 0.018 < _brute_binomial_limit(0.025, 0.03, 1000)
     # over-dispersion pulls the 95% outlier back inside
     assert funnel_position([44], [1000], 0.03, phi=3.0).to_list() == ["within"]
-
-
-# --------------------------------------------------------------------------- SPC
-
-
-def test_spc_limits_and_a_point_beyond_them():
-    values = [10, 12] * 10 + [30]
-    out = spc(values)
-    mean = (10 * 10 + 12 * 10 + 30) / 21
-    mr_bar = (19 * 2 + 18) / 20
-    assert out["mean"][0] == pytest.approx(mean)
-    assert out["upper"][0] == pytest.approx(mean + 2.66 * mr_bar)
-    assert out["lower"][0] == pytest.approx(mean - 2.66 * mr_bar)
-    assert out["signal"].to_list() == [""] * 20 + ["beyond limits"]
-    assert out["beyond_limits"].sum() == 1 and not out["run"].any() and not out["trend"].any()
-
-
-def test_spc_run_of_seven_on_one_side_with_baseline():
-    baseline = [12, 8] * 4  # mean 10, mean moving range 4
-    out = spc(baseline + [11] * 7, baseline=8)
-    assert out["mean"][0] == 10 and out["upper"][0] == pytest.approx(10 + 2.66 * 4)
-    assert out["run"].to_list() == [False] * 8 + [True] * 7
-    assert out["signal"].to_list()[8:] == ["run above centre"] * 7
-    assert out["in_baseline"].sum() == 8
-    # six points are not enough
-    assert not spc(baseline + [11] * 6, baseline=8)["run"].any()
-    # a point on the mean breaks the run
-    assert not spc(baseline + [11, 11, 11, 10, 11, 11, 11], baseline=8)["run"].any()
-    below = spc(baseline + [9] * 8, baseline=8)
-    assert below["signal"].to_list()[8:] == ["run below centre"] * 8
-
-
-def test_spc_trend_of_seven_points():
-    out = spc([5, 1, 2, 3, 4, 5, 6, 7, 3])
-    assert out["trend"].to_list() == [False] + [True] * 7 + [False]
-    assert out["signal"].to_list()[1:8] == ["rising trend"] * 7
-    assert not out["run"].any() and not out["beyond_limits"].any()
-    # six rising points are not a trend
-    assert not spc([5, 1, 2, 3, 4, 5, 6, 2, 3])["trend"].any()
-    # a repeated value breaks a trend
-    assert not spc([1, 2, 3, 3, 4, 5, 6, 7])["trend"].any()
-    falling = spc([9, 8, 7, 6, 5, 4, 3, 6, 5, 6])
-    assert falling["signal"].to_list()[:7] == ["falling trend"] * 7
-
-
-def test_spc_lengths_are_configurable_and_missing_values_break_runs():
-    assert spc([5, 1, 2, 3, 4, 5, 6, 2, 3], trend_length=6)["trend"].sum() == 6
-    vals = [12, 8] * 4 + [11, 11, 11, float("nan"), 11, 11, 11, 11]
-    out = spc(vals, baseline=8)
-    assert not out["run"][8] and out["value"][11] is None
-    assert spc(vals, baseline=8, run_length=4)["run"].sum() == 4
-
-
-def test_spc_too_short_for_limits():
-    out = spc([4.0])
-    assert out["upper"][0] is None and out["signal"][0] == ""
 
 
 # --------------------------------------------------------------------------- comparisons
