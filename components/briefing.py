@@ -9,15 +9,20 @@ closes over plain values and the engine looked up here.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import streamlit as st
 
 from components import data
+from components.chart_block import chart_block
+from components.context import Context
 from db.releases import Release
 from metrics.periods import Period
+from metrics.registry import BASIS_LABELS, Metric
 from reports import Section
 from reports.force_brief import brief_for, force_pack, pack_file_name
 from reports.html import render_html
+from words.tables import reading_table
 
 LABEL = "Download the briefing pack (HTML)"
 HELP = ("One self-contained file: it opens in any browser without a network connection and prints "
@@ -47,3 +52,15 @@ def briefing_download(url: str, *, release: Release, force_code: str, offence: s
     st.caption("The briefing pack opens offline and prints on A4."
                + (" It is labelled synthetic throughout." if release.synthetic else ""))
     return name
+
+
+def block(ctx: Context, section: Section, metric: Metric | None, *, key: str, unit: str | None = None,
+          basis: str | None = None) -> Section:
+    """Draw ``section`` as a chart block and return it as the pack prints it (its table formatted
+    for reading), so a chart is defined once for the screen and for paper."""
+    unit = unit or metric.unit
+    basis = basis or (BASIS_LABELS[metric.basis] if metric else None)
+    chart_block(title=section.title, chart=section.chart, summary=section.summary, table=section.table,
+                unit=unit, basis=basis, citation=ctx.citation(), release_id=ctx.release_id, key=key,
+                metric=metric, caveat=" ".join(section.notes) or None)
+    return replace(section, table=reading_table(section.table, unit, metric))

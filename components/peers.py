@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import polars as pl
+import streamlit as st
 from sqlalchemy import Engine
 
 import queries
@@ -27,8 +28,24 @@ from analysis.peers import (
     resolve_peers,
     similar_features,
 )
+from analysis.url_state import PEER_SETS
 from components import data
-from words.peers import peer_set_label
+from components.controls import sync_widget, widget_to_url
+from words.peers import peer_set_label, selector_label
+
+PEER_HELP = ("Same region: the forces of its region. Same NOM phase: the forces that began the National "
+             "Operating Model at the same stage (pathfinder, early adopter, national roll-out). Similar "
+             "forces (computed): the nearest forces on population, density and recorded offences (see the "
+             "methodology page). A loaded group: from a file loaded with `rasso ingest peer-groups`.")
+
+
+def peer_control(url: str, peer_key: str, *, widget: str, label: str, help_prefix: str = "") -> None:
+    """The peer-set radio of a page, written to ``peer=`` in the address: the fixed sets and every
+    loaded group, one list for every page."""
+    sync_widget(widget, peer_key)
+    st.radio(label, options=[*PEER_SETS, *data.peer_group_names(url)], key=widget,
+             format_func=selector_label, horizontal=True, on_change=widget_to_url, args=("peer", widget),
+             help=help_prefix + PEER_HELP)
 
 
 def similar_from(inputs: queries.peers.SimilarInputs) -> Similar:

@@ -21,6 +21,7 @@ from components import data
 from components.chart_block import SUMMARY_PREFIX
 from components.context import Context
 from db.releases import Release
+from reports import Section
 from words import pillar_profile as say
 
 
@@ -67,3 +68,9 @@ def pillar_profile_block(ctx: Context, code: str, force_name: str, *, pillar: in
         st.dataframe(say.screen_table(frame), hide_index=True, width="stretch")
         st.caption(f"{say.METHOD}  \nCite as: {ctx.citation()}")
     return frame
+
+
+def pillar_section(frame: pl.DataFrame, force_name: str, period_label: str) -> Section:
+    """The block as the briefing pack prints it: a table with its summary and key."""
+    return Section(title=say.title(force_name, period_label), summary=say.summary(frame, force_name),
+                   table=say.screen_table(frame), notes=[f"Key: {say.LEGEND}", say.METHOD])

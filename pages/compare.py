@@ -12,7 +12,6 @@ import polars as pl
 import streamlit as st
 
 from analysis import comparison as cmp
-from analysis.url_state import PEER_SETS
 from charts import positions
 from charts.funnel import dot_plot, funnel_chart
 from components import data
@@ -23,7 +22,7 @@ from components.controls import sync_widget, widget_to_url
 from components.force_links import follow_click
 from components.maps import ATTRIBUTION, boundary_release, boundary_shapes, map_block
 from components.page_registry import COMPARE, FORCE
-from components.peers import peer_set_for
+from components.peers import peer_control, peer_set_for
 from geo.boundaries import features
 from geo.maps import geography_map, tile_map
 from geo.tiles import LAYOUT_NOTE
@@ -62,15 +61,8 @@ with right:
                  on_change=widget_to_url, args=("force", "cmp_force"))
 
 peer_key = state.peer or cmp.DEFAULT_PEER_SET
-sync_widget("cmp_peer", peer_key)
-st.radio("Peers of the selected force", options=[*PEER_SETS, *data.peer_group_names(ctx.url)], key="cmp_peer",
-         format_func=peer_words.selector_label, horizontal=True,
-         on_change=widget_to_url, args=("peer", "cmp_peer"),
-         help="Peers are ringed on every chart and compared in the peer section. Same region: the "
-              "forces of its region. Same NOM phase: the forces that began the National Operating "
-              "Model at the same stage (pathfinder, early adopter, national roll-out). Similar forces "
-              "(computed): the nearest forces on population, density and recorded offences (see the "
-              "methodology page). A loaded group: from a file loaded with `rasso ingest peer-groups`.")
+peer_control(ctx.url, peer_key, widget="cmp_peer", label="Peers of the selected force",
+             help_prefix="Peers are ringed on every chart and compared in the peer section. ")
 
 if reason := ctx.missing_reason(m):
     caveat(reason)

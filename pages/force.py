@@ -18,7 +18,7 @@ from charts.outcome_mix import outcome_mix_pair_chart
 from charts.spc import spc_chart
 from components import data
 from components.banners import caveat
-from components.chart_block import chart_block
+from components.briefing import block, briefing_download
 from components.context import get_context
 from components.controls import (
     GRAIN_LABELS,
@@ -30,10 +30,13 @@ from components.controls import (
 from components.force_headlines import headline_tile, unavailable
 from components.force_picker import force_list, force_selector
 from components.page_registry import COMPARE
+from components.peers import peer_control, peer_set_for
+from components.pillar_profile import pillar_profile_block, pillar_section
 from metrics.periods import quarter_label
 from metrics.registry import BASIS_CLOSED, BASIS_LABELS, BASIS_RECORDED, METRICS, metric
+from reports import Section
 from words import narrative as say
-from words.peers import PEER_SET_LABELS, peer_noun, phase_words
+from words.peers import peer_noun, phase_words
 from words.spc import spc_summary
 from words.summaries import outcome_mix_summary
 
@@ -56,7 +59,8 @@ if state.force not in names:
 
 code = state.force
 name = names[code]
-peer_set = state.peer or cmp.DEFAULT_PEER_SET
+peer_key = state.peer or cmp.DEFAULT_PEER_SET
+peer_set, peer_label = peer_set_for(ctx.url, ctx.release_id, code, peer_key)
 noun = peer_noun(peer_set)
 ref = territorial.filter(pl.col("code") == code).row(0, named=True)
 
@@ -77,11 +81,8 @@ with mid:
                  format_func=lambda i: metric(i).label + (" (not in this release)"
                                                           if ctx.missing_reason(metric(i)) else ""))
 with right:
-    sync_widget("force_peer", peer_set)
-    st.radio("Peers", options=list(cmp.PEER_FIELDS), key="force_peer", format_func=PEER_SET_LABELS.get,
-             on_change=widget_to_url, args=("peer", "force_peer"), horizontal=True,
-             help="Same region: the forces of its region. Same NOM phase: the forces that began the "
-                  "National Operating Model at the same stage.")
+    peer_control(ctx.url, peer_key, widget="force_peer", label="Peers")
+    st.caption(peer_label)
 
 
 def comparison(m, first: int, last: int) -> cmp.Comparison | None:
@@ -124,11 +125,14 @@ if not missing:
 # --- In brief --------------------------------------------------------------------------------
 st.header("In brief")
 head = heads[m.id]
+sentences: list[str] = []
+pack: list[Section] = []  # what the page draws, as the briefing pack prints it
 if missing or not isinstance(head, dict) or series is None or ba is None:
     caveat(missing or str(head))
 else:
-    st.markdown(say.paragraph(say.narrative(head, series, ba, m, group_label=group.label,
-                                            period_label=period.label, peer_noun=noun, step=grain)))
+    sentences = say.narrative(head, series, ba, m, group_label=group.label, period_label=period.label,
+                              peer_noun=noun, step=grain)
+    st.markdown(say.paragraph(sentences))
 
 # --- Headline figures ------------------------------------------------------------------------
 st.header("Headline figures")
@@ -143,7 +147,9 @@ for col, metric_id in zip(cols, fp.HEADLINE_METRICS, strict=True):
         else:
             unavailable(metric(metric_id), h)
 
-# (Integrator: the pillar profile, components/pillar_profile.py, goes here, after the headline figures.)
+# --- Pillar profile ----------------------------------------------------------------------------
+st.header("Every pillar of the National Operating Model")
+pillars = pillar_profile_block(ctx, code, name)
 
 # --- Trend with SPC signals -------------------------------------------------------------------
 st.header("Trend, with statistical process control")
@@ -158,7 +164,7 @@ else:
         caveat(spc_summary(series, m.label, m.unit, grain)
                + ("" if grain == "rolling" else " Rolling 12 months add up more cases per point."))
     else:
-        chart_block(
+        spc = Section(
             title=f"{m.label}, {name}, by {step}",
             chart=spc_chart(series, m, start=ref["nom_start"] if marked else None, start_label=start_label,
                             grain=grain),
@@ -167,15 +173,14 @@ else:
                 f"{start_label} is outside the periods shown."),
             table=series.select("period", "period_end", "value", "lower", "upper", "flag", "centre",
                                 "lower_limit", "upper_limit", "signal", "national", "peer_average"),
-            unit=m.unit, basis=BASIS_LABELS[m.basis], citation=ctx.citation(), release_id=ctx.release_id,
-            key="spc", metric=m,
-            caveat=(f"{GRAIN_LABELS[grain]}. Centre line and process limits (mean ± 2.66 × mean moving range) "
-                    "from every point shown; signals follow NHS England's Making Data Count rules. "
-                    + ("Rolling years overlap, so neighbouring points share quarters and runs come easily: "
-                       "read signals on quarters. " if grain == "rolling" else "")
-                    + ("A count depends on a force's size, so England and Wales and the peer average are "
-                       "not drawn: choose a rate to compare. " if m.unit == "count" else
-                       f"The peer average is the plain average of the {noun}s' shown figures.")))
+            notes=[f"{GRAIN_LABELS[grain]}. Centre line and process limits (mean ± 2.66 × mean moving range) "
+                   "from every point shown; signals follow NHS England's Making Data Count rules. "
+                   + ("Rolling years overlap, so neighbouring points share quarters and runs come easily: "
+                      "read signals on quarters. " if grain == "rolling" else "")
+                   + ("A count depends on a force's size, so England and Wales and the peer average are "
+                      "not drawn: choose a rate to compare. " if m.unit == "count" else
+                      f"The peer average is the plain average of the {noun}s' shown figures.")])
+        pack.append(block(ctx, spc, m, key="spc"))
 
 # --- Before and after the NOM start -----------------------------------------------------------
 st.header("Before and after its National Operating Model start")
@@ -185,15 +190,12 @@ if not missing and ba is not None:
     if rows.filter(pl.col("value").is_not_null()).height < 2:
         caveat(words.strip())
     else:
-        chart_block(title=f"{m.label}: the four quarters before {name}'s start and the latest four",
-                    chart=before_after_chart(rows, m), summary=words.strip(), table=rows, unit=m.unit,
-                    basis=BASIS_LABELS[m.basis], citation=ctx.citation(), release_id=ctx.release_id,
-                    key="before-after", metric=m,
-                    caveat=f"Start {ref['nom_start']:%d %B %Y} (quarter {quarter_label(ba.start_quarter)}). "
-                           "Many things changed over these years; a difference is not evidence that the "
-                           "model caused it.")
-
-# (Integrator: the briefing-pack download goes at the end of the page, after the outcome mix.)
+        pack.append(block(ctx, Section(
+            title=f"{m.label}: the four quarters before {name}'s start and the latest four",
+            chart=before_after_chart(rows, m), summary=words.strip(), table=rows,
+            notes=[f"Start {ref['nom_start']:%d %B %Y} (quarter {quarter_label(ba.start_quarter)}). "
+                   "Many things changed over these years; a difference is not evidence that the model "
+                   "caused it."]), m, key="before-after"))
 
 # --- Outcome mix -------------------------------------------------------------------------------
 st.header("How investigations ended")
@@ -203,9 +205,14 @@ mixes = [data.outcome_mix(ctx.url, release_id=ctx.release_id, offence_group=stat
                           first_quarter=period.first, last_quarter=period.last, basis=basis, grain="period")
          for area in (code, "national")]
 pair = fp.mix_pair(*mixes)
-chart_block(
+pack.append(block(ctx, Section(
     title=f"Outcomes by Home Office outcome group: {name} and England and Wales, {period.label}",
     chart=outcome_mix_pair_chart(pair, order=[name, "England and Wales"]),
     summary=" ".join(outcome_mix_summary(mx, group.label, period.label, bases[basis]) for mx in mixes),
-    table=pair, unit="percent", basis=bases[basis], citation=ctx.citation(),
-    release_id=ctx.release_id, key="outcome-mix")
+    table=pair), None, key="outcome-mix", unit="percent", basis=bases[basis]))
+
+# --- Briefing pack -----------------------------------------------------------------------------
+st.header("Briefing pack")
+briefing_download(ctx.url, release=ctx.release, force_code=code, offence=state.offence, period=period,
+                  extra_sections=[pillar_section(pillars, name, ctx.period.label), *pack],
+                  narrative=sentences or None, citation=ctx.citation())

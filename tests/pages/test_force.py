@@ -38,18 +38,23 @@ def test_deep_link_shows_the_profile(small_db, monkeypatch):
     assert_clean(at)
     assert at.title[0].value == "Avon and Somerset: force profile"
     headers = texts(at, "header")
-    for section in ("In brief", "Headline figures", "Trend, with statistical process control",
-                    "Before and after its National Operating Model start", "How investigations ended"):
+    for section in ("In brief", "Headline figures", "Every pillar of the National Operating Model",
+                    "Trend, with statistical process control",
+                    "Before and after its National Operating Model start", "How investigations ended",
+                    "Briefing pack"):
         assert section in headers
     body = _body(at)
     assert "began the National Operating Model in June 2021" in body
     assert "pathfinder" in body
     assert at.selectbox(key="force_pick").value == AVON
-    # every chart drawn has its words; the SPC trend is drawn, or (too few quarters shown in
-    # this small sample) said in words instead of an empty chart
+    # every chart drawn has its words (and the pillar profile, a table, has its own); the SPC
+    # trend is drawn, or (too few quarters shown in this small sample) said in words instead of
+    # an empty chart
     charts = at.get(CHART)
     summaries = [t for t in texts(at, "markdown") if t.startswith(SUMMARY_PREFIX)]
-    assert len(charts) == len(summaries) >= 1  # at least the outcome mix
+    assert len(charts) + 1 == len(summaries) >= 2  # at least the outcome mix and the pillar profile
+    assert any("indicators of the National Operating Model pillars" in t for t in summaries)
+    assert "Download the briefing pack (HTML)" in [b.label for b in at.get("download_button")]
     assert "centre line (mean)" in body or "Too few quarters with a figure shown" in body
 
 
