@@ -17,6 +17,7 @@ from components.page_registry import COMPARE
 from metrics.disclosure import NOT_APPLICABLE_COLUMNS, format_for_display
 from metrics.registry import Metric
 from queries.export import ExportMeta, csv_bytes, export_frame
+from words.summaries import SYMBOL_WORDS
 
 SUMMARY_PREFIX = "**In words.**"
 DOWNLOAD_NOTE = ("The file loads with a plain pandas or polars `read_csv`: numbers are numbers, a "
@@ -31,6 +32,8 @@ SCREEN_NAMES = {
     "lower": "95% interval lower", "upper": "95% interval upper", "flag": "Symbol",
     "ho_group": "Outcome group", "count": "Outcomes", "share": "Share (%)",
     "position": "Against England and Wales",
+    "cases": "Cases", "p10": "10th percentile", "p25": "25th percentile", "p50": "Median",
+    "p75": "75th percentile", "p90": "90th percentile", "cohort": "Cohort (recorded in)", "stage": "Stage",
 }
 _SHORT = 32  # a registry wording longer than this would crowd the table: keep the plain header
 
@@ -62,8 +65,16 @@ def screen_frame(shown: pl.DataFrame, unit: str, metric: Metric | None = None) -
 
 def display_frame(table: pl.DataFrame, unit: str, *, thousands: bool = True) -> pl.DataFrame:
     """The rows as shown: numbers formatted, hidden cells as their UK statistical symbol."""
-    columns = ("numerator", "denominator", "value", "lower", "upper", "count", "share")
+    columns = ("numerator", "denominator", "value", "lower", "upper", "count", "share", "cases",
+               "p10", "p25", "p50", "p75", "p90")
     return format_for_display(table, columns, unit=unit, thousands=thousands)
+
+
+def symbols_legend(table: pl.DataFrame) -> str:
+    """The symbols the table shows, each with its meaning, for a line under it ('' when none)."""
+    flags = set(table["flag"].drop_nulls().to_list()) if "flag" in table.columns else set()
+    used = [f"{s} {words}" for s, words in SYMBOL_WORDS.items() if s in flags]
+    return ("Symbols: " + "; ".join(used) + ".") if used else ""
 
 
 def download_meta(*, key: str, release_id: int, citation: str, basis: str | None,
@@ -118,6 +129,8 @@ def table_with_download(table: pl.DataFrame, *, unit: str, title: str, basis: st
     with st.expander(f"Data table: {title}"):
         st.dataframe(screen_frame(display_frame(table, unit), unit, metric), hide_index=True,
                      width="stretch")
+        if legend := symbols_legend(table):
+            st.caption(legend)
         meta = download_meta(key=key, release_id=release_id, citation=citation, basis=basis, metric=metric)
         data, file_name = download_file(table, meta, unit)
         st.download_button(

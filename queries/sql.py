@@ -204,3 +204,8 @@ def quarter_range(conn: Connection, *, release_id: int) -> tuple[int | None, int
 def outcome_groups(conn: Connection) -> dict[int, str]:
     """Outcome type -> Home Office outcome group, as the database holds them."""
     return dict(conn.execute(select(outcome_type.c.type, outcome_type.c.ho_group)).all())
+
+
+def outcome_type_list(conn: Connection) -> pl.DataFrame:
+    stmt = select(outcome_type.c.type, outcome_type.c.description, outcome_type.c.ho_group).order_by(outcome_type.c.type)
+    return _frame(conn, stmt, {"type": pl.Int64, "description": pl.String, "ho_group": pl.String})

@@ -36,7 +36,7 @@ def day_percentiles(engine: Engine, *, release_id: int, metric_id: str, offence_
 
     ``metric_id`` is a median-of-days metric (``median_days_to_charge``,
     ``median_days_to_outcome``); its minimum number of cases and its outcome filter apply.
-    ``cases`` is empty in the public tier.
+    ``cases`` (how many cases a cell holds) is left out in the public tier.
     """
     req = Request.of(metric_id, offence_group, area, first_quarter, last_quarter, grain, tier)
     if req.metric.kind != reg.MEDIAN_DAYS:
@@ -45,7 +45,7 @@ def day_percentiles(engine: Engine, *, release_id: int, metric_id: str, offence_
         # read as the restricted tier: these cells hold no count a family of the protection covers
         inputs = read_inputs(conn, replace(req, tier=RESTRICTED), release_id, threshold)
     if inputs is None:
-        return pl.DataFrame(schema=_schema())
+        return pl.DataFrame(schema=_schema()).drop("cases" if tier == PUBLIC else [])
     framed = inputs.framing.frame(inputs.counts, req.scope)
     cells = inputs.framing.grid(req.scope).select(KEYS).join(_percentiles(framed), on=KEYS, how="left")
     if req.area not in ("national", "all"):
@@ -82,9 +82,7 @@ def _disclose(cells: pl.DataFrame, m: reg.Metric, tier: str, threshold: int | No
     hidden = flag == CONFIDENTIAL
     out = cells.with_columns(flag=flag, metric=pl.lit(m.id), lower=judged["lower"], upper=judged["upper"])
     out = out.with_columns(*(pl.when(hidden).then(None).otherwise(pl.col(c)).alias(c) for c in P_COLUMNS))
-    if tier == PUBLIC:
-        out = out.with_columns(cases=pl.lit(None, pl.Float64))
-    return out.select(COLUMNS)
+    return out.select(c for c in COLUMNS if c != "cases" or tier != PUBLIC)
 
 
 def _schema() -> dict[str, pl.DataType]:
