@@ -94,3 +94,27 @@ def force_days_summary(frame: pl.DataFrame, *, what: str, period_label: str) -> 
     if hidden:
         text += f" {hidden} force{'s have' if hidden > 1 else ' has'} too few cases to show ({CONFIDENTIAL})."
     return text
+
+
+def outcomes_page_disclosure(threshold: int) -> list[str]:
+    """How the outcomes and timeliness page protects what it shows (for the methodology page)."""
+    return [
+        "Outcome mix: outcome groups only, as the release's protection holds them. Outcome types "
+        "within a group are described, not counted: counts by type need the restricted tier, because "
+        "the protection is over groups and a public table of types would give back a hidden type (the "
+        "group less its shown types). Outcome 0 (not yet assigned) is shown apart as a share of every "
+        "offence recorded; the other groups are shares of the decisions made, hidden wherever the "
+        "total or outcome 0 is hidden.",
+        "Case journey: England and Wales only, one cohort per financial year of recording. The "
+        "recorded and charged stages are the recorded-offence count and the charged group of the "
+        "outcomes on the recorded basis, hidden exactly where the release's protection hides them. "
+        "Suspect identified and referred to the CPS are counts no published table holds: each is "
+        f"hidden [c] when it is 1 to {threshold - 1}, when its difference from another shown stage of "
+        f"the same cohort is 1 to {threshold - 1}, and when it is the only hidden figure of a sum of "
+        "offence groups (adult + child rape = rape; rape + other sexual offences = all sexual "
+        "offences). A percentage of a cohort whose recorded count is hidden is hidden too.",
+        "Days to charge and to outcome: the 10th, 25th, 50th, 75th and 90th percentiles, never the "
+        "fastest or slowest case (each is one case) and never counts of cases by number of days. A "
+        "period or force with fewer cases than the measure's minimum shows every percentile as [c], "
+        "and the number of cases behind a percentile is not shown.",
+    ]
