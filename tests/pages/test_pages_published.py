@@ -31,3 +31,14 @@ def test_case_level_measures_say_the_source_lacks_them(published_db, monkeypatch
     assert_clean(at)
     shown = " ".join(texts(at, "markdown") + texts(at, "caption") + texts(at, "info"))
     assert "not in this source" in shown
+
+
+def test_outcomes_page_says_the_journey_and_days_need_case_level_data(published_db, monkeypatch):
+    from components.page_registry import OUTCOMES
+
+    at = open_app(monkeypatch, published_db, OUTCOMES.file, basis="recorded", offence="rape")
+    assert_clean(at)
+    shown = " ".join(texts(at, "markdown") + texts(at, "caption") + texts(at, "info"))
+    assert "needs case-level data" in shown
+    assert "not in this source" in shown
+    assert at.get("vega_lite_chart")  # the outcome mix still draws from the published tables
