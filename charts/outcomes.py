@@ -14,10 +14,19 @@ from charts import palette
 from charts.common import to_pandas
 
 _LABEL_MIN = 7.0  # per cent: a segment this tall or taller carries its share as text
+NOTHING = "Nothing can be shown here: too few cases in every period ([c])"
 
 
-def stacked_mix_chart(frame: pl.DataFrame, *, period_title: str) -> alt.LayerChart:
+def nothing_chart(message: str = NOTHING) -> alt.Chart:
+    """A chart whose every figure is hidden says so where the chart would be, not an empty frame."""
+    return alt.Chart(to_pandas(pl.DataFrame({"text": [message]}))).mark_text(
+        fontSize=16, color=palette.TEXT).encode(text="text:N").properties(height=120, width="container")
+
+
+def stacked_mix_chart(frame: pl.DataFrame, *, period_title: str) -> alt.LayerChart | alt.Chart:
     """Stacked shares per period (``analysis.outcomes.stacked_mix``), segments labelled."""
+    if frame.filter(pl.col("share").is_not_null()).height == 0:
+        return nothing_chart()
     data = frame.filter(pl.col("share").is_not_null()).with_columns(
         label=pl.when(pl.col("share") >= _LABEL_MIN).then(pl.col("share").round(0).cast(pl.Int64).cast(pl.String) + "%")
         .otherwise(pl.lit("")))
@@ -38,8 +47,10 @@ def stacked_mix_chart(frame: pl.DataFrame, *, period_title: str) -> alt.LayerCha
     return alt.layer(bars, text).properties(height=380, width="container")
 
 
-def share_bars(frame: pl.DataFrame, *, period_title: str, y_title: str) -> alt.LayerChart:
+def share_bars(frame: pl.DataFrame, *, period_title: str, y_title: str) -> alt.LayerChart | alt.Chart:
     """One share per period as labelled bars (outcome 0, shown apart)."""
+    if frame.filter(pl.col("share").is_not_null()).height == 0:
+        return nothing_chart()
     data = frame.filter(pl.col("share").is_not_null()).with_columns(
         label=(pl.col("share").round(1).cast(pl.String) + "%"))
     periods = frame.sort("period_end")["period"].unique(maintain_order=True).to_list()
@@ -52,20 +63,23 @@ def share_bars(frame: pl.DataFrame, *, period_title: str, y_title: str) -> alt.L
     return alt.layer(bars, text).properties(height=220, width="container")
 
 
-def journey_chart(frame: pl.DataFrame) -> alt.LayerChart:
+def journey_chart(frame: pl.DataFrame) -> alt.LayerChart | alt.Chart:
     """Percentage of each cohort at each stage after recording, one named line per stage."""
     data = frame.filter((pl.col("stage") != "Recorded") & pl.col("share").is_not_null())
+    if data.height == 0:
+        return nothing_chart("No cohort can be shown ([c])")
     cohorts = frame.sort("period_end")["cohort"].unique(maintain_order=True).to_list()
     stages = [s for s in frame["stage"].unique(maintain_order=True).to_list() if s != "Recorded"]
     colour = alt.Color("stage:N", sort=stages, title="Stage",
                        scale=alt.Scale(domain=stages, range=palette.categorical(len(stages))), legend=None)
-    x = alt.X("cohort:N", sort=cohorts, title="Financial year the offences were recorded in")
+    x = alt.X("cohort:N", sort=cohorts, title="Financial year the offences were recorded in",
+              axis=alt.Axis(labelAngle=0 if len(cohorts) <= 12 else -45))
     base = alt.Chart(to_pandas(data))
     tooltip = [alt.Tooltip("cohort:N", title="Cohort"), alt.Tooltip("stage:N", title="Stage"),
                alt.Tooltip("count:Q", title="Offences", format=",.0f"),
                alt.Tooltip("share:Q", title="% of cohort", format=".1f")]
     lines = base.mark_line(point=True).encode(
-        x=x, y=alt.Y("share:Q", title="Per cent of offences recorded in the year", scale=alt.Scale(domain=[0, 100])),
+        x=x, y=alt.Y("share:Q", title="% of the year's offences", scale=alt.Scale(domain=[0, 100])),
         color=colour, tooltip=tooltip)
     last = cohorts[-1] if cohorts else ""
     names = base.transform_filter(alt.datum.cohort == last).mark_text(align="left", dx=6, fontSize=11).encode(
@@ -73,9 +87,11 @@ def journey_chart(frame: pl.DataFrame) -> alt.LayerChart:
     return alt.layer(lines, names).properties(height=320, width="container", padding={"right": 140})
 
 
-def days_box_chart(frame: pl.DataFrame, *, period_title: str, what: str) -> alt.LayerChart:
+def days_box_chart(frame: pl.DataFrame, *, period_title: str, what: str) -> alt.LayerChart | alt.Chart:
     """A box per period from the 10th, 25th, 50th, 75th and 90th percentiles of days."""
     data = frame.filter(pl.col("p50").is_not_null())
+    if data.height == 0:
+        return nothing_chart()
     periods = frame.sort("period_end")["period"].unique(maintain_order=True).to_list()
     x = alt.X("period:N", sort=periods, title=period_title, axis=alt.Axis(labelAngle=0))
     tooltip = [alt.Tooltip("period:N", title=period_title)] + [
@@ -93,10 +109,12 @@ def days_box_chart(frame: pl.DataFrame, *, period_title: str, what: str) -> alt.
     return alt.layer(whisker, box, median, label).properties(height=340, width="container")
 
 
-def force_medians_chart(frame: pl.DataFrame, *, what: str, selected: str | None = None) -> alt.LayerChart:
+def force_medians_chart(frame: pl.DataFrame, *, what: str, selected: str | None = None) -> alt.LayerChart | alt.Chart:
     """Each force's median days with its 95% interval, forces in alphabetical order (not ranked)."""
     data = frame.filter(pl.col("p50").is_not_null()).with_columns(
         chosen=pl.col("area_code") == (selected or ""))
+    if data.height == 0:
+        return nothing_chart("No force has enough cases for a median in this period ([c])")
     order = frame.sort("area_name")["area_name"].to_list()
     y = alt.Y("area_name:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
     base = alt.Chart(to_pandas(data))
