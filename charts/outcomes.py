@@ -116,7 +116,8 @@ def force_medians_chart(frame: pl.DataFrame, *, what: str, selected: str | None 
     if data.height == 0:
         return nothing_chart("No force has enough cases for a median in this period ([c])")
     order = frame.sort("area_name")["area_name"].to_list()
-    y = alt.Y("area_name:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
+    y = alt.Y("area_name:N", sort=order, title=None,
+              axis=alt.Axis(labelLimit=260, labelOverlap=False, labelFontSize=11))
     base = alt.Chart(to_pandas(data))
     tooltip = [alt.Tooltip("area_name:N", title="Force"), alt.Tooltip("p50:Q", title="Median days", format=",.0f"),
                alt.Tooltip("lower:Q", title="95% interval lower", format=",.0f"),
@@ -126,5 +127,8 @@ def force_medians_chart(frame: pl.DataFrame, *, what: str, selected: str | None 
     points = base.mark_point(filled=True, size=60).encode(
         x="p50:Q", y=y, tooltip=tooltip,
         shape=alt.condition("datum.chosen", alt.value("diamond"), alt.value("circle")),
+        size=alt.condition("datum.chosen", alt.value(160), alt.value(60)),
         color=alt.condition("datum.chosen", alt.value(palette.DARK_PINK), alt.value(palette.DARK_BLUE)))
-    return alt.layer(rules, points).properties(height=max(200, 16 * len(order)), width="container")
+    named = base.transform_filter("datum.chosen").mark_text(align="left", dx=10, fontWeight="bold").encode(
+        x="upper:Q", y=y, text=alt.value("selected force"))
+    return alt.layer(rules, points, named).properties(height=max(200, 20 * data.height), width="container")
