@@ -48,7 +48,7 @@ OVERVIEW = PageSpec("pages/overview.py", "National overview", ":material/monitor
 COMPARE = PageSpec("pages/compare.py", "Force comparison", ":material/compare_arrows:", "compare",
                    ("metric", "force", "od", "peer"))
 OUTCOMES = PageSpec("pages/outcomes.py", "Outcomes and timeliness", ":material/timeline:", "outcomes",
-                    ("basis", "grain", "force", "metric"))
+                    ("basis", "grain", "force"))
 METHODOLOGY = PageSpec("pages/methodology.py", "Methodology and data", ":material/menu_book:",
                        "methodology", ("pillar",))
 
