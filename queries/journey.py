@@ -17,11 +17,12 @@ from metrics import registry as reg
 from metrics.disclosure import CONFIDENTIAL, PUBLIC, disclosure_threshold
 from metrics.disclosure import families as fam
 from metrics.disclosure.journey import STAGES, protect_middle
+from metrics.errors import QueryError
 from metrics.offence_groups import OFFENCE_GROUPS
 from metrics.offence_groups import offence_group as get_group
 from metrics.periods import fy_label, fy_of
 from queries import sql
-from queries.arguments import check_window
+from queries.arguments import TIERS
 from queries.protection import read_protection
 
 STAGE_LABELS = {"recorded": "Recorded", "suspect_identified": "Suspect identified",
@@ -40,7 +41,8 @@ def case_journey(engine: Engine, *, release_id: int, offence_group: str, tier: s
     whose recorded count is hidden (a percentage and a shown stage would give it back).
     """
     group = get_group(offence_group)
-    check_window(tier=tier, grain="year", first_quarter=0, last_quarter=0)
+    if tier not in TIERS:
+        raise QueryError(f"Unknown tier '{tier}'. Choose public or restricted.")
     charge_types = reg.metric(CHARGE_METRIC).numerator_types
     with engine.connect() as conn:
         span = _cohort_span(conn, release_id)
