@@ -18,11 +18,19 @@ from components.page_registry import COMPARE, FORCE
 from metrics.registry import Metric
 from queries.export import ExportMeta, csv_bytes, export_frame
 from words.tables import display_frame, screen_frame
+from words.summaries import SYMBOL_WORDS
 
 SUMMARY_PREFIX = "**In words.**"
 DOWNLOAD_NOTE = ("The file loads with a plain pandas or polars `read_csv`: numbers are numbers, a "
                  "hidden figure is empty with its symbol in the `flag` column, and the release, "
                  "data status, licence and citation are columns of every row.")
+
+
+def symbols_legend(table: pl.DataFrame) -> str:
+    """The symbols the table shows, each with its meaning, for a line under it ('' when none)."""
+    flags = set(table["flag"].drop_nulls().to_list()) if "flag" in table.columns else set()
+    used = [f"{s} {words}" for s, words in SYMBOL_WORDS.items() if s in flags]
+    return ("Symbols: " + "; ".join(used) + ".") if used else ""
 
 
 def download_meta(*, key: str, release_id: int, citation: str, basis: str | None,
@@ -87,6 +95,8 @@ def table_with_download(table: pl.DataFrame, *, unit: str, title: str, basis: st
     with st.expander(f"Data table: {title}"):
         st.dataframe(screen_frame(display_frame(table, unit), unit, metric), hide_index=True,
                      width="stretch")
+        if legend := symbols_legend(table):
+            st.caption(legend)
         meta = download_meta(key=key, release_id=release_id, citation=citation, basis=basis, metric=metric)
         data, file_name = download_file(table, meta, unit)
         st.download_button(

@@ -116,11 +116,15 @@ def sidebar_controls(state: State, *, periods: list[Period], releases: list[Rele
 BASIS_KEY = "ctl_basis"
 
 
-def basis_control(state: State, labels: dict[str, str]) -> str:
-    """Radio for the outcome basis, bound to the ``basis`` URL parameter."""
-    sync_widget(BASIS_KEY, state.basis)
-    return st.radio("Outcome basis", options=list(labels), key=BASIS_KEY, format_func=labels.get,
-                    on_change=widget_to_url, args=("basis", BASIS_KEY), horizontal=True,
+def basis_control(state: State, labels: dict[str, str], *, key: str = BASIS_KEY) -> str:
+    """Radio for the outcome basis, bound to the ``basis`` URL parameter.
+
+    Each page gives its own ``key``: a widget key another page's widget used is still in the
+    session when the page switches, and the new widget would then start from its default, not
+    from the address."""
+    sync_widget(key, state.basis)
+    return st.radio("Outcome basis", options=list(labels), key=key, format_func=labels.get,
+                    on_change=widget_to_url, args=("basis", key), horizontal=True,
                     help="Closed: investigations finalised in the period (any recording date). "
                          "Recorded: offences recorded in the period and their outcome so far, "
                          "including those not yet assigned one.")
@@ -130,11 +134,12 @@ GRAIN_KEY = "ctl_grain"
 GRAIN_LABELS = {"quarter": "Quarters", "year": "Financial years", "rolling": "Rolling 12 months"}
 
 
-def grain_control(state: State) -> str:
-    """Radio for what a point on the overview trends is, bound to the ``grain`` URL parameter."""
-    sync_widget(GRAIN_KEY, state.grain or "quarter")
-    return st.radio("Show the trends by", options=list(GRAIN_LABELS), key=GRAIN_KEY,
-                    format_func=GRAIN_LABELS.get, on_change=widget_to_url, args=("grain", GRAIN_KEY),
+def grain_control(state: State, *, key: str = GRAIN_KEY) -> str:
+    """Radio for what a point on the trends is, bound to the ``grain`` URL parameter (a key of
+    the page's own, as for ``basis_control``)."""
+    sync_widget(key, state.grain or "quarter")
+    return st.radio("Show the trends by", options=list(GRAIN_LABELS), key=key,
+                    format_func=GRAIN_LABELS.get, on_change=widget_to_url, args=("grain", key),
                     horizontal=True,
                     help="Quarters show the most detail; financial years (April to March) and "
                          "rolling 12 months (the year ending each quarter) smooth out small "

@@ -39,6 +39,21 @@ def outcome_mix(url: str, **kwargs) -> pl.DataFrame:
     return queries.outcome_mix(engine_for(url), **kwargs)
 
 
+@st.cache_data(show_spinner=LOADING, max_entries=256)
+def case_journey(url: str, **kwargs) -> pl.DataFrame:
+    return queries.case_journey(engine_for(url), **kwargs)
+
+
+@st.cache_data(show_spinner=LOADING, max_entries=512)
+def day_percentiles(url: str, **kwargs) -> pl.DataFrame:
+    return queries.day_percentiles(engine_for(url), **kwargs)
+
+
+@st.cache_data(show_spinner=False)
+def outcome_types(url: str) -> pl.DataFrame:
+    return queries.outcome_types(engine_for(url))
+
+
 @st.cache_data(show_spinner=False)
 def forces(url: str) -> pl.DataFrame:
     return queries.forces(engine_for(url))

@@ -45,8 +45,19 @@ CSV_COLUMNS: dict[str, str] = {
     "licence": "Licence the figures are published under.",
     "citation": "How to cite the figures: release, data status, licence and the view they come from.",
     "ho_group": "Home Office outcome group.",
-    "count": "Number of outcomes in the group.",
-    "share": "Share of all outcomes in the period on this basis (per cent).",
+    "count": "Number of outcomes in the group (the outcome mix), or of offences at the stage (the "
+             "case journey).",
+    "share": "Share of all outcomes in the period on this basis (per cent); on the outcomes page, a "
+             "share of the decisions made (outcome 0 'not yet assigned' is a share of every offence "
+             "recorded), and in the case journey a share of the offences recorded in the cohort.",
+    "cohort": "Case journey: the financial year the offences were recorded in.",
+    "stage": "Case journey: recorded, suspect identified, referred to the CPS, charged or summonsed.",
+    "cases": "Number of cases a percentile is taken over (restricted tier only).",
+    "p10": "10th percentile of days (one in ten took fewer days).",
+    "p25": "25th percentile of days (lower quartile).",
+    "p50": "Median days (its 95% interval is lower to upper).",
+    "p75": "75th percentile of days (upper quartile: one in four took more days).",
+    "p90": "90th percentile of days (one in ten took more days).",
     "code": "ONS code of the police force area.",
     "name": "Name of the police force.",
     "region": "Region the force belongs to.",

@@ -156,7 +156,7 @@ st.header("Trend, with statistical process control")
 if missing:
     caveat(missing)
 else:
-    grain = grain_control(state)
+    grain = grain_control(state, key="force_grain")
     step = {"quarter": "quarter", "year": "financial year", "rolling": "rolling year"}[grain]
     start_label = f"{name}'s NOM start ({ref['nom_start']:%b %Y})"
     marked = fp.start_in_series(series, ref["nom_start"])
@@ -200,7 +200,7 @@ if not missing and ba is not None:
 # --- Outcome mix -------------------------------------------------------------------------------
 st.header("How investigations ended")
 bases = {BASIS_CLOSED: BASIS_LABELS[BASIS_CLOSED], BASIS_RECORDED: BASIS_LABELS[BASIS_RECORDED]}
-basis = basis_control(state, bases)
+basis = basis_control(state, bases, key="force_basis")
 mixes = [data.outcome_mix(ctx.url, release_id=ctx.release_id, offence_group=state.offence, area=area,
                           first_quarter=period.first, last_quarter=period.last, basis=basis, grain="period")
          for area in (code, "national")]

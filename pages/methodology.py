@@ -17,12 +17,13 @@ from components.controls import sync_widget, widget_to_url
 from components.page_registry import OVERVIEW
 from components.reference import MILESTONES, PHASE_LABELS, PILLARS, indicator_template
 from metrics.dictionary import column_rows, columns_csv, dictionary_csv
-from metrics.disclosure import rules_text
+from metrics.disclosure import disclosure_threshold, rules_text
 from metrics.offence_groups import OFFENCE_GROUPS
 from metrics.periods import quarter_label
 from metrics.registry import AVAILABILITY_LABELS, BASIS_LABELS, DIRECTION_WORDS, METRICS
 from metrics.stats import OVERDISPERSION_ALPHA
 from words import peers as peer_words
+from words.outcomes import outcomes_page_disclosure
 from words.summaries import SYMBOL_WORDS
 
 ATTRIBUTION = (
@@ -201,6 +202,8 @@ st.header("Disclosure control")
 rules = rules_text().splitlines()
 st.markdown(f"**{rules[0]}**\n\n" + "\n".join(f"- {escape_brackets(line)}" for line in rules[1:]
                                                 if line.strip()))
+st.markdown("**On the outcomes and timeliness page**")
+st.markdown("\n".join(f"- {escape_brackets(line)}" for line in outcomes_page_disclosure(disclosure_threshold())))
 st.markdown("**Symbols used in tables, charts and downloads**")
 st.table(pl.DataFrame({"Symbol": list(SYMBOL_WORDS),
                        "Meaning": [w[:1].upper() + w[1:] for w in SYMBOL_WORDS.values()]}))

@@ -20,11 +20,14 @@ BASES = ("closed", "recorded")
 
 def outcome_mix(engine: Engine, *, release_id: int, offence_group: str, area: str = "national",
                 first_quarter: int, last_quarter: int, basis: str = "closed", grain: str = "period",
-                tier: str = "public", threshold: int | None = None) -> pl.DataFrame:
+                tier: str = "public", threshold: int | None = None, open_apart: bool = False) -> pl.DataFrame:
     """Counts and shares per outcome group; on the closed basis outcome 0 is never counted.
 
     Shares use the assigned outcomes as denominator on the closed basis and every recorded
-    offence (including 'not yet assigned') on the recorded basis, as the Home Office does. In the
+    offence (including 'not yet assigned') on the recorded basis, as the Home Office does.
+    ``open_apart`` (recorded basis): outcome 0 is shown apart, as a share of every offence
+    recorded, and the other groups as shares of the decisions made (recorded less not yet
+    assigned), so outcome 0 is never in a denominator of decisions. In the
     public tier a count is hidden where the release's protection hides that outcome group (or
     the total) for the area, period and offence group (``metrics.disclosure.lookup``).
     """
@@ -47,13 +50,19 @@ def outcome_mix(engine: Engine, *, release_id: int, offence_group: str, area: st
     mix = (framed.with_columns(ho_group=pl.col("outcome_type").replace_strict(groups, default="Unknown"))
            .group_by("period", "period_end", "area_code", "area_name", "ho_group")
            .agg(numerator=pl.col("count").sum()))
-    totals = mix.group_by("period", "area_code").agg(denominator=pl.col("numerator").sum())
+    is_open = pl.col("ho_group") == groups.get(0, "")
+    open_apart = open_apart and basis == "recorded"
+    totals = mix.group_by("period", "area_code").agg(
+        denominator=pl.col("numerator").sum(), _open=pl.col("numerator").filter(is_open).sum())
     mix = mix.join(totals, on=["period", "area_code"]).with_columns(
+        denominator=pl.when(is_open | (not open_apart)).then(pl.col("denominator"))
+        .otherwise(pl.col("denominator") - pl.col("_open"))).drop("_open").with_columns(
         value=pl.when(pl.col("denominator") > 0).then(100 * pl.col("numerator") / pl.col("denominator")),
         lower=pl.lit(None, pl.Float64), upper=pl.lit(None, pl.Float64))
     mix = apply_disclosure(mix, tier=tier, threshold=threshold, unit="percent")
     if protection is not None:
-        mix = protect_mix(mix, protection, family, group.id, grain, (first_quarter, last_quarter))
+        mix = protect_mix(mix, protection, family, group.id, grain, (first_quarter, last_quarter),
+                          open_group=groups.get(0) if open_apart else None)
     return (mix.rename({"numerator": "count", "value": "share"})
             .select("period", "period_end", "area_code", "area_name", "ho_group", "count", "denominator",
                     "share", "flag")
@@ -61,12 +70,18 @@ def outcome_mix(engine: Engine, *, release_id: int, offence_group: str, area: st
 
 
 def protect_mix(mix: pl.DataFrame, protection: Protection, family: str, offence: str, grain: str,
-                span: tuple[int, int]) -> pl.DataFrame:
-    """Hide each group's count where the protection hides it, and the total where it hides the total."""
+                span: tuple[int, int], open_group: str | None = None) -> pl.DataFrame:
+    """Hide each group's count where the protection hides it, and the total where it hides the total.
+
+    With ``open_group`` (shown apart), the decisions (the total less that group) are hidden
+    wherever the total or that group is hidden: either gives the other back."""
     rows = mix.with_columns(_area=area_node(pl.col("area_code"), territorial=False),
                             _first=first_quarter_of(grain, span), _last=pl.col("period_end"),
                             _offence=pl.lit(offence))
     ref = fam.CountRef(family)
     parts = protection.hidden_rows(rows.with_columns(_category=pl.col("ho_group")), ref)
     total = protection.hidden_rows(rows.with_columns(_category=pl.lit(fam.ALL)), ref)
+    if open_group is not None:
+        opened = protection.hidden_rows(rows.with_columns(_category=pl.lit(open_group)), ref)
+        total = total | ((mix["ho_group"] != open_group) & opened)
     return hide(mix, numerator=parts, denominator=total)

@@ -19,6 +19,12 @@ def forces(engine: Engine) -> pl.DataFrame:
     return frame.join(pop, left_on="code", right_on="force_code", how="left")
 
 
+def outcome_types(engine: Engine) -> pl.DataFrame:
+    """Every Home Office outcome type with its description and group (reference data, no counts)."""
+    with engine.connect() as conn:
+        return sql.outcome_type_list(conn)
+
+
 def data_range(engine: Engine, release_id: int) -> tuple[int | None, int | None]:
     """First and last quarter with data in a release."""
     with engine.connect() as conn:

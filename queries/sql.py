@@ -131,6 +131,26 @@ def days_histogram(conn: Connection, *, release_id: int, group: OffenceGroup, ou
     return _frame(conn, stmt, schema)
 
 
+def _count_true(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def journey_counts(conn: Connection, *, release_id: int, group: OffenceGroup,
+                   first_quarter: int, last_quarter: int, charge_types: tuple[int, ...]) -> pl.DataFrame:
+    """Per quarter of recording: cases recorded, with a suspect identified, referred to the CPS,
+    and charged (an outcome in ``charge_types``) so far: the stages of the case journey."""
+    t = case_record
+    stmt = (
+        select(t.c.recorded_quarter, func.count(), _count_true(t.c.suspect_identified.is_(True)),
+               _count_true(t.c.referred_cps.is_(True)), _count_true(t.c.outcome_type.in_(charge_types)))
+        .where(t.c.release_id == release_id, t.c.recorded_quarter.between(first_quarter, last_quarter),
+               _offence_filter(t.c.offence_code, group))
+        .group_by(t.c.recorded_quarter)
+    )
+    return _frame(conn, stmt, {"quarter": pl.Int64, "recorded": pl.Int64, "suspect_identified": pl.Int64,
+                               "referred_cps": pl.Int64, "charged": pl.Int64})
+
+
 def indicator_counts(conn: Connection, *, release_id: int, indicator: str,
                      first_quarter: int, last_quarter: int) -> pl.DataFrame:
     t = indicator_value
@@ -184,3 +204,8 @@ def quarter_range(conn: Connection, *, release_id: int) -> tuple[int | None, int
 def outcome_groups(conn: Connection) -> dict[int, str]:
     """Outcome type -> Home Office outcome group, as the database holds them."""
     return dict(conn.execute(select(outcome_type.c.type, outcome_type.c.ho_group)).all())
+
+
+def outcome_type_list(conn: Connection) -> pl.DataFrame:
+    stmt = select(outcome_type.c.type, outcome_type.c.description, outcome_type.c.ho_group).order_by(outcome_type.c.type)
+    return _frame(conn, stmt, {"type": pl.Int64, "description": pl.String, "ho_group": pl.String})

@@ -206,3 +206,15 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(SHARED_DATA_MISSING)
     return SHARED_DATA
+
+
+REAL_OUTCOMES_2018 = "ho_outcomes_open_data_2018-19_mar2019-edition_sexual_offences_rows.csv"
+
+
+@pytest.fixture
+def real_outcomes_db(empty_db, shared_data):
+    """A database holding only the real Home Office outcomes file for 2018/19 (sexual offences rows)."""
+    import ingest
+
+    ingest.load(empty_db, "outcomes", [shared_data / REAL_OUTCOMES_2018])
+    return empty_db

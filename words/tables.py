@@ -21,6 +21,8 @@ SCREEN_NAMES = {
     "lower": "95% interval lower", "upper": "95% interval upper", "flag": "Symbol",
     "ho_group": "Outcome group", "count": "Outcomes", "share": "Share (%)",
     "position": "Against England and Wales",
+    "cases": "Cases", "p10": "10th percentile", "p25": "25th percentile", "p50": "Median",
+    "p75": "75th percentile", "p90": "90th percentile", "cohort": "Cohort (recorded in)", "stage": "Stage",
 }
 _SHORT = 32  # a registry wording longer than this would crowd the table: keep the plain header
 
@@ -52,7 +54,8 @@ def screen_frame(shown: pl.DataFrame, unit: str, metric: Metric | None = None) -
 
 def display_frame(table: pl.DataFrame, unit: str, *, thousands: bool = True) -> pl.DataFrame:
     """The rows as shown: numbers formatted, hidden cells as their UK statistical symbol."""
-    columns = ("numerator", "denominator", "value", "lower", "upper", "count", "share")
+    columns = ("numerator", "denominator", "value", "lower", "upper", "count", "share", "cases",
+               "p10", "p25", "p50", "p75", "p90")
     return format_for_display(table, columns, unit=unit, thousands=thousands)
 
 

@@ -45,7 +45,9 @@ BOUNDARIES = SHARED_DATA / "PFA_DEC_2023_EW_BUC.geojson"  # RASSO_SHARED_DATA, a
 PAGES = [("", "overview", 5), ("methodology", "methodology", 0),
          ("compare?force=E23000005&offence=rape", "compare", 5 if BOUNDARIES.is_file() else 4),
          ("?period=2015-16&grain=rolling", "overview-2015-16-rolling", 5),
-         ("force?force=E23000036&offence=all_sexual&grain=rolling", "force", 2)]
+         ("force?force=E23000036&offence=all_sexual&grain=rolling", "force", 2),
+         ("outcomes?basis=recorded&offence=all_sexual&grain=year&force=E23000005&metric=median_days_to_outcome",
+          "outcomes", 6)]
 AXE = Path(os.environ.get("RASSO_AXE_JS", ROOT / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"))
 # Streamlit's own start-up, not the app: on a deep link (/compare) its front end first looks for
 # the server under the page's path (/compare/_stcore/health), gets 404 and then finds it at /.

@@ -31,3 +31,27 @@ def test_case_level_measures_say_the_source_lacks_them(published_db, monkeypatch
     assert_clean(at)
     shown = " ".join(texts(at, "markdown") + texts(at, "caption") + texts(at, "info"))
     assert "not in this source" in shown
+
+
+def test_outcomes_page_says_the_journey_and_days_need_case_level_data(published_db, monkeypatch):
+    from components.page_registry import OUTCOMES
+
+    at = open_app(monkeypatch, published_db, OUTCOMES.file, basis="recorded", offence="rape")
+    assert_clean(at)
+    shown = " ".join(texts(at, "markdown") + texts(at, "caption") + texts(at, "info"))
+    assert "needs case-level data" in shown
+    assert "not in this source" in shown
+    assert at.get("vega_lite_chart")  # the outcome mix still draws from the published tables
+
+
+def test_outcomes_page_on_the_real_2018_19_outcomes_file(real_outcomes_db, monkeypatch):
+    from components.page_registry import OUTCOMES
+
+    at = open_app(monkeypatch, real_outcomes_db, OUTCOMES.file, basis="recorded", offence="rape")
+    assert_clean(at)
+    assert at.radio(key="oc_basis").value == "recorded"
+    shown = " ".join(texts(at, "markdown") + texts(at, "caption") + texts(at, "info"))
+    assert "needs case-level data" in shown
+    assert "2018-19" in shown
+    assert len(at.get("vega_lite_chart")) == 2  # the mix of decisions and outcome 0 apart
+    assert not any("Synthetic data" in w for w in texts(at, "warning"))

@@ -1,0 +1,55 @@
+"""The outcomes and timeliness page (/outcomes): the deep link of issue 11, what each section
+shows on the synthetic sample, and the address as its state."""
+
+from __future__ import annotations
+
+from components.page_registry import OUTCOMES
+from helpers.app import CHART, assert_clean, open_app, texts
+
+
+def _page(at) -> str:
+    return " ".join(texts(at, "markdown") + texts(at, "caption") + texts(at, "info"))
+
+
+def test_deep_link_recorded_basis_for_rape(small_db, monkeypatch):
+    at = open_app(monkeypatch, small_db, OUTCOMES.file, basis="recorded", offence="rape")
+    assert_clean(at)
+    assert "all rape" in at.title[0].value
+    assert at.radio(key="oc_basis").value == "recorded"
+    shown = _page(at)
+    # outcome 0 apart, on its own chart, and named as never a denominator of decisions
+    assert "Offences with no outcome assigned yet" in " ".join(texts(at, "subheader"))
+    assert "never in this denominator" in shown
+    assert "Outcomes of offences recorded in the period" in shown  # the basis named on the chart
+    # the mix, outcome 0, the journey, days nationally and by force
+    assert len(at.get(CHART)) == 5
+    assert "Of the " in shown and "recorded in" in shown  # the journey in words
+    assert "took more than" in shown  # the long tail in words
+    assert "restricted tier" in shown  # outcome types are not counted in public
+    assert not [w for w in texts(at, "warning") if "Ignored" in w]
+
+
+def test_closed_basis_says_outcome_zero_does_not_arise(small_db, monkeypatch):
+    at = open_app(monkeypatch, small_db, OUTCOMES.file, offence="adult_rape", grain="year")
+    assert_clean(at)
+    assert at.radio(key="oc_basis").value == "closed"
+    assert at.radio(key="oc_grain").value == "year"
+    assert "does not arise" in _page(at)
+    assert len(at.get(CHART)) == 4
+
+
+def test_a_force_in_the_address_adds_its_own_years(small_db, monkeypatch):
+    at = open_app(monkeypatch, small_db, OUTCOMES.file, force="E23000005", metric="median_days_to_outcome")
+    assert_clean(at)
+    assert at.radio(key="oc_days").value == "median_days_to_outcome"
+    assert at.selectbox(key="oc_force").value == "E23000005"
+    assert any("Greater Manchester" in s for s in texts(at, "subheader"))
+    assert len(at.get(CHART)) == 5
+
+
+def test_choosing_the_recorded_basis_writes_the_address(small_db, monkeypatch):
+    at = open_app(monkeypatch, small_db, OUTCOMES.file)
+    at.radio(key="oc_basis").set_value("recorded").run()
+    assert_clean(at)
+    value = at.query_params["basis"]
+    assert (value[0] if isinstance(value, list) else value) == "recorded"
