@@ -17,8 +17,8 @@ from components.force_links import altair_clickable
 from components.page_registry import COMPARE, FORCE
 from metrics.registry import Metric
 from queries.export import ExportMeta, csv_bytes, export_frame
-from words.tables import display_frame, screen_frame
 from words.summaries import SYMBOL_WORDS
+from words.tables import display_frame, screen_frame
 
 SUMMARY_PREFIX = "**In words.**"
 DOWNLOAD_NOTE = ("The file loads with a plain pandas or polars `read_csv`: numbers are numbers, a "
