@@ -72,7 +72,7 @@ def test_a_large_and_a_small_force(small_db, monkeypatch, code, grain):
     assert_clean(at)
     name = next(f.name for f in FORCES if f.code == code)
     assert at.title[0].value == f"{name}: force profile"
-    assert at.radio(key="ctl_grain").value == grain
+    assert at.radio(key="force_grain").value == grain
     body = _body(at)
     # a small force's figures are often hidden: the page says so instead of showing a number
     assert "centre line (mean)" in body or "Too few" in body
