@@ -19,7 +19,13 @@ import polars as pl
 from analysis.comparison import NOT_COMPARED, NOT_SHOWN
 from analysis.pillar_profile import SCHEMA, SHOWN, MetricFigures, force_rows
 from analysis.url_state import DEFAULT_METRIC
-from metrics.registry import DIRECTION_WORDS, METRICS_BY_ID, Metric, metrics_for_pillar, missing_from_source
+from metrics.registry import (
+    DIRECTION_WORDS,
+    METRICS_BY_ID,
+    Metric,
+    metrics_for_pillar,
+    missing_from_source,
+)
 
 GRID_SCHEMA = {"code": pl.String, "name": pl.String, "unit": pl.String, "cell_text": pl.String,
                "category_key": pl.String,

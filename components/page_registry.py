@@ -47,11 +47,13 @@ OVERVIEW = PageSpec("pages/overview.py", "National overview", ":material/monitor
                     ("basis",))
 COMPARE = PageSpec("pages/compare.py", "Force comparison", ":material/compare_arrows:", "compare",
                    ("metric", "force", "od", "peer"))
+PILLARS = PageSpec("pages/pillars.py", "NOM pillars", ":material/view_column:", "pillars",
+                   ("pillar", "metric", "sort"))
 METHODOLOGY = PageSpec("pages/methodology.py", "Methodology and data", ":material/menu_book:",
                        "methodology", ("pillar",))
 
 # Every page, in sidebar order; only pages that work are listed. The first is the default (/).
-PAGES: tuple[PageSpec, ...] = (OVERVIEW, COMPARE, METHODOLOGY)
+PAGES: tuple[PageSpec, ...] = (OVERVIEW, COMPARE, PILLARS, METHODOLOGY)
 
 # The URL keys each page reads, by its url_path ("" is the overview).
 PAGE_KEYS: dict[str, tuple[str, ...]] = {p.url_path: p.keys for p in PAGES}

@@ -12,17 +12,28 @@ from collections.abc import Collection
 
 import polars as pl
 
-from analysis.comparison import ABOVE_INNER, ABOVE_OUTER, BELOW_INNER, BELOW_OUTER, NOT_COMPARED, NOT_SHOWN, WITHIN
+from analysis.comparison import (
+    ABOVE_INNER,
+    ABOVE_OUTER,
+    BELOW_INNER,
+    BELOW_OUTER,
+    NOT_COMPARED,
+    NOT_SHOWN,
+    WITHIN,
+)
 from analysis.pillar_grid import position_counts
 from analysis.pillar_profile import COMPARED_MARK, SHOWN
 from metrics.format import fmt_value
 from metrics.registry import (
     AVAILABILITY_LABELS,
+    CASE_LEVEL,
     DIRECTION_WORDS,
+    FORCE_MI,
     HOLDS_CASES,
     HOLDS_INDICATORS,
     HOLDS_OUTCOMES,
     HOLDS_RECORDED,
+    PUBLIC,
     Metric,
     missing_from_source,
     source_needed,
@@ -36,6 +47,8 @@ SUPPLIED_BY = {
     HOLDS_INDICATORS: "the force management-information template (`rasso ingest indicators`; the "
                       "template is on the methodology page)",
 }
+SOURCE_WORDS = {PUBLIC: "Home Office open data", FORCE_MI: "force management information",
+                CASE_LEVEL: "case-level records"}
 NOT_AVAILABLE = "not available in this release"
 # The grid's colour key, with the mark each cell also carries: colour is never the only signal.
 GRID_LEGEND = {
@@ -77,7 +90,7 @@ def sources_sentence(metrics: Collection[Metric], pillar: int) -> str:
     counts: dict[str, int] = {}
     for m in metrics:
         counts[m.availability] = counts.get(m.availability, 0) + 1
-    parts = [f"{n} from {AVAILABILITY_LABELS[k].split(' (')[0].lower()}" for k, n in counts.items()]
+    parts = [f"{n} from {SOURCE_WORDS[k]}" for k, n in counts.items()]
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     return (f"Pillar {pillar} has {len(metrics)} indicators: {listed}. The synthetic sample "
             "supplies every one of them (force management information is simulated from its cases); "
@@ -106,7 +119,7 @@ def grid_summary(frame: pl.DataFrame, metrics: Collection[Metric], missing: Coll
     forces = frame["code"].n_unique() if frame.height else 0
     text = " ".join(_indicator_sentence(frame, m, forces) for m in metrics)
     if missing:
-        text += f" Not available in this release: {', '.join(m.label.lower() for m in missing)}."
+        text += f" Not available in this release: {', '.join(m.phrase for m in missing)}."
     return (text + " A force inside the limits is not better or worse than England and Wales; the "
             "indicators are on different bases and are not added up.").strip()
 
