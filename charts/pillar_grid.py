@@ -18,7 +18,7 @@ from charts import palette
 from charts.common import AXIS_TITLE, to_pandas
 from charts.positions import CATEGORY_COLORS, DARK_FILLS, SHAPES
 from metrics.registry import Metric
-from words.pillars import GRID_LEGEND
+from words.pillars import GRID_LEGEND, STRIP_LANES
 
 _TEXT = {"labelColor": palette.TEXT, "titleColor": palette.TEXT}
 ROW_PX = 24
@@ -85,24 +85,26 @@ def grid_chart(frame: pl.DataFrame, order: list[str]) -> alt.LayerChart:
 
 def strip_chart(rows: pl.DataFrame, metric: Metric, national_value: float | None) -> alt.LayerChart:
     """Each force with a figure as a point on the value axis, one lane per position (the funnel
-    plot's shapes and colours), with England and Wales as a dashed line."""
+    plot's shapes and colours, named by the lane's label), with England and Wales as a dashed line."""
     keys = rows["category_key"].unique().to_list()
-    present = [k for k in GRID_LEGEND if k in keys]
-    data = rows.with_columns(legend=pl.col("category_key").replace_strict(GRID_LEGEND, default=""))
+    present = [k for k in STRIP_LANES if k in keys]
+    lanes = [STRIP_LANES[k] for k in present]
+    data = rows.with_columns(lane=pl.col("category_key").replace_strict(STRIP_LANES, default=""))
     # a fixed spread inside each lane (not random), so forces with close values stay apart and
     # the same data always draw the same picture
-    data = data.sort("value").with_columns(jitter=((pl.int_range(pl.len()).over("legend") % 5) - 2) / 2.5)
-    data = data.select("name", "value", "cell_text", "legend", "interval_text", "position_words", "jitter")
-    y = alt.Y("legend:N", sort=[GRID_LEGEND[k] for k in present], title=None,
-              axis=alt.Axis(labelLimit=320, labelFontSize=12))
+    data = data.sort("value").with_columns(jitter=((pl.int_range(pl.len()).over("lane") % 5) - 2) / 2.5)
+    data = data.select("name", "value", "lane", "interval_text", "position_words", "jitter")
+    y = alt.Y("lane:N", sort=lanes, title=None, axis=alt.Axis(labelLimit=200, labelFontSize=12))
     x_title = AXIS_TITLE.get(metric.unit, metric.unit)
     x = alt.X("value:Q", title=x_title, scale=alt.Scale(zero=False, nice=True))
-    shape = alt.Shape("legend:N", scale=alt.Scale(domain=[GRID_LEGEND[k] for k in present],
-                                                  range=[SHAPES.get(k, "circle") for k in present]), legend=None)
+    shape = alt.Shape("lane:N", scale=alt.Scale(domain=lanes, range=[SHAPES.get(k, "circle") for k in present]),
+                      legend=None)
+    colour = alt.Color("lane:N", scale=alt.Scale(domain=lanes, range=[CATEGORY_COLORS[k] for k in present]),
+                       legend=None)  # the lane's label names it
     points = alt.Chart(to_pandas(data)).mark_point(filled=True, size=110, opacity=0.85, stroke=palette.TEXT,
                                                     strokeWidth=0.6).encode(
-        x=x, y=y, shape=shape, color=_colour(keys),
-        yOffset=alt.YOffset("jitter:Q", scale=alt.Scale(domain=[-1, 1])),
+        x=x, y=y, shape=shape, color=colour,
+        yOffset=alt.YOffset("jitter:Q", scale=alt.Scale(domain=[-1.6, 1.6])),
         tooltip=[alt.Tooltip("name:N", title="Force"), alt.Tooltip("value:Q", title=metric.label,
                                                                   format=_FMT[metric.unit]),
                  alt.Tooltip("interval_text:N", title="95% interval"),
@@ -114,5 +116,5 @@ def strip_chart(rows: pl.DataFrame, metric: Metric, national_value: float | None
                       .mark_rule(color=palette.TEXT, strokeDash=[4, 3], strokeWidth=1.5)
                       .encode(x=alt.X("v:Q"), tooltip=[alt.Tooltip("label:N", title=""),
                                                        alt.Tooltip("v:Q", title="Value", format=_FMT[metric.unit])]))
-    return alt.layer(*layers).properties(height=max(160, 60 * len(present) + 40), width="container") \
+    return alt.layer(*layers).properties(height=max(160, 70 * len(present) + 40), width="container") \
         .configure_axis(**_TEXT)

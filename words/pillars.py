@@ -60,6 +60,9 @@ GRID_LEGEND = {
     NOT_COMPARED: "– not compared (a count)",
     NOT_SHOWN: "[c] / [x] not shown or no figure",
 }
+# The strip plot's lanes: short, as the lane label already says what the colour and shape say.
+STRIP_LANES = {ABOVE_OUTER: "▲▲ above (99.8%)", ABOVE_INNER: "▲ above (95%)", WITHIN: f"{COMPARED_MARK} within",
+               BELOW_INNER: "▼ below (95%)", BELOW_OUTER: "▼▼ below (99.8%)", NOT_COMPARED: "– not compared"}
 SORT_NAME_LABEL = "Force name (A to Z)"
 
 

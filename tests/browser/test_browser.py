@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pytest
 
+from components import page_registry
 from components.page_registry import COMPARE
 from components.page_registry import PAGES as PAGE_REGISTRY
 from helpers.paths import ROOT
@@ -41,7 +42,8 @@ BOUNDARIES = ROOT.parent / "shared" / "data" / "PFA_DEC_2023_EW_BUC.geojson"
 # when boundaries are loaded (the fixture loads the ONS file when it is present)
 PAGES = [("", "overview", 5), ("methodology", "methodology", 0),
          ("compare?force=E23000005&offence=rape", "compare", 5 if BOUNDARIES.is_file() else 4),
-         ("?period=2015-16&grain=rolling", "overview-2015-16-rolling", 5)]
+         ("?period=2015-16&grain=rolling", "overview-2015-16-rolling", 5),
+         ("pillars?pillar=3&metric=isva_referral_rate", "pillars", 4)]
 AXE = Path(os.environ.get("RASSO_AXE_JS", ROOT / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"))
 # Streamlit's own start-up, not the app: on a deep link (/compare) its front end first looks for
 # the server under the page's path (/compare/_stcore/health), gets 404 and then finds it at /.
@@ -398,4 +400,27 @@ def test_methodology_text_tables_wrap_at_1400_px(page_factory, app_url, text):
     assert extent["cells"] > 2
     assert extent["right"] <= extent["box"] + 1, extent  # no cell runs past the table
     assert extent["overflow"] <= 1 and extent["box"] <= 1400, extent  # and no sideways scrolling
+    page.close()
+
+
+def test_the_pillars_grid_links_each_force_to_its_profile(page_factory, app_url):
+    """Each row of the grid is a link to that force's profile keeping the address's keys; where
+    the force page is registered, following it opens that force."""
+    page = page_factory.new_page()
+    page.goto(f"{app_url}/pillars?pillar=3&offence=rape", wait_until="domcontentloaded")
+    _wait_for_app(page)
+    links = page.locator("[data-testid='stMain'] a[href^='force?']")
+    assert links.count() == 43
+    link = page.locator("[data-testid='stMain'] a[href^='force?']", has_text="Avon and Somerset")
+    href = link.get_attribute("href")
+    assert "force=E23000036" in href and "offence=rape" in href and "pillar=3" in href
+    link.scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "pillars-grid-links.png"))
+    force_page = getattr(page_registry, "FORCE", None)
+    if force_page is not None:  # the force profile is built on another branch
+        link.click()
+        page.wait_for_url(f"**/{force_page.url_path}?**", timeout=30_000)
+        _wait_for_app(page)
+        assert "force=E23000036" in page.url
+        assert page.locator("[data-testid='stException']").count() == 0
     page.close()

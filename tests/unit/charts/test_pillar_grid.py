@@ -10,7 +10,7 @@ from analysis import comparison as cmp
 from charts.pillar_grid import grid_chart, strip_chart, wrap
 from charts.positions import CATEGORY_COLORS
 from metrics.registry import metric
-from words.pillars import GRID_LEGEND
+from words.pillars import GRID_LEGEND, STRIP_LANES
 
 ROWS = [("A1", "Alpha", "One", "12.0% ▲▲", cmp.ABOVE_OUTER, 12.0), ("A1", "Alpha", "Two", "[c]", cmp.NOT_SHOWN, None),
         ("B2", "Beta", "One", "8.0% ●", cmp.WITHIN, 8.0), ("B2", "Beta", "Two", "3.0% ▼", cmp.BELOW_INNER, 3.0)]
@@ -48,7 +48,7 @@ def test_strip_plot_lanes_shapes_and_england_and_wales():
     rows = _frame().filter(pl.col("value").is_not_null())
     spec = strip_chart(rows, metric("isva_referral_rate"), 9.5).to_dict()
     points, rule = _layers(spec)
-    assert points["encoding"]["y"]["sort"] == [GRID_LEGEND[k] for k in (cmp.ABOVE_OUTER, cmp.WITHIN, cmp.BELOW_INNER)]
+    assert points["encoding"]["y"]["sort"] == [STRIP_LANES[k] for k in (cmp.ABOVE_OUTER, cmp.WITHIN, cmp.BELOW_INNER)]
     assert points["encoding"]["shape"]["scale"]["range"] == ["triangle-up", "circle", "square"]
     assert rule["mark"]["type"] == "rule"
     assert strip_chart(rows, metric("isva_referral_rate"), None).to_dict().get("layer", [None])[-1]["mark"]["type"] == "point"
