@@ -97,6 +97,8 @@ def grid_block(ctx: Context, *, pillar: int, pillar_name: str, grid: pl.DataFram
         st.subheader(title)
         st.altair_chart(grid_chart(grid, order), width="stretch", alt=title)
         st.markdown(f"{SUMMARY_PREFIX} {say.grid_summary(grid, metrics, missing)}")
+        if mixing := say.mixing_caveat(metrics, ctx.group.label):
+            st.caption(f"Caveat: {mixing}")
         st.caption(f"Key: {profile_words.LEGEND} Colour repeats the mark; the mark and the value are "
                    f"in every cell.  \n{profile_words.METHOD}")
         with st.expander("The grid as a table, with a link to each force's profile", expanded=True):
@@ -141,6 +143,9 @@ def drill_down(ctx: Context, m: Metric, figures: dict[str, MetricFigures], grid:
     if comp.kind is None:
         caveat(cmp_words.not_compared_reason(m) or "A median has no funnel plot: the grid marks a force "
                "above or below only when its 95% interval excludes the England and Wales median.")
+    elif comp.frame["position"].drop_nulls().len() == 0:
+        caveat(f"No funnel plot of {m.phrase} for {ctx.period.label}: no force, or no England and Wales "
+               "figure, can be shown for it (too few cases). Choose a longer period or a broader offence group.")
     else:
         chart_block(title=f"{m.label} against its denominator, with 95% and 99.8% limits", key=f"pillar-funnel-{m.id}",
                     chart=funnel_chart(comp, m), summary=words, table=cmp.table(comp).filter(pl.col("value").is_not_null()),

@@ -26,6 +26,7 @@ from analysis.pillar_profile import COMPARED_MARK, SHOWN
 from metrics.format import fmt_value
 from metrics.registry import (
     AVAILABILITY_LABELS,
+    BASIS_LABELS,
     CASE_LEVEL,
     DIRECTION_WORDS,
     FORCE_MI,
@@ -83,7 +84,8 @@ def indicator_table(metrics: Collection[Metric], coverage: Collection[str]) -> p
     """The pillar's indicators, as the methodology page defines them, with what this release holds."""
     rows = [{"Indicator": m.label, "Definition": m.definition, "Numerator": m.numerator,
              "Denominator": m.denominator, "Direction of good": DIRECTION_WORDS[m.direction],
-             "Availability": AVAILABILITY_LABELS[m.availability], "In this release": in_release(m, coverage)}
+             "Basis": BASIS_LABELS[m.basis], "Availability": AVAILABILITY_LABELS[m.availability],
+             "In this release": in_release(m, coverage)}
             for m in metrics]
     return pl.DataFrame(rows)
 
@@ -98,6 +100,23 @@ def sources_sentence(metrics: Collection[Metric], pillar: int) -> str:
     return (f"Pillar {pillar} has {len(metrics)} indicators: {listed}. The synthetic sample "
             "supplies every one of them (force management information is simulated from its cases); "
             "a release of published data holds only the Home Office figures.")
+
+
+def mixing_caveat(metrics: Collection[Metric], group_label: str) -> str | None:
+    """Said beside the grid when its columns count different cases: different bases, or force
+    MI indicators that do not split by offence group."""
+    parts = []
+    bases = list(dict.fromkeys(BASIS_LABELS[m.basis].lower() for m in metrics))
+    if len(bases) > 1:
+        parts.append(f"These indicators use different bases ({'; '.join(bases)}): they count different "
+                     "groups of cases, so one column cannot be set against another.")
+    whole = [m.phrase for m in metrics if not m.by_offence]
+    if whole and len(whole) < len(metrics):
+        parts.append(f"Force management information ({', '.join(whole)}) covers all RASSO cases, not "
+                     f"only {group_label.lower()}.")
+    elif whole:
+        parts.append(f"Force management information covers all RASSO cases, not only {group_label.lower()}.")
+    return " ".join(parts) or None
 
 
 def grid_title(pillar: int, pillar_name: str, period_label: str) -> str:

@@ -62,3 +62,12 @@ def test_distribution_summary_range_quartiles_and_national():
     assert "from 10.0% (A) to 50.0% (E)" in text and "between 20.0% and 40.0%" in text
     assert "England and Wales: 33.3%." in text
     assert say.distribution_summary(rows.head(0), m, {}, 43).startswith("No force has a figure")
+
+
+def test_mixing_caveat_names_the_bases_and_the_force_mi_scope():
+    text = say.mixing_caveat(P3, "Adult rape")
+    assert "investigations closed in the period" in text and "offences recorded in the period" in text
+    assert "Force management information (victims referred to an ISVA) covers all RASSO cases, not only adult rape." in text
+    same_basis = [metric("charge_rate"), metric("no_suspect_rate")]
+    assert say.mixing_caveat(same_basis, "Adult rape") is None
+    assert say.indicator_table(P3, ())["Basis"].to_list() == [say.BASIS_LABELS[m.basis] for m in P3]
