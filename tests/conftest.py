@@ -211,3 +211,13 @@ def published_only_db(empty_db, tmp_path):
     ingest.load(empty_db, "outcomes", [write_csv(tmp_path / "outcomes.csv", outcomes, OUTCOMES_2026)])
     ingest.load(empty_db, "prc", [write_csv(tmp_path / "prc.csv", prc, PRC_HEADERS)])
     return empty_db
+
+
+@pytest.fixture
+def real_outcomes_db(empty_db, shared_data):
+    """Only the real Home Office outcomes file for 2018/19 (its sexual-offence rows) loaded: no
+    recorded-crime counts, case-level records or force MI. Skips without ../shared/data."""
+    import ingest
+
+    ingest.load(empty_db, "outcomes", [shared_data / "ho_outcomes_open_data_2018-19_mar2019-edition_sexual_offences_rows.csv"])
+    return empty_db

@@ -169,3 +169,21 @@ def test_published_pillar_3_drills_into_a_public_indicator(published_only_db, mo
     assert at.query_params["metric"] in ("victim_does_not_support_rate", ["victim_does_not_support_rate"])
     assert len(at.get(CHART)) == 4
     assert not any("Synthetic data" in w for w in texts(at, "warning"))
+
+
+def test_on_the_real_2018_19_outcomes_file(real_outcomes_db, monkeypatch):
+    """The issue's published-only database: what the file has is gridded and drilled into, what it
+    lacks (force MI, recorded crime, case-level records) names the file that would supply it."""
+    at = open_app(monkeypatch, real_outcomes_db, PAGE, pillar="3", metric=ISVA)
+    assert_clean(at)
+    assert len(_links(at)) == 43 and len(at.get(CHART)) == 1
+    assert any(i.startswith(f"{METRICS_BY_ID[ISVA].label}: not available in this release") and TEMPLATE in i
+               for i in texts(at, "info"))
+    at.selectbox(key="pil_metric").set_value("victim_does_not_support_rate").run()
+    assert_clean(at)
+    assert len(at.get(CHART)) == 4  # grid, trend, funnel, spread
+    at.selectbox(key="pil_pillar").set_value(5).run()
+    assert_clean(at)
+    infos = texts(at, "info")
+    assert any(i.startswith("Recorded offences: not available in this release") and "rasso ingest prc" in i
+               for i in infos)
