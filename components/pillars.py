@@ -26,6 +26,7 @@ from components import data, page_registry
 from components.banners import caveat
 from components.chart_block import SUMMARY_PREFIX, chart_block, download_file, download_meta
 from components.context import Context, set_context
+from components.controls import widget_to_url
 from components.pillar_profile import read_figures
 from metrics.registry import BASIS_LABELS, Metric
 from words import comparison as cmp_words
@@ -109,6 +110,14 @@ def grid_block(ctx: Context, *, pillar: int, pillar_name: str, grid: pl.DataFram
             st.download_button("Download these rows (CSV)", data=blob, file_name=file_name, mime="text/csv",
                                key="download-pillar-grid", icon=":material/download:")
             st.caption(f"Each force's row links to its profile. Cite as: {ctx.citation()}")
+
+
+def pillar_to_url() -> None:
+    """The pillar picker: a new pillar opens at its own first indicator, forces in name order."""
+    widget_to_url("pillar", "pil_pillar")
+    for key in ("metric", "sort"):
+        if key in st.query_params:
+            del st.query_params[key]
 
 
 def sort_to_url() -> None:

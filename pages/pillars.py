@@ -38,17 +38,9 @@ st.table([{"Pillar": str(i), "Name": name, "Purpose": purpose,
           for i, name, purpose, _note in PILLARS], hide_index=True)
 
 
-def _pillar_to_url() -> None:
-    """A new pillar opens at its own first indicator, in alphabetical order."""
-    widget_to_url("pillar", "pil_pillar")
-    for key in ("metric", "sort"):
-        if key in st.query_params:
-            del st.query_params[key]
-
-
 sync_widget("pil_pillar", state.pillar)
 st.selectbox("Pillar", options=list(pillar_names), key="pil_pillar", index=None, placeholder="Choose a pillar",
-             format_func=lambda i: f"Pillar {i}: {pillar_names[i]}", on_change=_pillar_to_url)
+             format_func=lambda i: f"Pillar {i}: {pillar_names[i]}", on_change=block.pillar_to_url)
 if state.pillar is None:
     st.info("Choose a pillar above (or add `?pillar=1` to `6` to the address) to see its indicators, "
             "the grid of forces and a drill-down into one indicator.", icon=":material/view_column:")
