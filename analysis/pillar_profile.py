@@ -96,9 +96,20 @@ def _unavailable(status: str, metric: Metric, national: dict | None = None, flag
             "marker": "[c]" if status == HIDDEN else "–", "position_words": status, "flag": flag}
 
 
+def force_rows(codes: Collection[str], m: Metric, fig: MetricFigures | None, coverage: Collection[str],
+               reference: pl.DataFrame) -> dict[str, dict]:
+    """``_indicator`` for many forces with one comparison of all forces (the pillars grid):
+    each force's availability, figures and position, as its profile would show them."""
+    comp = None
+    if fig is not None and source_needed(m) in coverage and fig.by_force.height:
+        comp = compare_forces(fig.by_force, fig.national, reference, m)
+    return {code: _indicator(code, m, fig, coverage, reference, comp) for code in codes}
+
+
 def _indicator(code: str, m: Metric, fig: MetricFigures | None, coverage: Collection[str],
-               reference: pl.DataFrame) -> dict:
-    """Availability, figures and position of one indicator for the force."""
+               reference: pl.DataFrame, comp=None) -> dict:
+    """Availability, figures and position of one indicator for the force (``comp``: the
+    comparison of all forces when the caller already made it)."""
     if source_needed(m) not in coverage or fig is None:
         return _unavailable(MI_NOT_SUPPLIED if m.kind == INDICATOR else NOT_IN_RELEASE, m)
     mine = fig.by_force.filter(pl.col("area_code") == code) if fig.by_force.height else fig.by_force
@@ -112,8 +123,8 @@ def _indicator(code: str, m: Metric, fig: MetricFigures | None, coverage: Collec
         if m.kind == INDICATOR and not has_value(row.get("denominator")):
             return _unavailable(MI_NOT_SUPPLIED, m, fig.national, flag)
         return _unavailable(NO_FIGURE, m, fig.national, flag)
-    comp = compare_forces(fig.by_force, fig.national, reference, m)
-    me = comp.rows()[code]
+    comp = comp or compare_forces(fig.by_force, fig.national, reference, m)
+    me = comp.frame.row(by_predicate=pl.col("code") == code, named=True)
     key = me["position"] or (NOT_COMPARED if has_value(me["value"]) else NOT_SHOWN)
     marker = COMPARED_MARK if key == WITHIN else (SYMBOLS.get(key) or "–")
     words = me["position_words"] if key != NOT_COMPARED else _not_compared_words(m)

@@ -20,7 +20,7 @@ from metrics.offence_groups import DEFAULT_GROUP, OFFENCE_GROUPS
 from metrics.periods import FIRST_YEAR, LAST_YEAR, Period, PeriodError, parse_period, year_ending
 from metrics.registry import BASIS_CLOSED, BASIS_RECORDED, METRICS_BY_ID
 
-KEYS = ("force", "offence", "period", "metric", "pillar", "basis", "release", "peer", "od", "grain")
+KEYS = ("force", "offence", "period", "metric", "pillar", "basis", "release", "peer", "od", "grain", "sort")
 # Keys every page writes: they say what is shown (offence group, period) and from which release.
 ALWAYS = ("offence", "period", "release")
 DEFAULT_METRIC = "charge_rate"
@@ -58,6 +58,7 @@ class State:
     peer: str | None = None
     od: str = ""  # compare page's funnel limits: "1" adjusted, "0" not, "" the default rule
     grain: str | None = None  # overview and /force trends: "year" or "rolling" (None: quarters, the default)
+    sort: str | None = None  # pillars grid: forces ordered by this metric (None: by name)
 
     @property
     def period_obj(self) -> Period:
@@ -249,11 +250,20 @@ def _grain(state: State, v: str, _limits: _Limits, reject: Reject) -> State:
     return state
 
 
+def _sort(state: State, v: str, _limits: _Limits, reject: Reject) -> State:
+    """Any metric id: whether it belongs to the pillar shown is the page's check
+    (``analysis.pillar_grid.resolve_sort``), as the pillar is parsed independently."""
+    if v in METRICS_BY_ID:
+        return replace(state, sort=v)
+    reject("sort", v, "not a metric", "forces in alphabetical order")
+    return state
+
+
 # One parser per URL key. An empty value means "not set" except for these keys, where it is
 # rejected like any other bad value (they always have a value on screen).
 _PARSERS = {"offence": _offence, "force": _force, "period": _period, "metric": _metric,
             "pillar": _pillar, "basis": _basis, "release": _release, "peer": _peer, "od": _od,
-            "grain": _grain}
+            "grain": _grain, "sort": _sort}
 _EMPTY_IS_A_VALUE = {"offence", "period", "metric", "basis"}
 
 

@@ -51,11 +51,13 @@ FORCE = PageSpec("pages/force.py", "Force profile", ":material/local_police:", "
                  ("force", "metric", "peer", "grain", "basis"))
 OUTCOMES = PageSpec("pages/outcomes.py", "Outcomes and timeliness", ":material/timeline:", "outcomes",
                     ("basis", "grain", "force"))
+PILLARS = PageSpec("pages/pillars.py", "NOM pillars", ":material/view_column:", "pillars",
+                   ("pillar", "metric", "sort"))
 METHODOLOGY = PageSpec("pages/methodology.py", "Methodology and data", ":material/menu_book:",
                        "methodology", ("pillar",))
 
 # Every page, in sidebar order; only pages that work are listed. The first is the default (/).
-PAGES: tuple[PageSpec, ...] = (OVERVIEW, COMPARE, FORCE, OUTCOMES, METHODOLOGY)
+PAGES: tuple[PageSpec, ...] = (OVERVIEW, COMPARE, FORCE, PILLARS, OUTCOMES, METHODOLOGY)
 
 # The URL keys each page reads, by its url_path ("" is the overview).
 PAGE_KEYS: dict[str, tuple[str, ...]] = {p.url_path: p.keys for p in PAGES}

@@ -21,16 +21,19 @@ from components import data
 from components.chart_block import SUMMARY_PREFIX
 from components.context import Context
 from db.releases import Release
+from metrics.registry import METRICS, Metric
 from reports import Section
 from words import pillar_profile as say
 
 
 def read_figures(table: Callable[..., pl.DataFrame], coverage: Collection[str], *, release_id: int,
-                 offence: str, first_quarter: int, last_quarter: int) -> dict[str, MetricFigures]:
-    """Each held indicator's table for every force and for England and Wales over the period;
+                 offence: str, first_quarter: int, last_quarter: int,
+                 metrics: tuple[Metric, ...] = METRICS) -> dict[str, MetricFigures]:
+    """Each held indicator's table for every force and for England and Wales over the period,
+    one read of all forces per indicator (``metrics``: one pillar's, for the pillars grid);
     ``table`` is ``queries.metric_table`` with its first argument bound (engine, or cached URL)."""
     figures = {}
-    for m in wanted(coverage):
+    for m in wanted(coverage, metrics):
         window = {"release_id": release_id, "metric_id": m.id, "offence_group": offence,
                   "first_quarter": first_quarter, "last_quarter": last_quarter, "grain": "period"}
         national = table(area="national", **window).to_dicts()

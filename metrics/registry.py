@@ -257,7 +257,7 @@ def metric(metric_id: str) -> Metric:
 
 
 def metrics_for_pillar(pillar_id: int) -> list[Metric]:
-    """The measures of one pillar, in registry order: for the pillars page (the next issue)."""
+    """The measures of one pillar, in registry order (the pillars page, the methodology page)."""
     return [m for m in METRICS if m.pillar == pillar_id]
 
 

@@ -212,6 +212,20 @@ REAL_OUTCOMES_2018 = "ho_outcomes_open_data_2018-19_mar2019-edition_sexual_offen
 
 
 @pytest.fixture
+def published_only_db(empty_db, tmp_path):
+    """Two financial years of published-format outcomes and recorded crime, nothing else: no
+    case-level records and no force MI (what a public-data-only deployment holds)."""
+    import ingest
+    from helpers.ingest_files import OUTCOMES_2026, PRC_HEADERS, outcome_rows, prc_rows, write_csv
+
+    outcomes = [r for fy in (2023, 2024) for r in outcome_rows(fy)]
+    prc = [r for fy in (2023, 2024) for r in prc_rows(fy)]
+    ingest.load(empty_db, "outcomes", [write_csv(tmp_path / "outcomes.csv", outcomes, OUTCOMES_2026)])
+    ingest.load(empty_db, "prc", [write_csv(tmp_path / "prc.csv", prc, PRC_HEADERS)])
+    return empty_db
+
+
+@pytest.fixture
 def real_outcomes_db(empty_db, shared_data):
     """A database holding only the real Home Office outcomes file for 2018/19 (sexual offences rows)."""
     import ingest

@@ -28,6 +28,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from components import page_registry
 from components.page_registry import COMPARE
 from components.page_registry import PAGES as PAGE_REGISTRY
 from db.reference import FORCES
@@ -47,7 +48,8 @@ PAGES = [("", "overview", 5), ("methodology", "methodology", 0),
          ("?period=2015-16&grain=rolling", "overview-2015-16-rolling", 5),
          ("force?force=E23000036&offence=all_sexual&grain=rolling", "force", 2),
          ("outcomes?basis=recorded&offence=all_sexual&grain=year&force=E23000005&metric=median_days_to_outcome",
-          "outcomes", 6)]
+          "outcomes", 6),
+         ("pillars?pillar=3&metric=isva_referral_rate", "pillars", 4)]
 AXE = Path(os.environ.get("RASSO_AXE_JS", ROOT / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"))
 # Streamlit's own start-up, not the app: on a deep link (/compare) its front end first looks for
 # the server under the page's path (/compare/_stcore/health), gets 404 and then finds it at /.
@@ -446,5 +448,26 @@ def test_clicking_a_force_on_a_map_opens_its_profile_and_back_returns(page_facto
     _wait_for_app(page)
     assert page.locator("h1").first.inner_text().startswith("Force comparison")
     assert "offence=all_sexual" in page.url
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_the_pillars_grid_links_each_force_to_its_profile(page_factory, app_url):
+    """Each row of the grid is a link to that force's profile keeping the address's keys, and
+    following it opens that force."""
+    page = page_factory.new_page()
+    page.goto(f"{app_url}/pillars?pillar=3&offence=rape", wait_until="domcontentloaded")
+    _wait_for_app(page)
+    links = page.locator("[data-testid='stMain'] a[href^='force?']")
+    assert links.count() == 43
+    link = page.locator("[data-testid='stMain'] a[href^='force?']", has_text="Avon and Somerset")
+    href = link.get_attribute("href")
+    assert "force=E23000036" in href and "offence=rape" in href and "pillar=3" in href
+    link.scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "pillars-grid-links.png"))
+    link.click()
+    page.wait_for_url(f"**/{page_registry.FORCE.url_path}?**", timeout=30_000)
+    _wait_for_app(page)
+    assert "force=E23000036" in page.url
+    assert page.locator("h1").first.inner_text() == "Avon and Somerset: force profile"
     assert page.locator("[data-testid='stException']").count() == 0
     page.close()

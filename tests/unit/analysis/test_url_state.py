@@ -157,3 +157,12 @@ def test_notices_name_the_reason_and_read_as_sentences():
     assert "not a financial year" in month
     (odd,) = parse_state({"release": "\u00b2"}, **args)[1]
     assert odd.startswith("Ignored `release` (a value that cannot be shown): ")
+
+
+def test_sort_is_a_metric_id_or_a_notice():
+    args = {"valid_forces": ["E23000036"], "valid_releases": [1], "latest_quarter": 20262}
+    assert parse_state({}, **args)[0].sort is None
+    assert parse_state({"sort": "isva_referral_rate"}, **args)[0].sort == "isva_referral_rate"
+    assert to_params(parse_state({"sort": "charge_rate"}, **args)[0], ("sort",))["sort"] == "charge_rate"
+    state, notices = parse_state({"sort": "<i>value</i>"}, **args)
+    assert state.sort is None and len(notices) == 1 and notices[0].startswith("Ignored `sort`") and "<" not in notices[0]
