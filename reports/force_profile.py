@@ -15,10 +15,13 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 import polars as pl
+from sqlalchemy import Engine
 
+import queries
+import queries.peers
 from analysis import comparison as cmp
 from analysis import force_profile as fp
-from analysis.peers import PeerSet
+from analysis.peers import FIXED_SETS, PeerSet
 from analysis.url_state import DEFAULT_METRIC, State, to_params
 from charts.before_after import before_after_chart
 from charts.outcome_mix import outcome_mix_pair_chart
@@ -30,13 +33,15 @@ from metrics.registry import (
     BASIS_CLOSED,
     BASIS_LABELS,
     BASIS_RECORDED,
+    METRICS_BY_ID,
     Metric,
     metric,
     missing_from_source,
 )
+from queries import QueryError
 from reports.force_brief import Brief, force_pack
 from reports.pack import Pack, Section
-from reports.reader import Reader, peer_set_of, pillar_profile_frame_of
+from reports.reader import Reader, engine_reader, peer_set_of, pillar_profile_frame_of
 from words import narrative as say
 from words import pillar_profile as pillar_words
 from words.citation import view_citation
@@ -254,3 +259,27 @@ def profile_citation(view: ProfileView, base_url: str | None, *, asked_release: 
                   grain=None if view.grain == "quarter" else view.grain)
     address = f"/{PAGE_PATH}?{urlencode(to_params(state))}"
     return view_citation(view.release, OFFENCE_GROUPS[view.offence].label, view.period.label, address, base_url)
+
+
+def engine_pack(engine: Engine, brief: Brief, *, metric_id: str = DEFAULT_METRIC, peer: str | None = None,
+                grain: str = "quarter", basis: str = BASIS_CLOSED, asked_release: int | None = None,
+                base_url: str | None = None) -> Pack:
+    """`rasso brief`'s pack: the profile of the same view the page would show, read from an
+    engine; a choice the page would not accept is a ``QueryError`` saying what it takes."""
+    territorial = queries.forces(engine).filter(pl.col("territorial"))["code"].to_list()
+    if brief.force_code not in territorial:
+        raise QueryError(f"{brief.force_name} has no police force area, so it has no force profile: "
+                         "choose a territorial force.")
+    if metric_id not in METRICS_BY_ID:
+        raise QueryError(f"Unknown metric '{metric_id}': use one of {', '.join(METRICS_BY_ID)}.")
+    groups = queries.peers.group_names(engine)
+    if peer is not None and peer not in (*FIXED_SETS, *groups):
+        raise QueryError(f"Unknown peer set '{peer}': use {', '.join(FIXED_SETS)}"
+                         + (f" or a loaded group ({', '.join(groups)})." if groups else " (no groups are loaded)."))
+    if grain not in GRAIN_LABELS or basis not in MIX_BASES:
+        raise QueryError(f"Grain takes {', '.join(GRAIN_LABELS)}; basis takes {', '.join(MIX_BASES)}.")
+    view = ProfileView(release=brief.release, force_code=brief.force_code, offence=brief.group.id,
+                       period=brief.period, metric_id=metric_id, peer=peer, grain=grain, basis=basis)
+    profile = force_profile(engine_reader(engine), view)
+    return profile_pack(brief, profile, citation=profile_citation(view, base_url, asked_release=asked_release))
+
