@@ -384,7 +384,7 @@ def brief(
     except SettingsError as exc:
         raise UserError(str(exc)) from None
     text_out = render_html(engine_pack(engine, the_brief, metric_id=metric, peer=peer, grain=grain, basis=basis,
-                                       asked_release=release, base_url=address))
+                                       base_url=address))
     if output.is_dir():
         output = output / pack_file_name(force_code=the_brief.force_code, offence=the_brief.group.id,
                                          period=the_brief.period, release_id=rel.id, synthetic=rel.synthetic)

@@ -250,19 +250,19 @@ def profile_pack(brief: Brief, profile: ForceProfile, *, citation: str) -> Pack:
                       citation=citation)
 
 
-def profile_citation(view: ProfileView, base_url: str | None, *, asked_release: int | None = None) -> str:
+def profile_citation(view: ProfileView, base_url: str | None) -> str:
     """The citation the force profile gives for ``view`` (``components.context.Context.citation``
-    on /force), for `rasso brief`: the same address, so the same line. ``asked_release``: the
-    release named in the address (None: the default release, not named)."""
+    on /force), for `rasso brief`: the same address (which always names its release), so the
+    same line."""
     state = State(offence=view.offence, period=view.period.token, force=view.force_code, metric=view.metric_id,
-                  basis=view.basis, release=asked_release, peer=view.peer,
+                  basis=view.basis, release=view.release.id, peer=view.peer,
                   grain=None if view.grain == "quarter" else view.grain)
     address = f"/{PAGE_PATH}?{urlencode(to_params(state))}"
     return view_citation(view.release, OFFENCE_GROUPS[view.offence].label, view.period.label, address, base_url)
 
 
 def engine_pack(engine: Engine, brief: Brief, *, metric_id: str = DEFAULT_METRIC, peer: str | None = None,
-                grain: str = "quarter", basis: str = BASIS_CLOSED, asked_release: int | None = None,
+                grain: str = "quarter", basis: str = BASIS_CLOSED,
                 base_url: str | None = None) -> Pack:
     """`rasso brief`'s pack: the profile of the same view the page would show, read from an
     engine; a choice the page would not accept is a ``QueryError`` saying what it takes."""
@@ -281,5 +281,5 @@ def engine_pack(engine: Engine, brief: Brief, *, metric_id: str = DEFAULT_METRIC
     view = ProfileView(release=brief.release, force_code=brief.force_code, offence=brief.group.id,
                        period=brief.period, metric_id=metric_id, peer=peer, grain=grain, basis=basis)
     profile = force_profile(engine_reader(engine), view)
-    return profile_pack(brief, profile, citation=profile_citation(view, base_url, asked_release=asked_release))
+    return profile_pack(brief, profile, citation=profile_citation(view, base_url))
 
