@@ -1,4 +1,6 @@
-"""The briefing pack as one download on a page (the force profile calls ``briefing_download``).
+"""The briefing pack as one download on a page (the force profile calls ``briefing_download``),
+and ``figure_block``, which draws one of the force profile's figures (``reports.force_profile``)
+as the pack prints it.
 
 The pack is built only when the button is pressed (Streamlit calls ``data`` then, outside the
 script run): its queries and drawing every chart to SVG take a second or more, which no rerun of
