@@ -121,6 +121,7 @@ class ForceProfile:
 
 
 def pillar_section(frame: pl.DataFrame, force_name: str, period_label: str) -> Section:
+    """The pillar profile block (``components.pillar_profile``) in print: the same words and table."""
     return Section(title=pillar_words.title(force_name, period_label), summary=pillar_words.summary(frame, force_name),
                    table=pillar_words.screen_table(frame), notes=[f"Key: {pillar_words.LEGEND}", pillar_words.METHOD])
 
