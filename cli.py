@@ -349,13 +349,24 @@ def brief(
                                                     "(2024-25) or 12 months ending a quarter (YE-2026-09); "
                                                     "default the latest 12 months")] = None,
     release: Annotated[int | None, typer.Option(help="Release id (default: the newest data release)")] = None,
+    metric: Annotated[str, typer.Option(help="Measure of the trend and the before/after panel, as the force "
+                                             "profile's metric= (default charge_rate)")] = "charge_rate",
+    peer: Annotated[str | None, typer.Option(help="Peer set: region (default), nom_phase, similar or a loaded "
+                                                  "group's name")] = None,
+    grain: Annotated[str, typer.Option(help="What a point of the trend is: quarter, year or rolling")] = "quarter",
+    basis: Annotated[str, typer.Option(help="Outcome mix basis: closed or recorded")] = "closed",
     db: DbOption = None,
 ) -> None:
-    """Write one force's briefing pack: one self-contained HTML file to print or send (public tier)."""
+    """Write one force's briefing pack: one self-contained HTML file to print or send (public tier).
+
+    The same file as the force profile's download for the same view (its --metric, --peer,
+    --grain and --basis are the page's metric=, peer=, grain= and basis=, with the same defaults)."""
     from dataclasses import replace
 
-    from reports.force_brief import brief_for, force_pack, pack_file_name
+    from reports.force_brief import brief_for, pack_file_name
+    from reports.force_profile import engine_pack
     from reports.html import render_html
+    from settings import SettingsError, base_url
 
     chosen = _period_option("--period", period)
     if chosen is not None and len(chosen.quarters) != 4:
@@ -368,7 +379,12 @@ def brief(
         _check_inside(chosen, None, the_brief.release.first_quarter, the_brief.release.last_quarter, rel.id,
                       names=("--period", ""))
         the_brief = replace(the_brief, period=chosen)
-    text_out = render_html(force_pack(the_brief))
+    try:
+        address = base_url()  # the citation names the page's address, as the page's own does
+    except SettingsError as exc:
+        raise UserError(str(exc)) from None
+    text_out = render_html(engine_pack(engine, the_brief, metric_id=metric, peer=peer, grain=grain, basis=basis,
+                                       base_url=address))
     if output.is_dir():
         output = output / pack_file_name(force_code=the_brief.force_code, offence=the_brief.group.id,
                                          period=the_brief.period, release_id=rel.id, synthetic=rel.synthetic)

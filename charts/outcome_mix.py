@@ -17,7 +17,7 @@ def outcome_mix_chart(frame: pl.DataFrame, *, height: int | None = None) -> alt.
     """Horizontal bars of each Home Office outcome group's share, labelled with the share."""
     data = frame.filter(pl.col("share").is_not_null()).select("ho_group", "count", "share", "flag")
     data = data.with_columns(label=pl.col("share").map_elements(lambda s: f"{s:.1f}%", return_dtype=pl.String))
-    order = data.sort("share", descending=True)["ho_group"].to_list()
+    order = data.sort(["share", "ho_group"], descending=[True, False])["ho_group"].to_list()  # ties by name
     x_max = min(100.0, (data["share"].max() or 0) * 1.15 + 5)  # room for the value labels
     y = alt.Y("ho_group:N", sort=order, title=None,
               axis=alt.Axis(labelLimit=420, labelOverlap=False, labelFontSize=12))
@@ -39,8 +39,8 @@ def outcome_mix_pair_chart(frame: pl.DataFrame, *, order: list[str]) -> alt.Laye
     differ in shape of fill (solid or outlined), not only in colour."""
     data = frame.filter(pl.col("share").is_not_null()).select("area_name", "ho_group", "count", "share", "flag")
     data = data.with_columns(label=pl.col("share").map_elements(lambda s: f"{s:.1f}%", return_dtype=pl.String))
-    groups = (data.group_by("ho_group").agg(pl.col("share").max()).sort("share", descending=True)["ho_group"]
-              .to_list())
+    groups = (data.group_by("ho_group").agg(pl.col("share").max())
+              .sort(["share", "ho_group"], descending=[True, False])["ho_group"].to_list())  # ties by name: one order
     x_max = min(100.0, (data["share"].max() or 0) * 1.15 + 5)
     y = alt.Y("ho_group:N", sort=groups, title=None, axis=alt.Axis(labelLimit=420, labelFontSize=12))
     tooltip = [alt.Tooltip("area_name:N", title="Area"), alt.Tooltip("ho_group:N", title="Outcome group"),

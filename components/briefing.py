@@ -1,4 +1,6 @@
-"""The briefing pack as one download on a page (the force profile calls ``briefing_download``).
+"""The briefing pack as one download on a page (the force profile calls ``briefing_download``),
+and ``figure_block``, which draws one of the force profile's figures (``reports.force_profile``)
+as the pack prints it.
 
 The pack is built only when the button is pressed (Streamlit calls ``data`` then, outside the
 script run): its queries and drawing every chart to SVG take a second or more, which no rerun of
@@ -9,20 +11,19 @@ closes over plain values and the engine looked up here.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 import streamlit as st
 
 from components import data
+from components.banners import caveat
 from components.chart_block import chart_block
 from components.context import Context
 from db.releases import Release
 from metrics.periods import Period
-from metrics.registry import BASIS_LABELS, Metric
 from reports import Section
 from reports.force_brief import brief_for, force_pack, pack_file_name
+from reports.force_profile import Figure
 from reports.html import render_html
-from words.tables import reading_table
 
 LABEL = "Download the briefing pack (HTML)"
 HELP = ("One self-contained file: it opens in any browser without a network connection and prints "
@@ -54,13 +55,15 @@ def briefing_download(url: str, *, release: Release, force_code: str, offence: s
     return name
 
 
-def block(ctx: Context, section: Section, metric: Metric | None, *, key: str, unit: str | None = None,
-          basis: str | None = None) -> Section:
-    """Draw ``section`` as a chart block and return it as the pack prints it (its table formatted
-    for reading), so a chart is defined once for the screen and for paper."""
-    unit = unit or metric.unit
-    basis = basis or (BASIS_LABELS[metric.basis] if metric else None)
+def figure_block(ctx: Context, figure: Figure) -> None:
+    """Draw one of the force profile's figures: its chart block, or in words why there is none
+    (``reports.force_profile`` builds the same figure for the pack, so it is defined once for the
+    screen and for paper)."""
+    if figure.section is None:
+        if figure.caveat:
+            caveat(figure.caveat)
+        return
+    section = figure.section
     chart_block(title=section.title, chart=section.chart, summary=section.summary, table=section.table,
-                unit=unit, basis=basis, citation=ctx.citation(), release_id=ctx.release_id, key=key,
-                metric=metric, caveat=" ".join(section.notes) or None)
-    return replace(section, table=reading_table(section.table, unit, metric))
+                unit=figure.unit, basis=figure.basis, citation=ctx.citation(), release_id=ctx.release_id,
+                key=figure.key, metric=figure.metric, caveat=" ".join(section.notes) or None)

@@ -18,6 +18,7 @@ from db.releases import Release
 from metrics.offence_groups import OFFENCE_GROUPS, OffenceGroup
 from metrics.periods import Period
 from metrics.registry import Metric, missing_from_source
+from words.citation import view_citation
 
 _KEY = "_rasso_context"
 _REROUTED = "_rasso_rerouted"
@@ -73,17 +74,8 @@ class Context:
     def citation(self) -> str:
         """Release, data status, licence and the view's address (offence group, period, basis...),
         so a cited figure can be found again."""
-        rel = self.release
-        kind = "SYNTHETIC data, not official statistics; " if rel.synthetic else ""
-        created = rel.created_at
-        when = created.strftime("%d %B %Y") if hasattr(created, "strftime") else str(created)
-        absolute = self.absolute_address()
-        where = (f"available at {absolute}" if absolute else
-                 f"view {self.view_address()} (a path on this dashboard's own address)")
-        return (f"RASSO Outcomes Dashboard, release {rel.id} ({rel.label}, loaded {when}), "
-                f"{self.group.label.lower()}, {self.period.label}, {where}; "
-                f"{kind}contains public sector information licensed under the Open Government "
-                f"Licence v3.0.")
+        return view_citation(self.release, self.group.label, self.period.label, self.view_address(),
+                             self.base_url)
 
 
 def set_context(ctx: Context) -> None:

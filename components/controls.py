@@ -14,6 +14,7 @@ from analysis.url_state import State
 from db.releases import Release
 from metrics.offence_groups import OFFENCE_GROUPS
 from metrics.periods import Period, add_quarters, financial_year, fy_of, quarter_end, year_ending
+from words.summaries import GRAIN_LABELS
 
 WIDGET_KEYS = {"offence": "ctl_offence", "period": "ctl_period", "release": "ctl_release"}
 
@@ -131,7 +132,6 @@ def basis_control(state: State, labels: dict[str, str], *, key: str = BASIS_KEY)
 
 
 GRAIN_KEY = "ctl_grain"
-GRAIN_LABELS = {"quarter": "Quarters", "year": "Financial years", "rolling": "Rolling 12 months"}
 
 
 def grain_control(state: State, *, key: str = GRAIN_KEY) -> str:

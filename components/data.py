@@ -8,6 +8,8 @@ engine itself is never an argument of a cached function: it is looked up from th
 
 from __future__ import annotations
 
+import functools
+
 import polars as pl
 import streamlit as st
 from sqlalchemy import Engine
@@ -16,6 +18,7 @@ import queries
 import queries.peers
 from db.engine import make_engine
 from db.releases import Release, list_releases
+from reports.reader import Reader
 
 
 @st.cache_resource(show_spinner=False)
@@ -85,3 +88,13 @@ def loaded_peer_groups(url: str) -> pl.DataFrame:
 def similar_inputs(url: str, release_id: int) -> queries.peers.SimilarInputs:
     """Features of computed similar forces for a release (boundaries: the newest loaded)."""
     return queries.peers.similar_inputs(engine_for(url), release_id)
+
+
+def reader(url: str) -> Reader:
+    """These cached functions as the ``reports.reader.Reader`` the force profile reads through
+    (the command line hands it ``reports.reader.engine_reader`` instead)."""
+    return Reader(metric_table=functools.partial(metric_table, url),
+                  outcome_mix=functools.partial(outcome_mix, url),
+                  forces=functools.partial(forces, url),
+                  similar_inputs=functools.partial(similar_inputs, url),
+                  loaded_groups=functools.partial(loaded_peer_groups, url))

@@ -3,7 +3,7 @@ the drill-down into one indicator (England and Wales trend, funnel plot, spread 
 
 Figures come through ``queries.metric_table`` (public tier, cached in ``components.data``), once
 per indicator for all forces and once for England and Wales, as the pillar profile reads them
-(``components.pillar_profile.read_figures``); positions come from ``analysis.pillar_grid``.
+(``reports.reader.read_figures``); positions come from ``analysis.pillar_grid``.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from components.banners import caveat
 from components.chart_block import SUMMARY_PREFIX, chart_block, download_file, download_meta
 from components.context import Context, set_context
 from components.controls import widget_to_url
-from components.pillar_profile import read_figures
 from metrics.registry import BASIS_LABELS, Metric
+from reports.reader import read_figures
 from words import comparison as cmp_words
 from words import pillar_profile as profile_words
 from words import pillars as say

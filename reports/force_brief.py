@@ -3,8 +3,9 @@ the headline measures, a narrative, the release, citation and attribution.
 
 Built only from what the pages use (public numbers through ``queries.metric_table``, which
 applies the release's disclosure protection; ``charts.trend``; the sentences of ``words``), so
-the pack says what the screen says. The force profile page adds its own sections (SPC chart,
-before/after, peers) and narrative through ``extra_sections`` and ``narrative``.
+the pack says what the screen says. The force profile's own sections (pillar profile, SPC
+chart, before/after, outcome mix) and narrative come in through ``extra_sections`` and
+``narrative``, built by ``reports.force_profile`` for the page and for `rasso brief` alike.
 """
 
 from __future__ import annotations

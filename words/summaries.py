@@ -120,6 +120,8 @@ def headline(metric: Metric, group_label: str, area_name: str, period_label: str
 # what one point of a trend is, by grain: (adjective, noun)
 TREND_STEPS = {"quarter": ("Quarterly", "quarter"), "year": ("Financial-year", "financial year"),
                "rolling": ("Rolling 12-month", "12-month period")}
+# What a point on a trend is, as the trend controls and the notes under a trend name it.
+GRAIN_LABELS = {"quarter": "Quarters", "year": "Financial years", "rolling": "Rolling 12 months"}
 
 
 def trend_summary(frame: pl.DataFrame, metric: Metric, group_label: str, grain: str = "quarter") -> str:

@@ -29,7 +29,10 @@ def test_writes_the_pack(small_db, tmp_path):
     text = target.read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>") and "<title>Avon and Somerset: " in text
     assert "All rape, 2024-25 (April 2024 to March 2025), against England and Wales." in text
-    assert len(re.findall(r"<svg\b", text)) == len(TREND_METRICS)
+    # the trends, and the force profile's own charts (at least its outcome mix) and pillar profile
+    assert len(re.findall(r"<svg\b", text)) > len(TREND_METRICS)
+    assert "Outcomes by Home Office outcome group: Avon and Somerset and England and Wales" in text
+    assert "indicators of the National Operating Model pillars" in text
     assert text.count(SYNTHETIC_LABEL) == 2 and "Open Government Licence v3.0" in text
     assert not re.search(r"""(?:src|href)=["']?https?:""", text)
     assert "Wrote the briefing pack of Avon and Somerset" in result.stderr
@@ -51,6 +54,10 @@ def test_a_folder_gets_a_file_named_for_its_contents(small_db, tmp_path):
     (["--force", "E23000036", "--period", "2024-25 Q1"], "is one quarter"),
     (["--force", "E23000036", "--period", "last year"], "is not a period"),
     (["--force", "E23000036", "--release", "999"], "Release 999 does not exist"),
+    (["--force", "BTP"], "has no police force area"),
+    (["--force", "E23000036", "--metric", "speed"], "Unknown metric 'speed'"),
+    (["--force", "E23000036", "--peer", "No such group"], "Unknown peer set 'No such group'"),
+    (["--force", "E23000036", "--grain", "month"], "Grain takes quarter, year, rolling"),
 ])
 def test_a_bad_request_writes_nothing(small_db, tmp_path, args, message):
     target = tmp_path / "brief.html"
