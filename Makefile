@@ -37,8 +37,11 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
+# Two workers for every tier but the browser's (2 cores; the suite is over 2,000 tests), then the
+# browser tests alone: each starts a server and Chromium, and timing-sensitive waits stay reliable.
 test: lint $(AXE)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 -m "not browser"
+	$(BIN)/python -m pytest -q -m browser
 
 bench: $(VENV)/.runtime
 	$(BIN)/python -m benchmarks.core
