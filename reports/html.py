@@ -42,7 +42,7 @@ table { border-collapse: collapse; width: 100%; font-size: 9pt; margin: 0.5em 0;
 caption { text-align: left; font-weight: bold; padding: 4px 0; caption-side: top; }
 th, td { border: 1px solid #b1b4b6; padding: 2px 5px; text-align: left; vertical-align: top; }
 thead th { background: #f3f2f1; }
-td:first-child { white-space: nowrap; }
+td:first-child { min-width: 6em; }  /* long names (a pillar, an outcome group) wrap: a table never runs off the page */
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 footer { border-top: 2px solid #0b0c0c; margin-top: 1.2em; padding-top: 0.4em; font-size: 9.5pt; }
 @page { size: A4; margin: 14mm 12mm 16mm; }
