@@ -453,7 +453,7 @@ def test_clicking_a_force_on_a_map_opens_its_profile_and_back_returns(page_facto
 
 def test_the_pillars_grid_links_each_force_to_its_profile(page_factory, app_url):
     """Each row of the grid is a link to that force's profile keeping the address's keys, and
-    following it opens that force."""
+    following it opens that force (in a new tab)."""
     page = page_factory.new_page()
     page.goto(f"{app_url}/pillars?pillar=3&offence=rape", wait_until="domcontentloaded")
     _wait_for_app(page)
@@ -464,10 +464,14 @@ def test_the_pillars_grid_links_each_force_to_its_profile(page_factory, app_url)
     assert "force=E23000036" in href and "offence=rape" in href and "pillar=3" in href
     link.scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "pillars-grid-links.png"))
-    link.click()
-    page.wait_for_url(f"**/{page_registry.FORCE.url_path}?**", timeout=30_000)
-    _wait_for_app(page)
-    assert "force=E23000036" in page.url
-    assert page.locator("h1").first.inner_text() == "Avon and Somerset: force profile"
-    assert page.locator("[data-testid='stException']").count() == 0
+    # Streamlit opens a Markdown link in a new tab, leaving the grid where it was
+    assert link.get_attribute("target") == "_blank"
+    with page.context.expect_page() as opened:
+        link.click()
+    profile = opened.value
+    profile.wait_for_url(f"**/{page_registry.FORCE.url_path}?**", timeout=30_000)
+    _wait_for_app(profile)
+    assert "force=E23000036" in profile.url
+    assert profile.locator("h1").first.inner_text() == "Avon and Somerset: force profile"
+    assert profile.locator("[data-testid='stException']").count() == 0
     page.close()
