@@ -238,9 +238,22 @@ def mix_pair(force_mix: pl.DataFrame, national_mix: pl.DataFrame) -> pl.DataFram
     return pl.concat([force_mix, national_mix], how="vertical_relaxed")
 
 
+MIN_SHOWN_SHARE = 0.6
+"""The share of a trend's periods that must have a figure shown for an SPC chart to be drawn."""
+
+
 def shown_points(frame: pl.DataFrame) -> int:
     """How many points of an ``spc_frame`` have a figure shown (an XmR chart needs two)."""
     return frame.height - frame["value"].null_count()
+
+
+def judgeable(frame: pl.DataFrame) -> bool:
+    """Whether an SPC chart of ``frame`` would be honest: two points or more, and at least
+    :data:`MIN_SHOWN_SHARE` of its periods shown. Why: the periods disclosure control hides are
+    those with small counts (a charge count of 1 to 4), not a random few, so the shown ones alone
+    (often the zeros) would draw a centre line far from the force's real figure."""
+    shown = shown_points(frame)
+    return shown >= 2 and shown >= MIN_SHOWN_SHARE * frame.height
 
 
 def start_in_series(frame: pl.DataFrame, start: date) -> bool:

@@ -193,7 +193,7 @@ def spc_figure(p: ForceProfile, series: pl.DataFrame) -> Figure:
     start_label = f"{p.name}'s NOM start ({start:%b %Y})"
     marked = fp.start_in_series(series, start)
     words = spc_summary(series, m.label, m.unit, grain)
-    if fp.shown_points(series) < 2:
+    if not fp.judgeable(series):
         return Figure("spc", caveat=words + ("" if grain == "rolling" else
                                              " Rolling 12 months add up more cases per point."))
     note = (f"{GRAIN_LABELS[grain]}. Centre line and process limits (mean ± 2.66 × mean moving range) from every "

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from analysis.force_profile import BeforeAfter
+from analysis.force_profile import BeforeAfter, judgeable
 from db.reference import PHASE_LABELS
 from metrics.format import fmt_value, has_value
 from metrics.periods import quarter_label
@@ -66,7 +66,7 @@ def peer_sentence(h: dict, metric: Metric, peer_noun: str) -> str:
 def spc_sentence(frame: pl.DataFrame, step: str) -> str:
     """The latest signal, or that the recent figures vary within the process limits."""
     shown = frame.filter(pl.col("value").is_not_null()).height
-    if shown < 2 or frame["centre"].is_null().all():
+    if not judgeable(frame) or frame["centre"].is_null().all():
         return f"There are too few {STEP_NOUNS[step]} with a figure shown to judge its trend."
     latest = latest_signal(frame, step)
     if latest:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from analysis.force_profile import Episode, episodes
+from analysis.force_profile import Episode, episodes, judgeable
 from metrics.format import fmt_value
 
 # One legend label per rule: the chart marks each with its own shape and colour.
@@ -82,6 +82,10 @@ def spc_summary(frame: pl.DataFrame, label: str, unit: str, step: str = "quarter
     if shown.height < 2 or frame["centre"].is_null().all():
         return (f"Too few {STEP_NOUNS[step]} with a figure shown ({shown.height}) to draw process "
                 "limits, so no special-cause signal can be judged.")
+    if not judgeable(frame):
+        return (f"Too few {STEP_NOUNS[step]} with a figure shown ({shown.height} of {frame.height}) to "
+                "draw process limits: the hidden ones are those with small counts, so a line through the "
+                "shown ones alone would mislead, and no special-cause signal can be judged.")
     r = frame.row(0, named=True)
     text = (f"{label}: {shown.height} {STEP_NOUNS[step]} with a figure, centre line (mean) "
             f"{fmt_value(r['centre'], unit)}, process limits {fmt_value(r['lower_limit'], unit)} to "

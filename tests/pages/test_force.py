@@ -149,7 +149,8 @@ def test_each_kind_of_measure(small_db, monkeypatch, metric_id):
 
 
 def test_a_large_force_draws_its_spc_trend(small_db, monkeypatch):
-    at = _open(small_db, monkeypatch, force="E23000001", offence="all_sexual", grain="rolling")
+    at = _open(small_db, monkeypatch, force="E23000001", offence="all_sexual", grain="rolling",
+               metric="recorded_per_1000")
     assert_clean(at)
     summaries = [t for t in texts(at, "markdown") if t.startswith(SUMMARY_PREFIX)]
     spc = [t for t in summaries if "centre line (mean)" in t]

@@ -119,3 +119,18 @@ def test_start_in_series():
     assert fp.start_in_series(frame, date(2018, 4, 1)) and fp.start_in_series(frame, date(2019, 3, 31))
     assert not fp.start_in_series(frame, date(2021, 6, 1))
     assert not fp.start_in_series(pl.DataFrame({"period_end": []}, schema={"period_end": pl.Int64}), date(2021, 6, 1))
+
+
+def test_an_spc_chart_needs_most_of_its_periods_shown():
+    """Disclosure hides the periods with small counts, not a random few: drawn from the zeros
+    alone, a trend would put the centre line at 0% for a force whose figure is 3.7%."""
+    from analysis.force_profile import MIN_SHOWN_SHARE, judgeable
+
+    def frame(shown: int, total: int) -> pl.DataFrame:
+        return pl.DataFrame({"value": [0.0] * shown + [None] * (total - shown)}, schema={"value": pl.Float64})
+
+    assert MIN_SHOWN_SHARE == 0.6
+    assert judgeable(frame(3, 4)) and judgeable(frame(24, 40))
+    assert not judgeable(frame(10, 46))  # the case seen: 10 zero quarters of 46
+    assert not judgeable(frame(23, 40))
+    assert not judgeable(frame(1, 1))  # an XmR chart needs two points
