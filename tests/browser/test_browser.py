@@ -32,14 +32,10 @@ from components import page_registry
 from components.page_registry import COMPARE
 from components.page_registry import PAGES as PAGE_REGISTRY
 from db.reference import FORCES
+from helpers.browser import AXE, CHROMIUM, CHROMIUM_ARGS, REQUIRED, SHOTS, browser_missing
 from helpers.paths import ROOT
 from helpers.testdb import SHARED_DATA
 
-SHOTS = ROOT / "screenshots"
-CHROMIUM = os.environ.get("RASSO_CHROMIUM", "/usr/bin/chromium")
-REQUIRED = os.environ.get("RASSO_REQUIRE_BROWSER") == "1"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 BOUNDARIES = SHARED_DATA / "PFA_DEC_2023_EW_BUC.geojson"  # RASSO_SHARED_DATA, as every test reads it
 # (url path, file stem, minimum number of charts expected); /compare draws the real map only
 # when boundaries are loaded (the fixture loads the ONS file when it is present)
@@ -50,7 +46,6 @@ PAGES = [("", "overview", 5), ("methodology", "methodology", 0),
          ("outcomes?basis=recorded&offence=all_sexual&grain=year&force=E23000005&metric=median_days_to_outcome",
           "outcomes", 6),
          ("pillars?pillar=3&metric=isva_referral_rate", "pillars", 4)]
-AXE = Path(os.environ.get("RASSO_AXE_JS", ROOT / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"))
 # Streamlit's own start-up, not the app: on a deep link (/compare) its front end first looks for
 # the server under the page's path (/compare/_stcore/health), gets 404 and then finds it at /.
 STREAMLIT_PROBE = re.compile(r"/[^/]+/_stcore/(health|host-config)$")
@@ -58,19 +53,9 @@ STREAMLIT_PROBE = re.compile(r"/[^/]+/_stcore/(health|host-config)$")
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def _missing() -> str | None:
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "Playwright is not installed (pip install playwright)"
-    if not Path(CHROMIUM).exists():
-        return f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)"
-    return None
-
-
 @pytest.fixture(scope="module")
 def browser_ready():
-    reason = _missing()
+    reason = browser_missing()
     if reason:
         if REQUIRED:
             pytest.fail(f"RASSO_REQUIRE_BROWSER=1 but {reason}")
