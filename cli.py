@@ -338,6 +338,58 @@ def export_metrics(
                    f"{', SYNTHETIC data' if rel.synthetic else ''}).", err=True)
 
 
+@export_app.command("table")
+@friendly
+def export_table(
+    measure: Annotated[str, typer.Option(help="outcomes, recorded, cases (restricted) or a metric id, e.g. charge_rate")] = "outcomes",
+    by: Annotated[str, typer.Option(help="Dimensions, comma-separated: national|region|nom_phase|force, "
+                                         "quarter|year|rolling, offence_group|offence_code, "
+                                         "outcome_group|outcome_type, age_band, sex, relationship")] = "force,year,outcome_group",
+    offence: Annotated[str, typer.Option(help="adult_rape, child_rape, rape, other_sexual or all_sexual")] = "adult_rape",
+    basis: Annotated[str, typer.Option(help="Outcomes of investigations closed in the period (closed) or of "
+                                            "offences recorded in it (recorded)")] = "closed",
+    from_: Annotated[str | None, typer.Option("--from", help=f"First period: {PERIOD_FORMATS}")] = None,
+    to: Annotated[str | None, typer.Option(help=f"Last period: {PERIOD_FORMATS}")] = None,
+    filters: Annotated[list[str] | None, typer.Option("--filter", help="Keep rows whose DIMENSION is one of "
+                                                                       "the values: DIMENSION=VALUE[|VALUE...]; repeatable")] = None,
+    tier: Annotated[Tier, typer.Option(help="public applies disclosure control; restricted does not")] = Tier.public,
+    fmt: Annotated[Format, typer.Option("--format", help="csv, parquet or xlsx")] = Format.csv,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file, or a folder to write a file "
+                                                                       "named for its contents (CSV goes to stdout if omitted)")] = None,
+    release: Annotated[int | None, typer.Option(help="Release id (default: the newest data release)")] = None,
+    db: DbOption = None,
+) -> None:
+    """Any measure by any dimensions: the data explorer's table, the same rows as its download.
+
+    For example `rasso export table --measure outcomes --by force,year,outcome_group --offence adult_rape
+    --basis closed --format parquet -o t.parquet` gives one row per force, financial year and outcome group."""
+    from metrics.explorer_spec import TableSpec, parse_by, parse_filter
+    from queries.explorer import explore
+    from reports.explorer_files import explorer_file
+    from settings import SettingsError, base_url
+
+    spec = TableSpec(measure=measure, by=parse_by(by), offence=offence, basis=basis, start=from_, end=to,
+                     tier=tier.value, filters=tuple(parse_filter(f) for f in filters or ())).check()
+    if fmt != Format.csv and output is None:
+        raise UserError(f"--format {fmt.value} needs an output file: add -o FILE")
+    engine = _engine(db)
+    rel = _choose_release(engine, release)
+    explored = explore(engine, spec, release_id=rel.id)
+    try:
+        address = base_url()
+    except SettingsError as exc:
+        raise UserError(str(exc)) from None
+    out = explorer_file(explored, rel, base_url=address)
+    if output is not None and output.is_dir():
+        output = output / out.name(fmt.value)
+    if output is None:
+        sys.stdout.write(out.data("csv").decode("utf-8"))
+        return
+    output.write_bytes(out.data(fmt.value))
+    typer.echo(f"Wrote {out.frame.height:,} row{'' if out.frame.height == 1 else 's'} to {output} (release {rel.id}"
+               f"{', SYNTHETIC data' if rel.synthetic else ''}; {explored.hidden_share:.0%} of rows hidden).", err=True)
+
+
 @app.command()
 @friendly
 def brief(

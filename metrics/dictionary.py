@@ -23,7 +23,8 @@ CSV_COLUMNS: dict[str, str] = {
     "area_code": "ONS code of the area (K04000001 = England and Wales; E23/W15 codes are police "
                  "force areas).",
     "area_name": "Name of the area.",
-    "metric": "Measure identifier (see the measures in this dictionary).",
+    "metric": "Measure identifier: a metric (see the measures in this dictionary) or, in the data explorer, "
+              "a count: outcomes (outcomes assigned), recorded (offences recorded) or cases (case-level records).",
     "numerator": "Count of cases the measure counts (see the measure's numerator).",
     "denominator": "Count of cases the measure is out of (see the measure's denominator); empty where "
                    "the measure has none (shown [z] on screen).",
@@ -45,8 +46,18 @@ CSV_COLUMNS: dict[str, str] = {
     "licence": "Licence the figures are published under.",
     "citation": "How to cite the figures: release, data status, licence and the view they come from.",
     "ho_group": "Home Office outcome group.",
-    "count": "Number of outcomes in the group (the outcome mix), or of offences at the stage (the "
-             "case journey).",
+    "count": "Number of outcomes in the group (the outcome mix), of offences at the stage (the case "
+             "journey), or, in the data explorer, of what the measure counts in the row's cell.",
+    "nom_phase": "National Operating Model phase of the forces summed: pathfinder (2021), early_adopter "
+                 "(October 2022) or national_rollout (July 2023).",
+    "offence_code": "Home Office offence code (e.g. 19C rape of a female aged 16 and over).",
+    "offence_description": "The offence code in words, as the Home Office names it.",
+    "outcome_group": "Home Office outcome group (the outcome types it holds are listed on the methodology page).",
+    "outcome_type": "Home Office outcome type number (1 charged/summonsed ... 0 not yet assigned).",
+    "outcome_description": "The outcome type in words, as the Home Office names it.",
+    "victim_age_band": "Age band of the victim when the offence was recorded (case-level records, restricted tier).",
+    "victim_sex": "Sex of the victim (F, M or U unknown; case-level records, restricted tier).",
+    "relationship": "Relationship of the suspect to the victim (case-level records, restricted tier).",
     "share": "Share of all outcomes in the period on this basis (per cent); on the outcomes page, a "
              "share of the decisions made (outcome 0 'not yet assigned' is a share of every offence "
              "recorded), and in the case journey a share of the offences recorded in the cohort.",

@@ -12,6 +12,7 @@ keeps its formatted table with symbols in place; only files come from here.
 from __future__ import annotations
 
 import io
+import json
 import re
 import sys
 from dataclasses import dataclass
@@ -143,13 +144,24 @@ def csv_bytes(frame: pl.DataFrame) -> bytes:
     return frame.write_csv().encode("utf-8")
 
 
-def notes_frame(frame: pl.DataFrame, meta: ExportMeta, *, measure: dict | None = None) -> pl.DataFrame:
-    """The 'Notes' sheet: metadata, the symbols, the measure's definition, each column's meaning."""
-    rows = [("About these figures", k, v) for k, v in meta.notes().items()]
+def dictionary_frame(frame: pl.DataFrame, *, measure: dict | None = None) -> pl.DataFrame:
+    """The 'Dictionary' sheet: each column's meaning, the symbols, the measure's definition."""
+    rows = [("Columns", col, CSV_COLUMNS.get(col, "")) for col in frame.columns]
     rows += [("Symbols", symbol, meaning) for symbol, meaning in MARKERS.items()]
     rows += [("Measure", k, str(v)) for k, v in (measure or {}).items() if v not in (None, "")]
-    rows += [("Columns", col, CSV_COLUMNS.get(col, "")) for col in frame.columns]
     return pl.DataFrame(rows, schema={"section": pl.String, "item": pl.String, "text": pl.String}, orient="row")
+
+
+def citation_frame(meta: ExportMeta) -> pl.DataFrame:
+    """The 'Citation' sheet: how to cite the rows, their release, data status and licence."""
+    return pl.DataFrame(list(meta.notes().items()), schema={"item": pl.String, "text": pl.String}, orient="row")
+
+
+def parquet_metadata(frame: pl.DataFrame, meta: ExportMeta, *, measure: dict | None = None) -> dict[str, str]:
+    """Key-value metadata of a Parquet file: the citation and notes, and the data dictionary as JSON."""
+    dictionary = {"columns": {c: CSV_COLUMNS.get(c, "") for c in frame.columns}, "symbols": dict(MARKERS),
+                  "measure": {k: str(v) for k, v in (measure or {}).items() if v not in (None, "")}}
+    return {**{f"rasso:{k}": v for k, v in meta.notes().items()}, "rasso:dictionary": json.dumps(dictionary)}
 
 
 def write_export(frame: pl.DataFrame, fmt: str, output: Path | None, meta: ExportMeta, *,
@@ -157,35 +169,38 @@ def write_export(frame: pl.DataFrame, fmt: str, output: Path | None, meta: Expor
     """Write ``frame`` (from :func:`export_frame`) as csv (stdout when no file), parquet or xlsx."""
     if fmt not in FORMATS:
         raise QueryError(f"Unknown format '{fmt}'. Choose one of: {', '.join(FORMATS)}")
-    if fmt == "csv":
-        if output is None:
-            (stdout or sys.stdout).write(csv_bytes(frame).decode("utf-8"))
-        else:
-            Path(output).write_bytes(csv_bytes(frame))
+    if fmt == "csv" and output is None:
+        (stdout or sys.stdout).write(csv_bytes(frame).decode("utf-8"))
         return
     if output is None:
         raise QueryError(f"{fmt} needs an output file")
+    Path(output).write_bytes(file_bytes(frame, fmt, meta, measure=measure))
+
+
+def file_bytes(frame: pl.DataFrame, fmt: str, meta: ExportMeta, *, measure: dict | None = None) -> bytes:
+    """The bytes of one download: what the page offers and what ``rasso export`` writes."""
+    if fmt == "csv":
+        return csv_bytes(frame)
+    buffer = io.BytesIO()
     if fmt == "parquet":
-        metadata = {f"rasso:{k}": v for k, v in meta.notes().items()}
-        frame.write_parquet(output, metadata=metadata)
-        return
-    write_xlsx(frame, output, notes_frame(frame, meta, measure=measure))
+        frame.write_parquet(buffer, metadata=parquet_metadata(frame, meta, measure=measure))
+    else:
+        write_xlsx(frame, buffer, dictionary_frame(frame, measure=measure), citation_frame(meta))
+    return buffer.getvalue()
 
 
-def write_xlsx(frame: pl.DataFrame, output: Path | str | IO[bytes], notes: pl.DataFrame) -> None:
-    """A 'data' sheet of real numbers (empty where hidden) and a 'Notes' sheet."""
+def write_xlsx(frame: pl.DataFrame, output: IO[bytes], dictionary: pl.DataFrame, citation: pl.DataFrame) -> None:
+    """A 'data' sheet of real numbers (empty where hidden), a 'Dictionary' and a 'Citation' sheet."""
     from xlsxwriter import Workbook
 
-    target = output if not isinstance(output, Path) else str(output)
-    with Workbook(target) as book:
+    with Workbook(output) as book:
         # counts are whole numbers (Excel would show 603.000 with the default float format)
         counts = {c: "#,##0" for c in ("numerator", "denominator", "count")
                   if c in frame.columns and frame.schema[c].is_numeric()}
         frame.write_excel(book, worksheet="data", autofit=True, column_formats=counts)
-        notes.write_excel(book, worksheet="Notes", autofit=True)
+        dictionary.write_excel(book, worksheet="Dictionary", autofit=True)
+        citation.write_excel(book, worksheet="Citation", autofit=True)
 
 
 def xlsx_bytes(frame: pl.DataFrame, meta: ExportMeta, *, measure: dict | None = None) -> bytes:
-    buffer = io.BytesIO()
-    write_xlsx(frame, buffer, notes_frame(frame, meta, measure=measure))
-    return buffer.getvalue()
+    return file_bytes(frame, "xlsx", meta, measure=measure)

@@ -78,14 +78,15 @@ def test_export_files(db_url, tmp_path, fmt):
         import openpyxl
 
         book = openpyxl.load_workbook(target)
-        assert book.sheetnames == ["data", "Notes"]
+        assert book.sheetnames == ["data", "Dictionary", "Citation"]
         data = book["data"]
         header = [c.value for c in data[1]]
         for col in ("numerator", "value", "lower", "upper"):
             cells = [row[header.index(col)] for row in data.iter_rows(min_row=2, values_only=True)]
             assert all(isinstance(c, int | float) for c in cells if c is not None), col
             assert any(c is not None for c in cells), col
-        notes = " ".join(str(v) for row in book["Notes"].iter_rows(values_only=True) for v in row)
+        notes = " ".join(str(v) for name in ("Dictionary", "Citation")
+                         for row in book[name].iter_rows(values_only=True) for v in row)
         for expected in ("SYNTHETIC", "Open Government Licence", "[c]", "Recorded", "value"):
             assert expected in notes, expected
         assert pd.read_excel(target)["value"].dtype.kind == "f"

@@ -20,8 +20,8 @@ from queries.export import (
     SYNTHETIC_STATUS,
     ExportMeta,
     csv_bytes,
+    dictionary_frame,
     export_frame,
-    notes_frame,
     xlsx_bytes,
 )
 
@@ -92,22 +92,26 @@ def test_file_names_tell_views_apart():
         assert part in name, (part, name)
 
 
-def test_xlsx_has_numbers_as_numbers_and_a_notes_sheet():
+def test_xlsx_has_numbers_as_numbers_a_dictionary_and_a_citation_sheet():
     import openpyxl
 
     frame = export_frame(TABLE, META, unit="percent")
     book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(frame, META, measure={"label": "Charge rate"})))
-    assert book.sheetnames == ["data", "Notes"]
+    assert book.sheetnames == ["data", "Dictionary", "Citation"]
     sheet = book["data"]
     header = [c.value for c in sheet[1]]
     value = header.index("value") + 1
     cells = [sheet.cell(row=r, column=value).value for r in range(2, sheet.max_row + 1)]
     assert cells == [30, None, 50, None] and all(isinstance(c, int | float) for c in cells if c is not None)
-    notes = [[c.value for c in row] for row in book["Notes"].iter_rows()]
-    texts = " ".join(str(v) for row in notes for v in row)
-    for expected in ("Cite me, release 3", SYNTHETIC_STATUS, LICENCE, "[c]", "confidential", "Charge rate"):
-        assert expected in texts
-    assert notes_frame(frame, META)["item"].to_list()[-len(frame.columns):] == frame.columns
+    def text(name: str) -> str:
+        return " ".join(str(v) for row in book[name].iter_rows(values_only=True) for v in row)
+
+    for expected in ("[c]", "confidential", "Charge rate"):
+        assert expected in text("Dictionary")
+    for expected in ("Cite me, release 3", SYNTHETIC_STATUS, LICENCE):
+        assert expected in text("Citation")
+    listed = dictionary_frame(frame).filter(pl.col("section") == "Columns")["item"].to_list()
+    assert listed == frame.columns
 
 
 def test_csv_has_citation_release_and_exactly_the_rows_shown():
