@@ -25,7 +25,7 @@ from components.controls import period_options, sidebar_controls
 from components.errors import configure_logging, error_boundary
 from components.first_start import show_first_start
 from components.offline import page_config
-from components.page_registry import PAGE_KEYS, st_pages
+from components.page_registry import OWN_KEYS, PAGE_KEYS, st_pages
 from db.bootstrap import init_database
 from db.engine import DatabaseUnavailable, check_connection, database_url, describe
 from db.releases import Release, data_holdings, default_from, showable_ids
@@ -109,7 +109,7 @@ def _run() -> None:
         state = state.with_(release=default_id)
     pages = st_pages()
     page = st.navigation(pages, position="hidden")
-    write_query_params(state, PAGE_KEYS.get(page.url_path, ()))
+    write_query_params(state, PAGE_KEYS.get(page.url_path, ()), OWN_KEYS.get(page.url_path, ()))
 
     ctx = Context(url=url, db_label=describe(engine), state=state, release=info,
                   page_path=page.url_path, base_url=settings.base_url())

@@ -17,9 +17,11 @@ def read_query_params() -> dict[str, list[str]]:
     return {k: st.query_params.get_all(k) for k in st.query_params}
 
 
-def write_query_params(state: State, uses: Iterable[str] | None = None) -> None:
-    """Make the address match the state (only when it differs, to avoid needless reruns)."""
-    wanted = to_params(state, uses)
-    current = {k: st.query_params.get(k) for k in st.query_params}
+def write_query_params(state: State, uses: Iterable[str] | None = None, own: Iterable[str] = ()) -> None:
+    """Make the address match the state (only when it differs, to avoid needless reruns). Keys in
+    ``own`` are the page's to parse and write (``analysis.explorer_state``): kept as they are."""
+    wanted: dict[str, str | list[str]] = dict(to_params(state, uses))
+    wanted |= {k: st.query_params.get_all(k) for k in own if k in st.query_params}
+    current = {k: (st.query_params.get_all(k) if k in own else st.query_params.get(k)) for k in st.query_params}
     if current != wanted:
         st.query_params.from_dict(wanted)

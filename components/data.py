@@ -15,9 +15,12 @@ import streamlit as st
 from sqlalchemy import Engine
 
 import queries
+import queries.explorer
 import queries.peers
 from db.engine import make_engine
 from db.releases import Release, list_releases
+from metrics.explorer_spec import TableSpec
+from queries.explorer import Explored
 from reports.reader import Reader
 
 
@@ -50,6 +53,12 @@ def case_journey(url: str, **kwargs) -> pl.DataFrame:
 @st.cache_data(show_spinner=LOADING, max_entries=512)
 def day_percentiles(url: str, **kwargs) -> pl.DataFrame:
     return queries.day_percentiles(engine_for(url), **kwargs)
+
+
+@st.cache_data(show_spinner=LOADING, max_entries=256)
+def explore(url: str, spec: TableSpec, release_id: int) -> Explored:
+    """``queries.explorer.explore`` (a QueryError is raised, not cached: the page says it)."""
+    return queries.explorer.explore(engine_for(url), spec, release_id=release_id)
 
 
 @st.cache_data(show_spinner=False)

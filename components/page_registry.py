@@ -29,6 +29,8 @@ class PageSpec:
     # URL keys the page reads. Offence group, period and release are always written; other
     # keys only where the page reads them or when not default (analysis.url_state.to_params).
     keys: tuple[str, ...] = ()
+    # Keys the page parses and writes itself (the explorer's table): kept as they are.
+    own_keys: tuple[str, ...] = ()
 
     @property
     def path(self) -> str:
@@ -53,14 +55,17 @@ OUTCOMES = PageSpec("pages/outcomes.py", "Outcomes and timeliness", ":material/t
                     ("basis", "grain", "force"))
 PILLARS = PageSpec("pages/pillars.py", "NOM pillars", ":material/view_column:", "pillars",
                    ("pillar", "metric", "sort"))
+EXPLORER = PageSpec("pages/explorer.py", "Data explorer", ":material/table_view:", "explorer",
+                    ("basis",), own_keys=("measure", "by", "from", "to", "filter"))
 METHODOLOGY = PageSpec("pages/methodology.py", "Methodology and data", ":material/menu_book:",
                        "methodology", ("pillar",))
 
 # Every page, in sidebar order; only pages that work are listed. The first is the default (/).
-PAGES: tuple[PageSpec, ...] = (OVERVIEW, COMPARE, FORCE, PILLARS, OUTCOMES, METHODOLOGY)
+PAGES: tuple[PageSpec, ...] = (OVERVIEW, COMPARE, FORCE, PILLARS, OUTCOMES, EXPLORER, METHODOLOGY)
 
 # The URL keys each page reads, by its url_path ("" is the overview).
 PAGE_KEYS: dict[str, tuple[str, ...]] = {p.url_path: p.keys for p in PAGES}
+OWN_KEYS: dict[str, tuple[str, ...]] = {p.url_path: p.own_keys for p in PAGES}
 
 
 def st_pages() -> list[st.Page]:
