@@ -23,7 +23,6 @@ from analysis.comparison import CATEGORIES, POSITIONS, Comparison
 from charts import palette
 from charts.common import AXIS_TITLE
 from charts.positions import CATEGORY_COLORS, SHAPES
-from geo.maps import SELECT
 from metrics import stats
 from metrics.registry import Metric
 
@@ -202,14 +201,14 @@ def _x_domain(data: pl.DataFrame, national_value: float | None, unit: str) -> li
 
 def dot_plot(rows: pl.DataFrame, metric: Metric, national_value: float | None, *,
              highlight: str | None = None, peers: list[str] | None = None, row_height: int = 22,
-             labels: dict[str, str] = CATEGORIES, clickable: bool = False) -> alt.LayerChart:
+             labels: dict[str, str] = CATEGORIES, links: dict[str, str] | None = None) -> alt.LayerChart:
     """Forces sorted by value with 95% intervals and the England and Wales line.
 
     The highlighted force is ringed, its axis label starts with '►' and is bold; ``peers``
     (codes) get smaller thin rings and '(peer)' after their names. Each row has
     ``row_height`` pixels (22 by default: 12-pixel labels with room between them, so 43 forces
-    never overlap). ``clickable``: a click on a force's point selects it (the selection
-    ``geo.maps.SELECT``, as on the maps), which the page turns into a link to its profile.
+    never overlap). ``links`` (code -> address): each force's point is a link there, as on the
+    maps (``geo.maps``): a real navigation, so back returns to the page as it was.
     """
     data = _roles(rows.filter(pl.col("value").is_not_null()), highlight, peers).with_columns(
         shown_name=pl.when(pl.col("role") == SELECTED).then(pl.concat_str([pl.lit("► "), pl.col("name")]))
@@ -230,10 +229,11 @@ def dot_plot(rows: pl.DataFrame, metric: Metric, national_value: float | None, *
     x_value = alt.X("value:Q", title=x_title, scale=x_scale)
     points = base.mark_point(filled=True, size=70, stroke=palette.TEXT, strokeWidth=0.6, opacity=1).encode(
         x=x_value, y=y, shape=shape, color=color, tooltip=_tooltip(metric))
-    if clickable:
-        points = points.mark_point(filled=True, size=70, stroke=palette.TEXT, strokeWidth=0.6, opacity=1,
-                                   cursor="pointer").add_params(
-            alt.selection_point(name=SELECT, fields=["code"], on="click", toggle=False, empty=False))
+    if links:
+        points = (alt.Chart(data.with_columns(href=pl.col("code").replace_strict(links, default="")).to_pandas())
+                  .mark_point(filled=True, size=70, stroke=palette.TEXT, strokeWidth=0.6, opacity=1,
+                              cursor="pointer")
+                  .encode(x=x_value, y=y, shape=shape, color=color, tooltip=_tooltip(metric), href="href:N"))
     layers: list[alt.Chart] = [bars, points]
     if national_value is not None:
         layers.append(alt.Chart(alt.Data(values=[{"v": national_value, "label": "England and Wales"}]))

@@ -13,7 +13,6 @@ import streamlit as st
 
 from components.banners import basis_label
 from components.context import get_context
-from components.force_links import altair_clickable
 from components.page_registry import COMPARE, FORCE
 from metrics.registry import Metric
 from queries.export import ExportMeta, csv_bytes, export_frame
@@ -70,17 +69,12 @@ def chart_block(
     key: str,
     caveat: str | None = None,
     metric: Metric | None = None,
-    clickable: bool = False,
 ) -> None:
-    """``clickable``: a click on a force in the chart opens its profile (``components.force_links``)."""
     with st.container(border=True, key=f"chart-{key}"):
         st.subheader(title)
         if basis:
             basis_label(basis)
-        if clickable:
-            altair_clickable(chart, base=f"click-{key}", alt_text=title)
-        else:
-            st.altair_chart(chart, width="stretch", alt=title)  # short: the summary is beside it
+        st.altair_chart(chart, width="stretch", alt=title)  # short: the summary is beside it
         st.markdown(f"{SUMMARY_PREFIX} {summary}")
         if caveat:
             st.caption(f"Caveat: {caveat}")

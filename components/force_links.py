@@ -1,48 +1,31 @@
-"""A force clicked on a chart of /compare (either map, the ranked plot) opens its profile.
+"""A force on a chart of /compare (either map, the ranked plot) is a link to its profile.
 
-The click arrives as the chart widget's selection state in a callback, where Streamlit cannot
-switch pages; the callback notes the force and the page, on the run that follows, switches to
-``/force`` with the other URL keys kept (``st.switch_page`` with query parameters, a new entry
-in the browser's history, so back returns to the comparison as it was). Each switch renews the
-charts' widget keys, so after coming back a click on the same force is a new selection.
+The charts carry each force's address in Vega's ``href`` channel, so a click is a real
+navigation, as a link's is. It was once a chart selection answered by ``st.switch_page``, but
+Streamlit 1.67's front end pushes the new query string onto /compare's path before it opens
+the new page (``switch_page`` sends it as a page-info message, and the front end answers one
+outside a history navigation with ``pushState``): back then landed on ``/compare?...&force=CODE``,
+with the clicked force selected, and only a second back on the comparison the user had left.
+A link leaves one entry per page: back returns to /compare as it was. A real navigation also
+starts a new session, so what the address does not hold (widget state) is not kept, and a
+modified click (Ctrl, middle button) opens the profile in a new tab, as a link's does.
 """
 
 from __future__ import annotations
 
-import streamlit as st
+from collections.abc import Iterable
+from urllib.parse import urlencode
 
 from components.context import Context
 from components.page_registry import FORCE
-from geo.maps import SELECT
-
-_GOTO = "_rasso_goto_force"
-_ROUND = "_rasso_click_round"
 
 
-def widget_key(base: str) -> str:
-    """The chart widget's key for this round of clicks."""
-    return f"{base}-{st.session_state.get(_ROUND, 0)}"
+def force_href(ctx: Context, code: str) -> str:
+    """A relative link to the force's profile keeping the address's other keys (so it also works
+    under a base path), in the order the profile writes them, so it adds no history entry of its own."""
+    return f"{FORCE.url_path}?{urlencode(ctx.params(FORCE.url_path, ctx.state.with_(force=code)))}"
 
 
-def pick(widget: str) -> None:
-    """Selection callback: remember the clicked force for the next run."""
-    event = st.session_state.get(widget)
-    picked = ((event or {}).get("selection") or {}).get(SELECT) or []
-    code = picked[0].get("code") if picked and isinstance(picked[0], dict) else None
-    if code:
-        st.session_state[_GOTO] = str(code)
-
-
-def follow_click(ctx: Context, valid: set[str]) -> None:
-    """Open the clicked force's profile, if a chart was clicked since the last run."""
-    code = st.session_state.pop(_GOTO, None)
-    if code in valid:
-        st.session_state[_ROUND] = st.session_state.get(_ROUND, 0) + 1
-        st.switch_page(FORCE.path, query_params=ctx.params(FORCE.url_path, ctx.state.with_(force=code)))
-
-
-def altair_clickable(chart, *, base: str, alt_text: str) -> None:
-    """Draw ``chart`` so that a click on a force opens its profile."""
-    key = widget_key(base)
-    st.altair_chart(chart, width="stretch", alt=alt_text, key=key, on_select=lambda: pick(key),
-                    selection_mode=[SELECT])
+def profile_links(ctx: Context, codes: Iterable[str]) -> dict[str, str]:
+    """Force code -> link to its profile, for a chart's ``links``."""
+    return {code: force_href(ctx, code) for code in codes}

@@ -1,5 +1,5 @@
 """The two maps on the page, each a chart block (title, chart, words, table, download) that
-also answers clicks: a click on a force opens its profile (``components.force_links``).
+links each force to its profile (``components.force_links``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import streamlit as st
 from components import data
 from components.banners import basis_label
 from components.chart_block import SUMMARY_PREFIX, table_with_download
-from components.force_links import altair_clickable
 from db.releases import Release
 from metrics.registry import Metric
 from queries import boundaries
@@ -35,13 +34,12 @@ def boundary_shapes(url: str, release_id: int) -> dict[str, str]:
 def map_block(*, title: str, chart: alt.TopLevelMixin, summary: str, table: pl.DataFrame, unit: str,
               basis: str | None, citation: str, release_id: int, key: str,
               note: str | None = None, metric: Metric | None = None) -> None:
-    """Like ``chart_block``, but the chart is clickable and the note (e.g. attribution) sits
-    right under the map."""
+    """Like ``chart_block``, but the note (e.g. attribution) sits right under the map."""
     with st.container(border=True, key=f"chart-{key}"):
         st.subheader(title)
         if basis:
             basis_label(basis)
-        altair_clickable(chart, base=f"map-{key}", alt_text=title)
+        st.altair_chart(chart, width="stretch", alt=title)
         if note:
             st.caption(note)
         st.markdown(f"{SUMMARY_PREFIX} {summary}")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Sequence
-from urllib.parse import urlencode
 
 import polars as pl
 import streamlit as st
@@ -22,11 +21,12 @@ from analysis.pillar_profile import MetricFigures
 from charts.funnel import funnel_chart
 from charts.pillar_grid import grid_chart, strip_chart
 from charts.trend import trend_chart
-from components import data, page_registry
+from components import data
 from components.banners import caveat
 from components.chart_block import SUMMARY_PREFIX, chart_block, download_file, download_meta
 from components.context import Context, set_context
 from components.controls import widget_to_url
+from components.force_links import force_href
 from metrics.registry import BASIS_LABELS, Metric
 from reports.reader import read_figures
 from words import comparison as cmp_words
@@ -34,9 +34,6 @@ from words import pillar_profile as profile_words
 from words import pillars as say
 from words.summaries import trend_summary, window_summary
 
-# The force profile's address: the registry's page when this build has it, else the path the
-# force page is being built at (the link then works once that page is registered).
-FORCE_PATH = page_registry.FORCE.url_path
 DOWNLOAD_COLUMNS = {"code": "code", "name": "name", "metric": "metric", "numerator": "numerator",
                     "denominator": "denominator", "value": "value", "lower": "lower", "upper": "upper",
                     "flag": "flag", "position_words": "position"}
@@ -66,12 +63,6 @@ def settle_state(ctx: Context, metric_id: str, sort: str) -> Context:
     ctx = dataclasses.replace(ctx, state=state)
     set_context(ctx)
     return ctx
-
-
-def force_href(ctx: Context, code: str) -> str:
-    """A relative link to the force's profile keeping the address's other keys (so it also works
-    under a base path)."""
-    return f"{FORCE_PATH}?{urlencode(ctx.params(FORCE_PATH, ctx.state.with_(force=code)))}"
 
 
 def _md(text: str) -> str:

@@ -3,8 +3,9 @@
 Both take GeoJSON Feature dicts (``alt.Data(values=...)``), never a GeoDataFrame, so a chart is
 a small JSON spec. Colour always comes with a second cue: the tile map prints each force's
 abbreviation and category symbol on its tile, the real map prints the symbol at each force's
-label point, and both tooltips say the category in words. A click selects one force (the
-selection parameter ``select``), which the page turns into the ``force`` URL parameter.
+label point, and both tooltips say the category in words. Given ``links`` (force code -> address),
+each force is a link (Vega's ``href`` channel): a click is a real navigation, so the browser's
+history holds the page clicked on as it was, and back returns to it.
 """
 
 from __future__ import annotations
@@ -15,9 +16,6 @@ import altair as alt
 
 from geo.boundaries import outer_rings, signed_area
 from geo.tiles import tile_features
-
-SELECT = "pick"
-"""Name of the click selection parameter; its value is ``[{"code": ...}]``."""
 
 GEO_PROJECTION = {"type": "transverseMercator", "rotate": [2, 0, 0]}
 """Close to the British National Grid (central meridian 2 degrees west), so shapes look as on
@@ -45,34 +43,45 @@ def _tooltip(fields: Sequence[tuple[str, str]]) -> list[alt.Tooltip]:
     return [alt.Tooltip(f"{f}:N", title=t) for f, t in fields]
 
 
+def with_links(values: list[dict], links: dict[str, str] | None) -> list[dict]:
+    """``values`` with each force's address as ``href`` (unchanged without ``links``)."""
+    return values if not links else [{**v, "href": links.get(v.get("code", ""), "")} for v in values]
+
+
+def linked(chart: alt.Chart, links: dict[str, str] | None) -> alt.Chart:
+    """A mark whose data went through ``with_links``: a click on it follows ``href``."""
+    return chart.encode(href="href:N") if links else chart
+
+
 def _shapes(values: list[dict], *, field: str, domain, colors, legend_title: str, tooltip,
-            selected: str | None) -> alt.Chart:
-    pick = alt.selection_point(name=SELECT, fields=["code"], on="click", toggle=False, empty=False)
+            selected: str | None, links: dict[str, str] | None) -> alt.Chart:
     is_selected = alt.datum.code == (selected or "")
-    return (alt.Chart(alt.Data(values=values))
-            .mark_geoshape(cursor="pointer")
-            .encode(color=_color(field, domain, colors, legend_title),
-                    strokeWidth=alt.condition(is_selected, alt.value(3.5), alt.value(0.7)),
-                    stroke=alt.condition(is_selected, alt.value("#0B0C0C"), alt.value("#8A8A8A")),
-                    tooltip=_tooltip(tooltip))
-            .add_params(pick))
+    return linked(alt.Chart(alt.Data(values=with_links(values, links)))
+                  .mark_geoshape(cursor="pointer" if links else alt.Undefined)
+                  .encode(color=_color(field, domain, colors, legend_title),
+                          strokeWidth=alt.condition(is_selected, alt.value(3.5), alt.value(0.7)),
+                          stroke=alt.condition(is_selected, alt.value("#0B0C0C"), alt.value("#8A8A8A")),
+                          tooltip=_tooltip(tooltip)), links)
 
 
 def geography_map(features: list[dict], *, field: str, domain: Sequence[str], colors: Sequence[str],
                   legend_title: str, tooltip: Sequence[tuple[str, str]], symbol_field: str,
-                  selected: str | None = None, height: int = 560) -> alt.LayerChart:
+                  selected: str | None = None, height: int = 560,
+                  links: dict[str, str] | None = None) -> alt.LayerChart:
     """The real police force areas, coloured by ``field``, with ``symbol_field`` printed at each
     force's label point (so the category is readable without colour)."""
     shapes = _shapes(features, field=field, domain=domain, colors=colors, legend_title=legend_title,
-                     tooltip=tooltip, selected=selected)
+                     tooltip=tooltip, selected=selected, links=links)
     points = []
     for f in features:
         lon, lat = label_point(f["geometry"])
         points.append({"code": f["code"], "lon": lon, "lat": lat, "symbol": f.get(symbol_field, ""),
                        **{k: f.get(k) for k, _ in tooltip}})
-    symbols = (alt.Chart(alt.Data(values=points))
-               .mark_text(fontSize=11, fontWeight="bold", color="#0B0C0C")
-               .encode(longitude="lon:Q", latitude="lat:Q", text="symbol:N", tooltip=_tooltip(tooltip)))
+    # a symbol covers part of its force: it links too, so a click on it is a click on the force
+    symbols = linked(alt.Chart(alt.Data(values=with_links(points, links)))
+                     .mark_text(fontSize=11, fontWeight="bold", color="#0B0C0C")
+                     .encode(longitude="lon:Q", latitude="lat:Q", text="symbol:N", tooltip=_tooltip(tooltip)),
+                     links)
     return (alt.layer(shapes, symbols)
             .project(**GEO_PROJECTION)
             .properties(height=height, width="container"))
@@ -80,16 +89,17 @@ def geography_map(features: list[dict], *, field: str, domain: Sequence[str], co
 
 def tile_map(rows: dict[str, dict], *, field: str, domain: Sequence[str], colors: Sequence[str],
              legend_title: str, tooltip: Sequence[tuple[str, str]], label_field: str,
-             selected: str | None = None, height: int = 560) -> alt.LayerChart:
+             selected: str | None = None, height: int = 560,
+             links: dict[str, str] | None = None) -> alt.LayerChart:
     """The 43 forces as equal hexagons (``geo.tiles``), each labelled with ``label_field``."""
     values = tile_features(rows)
     shapes = _shapes(values, field=field, domain=domain, colors=colors, legend_title=legend_title,
-                     tooltip=tooltip, selected=selected)
-    labels = (alt.Chart(alt.Data(values=values))
-              .mark_text(fontSize=11, fontWeight="bold", lineBreak="\n", lineHeight=12)
-              .encode(longitude="cx:Q", latitude="cy:Q", text=f"{label_field}:N",
-                      color=alt.Color("label_color:N", scale=None),
-                      tooltip=_tooltip(tooltip)))
+                     tooltip=tooltip, selected=selected, links=links)
+    labels = linked(alt.Chart(alt.Data(values=with_links(values, links)))
+                    .mark_text(fontSize=11, fontWeight="bold", lineBreak="\n", lineHeight=12)
+                    .encode(longitude="cx:Q", latitude="cy:Q", text=f"{label_field}:N",
+                            color=alt.Color("label_color:N", scale=None),
+                            tooltip=_tooltip(tooltip)), links)
     return (alt.layer(shapes, labels)
             .project(type="identity", reflectY=True)
             .properties(height=height, width="container"))

@@ -19,7 +19,7 @@ from components.banners import caveat
 from components.chart_block import chart_block
 from components.context import get_context
 from components.controls import sync_widget, widget_to_url
-from components.force_links import follow_click
+from components.force_links import profile_links
 from components.maps import ATTRIBUTION, boundary_release, boundary_shapes, map_block
 from components.page_registry import COMPARE, FORCE
 from components.peers import peer_control, peer_set_for
@@ -36,7 +36,7 @@ state, period, group = ctx.state, ctx.period, ctx.group
 forces = data.forces(ctx.url)
 territorial = forces.filter(pl.col("territorial"))
 names = dict(zip(territorial["code"], territorial["name"], strict=True))
-follow_click(ctx, set(names))  # a force clicked on a map or the ranked plot opens its profile
+links = profile_links(ctx, names)  # a force on a map or the ranked plot is a link to its profile
 
 
 st.title(f"Force comparison: {group.label.lower()}")
@@ -131,14 +131,14 @@ with geo_col:
     else:
         shapes = boundary_shapes(ctx.url, rel.id)
         map_block(title="Police force areas", chart=geography_map(features(shapes, positions.geography_rows(rows)),
-                                                                   symbol_field="symbol", **style),
+                                                                   symbol_field="symbol", links=links, **style),
                   summary=f"Map of the police force areas coloured by position against England and "
                           f"Wales; symbols on the map repeat the colour (the City of London's is "
                           f"left off, as it would cover the Metropolitan Police's). {words}",
                   table=table, unit=unit, basis=basis, citation=ctx.citation(), release_id=ctx.release_id,
                   key="geo-map", metric=m, note=f"{ATTRIBUTION} Boundaries: release {rel.id} ({rel.label}).")
 with tile_col:
-    map_block(title="Equal-area tile map", chart=tile_map(rows, label_field="label", **style),
+    map_block(title="Equal-area tile map", chart=tile_map(rows, label_field="label", links=links, **style),
               summary=f"Tile map, one equal hexagon per force, labelled with its abbreviation and "
                       f"position symbol. {words}",
               table=table, unit=unit, basis=basis, citation=ctx.citation(), release_id=ctx.release_id,
@@ -193,13 +193,12 @@ st.header("Forces in order, with intervals")
 chart_block(
     title=f"{m.label} by force, with 95% intervals",
     chart=dot_plot(comp.frame, m, None if unit == "count" else national.get("value"), highlight=selected,
-                   peers=peer_codes, labels=comp.categories, clickable=True),
+                   peers=peer_codes, labels=comp.categories, links=links),
     summary=f"{say.ranked_summary(comp, m)} {where}".strip(),
     table=table.sort("value", descending=True, nulls_last=True),
     unit=unit, basis=basis, citation=ctx.citation(), release_id=ctx.release_id, key="ranked", metric=m,
     caveat="Not a league table: forces whose intervals overlap cannot be told apart. Click a force's "
            "point to open its profile.",
-    clickable=True,
 )
 
 # --- Peers ---------------------------------------------------------------------------------

@@ -397,29 +397,65 @@ def test_methodology_text_tables_wrap_at_1400_px(page_factory, app_url, text):
     page.close()
 
 
+# rolling years (a key /compare keeps for the next page) give a small sample enough cases per point;
+# recorded offences per 1,000: most of a force's rolling years are shown even in the small sample.
+# Greater Manchester is selected before the click: back must bring that selection back.
+CLICK_FROM = f"{COMPARE.url_path}?offence=all_sexual&metric=recorded_per_1000&grain=rolling&force=E23000005"
+SELECTED_BEFORE = "Selected: Greater Manchester"
+
+
+def _open_compare_selected(page, app_url: str) -> str:
+    """/compare with Greater Manchester selected; the address it settles on (the app writes every key)."""
+    page.goto(f"{app_url}/{CLICK_FROM}", wait_until="domcontentloaded")
+    _wait_for_app(page)
+    panel = page.locator(".st-key-force-panel h3").first
+    panel.wait_for(timeout=60_000)  # the panel sits under the maps: drawn after them
+    assert panel.inner_text() == SELECTED_BEFORE
+    return page.url
+
+
+def _assert_profile_of_a_clicked_force(page, before: str) -> str:
+    """The page is a force's profile (not the selected one) with /compare's other keys; its code."""
+    page.wait_for_url("**/force?**", timeout=60_000)
+    _wait_for_app(page)
+    query, start = parse_qs(urlparse(page.url).query), parse_qs(urlparse(before).query)
+    names = {f.code: f.name for f in FORCES}
+    assert query["force"][0] in names and query["force"] != start["force"]
+    for key in ("offence", "grain", "metric", "period", "release"):  # the other keys kept
+        assert query[key] == start[key], key
+    assert page.locator("h1").first.inner_text() == f"{names[query['force'][0]]}: force profile"
+    return query["force"][0]
+
+
+def _assert_back_on_compare_as_it_was(page, before: str, history_before: int) -> None:
+    """Back from the profile is /compare at the address and selection it had before the click,
+    after one entry per page (no extra entry holding the clicked force on /compare's path)."""
+    assert page.evaluate("history.length") == history_before + 1
+    page.go_back()
+    page.wait_for_url("**/compare?**", timeout=60_000)
+    _wait_for_app(page)
+    assert page.url == before
+    assert page.locator("h1").first.inner_text().startswith("Force comparison")
+    panel = page.locator(".st-key-force-panel h3").first
+    panel.wait_for(timeout=60_000)
+    assert panel.inner_text() == SELECTED_BEFORE  # the selection it had, not the force clicked
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
 @pytest.mark.parametrize("chart_key", ["tile-map", "geo-map"])
 def test_clicking_a_force_on_a_map_opens_its_profile_and_back_returns(page_factory, app_url, chart_key):
     if chart_key == "geo-map" and not BOUNDARIES.is_file():
         pytest.skip(f"the real map needs the ONS boundaries at {BOUNDARIES}")
     page = page_factory.new_page()
-    # rolling years (a key /compare keeps for the next page) give a small sample enough cases per point
-    # recorded offences per 1,000: most of a force's rolling years are shown even in the small sample
-    page.goto(f"{app_url}/compare?offence=all_sexual&metric=recorded_per_1000&grain=rolling",
-              wait_until="domcontentloaded")
-    _wait_for_app(page)
+    before = _open_compare_selected(page, app_url)
+    history_before = page.evaluate("history.length")
     chart = page.locator(f".st-key-chart-{chart_key} [data-testid='stVegaLiteChart']")
     chart.scroll_into_view_if_needed()
     page.wait_for_timeout(500)
     box = chart.bounding_box()
     # the middle of either map is a force (the Midlands), not the sea or a gap between tiles
     page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.45)
-    page.wait_for_url("**/force?**", timeout=60_000)
-    _wait_for_app(page)
-    query = parse_qs(urlparse(page.url).query)
-    names = {f.code: f.name for f in FORCES}
-    assert query["force"][0] in names
-    assert query["offence"] == ["all_sexual"] and query["grain"] == ["rolling"] and query["metric"] == ["recorded_per_1000"]  # the other keys kept
-    assert page.locator("h1").first.inner_text() == f"{names[query['force'][0]]}: force profile"
+    _assert_profile_of_a_clicked_force(page, before)
     spc = page.locator(".st-key-chart-spc [data-testid='stVegaLiteChart']")
     spc.wait_for(state="visible", timeout=60_000)
     spc.scroll_into_view_if_needed()
@@ -430,12 +466,26 @@ def test_clicking_a_force_on_a_map_opens_its_profile_and_back_returns(page_facto
     if panel.count():
         panel.scroll_into_view_if_needed()
         assert drawn_fraction(panel.screenshot()) > 0.02, "the before/after panel looks blank"
-    page.go_back()
-    page.wait_for_url("**/compare?**", timeout=60_000)
-    _wait_for_app(page)
-    assert page.locator("h1").first.inner_text().startswith("Force comparison")
-    assert "offence=all_sexual" in page.url
-    assert page.locator("[data-testid='stException']").count() == 0
+    _assert_back_on_compare_as_it_was(page, before, history_before)
+    page.close()
+
+
+def test_clicking_a_force_in_the_ranked_plot_opens_its_profile_and_back_returns(page_factory, app_url):
+    """The ranked plot's points are links too: a click on the top force's point opens its profile."""
+    page = page_factory.new_page()
+    before = _open_compare_selected(page, app_url)
+    history_before = page.evaluate("history.length")
+    chart = page.locator(".st-key-chart-ranked [data-testid='stVegaLiteChart']")
+    chart.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    # Vega draws the plot as SVG and labels each point with its fields: Avon and Somerset's point
+    # (neither the selected force nor one of its North West peers, so no ring lies over it)
+    point = chart.locator("g.mark-symbol path[aria-label*='shown_name: Avon and Somerset;']")
+    assert point.count() == 1
+    point.click()
+    assert _assert_profile_of_a_clicked_force(page, before) == "E23000036"
+    _assert_back_on_compare_as_it_was(page, before, history_before)
+    page.close()
 
 
 def test_the_pillars_grid_links_each_force_to_its_profile(page_factory, app_url):

@@ -96,3 +96,31 @@ def test_an_unknown_peer_group_gives_a_notice_and_region_peers(small_db, monkeyp
     assert len(notices) == 1 and "no peer group is loaded" in notices[0]
     assert at.radio(key="cmp_peer").value == "region"
     assert "Region peers" in texts(at, "header")
+
+
+def test_a_loaded_peer_group_is_offered_and_shown(empty_db, tmp_path, monkeypatch):
+    """`rasso ingest peer-groups` loads a group; `peer=<its name>` shows that group's forces, not
+    the region's (its peers are in three regions), and says where the group came from."""
+    import ingest
+    from helpers.testdb import SMALL_CASES, SMALL_LAST_QUARTER, SMALL_SEED
+    from sample_data.load import load_sample
+
+    load_sample(empty_db, cases=SMALL_CASES, seed=SMALL_SEED, last_quarter=SMALL_LAST_QUARTER)
+    code = {f.name: f.code for f in FORCES}
+    group, peers = "MSG West", ["Dorset", "Kent", "Leicestershire"]
+    assert len({f.region for f in FORCES if f.name in peers}) == 3  # unlike any built-in set
+    path = tmp_path / "groups.csv"
+    path.write_text("force_code,group_name,peer_code\n" + "".join(f"{AVON},{group},{code[n]}\n" for n in peers))
+    ingest.load(empty_db, "peer-groups", [path])
+
+    at = _open(empty_db, monkeypatch, force=AVON, offence="rape", peer=group)
+    assert_clean(at)
+    assert not [w for w in texts(at, "warning") if w.startswith("Ignored `peer`")]
+    radio = at.radio(key="cmp_peer")
+    assert radio.value == group and f"{group} (loaded)" in radio.options  # offered with the others
+    assert f"Peer group: {group} (loaded)" in texts(at, "header")
+    title = f"Avon and Somerset and its peers in {group} (loaded)"
+    assert title in texts(at, "subheader")
+    assert _peer_table_names(at, title) == {"Avon and Somerset", *peers}
+    found = [t for t in texts(at, "markdown") if t.startswith(SUMMARY_PREFIX) and f"Peer group {group}:" in t]
+    assert len(found) == 1 and "loaded from groups.csv" in found[0]

@@ -193,13 +193,14 @@ def test_funnel_legend_symbols_take_the_points_colour_and_shape():
     assert colour["legend"]["symbolStrokeColor"] == _mark(points)["stroke"]
 
 
-def test_a_clickable_ranked_plot_selects_a_force_by_its_code():
-    from geo.maps import SELECT
-
+def test_a_linked_ranked_plot_links_each_point_to_its_force():
     comp = _comparison()
+    links = {c: f"force?force={c}" for c in comp.frame["code"]}
     plain = dot_plot(comp.frame, CHARGE, comp.national["value"]).to_dict()
-    clicked = dot_plot(comp.frame, CHARGE, comp.national["value"], clickable=True).to_dict()
-    assert not plain.get("params")
-    (param,) = clicked["params"]  # Altair lifts a layer's selection to the top
-    assert param["name"] == SELECT and param["select"]["fields"] == ["code"]
-    assert param["select"]["on"] == "click"
+    linked = dot_plot(comp.frame, CHARGE, comp.national["value"], links=links).to_dict()
+    assert not plain.get("params") and not linked.get("params")  # links, not a selection
+    assert all("href" not in layer.get("encoding", {}) for layer in plain["layer"])
+    (points,) = [layer for layer in linked["layer"] if "href" in layer.get("encoding", {})]
+    assert points["encoding"]["href"]["field"] == "href" and points["mark"]["cursor"] == "pointer"
+    rows = linked["datasets"][points["data"]["name"]]
+    assert rows and all(r["href"] == links[r["code"]] for r in rows)

@@ -21,9 +21,7 @@ def test_geography_map_spec_holds_features_not_a_dataframe():
     assert "datasets" not in spec and "url" not in shapes["data"]
     assert shapes["mark"]["type"] == "geoshape"
     assert spec["projection"]["type"] == "transverseMercator"
-    (param,) = spec["params"]  # Altair lifts a layer's selection to the top, bound to its view
-    assert param["name"] == maps.SELECT and param["select"]["fields"] == ["code"]
-    assert param["views"] == [shapes["name"]]
+    assert "params" not in spec and "href" not in shapes["encoding"]  # no links unless given
     assert symbols["data"]["values"][0]["symbol"] == "▲"
     assert shapes["encoding"]["color"]["scale"]["domain"] == ["a", "b"]
 
@@ -46,3 +44,19 @@ def test_map_legend_text_is_near_black():
     for key in ("labelColor", "titleColor"):
         rgb = [int(legend[key].lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)]
         assert max(rgb) <= 0x40, legend  # dark enough for 4.5:1 on white several times over
+
+
+def test_given_links_each_force_on_either_map_is_a_link_to_its_address():
+    """A click follows the force's own address (Vega's href), on its shape and on its label."""
+    rows = {t.code: {"category": "a", "label": t.abbr, "label_color": "#000000"} for t in tiles.TILES}
+    links = {t.code: f"force?force={t.code}&offence=rape" for t in tiles.TILES}
+    square = {"type": "Polygon", "coordinates": [[[0, 51], [0, 52], [1, 52], [1, 51], [0, 51]]]}
+    feats = boundaries.features({"E23000001": json.dumps(square)},
+                                {"E23000001": {"name": "Met", "category": "a", "symbol": "▲"}})
+    for spec in (maps.tile_map(rows, label_field="label", links=links, **STYLE).to_dict(),
+                 maps.geography_map(feats, symbol_field="symbol", links=links, **STYLE).to_dict()):
+        assert "params" not in spec  # a link, not a selection the page must answer
+        for layer in spec["layer"]:
+            assert layer["encoding"]["href"] == {"field": "href", "type": "nominal"}
+            values = layer["data"]["values"]
+            assert values and all(v["href"] == links[v["code"]] for v in values)
