@@ -141,7 +141,7 @@ def _span_and_filters(spec: TableSpec, quarters: tuple[int, int], area_values: d
 def table(explored: Explored) -> None:
     """The rows, paged, with their count, the symbols and advice when most are hidden."""
     spec, rows = explored.spec, explored.table
-    st.subheader(describe(spec)[:1].upper() + describe(spec)[1:])
+    st.subheader(describe(spec))
     st.caption(f"{explored.span_label}; {spec.tier} tier; release {explored.release_id}. {say.row_count(rows)}.")
     if advice := say.mostly_hidden_advice(spec, explored.hidden_share):
         st.warning(advice, icon=":material/visibility_off:")

@@ -29,32 +29,42 @@ class Dimension:
     columns: tuple[str, ...]
     public: bool = True
     """False: finer than the release's protection (or case-level), restricted tier only."""
+    phrase: str = ""
+    """The label inside a sentence ('by police force, financial year and ...'); default: the label."""
+
+    @property
+    def words(self) -> str:
+        return self.phrase or self.label
 
 
 DIMENSIONS: dict[str, Dimension] = {d.id: d for d in (
     Dimension("national", "area", "England and Wales", ("area_code", "area_name")),
-    Dimension("region", "area", "Region", ("region",)),
-    Dimension("nom_phase", "area", "NOM phase (forces by when they adopted the model)", ("nom_phase",)),
-    Dimension("force", "area", "Police force", ("area_code", "area_name")),
-    Dimension("quarter", "period", "Quarter", ("period", "period_end")),
-    Dimension("year", "period", "Financial year", ("period", "period_end")),
-    Dimension("rolling", "period", "Rolling 12 months (ending each quarter)", ("period", "period_end")),
-    Dimension("offence_group", "offence", "Offence group", ("offence_group",)),
+    Dimension("region", "area", "Region", ("region",), phrase="region"),
+    Dimension("nom_phase", "area", "NOM phase (forces by when they adopted the model)", ("nom_phase",),
+              phrase="NOM phase"),
+    Dimension("force", "area", "Police force", ("area_code", "area_name"), phrase="police force"),
+    Dimension("quarter", "period", "Quarter", ("period", "period_end"), phrase="quarter"),
+    Dimension("year", "period", "Financial year", ("period", "period_end"), phrase="financial year"),
+    Dimension("rolling", "period", "Rolling 12 months (ending each quarter)", ("period", "period_end"),
+              phrase="12 months ending each quarter"),
+    Dimension("offence_group", "offence", "Offence group", ("offence_group",), phrase="offence group"),
     Dimension("offence_code", "offence", "Home Office offence code", ("offence_code", "offence_description"),
-              public=False),
-    Dimension("outcome_group", "outcome", "Home Office outcome group", ("outcome_group",)),
+              public=False, phrase="offence code"),
+    Dimension("outcome_group", "outcome", "Home Office outcome group", ("outcome_group",),
+              phrase="outcome group"),
     Dimension("outcome_type", "outcome", "Home Office outcome type", ("outcome_type", "outcome_description",
-                                                                       "outcome_group"), public=False),
-    Dimension("age_band", "case", "Victim age band", ("victim_age_band",), public=False),
-    Dimension("sex", "case", "Victim sex", ("victim_sex",), public=False),
-    Dimension("relationship", "case", "Victim-suspect relationship", ("relationship",), public=False),
+                                                                       "outcome_group"), public=False, phrase="outcome type"),
+    Dimension("age_band", "case", "Victim age band", ("victim_age_band",), public=False, phrase="victim age band"),
+    Dimension("sex", "case", "Victim sex", ("victim_sex",), public=False, phrase="victim sex"),
+    Dimension("relationship", "case", "Victim-suspect relationship", ("relationship",), public=False,
+              phrase="victim-suspect relationship"),
 )}
 AREA_DEFAULT = "national"
 
 COUNT_MEASURES: dict[str, str] = {
-    "outcomes": "Outcomes assigned (Home Office outcome types), on the basis chosen",
-    "recorded": "Offences recorded by the police",
-    "cases": "Cases (one per offence recorded, from case-level records)",
+    "outcomes": "Outcomes assigned",
+    "recorded": "Offences recorded",
+    "cases": "Cases (case-level records, one per offence recorded)",
 }
 BASES = ("closed", "recorded")
 BASIS_WORDS = {"closed": "investigations closed in the period", "recorded": "offences recorded in the period"}
