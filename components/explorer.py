@@ -149,7 +149,7 @@ def table(explored: Explored) -> None:
     page = st.number_input(f"Page (of {pages}, {PAGE_ROWS:,} rows each)", 1, pages, 1, key=_key("page")) \
         if pages > 1 else 1
     shown = rows.slice((page - 1) * PAGE_ROWS, PAGE_ROWS)
-    st.dataframe(shown.rename(say.screen_names(shown.columns)), hide_index=True, width="stretch")
+    st.dataframe(say.screen_table(shown, spec), hide_index=True, width="stretch")
     if legend := symbols_legend(rows):
         st.caption(legend + " A hidden count is empty, its symbol beside it.")
 

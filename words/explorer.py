@@ -29,8 +29,7 @@ def mostly_hidden_advice(spec: TableSpec, hidden_share: float) -> str | None:
     """Advice when most rows are hidden: which coarser dimension would show more ('' none left)."""
     if hidden_share <= MOSTLY_HIDDEN:
         return None
-    swaps = [f"{DIMENSIONS[d].label.lower()} -> {DIMENSIONS[COARSER[d]].label.lower()}"
-             for d in spec.by if d in COARSER]
+    swaps = [f"{DIMENSIONS[d].words} -> {DIMENSIONS[COARSER[d]].words}" for d in spec.by if d in COARSER]
     tip = ("try a coarser table: " + "; ".join(swaps)) if swaps else "try a wider offence group or a longer span"
     return (f"{hidden_share:.0%} of these rows are hidden by disclosure control (their counts are small, or would "
             f"give a small count back); {tip}.")
@@ -96,9 +95,18 @@ SCREEN_NAMES = {
 }
 
 
-def screen_names(columns: list[str]) -> dict[str, str]:
-    """Plain headers for the table on screen (files keep the machine names of the dictionary)."""
-    return {c: SCREEN_NAMES[c] for c in columns if c in SCREEN_NAMES}
+def screen_table(table: pl.DataFrame, spec: TableSpec) -> pl.DataFrame:
+    """The rows as people read them: numbers formatted with the symbol in place of a hidden one,
+    offence groups by name, plain headers (files keep the machine names of the dictionary)."""
+    from metrics.offence_groups import OFFENCE_GROUPS
+    from metrics.registry import METRICS_BY_ID
+    from words.tables import display_frame
+
+    unit = METRICS_BY_ID[spec.measure].unit if spec.is_metric else "count"
+    shown = display_frame(table, unit)
+    if "offence_group" in shown.columns:
+        shown = shown.with_columns(pl.col("offence_group").replace({g.id: g.label for g in OFFENCE_GROUPS.values()}))
+    return shown.rename({c: SCREEN_NAMES[c] for c in shown.columns if c in SCREEN_NAMES})
 
 
 def value_title(spec: TableSpec) -> str:
