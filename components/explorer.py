@@ -151,7 +151,7 @@ def table(explored: Explored) -> None:
     shown = rows.slice((page - 1) * PAGE_ROWS, PAGE_ROWS)
     st.dataframe(say.screen_table(shown, spec), hide_index=True, width="stretch")
     if legend := symbols_legend(rows):
-        st.caption(legend + " A hidden count is empty, its symbol beside it.")
+        st.caption(legend + " In the files a hidden number is empty, with its symbol in the `flag` column.")
 
 
 def chart(explored: Explored) -> None:
