@@ -261,6 +261,16 @@ class Format(StrEnum):
     xlsx = "xlsx"
 
 
+# Options the export commands share, written once.
+FromOption = Annotated[str | None, typer.Option("--from", help=f"First period: {PERIOD_FORMATS}")]
+ToOption = Annotated[str | None, typer.Option(help=f"Last period: {PERIOD_FORMATS}")]
+TierOption = Annotated[Tier, typer.Option(help="public applies disclosure control; restricted does not")]
+FormatOption = Annotated[Format, typer.Option("--format", help="csv, parquet or xlsx")]
+OutputOption = Annotated[Path | None, typer.Option("-o", "--output", help="Output file, or a folder to write a file "
+                                                                          "named for its contents (CSV goes to stdout if omitted)")]
+ReleaseOption = Annotated[int | None, typer.Option(help="Release id (default: the newest data release)")]
+
+
 def _choose_release(engine, release: int | None):
     if release is None:
         # one rule for the app and the command line (db.releases.default_release)
@@ -280,15 +290,14 @@ def export_metrics(
     metric_id: Annotated[str, typer.Option("--metric", help="Metric id from the registry, e.g. charge_rate")],
     force: Annotated[str, typer.Option(help="ONS force code, 'all' (each of the 43 forces) or 'national'")] = "national",
     offence: Annotated[str, typer.Option(help="adult_rape, child_rape, rape, other_sexual or all_sexual")] = "adult_rape",
-    from_: Annotated[str | None, typer.Option("--from", help=f"First period: {PERIOD_FORMATS}")] = None,
-    to: Annotated[str | None, typer.Option(help=f"Last period: {PERIOD_FORMATS}")] = None,
+    from_: FromOption = None,
+    to: ToOption = None,
     grain: Annotated[Grain, typer.Option(help="quarter, or year: financial years, or 12 months ending "
                                                "the month of a YE-yyyy-mm --to (or --from)")] = Grain.quarter,
-    tier: Annotated[Tier, typer.Option(help="public applies disclosure control; restricted does not")] = Tier.public,
-    fmt: Annotated[Format, typer.Option("--format", help="csv, parquet or xlsx")] = Format.csv,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file, or a folder to write a file "
-                                                                       "named for its contents (CSV goes to stdout if omitted)")] = None,
-    release: Annotated[int | None, typer.Option(help="Release id (default: the newest data release)")] = None,
+    tier: TierOption = Tier.public,
+    fmt: FormatOption = Format.csv,
+    output: OutputOption = None,
+    release: ReleaseOption = None,
     db: DbOption = None,
 ) -> None:
     """One row per period x area x metric, with intervals; the public tier applies disclosure control.
@@ -348,15 +357,14 @@ def export_table(
     offence: Annotated[str, typer.Option(help="adult_rape, child_rape, rape, other_sexual or all_sexual")] = "adult_rape",
     basis: Annotated[str, typer.Option(help="Outcomes of investigations closed in the period (closed) or of "
                                             "offences recorded in it (recorded)")] = "closed",
-    from_: Annotated[str | None, typer.Option("--from", help=f"First period: {PERIOD_FORMATS}")] = None,
-    to: Annotated[str | None, typer.Option(help=f"Last period: {PERIOD_FORMATS}")] = None,
+    from_: FromOption = None,
+    to: ToOption = None,
     filters: Annotated[list[str] | None, typer.Option("--filter", help="Keep rows whose DIMENSION is one of "
                                                                        "the values: DIMENSION=VALUE[|VALUE...]; repeatable")] = None,
-    tier: Annotated[Tier, typer.Option(help="public applies disclosure control; restricted does not")] = Tier.public,
-    fmt: Annotated[Format, typer.Option("--format", help="csv, parquet or xlsx")] = Format.csv,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file, or a folder to write a file "
-                                                                       "named for its contents (CSV goes to stdout if omitted)")] = None,
-    release: Annotated[int | None, typer.Option(help="Release id (default: the newest data release)")] = None,
+    tier: TierOption = Tier.public,
+    fmt: FormatOption = Format.csv,
+    output: OutputOption = None,
+    release: ReleaseOption = None,
     db: DbOption = None,
 ) -> None:
     """Any measure by any dimensions: the data explorer's table, the same rows as its download.
