@@ -53,7 +53,7 @@ chart_block(
     chart=stacked_mix_chart(mixes.stacked_mix(decisions), period_title=GRAIN_WORDS[grain]),
     summary=say.mix_over_time_summary(decisions, group.label, bases[basis]),
     table=decisions, unit="percent", basis=bases[basis], citation=ctx.citation(), release_id=ctx.release_id,
-    key="mix-over-time",
+    key="mix-over-time", whole_release=True,
     caveat=(f"The five largest groups are drawn; the band '{mixes.OTHER}' is every other group together "
             "(each is in the table). Shares are of the outcomes assigned: 'not yet assigned' (outcome 0) "
             "is never in this denominator."),
@@ -65,7 +65,7 @@ if basis == BASIS_RECORDED:
         chart=share_bars(open_mix, period_title=GRAIN_WORDS[grain], y_title="% of offences recorded"),
         summary=say.open_summary(open_mix),
         table=open_mix, unit="percent", basis=bases[basis], citation=ctx.citation(), release_id=ctx.release_id,
-        key="mix-open", caveat="Outcome 0, shown apart: a share of every offence recorded, not of decisions.",
+        key="mix-open", whole_release=True, caveat="Outcome 0, shown apart: a share of every offence recorded, not of decisions.",
     )
 else:
     st.caption("On this basis every investigation counted has closed, so 'not yet assigned' (outcome 0) "
@@ -87,7 +87,7 @@ else:
         title="Offences recorded each financial year, followed to charge (England and Wales)",
         chart=journey_chart(journey), summary=say.journey_summary(journey, group.label),
         table=journey, unit="percent", basis="Cohort: offences recorded in the financial year, as they stand "
-        "at the end of the release", citation=ctx.citation(), release_id=ctx.release_id, key="journey",
+        "at the end of the release", citation=ctx.citation(), release_id=ctx.release_id, key="journey", whole_release=True,
         caveat=("Each cohort is one set of offences followed through its stages. Stage counts published "
                 "elsewhere (charges in a year, referrals in a year) are not one cohort: they count "
                 "different offences, so they cannot be read as a journey."),
@@ -114,7 +114,7 @@ else:
         chart=days_box_chart(national, period_title="Financial year", what=what),
         summary=say.days_summary(national, what=what, area_label="England and Wales"),
         table=national, unit="days", basis=BASIS_LABELS[m.basis], citation=ctx.citation(),
-        release_id=ctx.release_id, key="days-national", metric=m,
+        release_id=ctx.release_id, key="days-national", metric=m, whole_release=True,
         caveat=("Boxes run from the 25th to the 75th percentile with the median marked; lines from the "
                 "10th to the 90th. The fastest and slowest single cases are never shown."),
     )
@@ -129,7 +129,7 @@ else:
             chart=days_box_chart(own, period_title="Financial year", what=what),
             summary=say.days_summary(own, what=what, area_label=names[state.force]),
             table=own, unit="days", basis=BASIS_LABELS[m.basis], citation=ctx.citation(),
-            release_id=ctx.release_id, key="days-force", metric=m,
+            release_id=ctx.release_id, key="days-force", metric=m, whole_release=True,
         )
     by_force = data.day_percentiles(ctx.url, area="all", **span, metric_id=chosen, first_quarter=period.first,
                                     last_quarter=period.last, grain="period")
