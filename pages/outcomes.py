@@ -27,6 +27,9 @@ from components.page_registry import METHODOLOGY
 from metrics.registry import BASIS_CLOSED, BASIS_LABELS, BASIS_RECORDED, metric
 from words import outcomes as say
 
+# 'by quarter', not 'by quarter ending (...)': the basis label has brackets of its own
+GRAIN_TITLE = {"quarter": "quarter", "year": "financial year", "rolling": "rolling 12 months"}
+
 ctx = get_context()
 state, period, group = ctx.state, ctx.period, ctx.group
 span = {"release_id": ctx.release_id, "offence_group": state.offence}
@@ -34,7 +37,8 @@ whole = {"first_quarter": ctx.first_quarter, "last_quarter": ctx.last_quarter}
 has_cases = not ctx.missing_reason(metric("median_days_to_charge"))
 
 st.title(f"Outcomes and timeliness: {group.label.lower()}")
-st.markdown(f"England and Wales, from the start of release {ctx.release_id} to its end. {group.definition}")
+st.markdown(f"England and Wales, every quarter of release {ctx.release_id}. {group.definition} The period chosen "
+            f"in the sidebar (**{period.label}**) sets only each force's median days at the end of the page.")
 st.page_link(METHODOLOGY.path, label="How these figures are defined and protected",
              icon=":material/menu_book:", query_params=ctx.params(METHODOLOGY.url_path))
 
@@ -49,7 +53,7 @@ types = data.outcome_types(ctx.url)
 open_group = mixes.open_group(types)
 decisions = mixes.decision_rows(mix, open_group)
 chart_block(
-    title=f"Outcome groups as shares of decisions, by {GRAIN_WORDS[grain].lower()} ({bases[basis].lower()})",
+    title=f"Outcome groups as shares of decisions, by {GRAIN_TITLE[grain]}; basis: {bases[basis].lower()}",
     chart=stacked_mix_chart(mixes.stacked_mix(decisions), period_title=GRAIN_WORDS[grain]),
     summary=say.mix_over_time_summary(decisions, group.label, bases[basis]),
     table=decisions, unit="percent", basis=bases[basis], citation=ctx.citation(), release_id=ctx.release_id,
@@ -61,7 +65,7 @@ chart_block(
 if basis == BASIS_RECORDED:
     open_mix = mixes.open_rows(mix, open_group)
     chart_block(
-        title=f"Offences with no outcome assigned yet, by {GRAIN_WORDS[grain].lower()} ({bases[basis].lower()})",
+        title=f"Offences with no outcome assigned yet, by {GRAIN_TITLE[grain]}; basis: {bases[basis].lower()}",
         chart=share_bars(open_mix, period_title=GRAIN_WORDS[grain], y_title="% of offences recorded"),
         summary=say.open_summary(open_mix),
         table=open_mix, unit="percent", basis=bases[basis], citation=ctx.citation(), release_id=ctx.release_id,
