@@ -33,9 +33,13 @@ def symbols_legend(table: pl.DataFrame) -> str:
 
 
 def download_meta(*, key: str, release_id: int, citation: str, basis: str | None,
-                  metric: Metric | None = None) -> ExportMeta:
+                  metric: Metric | None = None, whole_release: bool = False) -> ExportMeta:
     """What a page's download holds, from the page's context: view, measure, offence group,
-    period, basis, release and data status (and the force or setting behind the rows)."""
+    period, basis, release and data status (and the force or setting behind the rows).
+
+    ``whole_release``: the rows span the release whatever period the address chose (the outcome
+    mix, the case journey's cohorts), so neither a ``period`` column nor the file name may claim
+    the chosen one."""
     ctx = get_context()
     state = ctx.state
     # on /compare the selected force (region peers) and the over-dispersion setting change the rows;
@@ -47,7 +51,8 @@ def download_meta(*, key: str, release_id: int, citation: str, basis: str | None
         extra = (state.force,)
     return ExportMeta(release_id=release_id, synthetic=ctx.release.synthetic, citation=citation,
                       view=f"{ctx.page_path or 'overview'}-{key}", metric=metric.id if metric else None,
-                      offence_group=state.offence, period=ctx.period.label, period_token=ctx.period.token,
+                      offence_group=state.offence, period=None if whole_release else ctx.period.label,
+                      period_token=None if whole_release else ctx.period.token,
                       basis=basis, extra=extra)
 
 
@@ -69,7 +74,9 @@ def chart_block(
     key: str,
     caveat: str | None = None,
     metric: Metric | None = None,
+    whole_release: bool = False,
 ) -> None:
+    """``whole_release``: the rows span the whole release, not the chosen period (``download_meta``)."""
     with st.container(border=True, key=f"chart-{key}"):
         st.subheader(title)
         if basis:
@@ -79,11 +86,12 @@ def chart_block(
         if caveat:
             st.caption(f"Caveat: {caveat}")
         table_with_download(table, unit=unit, title=title, basis=basis, citation=citation,
-                            release_id=release_id, key=key, metric=metric)
+                            release_id=release_id, key=key, metric=metric, whole_release=whole_release)
 
 
 def table_with_download(table: pl.DataFrame, *, unit: str, title: str, basis: str | None, citation: str,
-                        release_id: int, key: str, metric: Metric | None = None) -> None:
+                        release_id: int, key: str, metric: Metric | None = None,
+                        whole_release: bool = False) -> None:
     """The expander under a chart: the rows on screen (with symbols), the CSV download (typed,
     self-describing; see ``queries.export``) and how to read it."""
     with st.expander(f"Data table: {title}"):
@@ -91,7 +99,8 @@ def table_with_download(table: pl.DataFrame, *, unit: str, title: str, basis: st
                      width="stretch")
         if legend := symbols_legend(table):
             st.caption(legend)
-        meta = download_meta(key=key, release_id=release_id, citation=citation, basis=basis, metric=metric)
+        meta = download_meta(key=key, release_id=release_id, citation=citation, basis=basis, metric=metric,
+                             whole_release=whole_release)
         data, file_name = download_file(table, meta, unit)
         st.download_button(
             "Download these rows (CSV)",

@@ -27,7 +27,7 @@ from components.chart_block import SUMMARY_PREFIX, chart_block, download_file, d
 from components.context import Context, set_context
 from components.controls import widget_to_url
 from components.force_links import force_href
-from metrics.registry import BASIS_LABELS, Metric
+from metrics.registry import BASIS_LABELS, Metric, metric
 from reports.reader import read_figures
 from words import comparison as cmp_words
 from words import pillar_profile as profile_words
@@ -122,9 +122,10 @@ def sort_to_url() -> None:
 
 def drill_down(ctx: Context, m: Metric, figures: dict[str, MetricFigures], grid: pl.DataFrame) -> None:
     """One indicator: the England and Wales trend with milestones, its funnel plot and the spread
-    across forces; or, when the release has no source for it, which file would supply it."""
+    across forces; or, when the release has no source for it, why nothing is drawn (the notice
+    naming the file that would supply it is under the indicator table, said once)."""
     if ctx.missing_reason(m) or m.id not in figures:
-        caveat(say.not_available(m))
+        caveat(say.not_drawn(m, [metric(k) for k in figures]))
         return
     basis = BASIS_LABELS[m.basis]
     common = {"unit": m.unit, "basis": basis, "citation": ctx.citation(), "release_id": ctx.release_id,

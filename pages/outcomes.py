@@ -27,6 +27,9 @@ from components.page_registry import METHODOLOGY
 from metrics.registry import BASIS_CLOSED, BASIS_LABELS, BASIS_RECORDED, metric
 from words import outcomes as say
 
+# 'by quarter', not 'by quarter ending (...)': the basis label has brackets of its own
+GRAIN_TITLE = {"quarter": "quarter", "year": "financial year", "rolling": "rolling 12 months"}
+
 ctx = get_context()
 state, period, group = ctx.state, ctx.period, ctx.group
 span = {"release_id": ctx.release_id, "offence_group": state.offence}
@@ -34,7 +37,8 @@ whole = {"first_quarter": ctx.first_quarter, "last_quarter": ctx.last_quarter}
 has_cases = not ctx.missing_reason(metric("median_days_to_charge"))
 
 st.title(f"Outcomes and timeliness: {group.label.lower()}")
-st.markdown(f"England and Wales, from the start of release {ctx.release_id} to its end. {group.definition}")
+st.markdown(f"England and Wales, every quarter of release {ctx.release_id}. {group.definition} The period chosen "
+            f"in the sidebar (**{period.label}**) sets only each force's median days at the end of the page.")
 st.page_link(METHODOLOGY.path, label="How these figures are defined and protected",
              icon=":material/menu_book:", query_params=ctx.params(METHODOLOGY.url_path))
 
@@ -49,11 +53,11 @@ types = data.outcome_types(ctx.url)
 open_group = mixes.open_group(types)
 decisions = mixes.decision_rows(mix, open_group)
 chart_block(
-    title=f"Outcome groups as shares of decisions, by {GRAIN_WORDS[grain].lower()} ({bases[basis].lower()})",
+    title=f"Outcome groups as shares of decisions, by {GRAIN_TITLE[grain]}; basis: {bases[basis].lower()}",
     chart=stacked_mix_chart(mixes.stacked_mix(decisions), period_title=GRAIN_WORDS[grain]),
     summary=say.mix_over_time_summary(decisions, group.label, bases[basis]),
     table=decisions, unit="percent", basis=bases[basis], citation=ctx.citation(), release_id=ctx.release_id,
-    key="mix-over-time",
+    key="mix-over-time", whole_release=True,
     caveat=(f"The five largest groups are drawn; the band '{mixes.OTHER}' is every other group together "
             "(each is in the table). Shares are of the outcomes assigned: 'not yet assigned' (outcome 0) "
             "is never in this denominator."),
@@ -61,11 +65,11 @@ chart_block(
 if basis == BASIS_RECORDED:
     open_mix = mixes.open_rows(mix, open_group)
     chart_block(
-        title=f"Offences with no outcome assigned yet, by {GRAIN_WORDS[grain].lower()} ({bases[basis].lower()})",
+        title=f"Offences with no outcome assigned yet, by {GRAIN_TITLE[grain]}; basis: {bases[basis].lower()}",
         chart=share_bars(open_mix, period_title=GRAIN_WORDS[grain], y_title="% of offences recorded"),
         summary=say.open_summary(open_mix),
         table=open_mix, unit="percent", basis=bases[basis], citation=ctx.citation(), release_id=ctx.release_id,
-        key="mix-open", caveat="Outcome 0, shown apart: a share of every offence recorded, not of decisions.",
+        key="mix-open", whole_release=True, caveat="Outcome 0, shown apart: a share of every offence recorded, not of decisions.",
     )
 else:
     st.caption("On this basis every investigation counted has closed, so 'not yet assigned' (outcome 0) "
@@ -87,7 +91,7 @@ else:
         title="Offences recorded each financial year, followed to charge (England and Wales)",
         chart=journey_chart(journey), summary=say.journey_summary(journey, group.label),
         table=journey, unit="percent", basis="Cohort: offences recorded in the financial year, as they stand "
-        "at the end of the release", citation=ctx.citation(), release_id=ctx.release_id, key="journey",
+        "at the end of the release", citation=ctx.citation(), release_id=ctx.release_id, key="journey", whole_release=True,
         caveat=("Each cohort is one set of offences followed through its stages. Stage counts published "
                 "elsewhere (charges in a year, referrals in a year) are not one cohort: they count "
                 "different offences, so they cannot be read as a journey."),
@@ -114,7 +118,7 @@ else:
         chart=days_box_chart(national, period_title="Financial year", what=what),
         summary=say.days_summary(national, what=what, area_label="England and Wales"),
         table=national, unit="days", basis=BASIS_LABELS[m.basis], citation=ctx.citation(),
-        release_id=ctx.release_id, key="days-national", metric=m,
+        release_id=ctx.release_id, key="days-national", metric=m, whole_release=True,
         caveat=("Boxes run from the 25th to the 75th percentile with the median marked; lines from the "
                 "10th to the 90th. The fastest and slowest single cases are never shown."),
     )
@@ -129,7 +133,7 @@ else:
             chart=days_box_chart(own, period_title="Financial year", what=what),
             summary=say.days_summary(own, what=what, area_label=names[state.force]),
             table=own, unit="days", basis=BASIS_LABELS[m.basis], citation=ctx.citation(),
-            release_id=ctx.release_id, key="days-force", metric=m,
+            release_id=ctx.release_id, key="days-force", metric=m, whole_release=True,
         )
     by_force = data.day_percentiles(ctx.url, area="all", **span, metric_id=chosen, first_quarter=period.first,
                                     last_quarter=period.last, grain="period")

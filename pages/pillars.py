@@ -68,15 +68,14 @@ st.header("Forces against England and Wales")
 figures = block.pillar_figures(ctx, shown)
 grid = block.pillar_grid(ctx, shown, figures)
 if not shown:
-    caveat(f"No indicator of pillar {pillar} is in release {ctx.release_id}, so there is no grid: "
-           "the notices above say which file would supply each one.")
-else:
-    sync_widget("pil_sort", sort if sort in {m.id for m in shown} else NAME_ORDER)
-    st.selectbox("Sort forces by", options=[NAME_ORDER, *(m.id for m in shown)], key="pil_sort",
-                 format_func=lambda i: say.sort_label(None if i == NAME_ORDER else metric(i)),
-                 on_change=block.sort_to_url)
-    block.grid_block(ctx, pillar=pillar, pillar_name=pillar_names[pillar], grid=grid,
-                     order=force_order(grid, sort), metrics=shown, missing=missing)
+    caveat(say.no_grid(pillar, ctx.release_id, missing))
+    st.stop()  # nothing to drill into: each indicator's notice above names its file
+sync_widget("pil_sort", sort if sort in {m.id for m in shown} else NAME_ORDER)
+st.selectbox("Sort forces by", options=[NAME_ORDER, *(m.id for m in shown)], key="pil_sort",
+             format_func=lambda i: say.sort_label(None if i == NAME_ORDER else metric(i)),
+             on_change=block.sort_to_url)
+block.grid_block(ctx, pillar=pillar, pillar_name=pillar_names[pillar], grid=grid,
+                 order=force_order(grid, sort), metrics=shown, missing=missing)
 
 # --- One indicator -------------------------------------------------------------------------
 st.header(f"One indicator: {chosen.label}")

@@ -76,6 +76,22 @@ def not_available(m: Metric) -> str:
     return f"{m.label}: {NOT_AVAILABLE}. It would be supplied by {supplied_by(m)}."
 
 
+def not_drawn(m: Metric, held: Collection[Metric]) -> str:
+    """The drill-down of an indicator the release lacks: its notice is already under the
+    indicator table, so this says only why nothing is drawn and what can be chosen instead."""
+    return (f"Nothing is drawn for {m.phrase}: this release does not hold it (the notice under "
+            f"Indicators says which file would). Indicators of this pillar it holds: "
+            f"{', '.join(h.label for h in held)}.")
+
+
+def no_grid(pillar: int, release_id: int, missing: Collection[Metric]) -> str:
+    """The pillar's one notice when the release holds none of its indicators."""
+    files = list(dict.fromkeys(supplied_by(m) for m in missing))
+    return (f"Pillar {pillar} is {NOT_AVAILABLE}: none of its {len(missing)} indicators is in release "
+            f"{release_id}, so there is no grid and no drill-down. They would be supplied by "
+            f"{' and '.join(files)}.")
+
+
 def in_release(m: Metric, coverage: Collection[str]) -> str:
     return "Yes" if missing_from_source(m, coverage, "") is None else f"No: load {supplied_by(m)}"
 
@@ -141,7 +157,7 @@ def grid_summary(frame: pl.DataFrame, metrics: Collection[Metric], missing: Coll
     forces = frame["code"].n_unique() if frame.height else 0
     text = " ".join(_indicator_sentence(frame, m, forces) for m in metrics)
     if missing:
-        text += f" Not available in this release: {', '.join(m.phrase for m in missing)}."
+        text += f" Left out of the grid, as this release does not hold them: {', '.join(m.phrase for m in missing)}."
     return (text + " A force inside the limits is not better or worse than England and Wales; the "
             "indicators are on different bases and are not added up.").strip()
 

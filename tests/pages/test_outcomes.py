@@ -3,6 +3,8 @@ shows on the synthetic sample, and the address as its state."""
 
 from __future__ import annotations
 
+import re
+
 from components.page_registry import OUTCOMES
 from helpers.app import CHART, assert_clean, open_app, texts
 
@@ -27,6 +29,19 @@ def test_deep_link_recorded_basis_for_rape(small_db, monkeypatch):
     assert "took more than" in shown  # the long tail in words
     assert "restricted tier" in shown  # outcome types are not counted in public
     assert not [w for w in texts(at, "warning") if "Ignored" in w]
+
+
+def test_the_page_says_what_the_chosen_period_changes(small_db, monkeypatch):
+    """The mix, journey and yearly days span the release; only the by-force medians take the
+    sidebar's period, which a new user would otherwise look for in every chart."""
+    at = open_app(monkeypatch, small_db, OUTCOMES.file, basis="recorded", period="2024-25")
+    assert_clean(at)
+    [intro] = [t for t in texts(at, "markdown") if t.startswith("England and Wales, every quarter of release")]
+    assert "2024-25" in intro and "sets only each force's median days" in intro
+    heads = texts(at, "subheader")
+    assert any(h.startswith("Median days from report to charge by force, 2024-25") for h in heads)
+    for head in heads:  # one level of brackets: the basis label has its own
+        assert not re.search(r"\([^)]*\(", head), head
 
 
 def test_closed_basis_says_outcome_zero_does_not_arise(small_db, monkeypatch):

@@ -147,7 +147,7 @@ def test_force_mi_pillars_say_not_available_and_name_the_template(published_only
     for m in members:
         assert any(i.startswith(f"{m.label}: not available in this release") and TEMPLATE in i for i in infos)
     assert not at.get(CHART) and not _links(at)  # no proxy, no empty chart
-    assert any(f"No indicator of pillar {pillar} is in release" in i for i in infos)
+    assert any(i.startswith(f"Pillar {pillar} is not available in this release") for i in infos)
 
 
 def test_published_pillar_3_grids_what_it_has_and_drills_into_isva_honestly(published_only_db, monkeypatch):
@@ -160,7 +160,41 @@ def test_published_pillar_3_grids_what_it_has_and_drills_into_isva_honestly(publ
     table = at.table[1].value
     assert table.loc[table["Indicator"] == METRICS_BY_ID[ISVA].label, "In this release"].iloc[0].startswith("No: load")
     assert len(at.get(CHART)) == 1  # the grid only: ISVA's drill-down is words, not an empty chart
-    assert sum(i.startswith(f"{METRICS_BY_ID[ISVA].label}: not available in this release") for i in texts(at, "info")) == 2
+    [drill] = [i for i in texts(at, "info") if i.startswith("Nothing is drawn for")]
+    assert METRICS_BY_ID["victim_does_not_support_rate"].label in drill  # what can be chosen instead
+
+
+def _said(at) -> list[str]:
+    return [t.lower() for kind in ("info", "warning", "markdown", "caption", "subheader", "header")
+            for t in texts(at, kind)]
+
+
+@pytest.mark.parametrize("pillar", range(1, 7))
+def test_each_unavailable_indicator_and_pillar_is_said_once(published_only_db, monkeypatch, pillar):
+    """One notice per indicator the release lacks, under the indicator table, naming the file that
+    would supply it; one for a pillar it lacks entirely; the grid and the drill-down do not repeat them."""
+    members = metrics_for_pillar(pillar)
+    at = open_app(monkeypatch, published_only_db, PAGE, pillar=str(pillar))
+    table = at.table[1].value
+    lacking = [m for m in members
+               if table.loc[table["Indicator"] == m.label, "In this release"].iloc[0] != "Yes"]
+    if lacking and len(lacking) < len(members):  # open the drill-down on one it lacks
+        at = open_app(monkeypatch, published_only_db, PAGE, pillar=str(pillar), metric=lacking[0].id)
+    assert_clean(at)
+    said = _said(at)
+    for m in lacking:
+        notices = [t for t in said if "not available in this release" in t and m.label.lower() in t]
+        assert len(notices) == 1, (m.id, notices)
+        if m.availability == FORCE_MI:
+            assert TEMPLATE in notices[0]
+    whole = [t for t in said if t.startswith(f"pillar {pillar} is not available in this release")]
+    assert len(whole) == (1 if len(lacking) == len(members) else 0), whole
+    if len(lacking) == len(members):
+        assert all(m.availability != FORCE_MI for m in members) or TEMPLATE in whole[0]
+        assert not at.get(CHART)  # no grid, and no drill-down picker offering only what is missing
+        assert not {"pil_sort", "pil_metric"} & {b.key for b in at.get("selectbox")}
+    elif lacking:
+        assert any(t.startswith(f"nothing is drawn for {lacking[0].phrase.lower()}") for t in said)
 
 
 def test_published_pillar_3_drills_into_a_public_indicator(published_only_db, monkeypatch):

@@ -22,6 +22,20 @@ def test_a_missing_indicator_names_the_file_that_would_supply_it():
     assert "no published file" in say.not_available(metric("median_days_to_charge"))
 
 
+def test_the_drill_down_of_a_missing_indicator_does_not_repeat_its_notice():
+    isva = metric("isva_referral_rate")
+    text = say.not_drawn(isva, [P3[0]])
+    assert say.NOT_AVAILABLE not in text and "rasso ingest" not in text  # the notice above says that
+    assert text.startswith(f"Nothing is drawn for {isva.phrase}") and text.endswith(f"{P3[0].label}.")
+
+
+def test_a_pillar_the_release_lacks_says_so_once_with_its_files():
+    p2 = metrics_for_pillar(2)
+    text = say.no_grid(2, 7, p2)
+    assert text.startswith(f"Pillar 2 is {say.NOT_AVAILABLE}: none of its {len(p2)} indicators is in release 7")
+    assert text.count("force management-information template") == 1  # one file, named once
+
+
 def test_indicator_table_is_the_registry_with_what_the_release_holds():
     table = say.indicator_table(P3, ("outcomes", "recorded"))
     rows = table.to_dicts()
@@ -51,7 +65,7 @@ def test_grid_summary_counts_positions_per_indicator():
         pl.when(pl.col("position") == "hidden").then(None).otherwise(pl.col("position")).alias("position"))
     text = say.grid_summary(frame, [P3[0]], [P3[1]])
     assert "Victim does not support further action: 5 of 6 forces shown; 2 above and 1 below the limits, 2 within" in text
-    assert "Not available in this release: victims referred to an ISVA." in text
+    assert "Left out of the grid, as this release does not hold them: victims referred to an ISVA." in text
 
 
 def test_distribution_summary_range_quartiles_and_national():
