@@ -14,7 +14,14 @@ from dataclasses import replace
 from analysis.url_state import _echo
 from metrics.disclosure import PUBLIC
 from metrics.errors import QueryError
-from metrics.explorer_spec import COUNT_MEASURES, DIMENSIONS, TableSpec, parse_by, parse_filter, spec_params
+from metrics.explorer_spec import (
+    COUNT_MEASURES,
+    DIMENSIONS,
+    TableSpec,
+    parse_by,
+    parse_filter,
+    spec_params,
+)
 from metrics.registry import METRICS_BY_ID
 
 KEYS = ("measure", "by", "from", "to", "filter")
