@@ -14,7 +14,14 @@ from dataclasses import replace
 from analysis.url_state import _echo
 from metrics.disclosure import PUBLIC
 from metrics.errors import QueryError
-from metrics.explorer_spec import COUNT_MEASURES, DIMENSIONS, TableSpec, parse_by, parse_filter
+from metrics.explorer_spec import (
+    COUNT_MEASURES,
+    DIMENSIONS,
+    TableSpec,
+    parse_by,
+    parse_filter,
+    spec_params,
+)
 from metrics.registry import METRICS_BY_ID
 
 KEYS = ("measure", "by", "from", "to", "filter")
@@ -87,15 +94,23 @@ def _checked(spec: TableSpec, notices: list[str]) -> TableSpec:
         lambda s: replace(s, by=DEFAULT.by if s.measure == "outcomes" else ("national", "year"), filters=()),
         lambda s: replace(DEFAULT, offence=s.offence, basis=s.basis, tier=s.tier),
     )
+    asked = spec_params(spec)
     for fix in fixes:
         spec = fix(spec)
         try:
             spec.check()
         except QueryError:
             continue
-        notices.append(f"Changed the table: {first.rstrip('.')}.")
+        notices.append(f"{changed_keys(asked, spec_params(spec))}: {first.rstrip('.')}.")
         return spec
     raise AssertionError("the default table must pass its own check")
+
+
+def changed_keys(asked: Mapping[str, str | list[str]], shown: Mapping[str, str | list[str]]) -> str:
+    """'Changed `by`, `filter`': the keys of the address a replaced table no longer holds as asked, so
+    the notice names the part of the address a reader typed."""
+    keys = [f"`{k}`" for k in KEYS if asked.get(k) != shown.get(k)]
+    return f"Changed {', '.join(keys)}" if keys else "Changed the table"
 
 
 def _one_of_each(by: tuple[str, ...]) -> tuple[str, ...]:

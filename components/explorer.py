@@ -11,11 +11,13 @@ from dataclasses import replace
 
 import streamlit as st
 
-from analysis.explorer_state import KEYS
+from analysis.explorer_state import KEYS, changed_keys
 from charts.explorer import explorer_chart, plot_frame
+from components import data
 from components.chart_block import SUMMARY_PREFIX, symbols_legend
 from components.controls import sync_widget
 from metrics.disclosure import PUBLIC
+from metrics.errors import QueryError
 from metrics.explorer_spec import COUNT_MEASURES, DIMENSIONS, TableSpec, spec_params
 from metrics.periods import quarter_label, quarters_between
 from metrics.registry import METRICS
@@ -55,6 +57,28 @@ def sync_address(spec: TableSpec) -> None:
     current = {k: st.query_params.get_all(k) for k in KEYS if k in st.query_params}
     if current != wanted:
         write_spec(spec)
+
+
+def explore_or_widen(url: str, spec: TableSpec, release_id: int, notices: list[str]) -> Explored:
+    """The table the address asks for. Where the release cannot give it as asked (a span outside its
+    data, a filter value it does not hold: only the data tell, so ``parse_spec`` cannot), the same
+    table without the span or the filters, and a notice naming the keys left out, as for any bad
+    value in the address. A QueryError no widening cures (too large a table) is raised."""
+    try:
+        return data.explore(url, spec, release_id)
+    except QueryError as exc:
+        first = exc
+    wider = (replace(spec, start=None, end=None), replace(spec, filters=()),
+             replace(spec, start=None, end=None, filters=()))
+    for candidate in dict.fromkeys(w for w in wider if w != spec):
+        try:
+            explored = data.explore(url, candidate, release_id)
+        except QueryError:
+            continue
+        notices.append(f"{changed_keys(spec_params(spec), spec_params(candidate))}: {str(first).rstrip('.')}. "
+                       "Showing the table without that part of the address.")
+        return explored
+    raise first
 
 
 def _from_widgets(spec: TableSpec) -> None:

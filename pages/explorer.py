@@ -22,6 +22,11 @@ from reports.explorer_files import explorer_file
 
 ctx = get_context()
 spec, notices = parse_spec(read_query_params(), offence=ctx.state.offence, basis=ctx.state.basis)
+try:
+    explored = block.explore_or_widen(ctx.url, spec, ctx.release_id, notices)
+    spec, failure = explored.spec, None
+except QueryError as exc:
+    explored, failure = None, str(exc)
 
 st.title("Data explorer")
 st.markdown(f"Build a table of {ctx.group.label.lower()} (the offence group in the sidebar) from release "
@@ -43,10 +48,8 @@ block.controls(spec, quarters=(ctx.first_quarter, ctx.last_quarter), area_values
 if spec.measure == "outcomes":
     basis_control(ctx.state, BASIS_WORDS, key="ex_basis")
 
-try:
-    explored = data.explore(ctx.url, spec, ctx.release_id)
-except QueryError as exc:
-    st.warning(str(exc), icon=":material/warning:")
+if explored is None:
+    st.warning(failure, icon=":material/warning:")
     st.stop()
 file = explorer_file(explored, ctx.release, base_url=ctx.base_url)
 block.table(explored)

@@ -15,14 +15,7 @@ test`` installs it under ``.cache/npm``) and be usable from the keyboard.
 from __future__ import annotations
 
 import io
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -32,8 +25,16 @@ from components import page_registry
 from components.page_registry import COMPARE
 from components.page_registry import PAGES as PAGE_REGISTRY
 from db.reference import FORCES
-from helpers.browser import AXE, CHROMIUM, CHROMIUM_ARGS, REQUIRED, SHOTS, browser_missing
-from helpers.paths import ROOT
+from helpers.browser import (
+    AXE,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    REQUIRED,
+    SHOTS,
+    browser_missing,
+    streamlit_server,
+    wait_for_app,
+)
 from helpers.testdb import SHARED_DATA
 
 BOUNDARIES = SHARED_DATA / "PFA_DEC_2023_EW_BUC.geojson"  # RASSO_SHARED_DATA, as every test reads it
@@ -62,26 +63,6 @@ def browser_ready():
         pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError(f"streamlit did not answer at {url} within {timeout} s")
-
-
 @pytest.fixture(scope="module")
 def browser_db(browser_ready, tmp_path_factory) -> Path:
     """A small synthetic SQLite release (with the ONS boundaries when they are present)."""
@@ -102,35 +83,10 @@ def browser_db(browser_ready, tmp_path_factory) -> Path:
     return db
 
 
-@contextmanager
-def _server(db: Path, log_file: Path):
-    """``streamlit run dashboard.py`` on a free port over ``db``; yields its address."""
-    port = _free_port()
-    env = {**os.environ, "RASSO_DB_URL": f"sqlite:///{db}"}
-    log = open(log_file, "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-         "--server.port", str(port), "--server.headless", "true",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(url, proc)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-
-
 @pytest.fixture(scope="module")
 def app_url(browser_db):
     """A Streamlit server on a free port over a small synthetic SQLite release."""
-    with _server(browser_db, browser_db.parent / "streamlit.log") as url:
+    with streamlit_server(browser_db, browser_db.parent / "streamlit.log") as url:
         yield url
 
 
@@ -152,15 +108,6 @@ def drawn_fraction(png: bytes) -> float:
 
     histogram = Image.open(io.BytesIO(png)).convert("L").histogram()  # 256 grey levels
     return sum(histogram[:235]) / max(1, sum(histogram))
-
-
-def _wait_for_app(page, timeout_ms: int = 90_000) -> None:
-    # Streamlit shows a running indicator while the script runs; wait until the title is drawn
-    # and the app has been idle for a moment.
-    page.wait_for_selector("h1", timeout=timeout_ms)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms)
-    page.wait_for_timeout(1500)
 
 
 def _same_origin(url: str, app_url: str) -> bool:
@@ -192,7 +139,7 @@ def test_page_draws_its_charts(page_factory, app_url, path, stem, min_charts):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     offsite, console = watch(page, app_url)
     page.goto(f"{app_url}/{path}", wait_until="domcontentloaded")
-    _wait_for_app(page)
+    wait_for_app(page)
 
     page.screenshot(path=str(SHOTS / f"{stem}-top.png"))
     charts = page.locator("[data-testid='stVegaLiteChart']")
@@ -250,7 +197,7 @@ def test_page_passes_axe_with_no_serious_violation(page_factory, app_url, axe_so
                                                    min_charts):
     page = page_factory.new_page()
     page.goto(f"{app_url}/{path}", wait_until="domcontentloaded")
-    _wait_for_app(page)
+    wait_for_app(page)
     if min_charts:
         page.wait_for_function(
             f"() => document.querySelectorAll(\"[data-testid='stVegaLiteChart'] canvas, "
@@ -280,7 +227,7 @@ def _focused(page) -> dict:
 def test_keyboard_reaches_a_skip_link_then_the_controls_before_the_content(page_factory, app_url):
     page = page_factory.new_page()
     page.goto(f"{app_url}/compare?force=E23000005&offence=rape", wait_until="domcontentloaded")
-    _wait_for_app(page)
+    wait_for_app(page)
     page.keyboard.press("Tab")
     first = _focused(page)
     assert first["tag"] == "A" and "skip to main content" in first["text"].lower(), first
@@ -296,7 +243,7 @@ def test_keyboard_reaches_a_skip_link_then_the_controls_before_the_content(page_
     assert {"Offence group", "Period"} <= {s["label"] for s in stops}
     # and the skip link works: from the top, Tab then Enter moves focus to the main content
     page.reload(wait_until="domcontentloaded")
-    _wait_for_app(page)
+    wait_for_app(page)
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
@@ -309,7 +256,7 @@ def test_deep_link_with_a_hostile_value_shows_a_notice(page_factory, app_url):
     page = page_factory.new_page()
     page.goto(f"{app_url}/methodology?offence=rape&force=%3Cscript%3Ealert(1)%3C/script%3E",
               wait_until="domcontentloaded")
-    _wait_for_app(page)
+    wait_for_app(page)
     body = page.inner_text("body")
     assert "Methodology and data" in body
     assert "Ignored force" in body
@@ -323,10 +270,10 @@ def test_deep_link_with_a_hostile_value_shows_a_notice(page_factory, app_url):
 def test_links_between_pages_carry_the_state(page_factory, app_url):
     page = page_factory.new_page()
     page.goto(f"{app_url}/?offence=child_rape&period=2024-25", wait_until="domcontentloaded")
-    _wait_for_app(page)
+    wait_for_app(page)
     page.locator("[data-testid='stSidebar'] a", has_text="Methodology and data").click()
     page.wait_for_url("**/methodology**", timeout=30_000)
-    _wait_for_app(page)
+    wait_for_app(page)
     assert "offence=child_rape" in page.url and "period=2024-25" in page.url
     assert page.locator("[data-testid='stException']").count() == 0
     # and back again, by the link in the page body
@@ -342,7 +289,7 @@ def test_a_fresh_servers_first_request_can_be_a_deep_link(page_factory, browser_
     a fresh server's first request for /compare runs pages/compare.py without dashboard.py.
     The page reroutes through dashboard.py, so the view has its force, group, sidebar and
     banner, and the address keeps the query string."""
-    with _server(browser_db, tmp_path / "streamlit.log") as fresh:  # nothing has asked it yet
+    with streamlit_server(browser_db, tmp_path / "streamlit.log") as fresh:  # nothing has asked it yet
         page = page_factory.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -351,7 +298,7 @@ def test_a_fresh_servers_first_request_can_be_a_deep_link(page_factory, browser_
                 else elsewhere.append(r.url))
         page.goto(f"{fresh}/{COMPARE.url_path}?force=E23000036&offence=rape",
                   wait_until="domcontentloaded")
-        _wait_for_app(page)
+        wait_for_app(page)
         assert page.locator("h1").first.inner_text() == "Force comparison: all rape"
         # a fresh server draws the real map from a cold cache: wait for the panel under the maps
         page.wait_for_function("() => document.querySelector(\"[data-testid='stMain']\")"
@@ -386,7 +333,7 @@ def test_methodology_text_tables_wrap_at_1400_px(page_factory, app_url, text):
     ('Empty where hidden or not a…'): their text is in the page, wrapped inside the table."""
     page = page_factory.new_page()
     page.goto(f"{app_url}/methodology", wait_until="domcontentloaded")
-    _wait_for_app(page)
+    wait_for_app(page)
     table = page.locator("[data-testid='stTable']", has_text=text)
     assert table.count() == 1, f"no text table shows {text!r}"
     table.scroll_into_view_if_needed()
@@ -407,7 +354,7 @@ SELECTED_BEFORE = "Selected: Greater Manchester"
 def _open_compare_selected(page, app_url: str) -> str:
     """/compare with Greater Manchester selected; the address it settles on (the app writes every key)."""
     page.goto(f"{app_url}/{CLICK_FROM}", wait_until="domcontentloaded")
-    _wait_for_app(page)
+    wait_for_app(page)
     panel = page.locator(".st-key-force-panel h3").first
     panel.wait_for(timeout=60_000)  # the panel sits under the maps: drawn after them
     assert panel.inner_text() == SELECTED_BEFORE
@@ -417,7 +364,7 @@ def _open_compare_selected(page, app_url: str) -> str:
 def _assert_profile_of_a_clicked_force(page, before: str) -> str:
     """The page is a force's profile (not the selected one) with /compare's other keys; its code."""
     page.wait_for_url("**/force?**", timeout=60_000)
-    _wait_for_app(page)
+    wait_for_app(page)
     query, start = parse_qs(urlparse(page.url).query), parse_qs(urlparse(before).query)
     names = {f.code: f.name for f in FORCES}
     assert query["force"][0] in names and query["force"] != start["force"]
@@ -433,7 +380,7 @@ def _assert_back_on_compare_as_it_was(page, before: str, history_before: int) ->
     assert page.evaluate("history.length") == history_before + 1
     page.go_back()
     page.wait_for_url("**/compare?**", timeout=60_000)
-    _wait_for_app(page)
+    wait_for_app(page)
     assert page.url == before
     assert page.locator("h1").first.inner_text().startswith("Force comparison")
     panel = page.locator(".st-key-force-panel h3").first
@@ -493,7 +440,7 @@ def test_the_pillars_grid_links_each_force_to_its_profile(page_factory, app_url)
     following it opens that force (in a new tab)."""
     page = page_factory.new_page()
     page.goto(f"{app_url}/pillars?pillar=3&offence=rape", wait_until="domcontentloaded")
-    _wait_for_app(page)
+    wait_for_app(page)
     links = page.locator("[data-testid='stMain'] a[href^='force?']")
     assert links.count() == 43
     link = page.locator("[data-testid='stMain'] a[href^='force?']", has_text="Avon and Somerset")
@@ -507,7 +454,7 @@ def test_the_pillars_grid_links_each_force_to_its_profile(page_factory, app_url)
         link.click()
     profile = opened.value
     profile.wait_for_url(f"**/{page_registry.FORCE.url_path}?**", timeout=30_000)
-    _wait_for_app(profile)
+    wait_for_app(profile)
     assert "force=E23000036" in profile.url
     assert profile.locator("h1").first.inner_text() == "Avon and Somerset: force profile"
     assert profile.locator("[data-testid='stException']").count() == 0

@@ -22,6 +22,7 @@ __all__ = ["APP_ENTRY", "CHART", "DASHBOARD", "PAGES", "TIMEOUT", "assert_clean"
 
 APP_ENTRY = str(Path(__file__).resolve().parent / "app_entry.py")
 PAGES = [p.file for p in page_registry.PAGES]
+OWN_KEYS = {p.file: p.own_keys for p in page_registry.PAGES}
 TIMEOUT = 180
 CHART = "vega_lite_chart"
 
@@ -43,6 +44,11 @@ def open_app(monkeypatch, engine, page: str = OVERVIEW.file, *, entry: str = APP
         at.query_params[key] = value
     at.run()
     if page != OVERVIEW.file:
+        # The first run is the overview's, which keeps only the keys it and every page read: a
+        # page's own keys (the explorer's table) go back in before switching, as a deep link has them.
+        for key in OWN_KEYS[page]:
+            if key in params:
+                at.query_params[key] = params[key]
         at.switch_page(str(ROOT / page)).run()
     return at
 

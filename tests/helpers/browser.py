@@ -1,10 +1,16 @@
-"""What the browser tests share: where Chromium is, how it is started, where axe-core is, and
-why a browser test cannot run here (it skips with that reason, or fails under
-``RASSO_REQUIRE_BROWSER=1``)."""
+"""What the browser tests share: where Chromium is, how it is started, where axe-core is, why a
+browser test cannot run here (it skips with that reason, or fails under
+``RASSO_REQUIRE_BROWSER=1``), and a Streamlit server over a test database to open pages of."""
 
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 from helpers.paths import ROOT
@@ -26,3 +32,57 @@ def browser_missing() -> str | None:
     if not Path(CHROMIUM).exists():
         return f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)"
     return None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_health(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"streamlit did not answer at {url} within {timeout} s")
+
+
+@contextmanager
+def streamlit_server(db: Path, log_file: Path):
+    """``streamlit run dashboard.py`` on a free port over ``db``; yields its address."""
+    port = free_port()
+    env = {**os.environ, "RASSO_DB_URL": f"sqlite:///{db}"}
+    log = open(log_file, "w")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
+         "--server.port", str(port), "--server.headless", "true",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_health(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def wait_for_app(page, timeout_ms: int = 90_000) -> None:
+    # Streamlit shows a running indicator while the script runs; wait until the title is drawn
+    # and the app has been idle for a moment.
+    page.wait_for_selector("h1", timeout=timeout_ms)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms)
+    page.wait_for_timeout(1500)
