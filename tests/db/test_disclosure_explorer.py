@@ -71,6 +71,14 @@ OUTCOME_MIX_ZEROS = (
 
 
 @pytest.mark.xfail(strict=True, reason=OUTCOME_MIX_ZEROS)
+def test_regions_by_quarter_and_outcome_group_against_the_force_outcome_mix(small_db):
+    tables = [("region", "quarter", OUTCOME_GROUP), ("region", "year", ())]
+    select = either(explorer("outcomes:closed", "adult_rape", tables), outcome_mixes("closed", "adult_rape",
+                                                                                    ("quarter", "year")))
+    assert_no_leaks(small_db, [_release(small_db)], select, channel="explorer")
+
+
+@pytest.mark.xfail(strict=True, reason=OUTCOME_MIX_ZEROS)
 def test_nom_phases_by_outcome_group_against_the_force_outcome_mix(small_db):
     select = either(explorer("outcomes:closed", "adult_rape", [("nom_phase", "year", OUTCOME_GROUP)]),
                     outcome_mixes("closed", "adult_rape", ("quarter", "year")))
