@@ -12,8 +12,9 @@ set is a union of (adult rape, child rape, other sexual; the Home Office outcome
 them further changes no published sum, so the attacker's ranges are the same.
 
 A **key** is a sum of atoms: (release, source, area, first quarter, last quarter, offence node,
-outcome classes), where area is a force code, ``N`` (every force, British Transport Police included)
-or ``T`` (the 43 territorial forces). Each key that is not an atom is an auxiliary unknown defined
+outcome classes), where area is a force code, ``N`` (every force, British Transport Police included),
+``T`` (the 43 territorial forces) or a group of forces the data explorer sums (``region:<name>``,
+``nom_phase:<phase>``, read from the force table). Each key that is not an atom is an auxiliary unknown defined
 by one equation, key = sum of its children, split on one dimension at a time (quarters, then
 areas, then offence leaves, then classes). Keys published in many outputs are shared, and a national
 span stays a short equation over national quarters instead of tens of thousands of atoms.
@@ -36,6 +37,13 @@ REC = "rec"
 NATIONAL = "N"
 TERRITORIAL = "T"
 NO_CLASS: tuple[str, ...] = ()
+FORCE_GROUPINGS = ("region", "nom_phase")
+"""Columns of the force table by which the explorer sums forces into areas."""
+
+
+def grouped_area(column: str, value: str) -> str:
+    """The area key of the forces whose ``column`` is ``value`` (a region, a NOM phase)."""
+    return f"{column}:{value}"
 
 
 def out_src(basis: str) -> str:
@@ -65,13 +73,16 @@ class Vocabulary:
     ho_groups: dict[int, str]
     forces: list[str]
     territorial: list[str]
+    groupings: dict[str, list[str]] = field(default_factory=dict)
+    """Area key (``region:<name>``, ``nom_phase:<phase>``) -> its forces."""
 
     @classmethod
     def read(cls, engine: Engine) -> Vocabulary:
         with engine.connect() as conn:
             codes = conn.execute(select(offence.c.subgroup, offence.c.age_band).distinct()).all()
             types = dict(conn.execute(select(outcome_type.c.type, outcome_type.c.ho_group)).all())
-            forces = conn.execute(select(force.c.code, force.c.territorial).order_by(force.c.code)).all()
+            forces = conn.execute(select(force.c.code, force.c.territorial, force.c.region, force.c.nom_phase)
+                                  .order_by(force.c.code)).all()
         pairs = sorted({(s, a) for s, a in codes})
         members = {g.id: {p for p in pairs if (g.subgroup in (None, p[0])) and (g.age_band in (None, p[1]))}
                    for g in OFFENCE_GROUPS.values()}
@@ -86,14 +97,24 @@ class Vocabulary:
         for m in reg.METRICS:
             type_sets += [set(m.numerator_types), set(m.denominator_types)]
         type_sets += [{1}, set(reg.ASSIGNED)]
+        groupings: dict[str, list[str]] = {}
+        for code, _, *values in forces:
+            for column, value in zip(FORCE_GROUPINGS, values, strict=True):
+                groupings.setdefault(grouped_area(column, value), []).append(code)
         return cls(group_leaves, {p: leaf_name[leaf_of[p]] for p in pairs}, _partition(sorted(types), type_sets), types,
-                   [c for c, _ in forces], [c for c, t in forces if t])
+                   [f[0] for f in forces], [f[0] for f in forces if f[1]], groupings)
 
     def classes(self, types) -> tuple[str, ...]:
         """The outcome classes that make up a set of types (it is always a union of them)."""
         return tuple(sorted({self.type_class[t] for t in types if t in self.type_class}))
 
+    def is_sum(self, area: str) -> bool:
+        """True when the area is a sum of forces (England and Wales, a region, a NOM phase)."""
+        return area in (NATIONAL, TERRITORIAL) or area in self.groupings
+
     def areas(self, area: str) -> list[str]:
+        if area in self.groupings:
+            return self.groupings[area]
         return self.forces if area == NATIONAL else self.territorial
 
 
@@ -158,7 +179,7 @@ class Universe:
         release, src, area, qlo, qhi, node, classes = key
         if qlo != qhi:
             return [(release, src, area, q, q, node, classes) for q in quarters_between(qlo, qhi)]
-        if area in (NATIONAL, TERRITORIAL):
+        if self.vocab.is_sum(area):
             return [(release, src, f, qlo, qhi, node, classes) for f in self.vocab.areas(area)]
         leaves = self.vocab.group_leaves.get(node, (node,))
         if len(leaves) > 1:

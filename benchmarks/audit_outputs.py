@@ -4,7 +4,10 @@ Part of the independent disclosure audit (:mod:`benchmarks.disclosure_audit`). E
 ``queries.metric_table.metric_table`` and ``queries.outcome_mix.outcome_mix`` in the public tier
 becomes up to three :class:`Number` s: its counts (a sum of atoms, see :mod:`benchmarks.audit_model`)
 and, where a rate is shown but one of its counts is hidden, the equation the rate gives
-(numerator x scale - value x denominator = 0).
+(numerator x scale - value x denominator = 0). Each row of the data explorer's count tables
+(``queries.explorer.explore``: outcomes on either basis and recorded offences, by England and Wales,
+force, region or NOM phase, a period grain or none, offence group and outcome group) becomes one
+count; its metric tables are ``metric_table`` 's own rows, audited as such.
 """
 
 from __future__ import annotations
@@ -21,13 +24,16 @@ from benchmarks.audit_model import (
     TERRITORIAL,
     Key,
     Universe,
+    grouped_area,
     mi_src,
     out_src,
 )
 from db.reference import NATIONAL_CODE
 from metrics import registry as reg
+from metrics.explorer_spec import TableSpec
 from metrics.offence_groups import OFFENCE_GROUPS
-from metrics.periods import add_quarters, quarters_between
+from metrics.periods import add_quarters, quarter_label, quarters_between
+from queries.explorer import explore
 from queries.metric_table import metric_table
 from queries.outcome_mix import outcome_mix
 
@@ -35,13 +41,16 @@ AREAS = ("all", "national", "BTP")
 GRAINS = ("quarter", "year", "rolling")
 SCALE = {"percent": 100.0, "per_1000": 1000.0, "per_investigator": 1.0}
 HIDDEN = "[c]"
+EXPLORER_MEASURES = ("outcomes:closed", "outcomes:recorded", "recorded")
+"""The explorer's count measures as View subjects: outcomes on each basis, recorded offences."""
+EXPLORER_AREAS = ("national", "force", "region", "nom_phase")
 
 
 @dataclass(frozen=True)
 class View:
     """One public output: a query function and its arguments."""
 
-    channel: str  # metric_table | outcome_mix
+    channel: str  # metric_table | outcome_mix | explorer
     release: int
     subject: str  # metric id, or the basis of an outcome mix
     group: str
@@ -49,18 +58,31 @@ class View:
     grain: str
     first: int
     last: int
+    dims: tuple[str, ...] = ()
+    """The explorer's offence and outcome dimensions (offence_group, outcome_group)."""
 
     @property
     def name(self) -> str:
         span = "" if self.grain != "period" else f" {self.first}-{self.last}"
-        return f"{self.channel} r{self.release} {self.subject} {self.group} {self.area} {self.grain}{span}"
+        dims = "".join(f" x {d}" for d in self.dims)
+        return f"{self.channel} r{self.release} {self.subject} {self.group} {self.area} {self.grain}{span}{dims}"
 
     def run(self, engine, tier: str = "public") -> pl.DataFrame:
+        if self.channel == "explorer":
+            return explore(engine, self.spec(tier), release_id=self.release).table
         common = dict(release_id=self.release, offence_group=self.group, area=self.area, first_quarter=self.first,
                       last_quarter=self.last, grain=self.grain, tier=tier)
         if self.channel == "metric_table":
             return metric_table(engine, metric_id=self.subject, **common)
         return outcome_mix(engine, basis=self.subject, **common)
+
+    def spec(self, tier: str = "public") -> TableSpec:
+        """The explorer table of this view, its span given as from/to quarters."""
+        measure, _, basis = self.subject.partition(":")
+        grain = () if self.grain == "period" else (self.grain,)
+        return TableSpec(measure=measure, by=(self.area, *grain, *self.dims), offence=self.group,
+                         basis=basis or "closed", start=quarter_label(self.first), end=quarter_label(self.last),
+                         tier=tier)
 
 
 @dataclass
@@ -108,6 +130,21 @@ def views(release: int, first: int, last: int, metrics=reg.METRICS) -> Iterator[
             for area in AREAS:
                 for grain, a, b in grains:
                     yield View("outcome_mix", release, basis, group, area, grain, a, b)
+    yield from explorer_views(release, grains)
+
+
+def explorer_views(release: int, grains: list[tuple[str, int, int]]) -> Iterator[View]:
+    """Every count table of the explorer's public tier: measure x offence group x area x grain (or
+    a span) x with or without offence groups x with or without outcome groups."""
+    for subject in EXPLORER_MEASURES:
+        outcome_dims = [(), ("outcome_group",)] if subject != "recorded" else [()]
+        for group in OFFENCE_GROUPS:
+            for area in EXPLORER_AREAS:
+                for grain, a, b in grains:
+                    for offence_dim in ((), ("offence_group",)):
+                        for outcome_dim in outcome_dims:
+                            yield View("explorer", release, subject, group, area, grain, a, b,
+                                       (*offence_dim, *outcome_dim))
 
 
 def quarters_of(view: View, period_end: int) -> tuple[int, int]:
@@ -148,7 +185,7 @@ def metric_keys(u: Universe, m: reg.Metric, rel: int, area: str, q: tuple[int, i
 
 
 def _reported(u: Universe, rel: int, src: str, area: str, q: tuple[int, int]) -> int:
-    forces = u.vocab.areas(area) if area in (NATIONAL, TERRITORIAL) else [area]
+    forces = u.vocab.areas(area) if u.vocab.is_sum(area) else [area]
     return sum(any((rel, src, f, x, x, "", NO_CLASS) in u.atom_values for f in forces)
                for x in quarters_between(*q))
 
@@ -211,7 +248,31 @@ def mix_numbers(u: Universe, view: View, table: pl.DataFrame) -> Iterator[Number
                 yield Number(view, f"{period} {area} {g}", "count", [(key, 1.0)], 0.0, "")
 
 
+def explorer_numbers(u: Universe, view: View, table: pl.DataFrame) -> Iterator[Number]:
+    """One count per row: the atoms of its area (England and Wales is every force, British
+    Transport Police included; a region or NOM phase its forces), quarters, offence leaf (or the
+    chosen group) and outcome classes. The explorer writes a row for every cell, zeros included,
+    so no row is missing and a shown 0 is a published zero like any other count."""
+    measure, _, basis = view.subject.partition(":")
+    src = REC if measure == "recorded" else out_src(basis)
+    types = [t for t in u.vocab.ho_groups if basis != "closed" or t != 0]  # closed: outcome 0 never counts
+    for row in table.iter_rows(named=True):
+        area = (NATIONAL if view.area == "national" else row["area_code"] if view.area == "force"
+                else grouped_area(view.area, row[view.area]))
+        node = row.get("offence_group", view.group)
+        classes = NO_CLASS
+        if measure != "recorded":
+            group = row.get("outcome_group")
+            classes = u.vocab.classes([t for t in types if group is None or u.vocab.ho_groups[t] == group])
+        key = (view.release, src, area, *quarters_of(view, row["period_end"]), node, classes)
+        label = " ".join(str(row[c]) for c in ("period", "area_code", "region", "nom_phase", "offence_group",
+                                                "outcome_group") if c in row)
+        yield Number(view, label, "count", [(key, 1.0)], _num(row["count"]), row["flag"] or "")
+
+
 def numbers_of(u: Universe, view: View, table: pl.DataFrame) -> Iterator[Number]:
     if view.channel == "metric_table":
         return metric_numbers(u, view, table)
+    if view.channel == "explorer":
+        return explorer_numbers(u, view, table)
     return mix_numbers(u, view, table)

@@ -23,16 +23,15 @@ from collections.abc import Iterable
 import pytest
 
 from benchmarks.audit_outputs import View
-from benchmarks.disclosure_audit import Audit, Finding, Select, run_audit
+from benchmarks.disclosure_audit import Select
 from db.releases import latest_release
+from helpers.disclosure_audit import assert_no_leaks
 from helpers.testdb import BACKENDS, SMALL_CASES, SMALL_LAST_QUARTER, SMALL_SEED
 from metrics.offence_groups import OFFENCE_GROUPS
 from metrics.registry import metric
 from sample_data.editions import next_edition
 from sample_data.load import load_sample
 
-SHOWN = 8
-"""How many findings a failure prints."""
 EVERY_AREA = ("all", "national", "BTP")
 FORCES = ("all", "BTP")
 """Every force without the England and Wales row: the national row links every force and group
@@ -51,38 +50,6 @@ def outputs(*subjects: str, groups: Iterable[str] = ("adult_rape",), areas: Iter
                 and view.grain in grains and (view.group in groups or not metric(view.subject).by_offence))
 
     return keep
-
-
-def _line(f: Finding) -> str:
-    return f"  {f.output} | {f.row} | {f.role}: true {f.truth:g}, attacker's range [{f.low:g}, {f.high:g}]"
-
-
-def failures(audit: Audit) -> list[str]:
-    """What is wrong with an audit, first few of each, for the assertion message (empty: none)."""
-    t = audit.threshold
-    problems = []
-    if audit.leaks:
-        problems.append(f"{len(audit.leaks)} of {len(audit.findings)} hidden numbers recoverable at threshold {t} "
-                        f"({len(audit.pinned)} pinned, {len(audit.inside)} inside 1..{t - 1}), first:")
-        worst_first = sorted(audit.leaks, key=lambda f: not f.inside(t))  # a count of 1 to t - 1 narrowed down
-        problems += [_line(f) for f in worst_first[:SHOWN]]
-    if audit.shown_small:
-        problems.append(f"{len(audit.shown_small)} counts from 1 to {t - 1} shown, first: {audit.shown_small[:SHOWN]}")
-    if audit.mismatches:
-        problems.append(f"{len(audit.mismatches)} published numbers the audit's model does not reproduce (left out "
-                        f"of the system, so leaks through them go unseen), first: {audit.mismatches[:SHOWN]}")
-    if audit.counts.get("solver failures"):
-        problems.append(f"{audit.counts['solver failures']} linear programmes failed (their numbers look safe)")
-    if not audit.findings:
-        problems.append("the selection audited no hidden number: are its outputs still named as here?")
-    return problems
-
-
-def assert_no_leaks(engine, releases: list[int], select: Select, *, revisions: bool = False) -> None:
-    audit = run_audit(engine, releases, select=select, revisions=revisions)
-    problems = failures(audit)
-    if problems:
-        pytest.fail("\n".join(problems), pytrace=False)
 
 
 def _release(engine) -> int:
