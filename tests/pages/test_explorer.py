@@ -43,9 +43,11 @@ def _one(value) -> str:
 
 
 def _normal(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """The columns compared, as plain values: counts as floats (NaN where hidden), no symbol as ''."""
+    """The columns compared, as plain values: counts as floats (NaN where hidden; on screen the
+    symbol stands in place), no symbol as ''."""
     out = frame[columns].reset_index(drop=True).copy()
-    out["count"] = pd.to_numeric(out["count"]).astype(float)
+    text = out["count"].astype(str).str.replace(",", "")  # the screen formats numbers, a symbol in place
+    out["count"] = pd.to_numeric(text.where(~text.str.startswith("["))).astype(float)
     out["flag"] = out["flag"].fillna("").astype(str)
     out["period_end"] = out["period_end"].astype(int)
     return out
