@@ -50,6 +50,7 @@ def outcome_mix(engine: Engine, *, release_id: int, offence_group: str, area: st
     mix = (framed.with_columns(ho_group=pl.col("outcome_type").replace_strict(groups, default="Unknown"))
            .group_by("period", "period_end", "area_code", "area_name", "ho_group")
            .agg(numerator=pl.col("count").sum()))
+    mix = _every_group(mix, {g for t, g in groups.items() if basis != "closed" or t != 0})
     is_open = pl.col("ho_group") == groups.get(0, "")
     open_apart = open_apart and basis == "recorded"
     totals = mix.group_by("period", "area_code").agg(
@@ -67,6 +68,14 @@ def outcome_mix(engine: Engine, *, release_id: int, offence_group: str, area: st
             .select("period", "period_end", "area_code", "area_name", "ho_group", "count", "denominator",
                     "share", "flag")
             .sort("period_end", "area_code", "ho_group"))
+
+
+def _every_group(mix: pl.DataFrame, names: set[str]) -> pl.DataFrame:
+    """A row for every outcome group of each period and area shown, zeros included: a group left
+    out would publish its zero, which the release's protection may hide (the explorer shows it [c])."""
+    keys = ["period", "period_end", "area_code", "area_name"]
+    cells = mix.select(keys).unique().join(pl.DataFrame({"ho_group": sorted(names)}), how="cross")
+    return cells.join(mix, on=[*keys, "ho_group"], how="left").with_columns(pl.col("numerator").fill_null(0))
 
 
 def protect_mix(mix: pl.DataFrame, protection: Protection, family: str, offence: str, grain: str,

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import pytest
-
 from benchmarks.disclosure_audit import Select
 from db.releases import latest_release
 from helpers.disclosure_audit import assert_no_leaks
@@ -61,24 +59,15 @@ def test_regions_against_their_forces(small_db):
                     channel="explorer")
 
 
-OUTCOME_MIX_ZEROS = (
-    "known leak of zeros: the public outcome mix (queries.outcome_mix) lists only the outcome groups a force had "
-    "outcomes in, so a group missing from a force's period is a published 0, while the release's protection (and "
-    "the explorer, which writes every group) hides some of those zero cells; a region or NOM phase row hidden "
-    "because such a force cell is hidden is then a sum of published zeros, pinned at 0 (on the small release: "
-    "nom_phase x year x outcome group, early_adopter 2015-16 'Out-of-court (formal)', true 0, range [0, 0]). "
-    "The fix belongs to the outcome mix (a [c] row for a group the protection hides, zero or not), not the explorer")
-
-
-@pytest.mark.xfail(strict=True, reason=OUTCOME_MIX_ZEROS)
 def test_regions_by_quarter_and_outcome_group_against_the_force_outcome_mix(small_db):
+    """Was a leak of zeros: the outcome mix left out groups with no outcomes, publishing zeros the
+    protection hides; it now writes every group ([c] where hidden), as the explorer does."""
     tables = [("region", "quarter", OUTCOME_GROUP), ("region", "year", ())]
     select = either(explorer("outcomes:closed", "adult_rape", tables), outcome_mixes("closed", "adult_rape",
                                                                                     ("quarter", "year")))
     assert_no_leaks(small_db, [_release(small_db)], select, channel="explorer")
 
 
-@pytest.mark.xfail(strict=True, reason=OUTCOME_MIX_ZEROS)
 def test_nom_phases_by_outcome_group_against_the_force_outcome_mix(small_db):
     select = either(explorer("outcomes:closed", "adult_rape", [("nom_phase", "year", OUTCOME_GROUP)]),
                     outcome_mixes("closed", "adult_rape", ("quarter", "year")))
