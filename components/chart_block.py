@@ -14,6 +14,7 @@ import streamlit as st
 from components.banners import basis_label
 from components.context import get_context
 from components.page_registry import COMPARE, FORCE
+from metrics.markup import plain
 from metrics.registry import Metric
 from queries.export import ExportMeta, csv_bytes, export_frame
 from words.summaries import SYMBOL_WORDS
@@ -102,4 +103,4 @@ def table_with_download(table: pl.DataFrame, *, unit: str, title: str, basis: st
             icon=":material/download:",
         )
         st.caption(f"{DOWNLOAD_NOTE} Column names in the file are the machine names explained in the "
-                   "data dictionary on the methodology page.  \nCite as: " + citation)
+                   "data dictionary on the methodology page.  \nCite as: " + plain(citation))

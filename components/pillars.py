@@ -27,6 +27,7 @@ from components.chart_block import SUMMARY_PREFIX, chart_block, download_file, d
 from components.context import Context, set_context
 from components.controls import widget_to_url
 from components.force_links import force_href
+from metrics.markup import plain
 from metrics.registry import BASIS_LABELS, Metric
 from reports.reader import read_figures
 from words import comparison as cmp_words
@@ -100,7 +101,7 @@ def grid_block(ctx: Context, *, pillar: int, pillar_name: str, grid: pl.DataFram
             blob, file_name = download_file(table, meta, None)
             st.download_button("Download these rows (CSV)", data=blob, file_name=file_name, mime="text/csv",
                                key="download-pillar-grid", icon=":material/download:")
-            st.caption(f"Each force's row links to its profile. Cite as: {ctx.citation()}")
+            st.caption(f"Each force's row links to its profile. Cite as: {plain(ctx.citation())}")
 
 
 def pillar_to_url() -> None:

@@ -18,6 +18,7 @@ from components.page_registry import OVERVIEW
 from components.reference import MILESTONES, PHASE_LABELS, PILLARS, indicator_template
 from metrics.dictionary import column_rows, columns_csv, dictionary_csv
 from metrics.disclosure import disclosure_threshold, rules_text
+from metrics.markup import plain
 from metrics.offence_groups import OFFENCE_GROUPS
 from metrics.periods import quarter_label
 from metrics.registry import AVAILABILITY_LABELS, BASIS_LABELS, DIRECTION_WORDS, METRICS
@@ -43,12 +44,6 @@ pillar_names = {i: name for i, name, *_ in PILLARS}
 def escape_brackets(text: str) -> str:
     """'[x] means…' at the start of a list item is a task-list checkbox in Markdown: escape it."""
     return text.replace("[", "\\[").replace("]", "\\]")
-
-
-def plain(value) -> str:
-    """A table cell shown as written: ``st.table`` reads cells as Markdown, so '*' and '_' in
-    'fy*10+quarter' or a file name must not turn into emphasis."""
-    return "".join("\\" + c if c in "\\`*_[]<>#|~" else c for c in str(value))
 
 
 def small_table(rows: list[dict]) -> None:
@@ -243,7 +238,7 @@ if template is not None:
 st.header("Licence and attribution")
 st.markdown(ATTRIBUTION)
 st.markdown(f"Licence: [Open Government Licence v3.0]({OGL_URL}) (Crown copyright).")
-st.markdown(f"**How to cite this view:** {ctx.citation()}")
+st.markdown(f"**How to cite this view:** {plain(ctx.citation())}")
 
 
 
