@@ -33,6 +33,13 @@ def symbols_legend(table: pl.DataFrame) -> str:
     return ("Symbols: " + "; ".join(used) + ".") if used else ""
 
 
+def screen_citation(citation: str) -> str:
+    """The citation as a page shows it (Markdown): the release label in it is data (built from
+    file names), so that part is escaped; the rest (the view's address) reads as written."""
+    label = get_context().release.label
+    return citation.replace(label, plain(label)) if label else citation
+
+
 def download_meta(*, key: str, release_id: int, citation: str, basis: str | None,
                   metric: Metric | None = None) -> ExportMeta:
     """What a page's download holds, from the page's context: view, measure, offence group,
@@ -103,4 +110,4 @@ def table_with_download(table: pl.DataFrame, *, unit: str, title: str, basis: st
             icon=":material/download:",
         )
         st.caption(f"{DOWNLOAD_NOTE} Column names in the file are the machine names explained in the "
-                   "data dictionary on the methodology page.  \nCite as: " + plain(citation))
+                   "data dictionary on the methodology page.  \nCite as: " + screen_citation(citation))

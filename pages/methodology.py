@@ -12,6 +12,7 @@ import streamlit as st
 
 import settings
 from components import data
+from components.chart_block import screen_citation
 from components.context import get_context
 from components.controls import sync_widget, widget_to_url
 from components.page_registry import OVERVIEW
@@ -46,10 +47,16 @@ def escape_brackets(text: str) -> str:
     return text.replace("[", "\\[").replace("]", "\\]")
 
 
-def small_table(rows: list[dict]) -> None:
+def cell(value) -> str:
+    """A table cell of the product's own text shown as written: ``st.table`` reads cells as
+    Markdown, so '*' and '_' in 'fy*10+quarter' must not turn into emphasis."""
+    return "".join("\\" + c if c in "\\`*_[]<>#|~" else c for c in str(value))
+
+
+def small_table(rows: list[dict], escape=cell) -> None:
     """A small text table that wraps long cells: ``st.dataframe`` cuts them off at 1400 px (its
     cells are one line), and a reader should not have to widen columns to read a definition."""
-    st.table(pl.DataFrame([{k: plain(v) for k, v in r.items()} for r in rows]), hide_index=True)
+    st.table(pl.DataFrame([{k: escape(v) for k, v in r.items()} for r in rows]), hide_index=True)
 
 
 def definition_markdown(m) -> str:
@@ -186,7 +193,7 @@ if len(releases):
         "Rows loaded": ", ".join(f"{k.replace('_', ' ')}: {v:,}" for k, v in r.row_counts.items()),
         "Files": "; ".join(r.files) or "—", "Source": r.source,
     } for r in releases]
-    small_table(rows)
+    small_table(rows, escape=plain)  # release labels, file names: data
     st.caption("Files are listed with the first 12 characters of their SHA-256 checksum. The release "
                f"shown on the other pages is release {ctx.release_id}.")
 else:
@@ -238,7 +245,7 @@ if template is not None:
 st.header("Licence and attribution")
 st.markdown(ATTRIBUTION)
 st.markdown(f"Licence: [Open Government Licence v3.0]({OGL_URL}) (Crown copyright).")
-st.markdown(f"**How to cite this view:** {plain(ctx.citation())}")
+st.markdown(f"**How to cite this view:** {screen_citation(ctx.citation())}")
 
 
 
