@@ -22,12 +22,18 @@ from components import banners, data
 from components.address import read_query_params, write_query_params
 from components.context import Context, clear_context, set_context
 from components.controls import period_options, sidebar_controls
-from components.errors import configure_logging, error_boundary
+from components.errors import configure_logging, error_boundary, show_unavailable
 from components.first_start import show_first_start
 from components.offline import page_config
 from components.page_registry import OWN_KEYS, PAGE_KEYS, st_pages
 from db.bootstrap import init_database
-from db.engine import DatabaseUnavailable, check_connection, database_url, describe
+from db.engine import (
+    DatabaseUnavailable,
+    check_connection,
+    database_url,
+    describe,
+    is_statement_timeout,
+)
 from db.releases import Release, data_holdings, default_from, showable_ids
 
 
@@ -55,17 +61,10 @@ def _release_choice(url: str) -> tuple[list[Release], int | None, dict[int, str]
 
 
 def _database_error(where: str, exc: Exception) -> None:
-    """A readable message instead of a traceback; ``where`` is the URL without password."""
+    """A short notice with an error id instead of a traceback; ``where`` (the URL without
+    password) and the reason go to the server log only (``components.errors.show_unavailable``)."""
     st.title("RASSO Outcomes Dashboard")
-    reason = str(exc) if isinstance(exc, DatabaseUnavailable) else (
-        f"{type(exc).__name__}: {str(getattr(exc, 'orig', None) or exc).strip().splitlines()[0]}")
-    st.error(
-        "**The database is not available, so no figures can be shown.**\n\n"
-        f"{reason}\n\n"
-        f"Database: `{where}`. Check that the database server is running and that `RASSO_DB_URL` points to it "
-        "(the default is the embedded file `rasso.sqlite`), then reload this page.",
-        icon=":material/database_off:",
-    )
+    show_unavailable(exc, where, timeout=settings.statement_timeout() if is_statement_timeout(exc) else None)
     st.stop()
 
 

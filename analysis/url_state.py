@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, replace
 
 from analysis.comparison import DEFAULT_PEER_SET
 from analysis.peers import FIXED_SETS
+from metrics.markup import plain
 from metrics.offence_groups import DEFAULT_GROUP, OFFENCE_GROUPS
 from metrics.periods import FIRST_YEAR, LAST_YEAR, Period, PeriodError, parse_period, year_ending
 from metrics.registry import BASIS_CLOSED, BASIS_RECORDED, METRICS_BY_ID
@@ -71,7 +72,7 @@ class State:
 def _echo(value: str) -> str:
     """A value safe to repeat back in a notice: no markup, no control characters, short."""
     cleaned = re.sub(r"[^A-Za-z0-9 ._-]", "", value)[:_MAX_ECHO]
-    return f"'{cleaned}'" if cleaned else "(a value that cannot be shown)"
+    return f"'{plain(cleaned)}'" if cleaned else "(a value that cannot be shown)"
 
 
 def _single(value: str | list[str] | tuple[str, ...] | None) -> str | None:
@@ -229,7 +230,7 @@ def _peer(state: State, v: str, limits: _Limits, reject: Reject) -> State:
     if v.strip() in limits.groups:
         return replace(state, peer=v.strip())
     why = f"use one of {', '.join(PEER_SETS)}"
-    why += (f" or a loaded peer group ({', '.join(sorted(limits.groups))})" if limits.groups
+    why += (f" or a loaded peer group ({', '.join(plain(g) for g in sorted(limits.groups))})" if limits.groups
             else "; no peer group is loaded")
     reject("peer", v, why, f"{DEFAULT_PEER_SET} peers")
     return state

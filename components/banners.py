@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from db.releases import Release
+from metrics.markup import plain
 from metrics.periods import quarter_label
 
 
@@ -35,7 +36,7 @@ def release_caption(release: Release) -> None:
     span = f"{quarter_label(first)} to {quarter_label(last)}" if first and last else "no data yet"
     created = release.created_at
     when = created.strftime("%d %b %Y %H:%M") if hasattr(created, "strftime") else str(created)
-    st.caption(f"Showing release {release.id}: {release.label} · data {span} · loaded {when}")
+    st.caption(f"Showing release {release.id}: {plain(release.label)} · data {span} · loaded {when}")
 
 
 def url_notices(notices: list[str]) -> None:

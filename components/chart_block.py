@@ -14,6 +14,7 @@ import streamlit as st
 from components.banners import basis_label
 from components.context import get_context
 from components.page_registry import COMPARE, FORCE
+from metrics.markup import plain
 from metrics.registry import Metric
 from queries.export import ExportMeta, csv_bytes, export_frame
 from words.summaries import SYMBOL_WORDS
@@ -30,6 +31,13 @@ def symbols_legend(table: pl.DataFrame) -> str:
     flags = set(table["flag"].drop_nulls().to_list()) if "flag" in table.columns else set()
     used = [f"{s} {words}" for s, words in SYMBOL_WORDS.items() if s in flags]
     return ("Symbols: " + "; ".join(used) + ".") if used else ""
+
+
+def screen_citation(citation: str) -> str:
+    """The citation as a page shows it (Markdown): the release label in it is data (built from
+    file names), so that part is escaped; the rest (the view's address) reads as written."""
+    label = get_context().release.label
+    return citation.replace(label, plain(label)) if label else citation
 
 
 def download_meta(*, key: str, release_id: int, citation: str, basis: str | None,
@@ -111,4 +119,4 @@ def table_with_download(table: pl.DataFrame, *, unit: str, title: str, basis: st
             icon=":material/download:",
         )
         st.caption(f"{DOWNLOAD_NOTE} Column names in the file are the machine names explained in the "
-                   "data dictionary on the methodology page.  \nCite as: " + citation)
+                   "data dictionary on the methodology page.  \nCite as: " + screen_citation(citation))

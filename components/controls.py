@@ -12,6 +12,7 @@ import streamlit as st
 
 from analysis.url_state import State
 from db.releases import Release
+from metrics.markup import plain
 from metrics.offence_groups import OFFENCE_GROUPS
 from metrics.periods import Period, add_quarters, financial_year, fy_of, quarter_end, year_ending
 from words.summaries import GRAIN_LABELS
@@ -103,7 +104,7 @@ def sidebar_controls(state: State, *, periods: list[Period], releases: list[Rele
         ids.append(shown_release)
     rows = {r.id: r for r in releases}
     names = {i: short_release_label(r) for i, r in rows.items()}
-    full = rows[shown_release].label if shown_release in rows else ""
+    full = plain(rows[shown_release].label) if shown_release in rows else ""  # the help is Markdown
     sync_widget(WIDGET_KEYS["release"], shown_release)
     st.sidebar.selectbox(
         "Data release", options=ids, key=WIDGET_KEYS["release"],

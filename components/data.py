@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 import queries
 import queries.explorer
 import queries.peers
+import settings
 from db.engine import make_engine
 from db.releases import Release, list_releases
 from metrics.explorer_spec import TableSpec
@@ -26,7 +27,7 @@ from reports.reader import Reader
 
 @st.cache_resource(show_spinner=False)
 def engine_for(url: str) -> Engine:
-    return make_engine(url)
+    return make_engine(url, statement_timeout=settings.statement_timeout())
 
 
 # Figures can take seconds on a cold cache (a national release is millions of rows), so the

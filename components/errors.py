@@ -51,6 +51,29 @@ def show_unexpected(exc: BaseException, where: str) -> str:
     return error_id
 
 
+UNAVAILABLE = "The data is temporarily unavailable."
+TOO_SLOW = "The database took too long to answer."
+
+
+def show_unavailable(exc: BaseException, database: str, *, timeout: int | None = None) -> str:
+    """The database cannot answer: a short notice with an error id; return the id.
+
+    Why: the notice used to name the database's host, port, user and name, which tell a visitor
+    how the deployment is built and nothing they can act on. The server log gets them (with the
+    driver's reason) under the same id. ``timeout``: the seconds after which PostgreSQL cancelled
+    the statement, when that is what happened."""
+    error_id = new_error_id()
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    log.error("database unavailable %s: %s at %s: %s", error_id, type(exc).__name__, database,
+              reason[0] if reason else "")
+    lead = (f"**{TOO_SLOW}** A query ran for more than {timeout} seconds and was stopped, so these "
+            "figures cannot be shown now." if timeout else
+            f"**{UNAVAILABLE}** No figures can be shown until the database is back.")
+    st.error(f"{lead} Try again in a few minutes (reload the page); if it persists, give the error id "
+             f"`{error_id}` to the team that runs this dashboard.", icon=":material/database_off:")
+    return error_id
+
+
 @contextmanager
 def error_boundary(where: str) -> Iterator[None]:
     """Run a block; an unexpected exception is shown as ``show_unexpected`` and goes no further."""

@@ -13,7 +13,7 @@ import polars as pl
 import streamlit as st
 
 from components import data
-from components.chart_block import SUMMARY_PREFIX
+from components.chart_block import SUMMARY_PREFIX, screen_citation
 from components.context import Context
 from reports.reader import pillar_profile_frame_of
 from words import pillar_profile as say
@@ -32,7 +32,7 @@ def draw_pillar_profile(ctx: Context, frame: pl.DataFrame, force_name: str, *, k
         st.markdown(f"{SUMMARY_PREFIX} {say.summary(frame, force_name)}")
         st.caption(f"Key: {say.LEGEND}")
         st.dataframe(say.screen_table(frame), hide_index=True, width="stretch")
-        st.caption(f"{say.METHOD}  \nCite as: {ctx.citation()}")
+        st.caption(f"{say.METHOD}  \nCite as: {screen_citation(ctx.citation())}")
 
 
 def pillar_profile_block(ctx: Context, code: str, force_name: str, *, pillar: int | None = None,

@@ -23,7 +23,13 @@ from charts.pillar_grid import grid_chart, strip_chart
 from charts.trend import trend_chart
 from components import data
 from components.banners import caveat
-from components.chart_block import SUMMARY_PREFIX, chart_block, download_file, download_meta
+from components.chart_block import (
+    SUMMARY_PREFIX,
+    chart_block,
+    download_file,
+    download_meta,
+    screen_citation,
+)
 from components.context import Context, set_context
 from components.controls import widget_to_url
 from components.force_links import force_href
@@ -100,7 +106,7 @@ def grid_block(ctx: Context, *, pillar: int, pillar_name: str, grid: pl.DataFram
             blob, file_name = download_file(table, meta, None)
             st.download_button("Download these rows (CSV)", data=blob, file_name=file_name, mime="text/csv",
                                key="download-pillar-grid", icon=":material/download:")
-            st.caption(f"Each force's row links to its profile. Cite as: {ctx.citation()}")
+            st.caption(f"Each force's row links to its profile. Cite as: {screen_citation(ctx.citation())}")
 
 
 def pillar_to_url() -> None:

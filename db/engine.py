@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.exc import OperationalError as SAOperationalError
 
@@ -31,10 +31,13 @@ def _normalise(url: str) -> str:
     return url
 
 
-def make_engine(url: str | None = None) -> Engine:
+def make_engine(url: str | None = None, *, statement_timeout: int | None = None) -> Engine:
+    """An engine for ``url``; ``statement_timeout`` (seconds) makes PostgreSQL cancel any statement
+    that runs longer (the app's engine: a locked or overloaded database gives a message, not an
+    endless spinner). Loads and the command line run without one: a national load is long."""
     url = _normalise(database_url(url))
     try:
-        return _create(url)
+        return _create(url, statement_timeout)
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:
         raise DatabaseUnavailable(f"'{make_safe(url)}' is not a database URL this product can use "
                                   f"(sqlite:///FILE or postgresql://USER@HOST:PORT/DB): {exc}") from None
@@ -45,7 +48,18 @@ def make_safe(url: str) -> str:
     return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
 
 
-def _create(url: str) -> Engine:
+def _postgres_connect_args(url: str, statement_timeout: int | None) -> dict:
+    """``connect_timeout``, and the statement timeout added to any ``options`` the URL carries
+    (the URL's own would otherwise be replaced: connect arguments win over the query string)."""
+    args: dict = {"connect_timeout": 5}
+    if statement_timeout:
+        given = make_url(url).query.get("options", "")
+        given = " ".join(given) if isinstance(given, tuple) else given
+        args["options"] = f"{given} -c statement_timeout={int(statement_timeout) * 1000}".strip()
+    return args
+
+
+def _create(url: str, statement_timeout: int | None = None) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
 
@@ -62,12 +76,17 @@ def _create(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+    return create_engine(url, pool_pre_ping=True, connect_args=_postgres_connect_args(url, statement_timeout))
 
 
 def describe(engine: Engine) -> str:
     """The URL without a password, for messages."""
     return engine.url.render_as_string(hide_password=True)
+
+
+def is_statement_timeout(exc: BaseException) -> bool:
+    """True when PostgreSQL cancelled a statement for running past ``statement_timeout``."""
+    return "statement timeout" in str(getattr(exc, "orig", None) or exc).lower()
 
 
 def check_connection(engine: Engine) -> None:

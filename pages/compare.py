@@ -26,6 +26,7 @@ from components.peers import peer_control, peer_set_for
 from geo.boundaries import features
 from geo.maps import geography_map, tile_map
 from geo.tiles import LAYOUT_NOTE
+from metrics.markup import plain
 from metrics.registry import BASIS_LABELS, METRICS, metric
 from metrics.stats import OVERDISPERSION_ALPHA
 from words import comparison as say
@@ -136,7 +137,7 @@ with geo_col:
                           f"Wales; symbols on the map repeat the colour (the City of London's is "
                           f"left off, as it would cover the Metropolitan Police's). {words}",
                   table=table, unit=unit, basis=basis, citation=ctx.citation(), release_id=ctx.release_id,
-                  key="geo-map", metric=m, note=f"{ATTRIBUTION} Boundaries: release {rel.id} ({rel.label}).")
+                  key="geo-map", metric=m, note=f"{ATTRIBUTION} Boundaries: release {rel.id} ({plain(rel.label)}).")
 with tile_col:
     map_block(title="Equal-area tile map", chart=tile_map(rows, label_field="label", links=links, **style),
               summary=f"Tile map, one equal hexagon per force, labelled with its abbreviation and "

@@ -25,6 +25,7 @@ from components.force_picker import force_list, force_selector
 from components.page_registry import COMPARE
 from components.peers import peer_control
 from components.pillar_profile import draw_pillar_profile
+from metrics.markup import plain
 from metrics.registry import METRICS, metric
 from reports.force_profile import MIX_BASES, ProfileView, force_profile
 from words import narrative as say
@@ -72,7 +73,7 @@ with mid:
                                                           if ctx.missing_reason(metric(i)) else ""))
 with right:
     peer_control(ctx.url, peer_key, widget="force_peer", label="Peers")
-    st.caption(profile.peer_label)
+    st.caption(plain(profile.peer_label))
 
 st.header("In brief")
 if profile.sentences:

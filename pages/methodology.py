@@ -12,12 +12,14 @@ import streamlit as st
 
 import settings
 from components import data
+from components.chart_block import screen_citation
 from components.context import get_context
 from components.controls import sync_widget, widget_to_url
 from components.page_registry import OVERVIEW
 from components.reference import MILESTONES, PHASE_LABELS, PILLARS, indicator_template
 from metrics.dictionary import column_rows, columns_csv, dictionary_csv
 from metrics.disclosure import disclosure_threshold, rules_text
+from metrics.markup import plain
 from metrics.offence_groups import OFFENCE_GROUPS
 from metrics.periods import quarter_label
 from metrics.registry import AVAILABILITY_LABELS, BASIS_LABELS, DIRECTION_WORDS, METRICS
@@ -45,16 +47,16 @@ def escape_brackets(text: str) -> str:
     return text.replace("[", "\\[").replace("]", "\\]")
 
 
-def plain(value) -> str:
-    """A table cell shown as written: ``st.table`` reads cells as Markdown, so '*' and '_' in
-    'fy*10+quarter' or a file name must not turn into emphasis."""
+def cell(value) -> str:
+    """A table cell of the product's own text shown as written: ``st.table`` reads cells as
+    Markdown, so '*' and '_' in 'fy*10+quarter' must not turn into emphasis."""
     return "".join("\\" + c if c in "\\`*_[]<>#|~" else c for c in str(value))
 
 
-def small_table(rows: list[dict]) -> None:
+def small_table(rows: list[dict], escape=cell) -> None:
     """A small text table that wraps long cells: ``st.dataframe`` cuts them off at 1400 px (its
     cells are one line), and a reader should not have to widen columns to read a definition."""
-    st.table(pl.DataFrame([{k: plain(v) for k, v in r.items()} for r in rows]), hide_index=True)
+    st.table(pl.DataFrame([{k: escape(v) for k, v in r.items()} for r in rows]), hide_index=True)
 
 
 def definition_markdown(m) -> str:
@@ -191,7 +193,7 @@ if len(releases):
         "Rows loaded": ", ".join(f"{k.replace('_', ' ')}: {v:,}" for k, v in r.row_counts.items()),
         "Files": "; ".join(r.files) or "—", "Source": r.source,
     } for r in releases]
-    small_table(rows)
+    small_table(rows, escape=plain)  # release labels, file names: data
     st.caption("Files are listed with the first 12 characters of their SHA-256 checksum. The release "
                f"shown on the other pages is release {ctx.release_id}.")
 else:
@@ -243,7 +245,7 @@ if template is not None:
 st.header("Licence and attribution")
 st.markdown(ATTRIBUTION)
 st.markdown(f"Licence: [Open Government Licence v3.0]({OGL_URL}) (Crown copyright).")
-st.markdown(f"**How to cite this view:** {ctx.citation()}")
+st.markdown(f"**How to cite this view:** {screen_citation(ctx.citation())}")
 
 
 

@@ -21,6 +21,7 @@ DEFAULT_DISCLOSURE_THRESHOLD = 5
 DEFAULT_FIRST_START_CASES = 600_000
 PROTECTION_CHECKS = ("lines", "lp")
 DEFAULT_PROTECTION_CHECK = "lines"
+DEFAULT_STATEMENT_TIMEOUT = 60
 
 
 class SettingsError(ValueError):
@@ -46,6 +47,9 @@ SETTINGS: tuple[Setting, ...] = (
             "how a release's disclosure protection is checked when it is loaded: 'lines' (every "
             "total against its parts, seconds) or 'lp' (also every hidden cell's range by linear "
             "programming, minutes at national scale)"),
+    Setting("RASSO_STATEMENT_TIMEOUT", DEFAULT_STATEMENT_TIMEOUT,
+            "seconds one database statement of the app may run before PostgreSQL cancels it and the "
+            "page says so (a whole number, at least 1)"),
     Setting("RASSO_BASE_URL", None,
             "the app's public address (http(s)://host[:port][/path]), so citations carry a full "
             "link; unset: citations give the path only"),
@@ -94,6 +98,11 @@ def first_start_cases(environ: Mapping[str, str] | None = None) -> int:
     return _whole_number("RASSO_FIRST_START_CASES", DEFAULT_FIRST_START_CASES, environ)
 
 
+def statement_timeout(environ: Mapping[str, str] | None = None) -> int:
+    """``RASSO_STATEMENT_TIMEOUT`` in seconds, else 60."""
+    return _whole_number("RASSO_STATEMENT_TIMEOUT", DEFAULT_STATEMENT_TIMEOUT, environ)
+
+
 def base_url(environ: Mapping[str, str] | None = None) -> str | None:
     """``RASSO_BASE_URL`` without a trailing slash, or None when not set."""
     raw = _raw("RASSO_BASE_URL", environ)
@@ -126,6 +135,7 @@ READERS: dict[str, Callable[[Mapping[str, str] | None], object]] = {
     "RASSO_DISCLOSURE_THRESHOLD": disclosure_threshold,
     "RASSO_FIRST_START_CASES": first_start_cases,
     "RASSO_PROTECTION_CHECK": protection_check,
+    "RASSO_STATEMENT_TIMEOUT": statement_timeout,
     "RASSO_BASE_URL": base_url,
     "RASSO_CONTACT": contact,
 }

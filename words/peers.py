@@ -7,6 +7,8 @@ honestly what it is: region and phase peers are not a verified 'most similar' gr
 forces are computed here, labelled "computed"; a loaded group says which file and release it
 came from. One place, so the heading, the summaries and the caveat cannot disagree. Every
 function takes a peer-set key ('region', 'nom_phase') or an ``analysis.peers.PeerSet``.
+A loaded group's name and file are data, so the sentences shown as Markdown carry them
+escaped (``metrics.markup.plain``); ``peer_set_label`` is plain text (the briefing pack prints it).
 Pure: no Streamlit.
 """
 
@@ -24,6 +26,7 @@ from analysis.peers import (
     Similar,
 )
 from db.reference import PHASE_LABELS
+from metrics.markup import plain
 
 # Selector labels and headings, by fixed peer set; loaded groups use their own name.
 PEER_SET_LABELS = {"region": "Same region", "nom_phase": "Same NOM phase", SIMILAR: "Similar forces (computed)"}
@@ -40,12 +43,13 @@ def _kind(peer_set: str | PeerSet) -> str:
 
 
 def _name(peer_set: str | PeerSet) -> str:
-    return peer_set.key if isinstance(peer_set, PeerSet) else peer_set
+    """The set's name, escaped for Markdown (a loaded group's name comes from its file)."""
+    return plain(peer_set.key if isinstance(peer_set, PeerSet) else peer_set)
 
 
 def selector_label(key: str) -> str:
     """The selector's label for a ``peer=`` value: fixed sets by name, loaded groups as '… (loaded)'."""
-    return PEER_SET_LABELS.get(key, f"{key} (loaded)")
+    return PEER_SET_LABELS.get(key, f"{plain(key)} (loaded)")
 
 
 def heading(peer_set: str | PeerSet) -> str:
@@ -82,11 +86,12 @@ def similar_basis(similar: Similar | None) -> str:
     return text + (f"; {'; '.join(dropped)}" if dropped else "")
 
 
-def _loaded_source(ps: PeerSet) -> str:
+def _loaded_source(ps: PeerSet, *, markdown: bool = True) -> str:
     src = ps.source
     if not src:
         return "no such group is loaded"
-    return f"loaded from {src.get('file_name')}, release {src.get('release_id')}, {src.get('loaded_at')}"
+    file_name = plain(src.get("file_name")) if markdown else src.get("file_name")
+    return f"loaded from {file_name}, release {src.get('release_id')}, {src.get('loaded_at')}"
 
 
 def peer_noun(peer_set: str | PeerSet) -> str:
@@ -173,7 +178,7 @@ def peer_set_label(ps: PeerSet) -> str:
     if ps.kind == SIMILAR:
         return f"Similar forces (computed: {similar_basis(ps.similar)})"
     if ps.kind == LOADED:
-        return f"{ps.key} ({_loaded_source(ps)})"
+        return f"{ps.key} ({_loaded_source(ps, markdown=False)})"
     if ps.kind == "nom_phase":
         return f"Same NOM phase: {phase_words(ps.group)}"
     return f"Same region: {ps.group}" if ps.group else "Same region"
@@ -203,7 +208,7 @@ def loaded_groups_line(groups) -> str:
     if groups is None or groups.height == 0:
         return "No peer groups are loaded."
     firsts = groups.unique("group_name", keep="first", maintain_order=True).to_dicts()
-    parts = [f"{g['group_name']} (loaded from {g['file_name']}, release {g['release_id']}, {g['loaded_at']})"
+    parts = [f"{plain(g['group_name'])} (loaded from {plain(g['file_name'])}, release {g['release_id']}, {g['loaded_at']})"
              for g in firsts]
     return "Loaded peer groups: " + "; ".join(parts) + "."
 

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from components import page_registry
 from components.chart_block import SUMMARY_PREFIX
+from components.errors import UNAVAILABLE
 from components.page_registry import COMPARE, METHODOLOGY, OVERVIEW
 from db.releases import latest_release
 from helpers.app import (
@@ -145,7 +146,7 @@ def test_database_down_shows_a_message_not_a_traceback(monkeypatch):
     monkeypatch.setenv("RASSO_DB_URL", "postgresql://postgres@127.0.0.1:1/nothing")
     at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT).run()
     assert not at.exception
-    assert any("database is not available" in e.value for e in at.error)
+    assert any(UNAVAILABLE in e.value for e in at.error)
 
 
 def test_first_start_loads_a_sample_into_an_empty_database(empty_db, monkeypatch):

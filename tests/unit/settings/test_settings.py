@@ -65,3 +65,10 @@ def test_no_module_reads_a_rasso_variable_itself():
         if re.search(r"os\.environ|getenv\(", text) and "RASSO_" in text:
             offenders.append(rel)
     assert offenders == []
+
+
+def test_statement_timeout_is_a_whole_number_of_seconds():
+    assert settings.statement_timeout({}) == settings.DEFAULT_STATEMENT_TIMEOUT == 60
+    assert settings.statement_timeout({"RASSO_STATEMENT_TIMEOUT": "5"}) == 5
+    with pytest.raises(settings.SettingsError, match="RASSO_STATEMENT_TIMEOUT"):
+        settings.statement_timeout({"RASSO_STATEMENT_TIMEOUT": "0"})
