@@ -14,7 +14,7 @@ import streamlit as st
 from analysis.explorer_state import KEYS, changed_keys
 from charts.explorer import explorer_chart, plot_frame
 from components import data
-from components.chart_block import SUMMARY_PREFIX, symbols_legend
+from components.chart_block import SUMMARY_PREFIX, screen_citation, symbols_legend
 from components.controls import sync_widget
 from metrics.disclosure import PUBLIC
 from metrics.errors import QueryError
@@ -203,7 +203,7 @@ def downloads(file: ExplorerFile) -> None:
     st.caption("Each file holds exactly the rows above. CSV: the release, data status, licence and citation are "
                "columns of every row. Excel: a 'Dictionary' sheet (every column, the symbols, the measure) and a "
                "'Citation' sheet. Parquet: the same in the file's key-value metadata (`rasso:citation`, "
-               "`rasso:dictionary`).  \nCite as: " + file.meta.citation)
+               "`rasso:dictionary`).  \nCite as: " + screen_citation(file.meta.citation))
 
 
 def reproduce(spec: TableSpec, release_id: int) -> None:
