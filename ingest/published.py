@@ -19,7 +19,14 @@ from ingest import reference as ref
 from ingest.errors import IngestError
 from ingest.headers import OUTCOMES, PRC, HeaderSpec
 from ingest.tabular import Sheet, read_table
-from ingest.values import clean_code, parse_counts, parse_quarter, parse_year
+from ingest.values import (
+    OFFENCE_CODE,
+    clean_code,
+    parse_counts,
+    parse_quarter,
+    parse_year,
+    year_problem,
+)
 from metrics.periods import fy_label
 
 ALTERNATE_FILE = "Outcomes for alternate offences"
@@ -86,6 +93,9 @@ def _sheet_frame(sheet: Sheet, spec: HeaderSpec, lookups: ref.Lookups, parsed: P
         pl.col("force_name").replace_strict({n: code for n, (_, code) in classes.items()},
                                             default=None, return_dtype=pl.String).alias("force_code"),
     )
+    _first_bad(data, (pl.col("_class") != "not_force") & pl.col("offence_group").is_null()
+               & pl.col("offence_subgroup").is_null(), sheet, column=spec.label("offence_group"),
+               value_col="offence_group", problem="the offence group and subgroup are empty (is the row cut short?)")
     is_sexual = (_norm_text("offence_group") == SEXUAL_GROUP) | _norm_text("offence_subgroup").is_in(SEXUAL_SUBGROUPS)
     reason = (pl.when(pl.col("_class") == "not_force").then(pl.lit(ref.DROP_NOT_FORCE))
               .when(~is_sexual.fill_null(False)).then(pl.lit(ref.DROP_NOT_SEXUAL))
@@ -103,6 +113,10 @@ def _sheet_frame(sheet: Sheet, spec: HeaderSpec, lookups: ref.Lookups, parsed: P
     _first_bad(data, pl.col("_fy").is_null(), sheet, column=spec.label("financial_year"),
                value_col="financial_year",
                problem="not a financial year (expected like 2024/25, 2024-25 or 2024_25)")
+    problems = {fy: year_problem(fy) for fy in data["_fy"].drop_nulls().unique().to_list()}
+    if wrong := sorted(fy for fy, why in problems.items() if why):
+        _first_bad(data, pl.col("_fy") == wrong[0], sheet, column=spec.label("financial_year"),
+                   value_col="financial_year", problem=problems[wrong[0]])
     if sheet.sheet_fy is not None:
         _first_bad(data, pl.col("_fy") != sheet.sheet_fy, sheet, column=spec.label("financial_year"),
                    value_col="financial_year",
@@ -116,6 +130,9 @@ def _sheet_frame(sheet: Sheet, spec: HeaderSpec, lookups: ref.Lookups, parsed: P
     data = _map_unique(data, "offence_code", clean_code, "offence_code", pl.String)
     _first_bad(data, pl.col("offence_code").is_null(), sheet, column=spec.label("offence_code"),
                value_col="offence_code", problem="the offence code is empty")
+    _first_bad(data, ~pl.col("offence_code").str.contains(f"^{OFFENCE_CODE.pattern}$"), sheet,
+               column=spec.label("offence_code"), value_col="offence_code",
+               problem="not a Home Office offence code (a number and up to two letters, like 19C)")
 
     if spec is OUTCOMES:
         data = _outcome_types(data, sheet)
