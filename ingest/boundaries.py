@@ -17,6 +17,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pyogrio
+import pyproj
 import shapely
 from sqlalchemy import Engine, insert
 
@@ -52,9 +53,30 @@ def _source(path: Path) -> str:
     return f"/vsizip/{path}" if path.suffix.lower() == ".zip" else str(path)
 
 
+def _check_declared_crs(path: Path) -> None:
+    """A GeoJSON 'crs' member GDAL cannot resolve is dropped with a warning and the file read as
+    WGS84; a file that names a CRS we do not know is refused instead of being guessed at."""
+    if path.suffix.lower() not in (".geojson", ".json"):
+        return
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+        fh.seek(max(0, path.stat().st_size - (1 << 16)))
+        tail = fh.read()
+    m = re.search(rb'"crs"\s*:\s*\{[^{}]*"properties"\s*:\s*\{[^{}]*"name"\s*:\s*"([^"]{1,200})"', head + tail)
+    if m is None:
+        return
+    name = m.group(1).decode("utf-8", "replace")
+    try:
+        pyproj.CRS.from_user_input(name)
+    except pyproj.exceptions.CRSError:
+        raise IngestError("the file names a coordinate reference system that is not known", file=path,
+                          value=name) from None
+
+
 def read_boundaries(path: Path) -> tuple[gpd.GeoDataFrame, str, str]:
     """(frame with 'code' and geometry in EPSG:4326, code column, source CRS)."""
     files.check_size(path)
+    _check_declared_crs(path)
     seen_columns: list[str] = []
     for layer in _layers(path):
         try:

@@ -16,17 +16,11 @@ from pathlib import Path
 import polars as pl
 
 from ingest import reference as ref
+from ingest import values
 from ingest.errors import IngestError
 from ingest.headers import OUTCOMES, PRC, HeaderSpec
 from ingest.tabular import Sheet, read_table
-from ingest.values import (
-    OFFENCE_CODE,
-    clean_code,
-    parse_counts,
-    parse_quarter,
-    parse_year,
-    year_problem,
-)
+from ingest.values import clean_code, parse_counts, parse_quarter, parse_year
 from metrics.periods import fy_label
 
 ALTERNATE_FILE = "Outcomes for alternate offences"
@@ -108,15 +102,13 @@ def _sheet_frame(sheet: Sheet, spec: HeaderSpec, lookups: ref.Lookups, parsed: P
     if data.height == 0:
         return data
 
-    # Years and quarters.
     data = _map_unique(data, "financial_year", parse_year, "_fy", pl.Int32)
     _first_bad(data, pl.col("_fy").is_null(), sheet, column=spec.label("financial_year"),
                value_col="financial_year",
                problem="not a financial year (expected like 2024/25, 2024-25 or 2024_25)")
-    problems = {fy: year_problem(fy) for fy in data["_fy"].drop_nulls().unique().to_list()}
-    if wrong := sorted(fy for fy, why in problems.items() if why):
+    if wrong := sorted(fy for fy in data["_fy"].drop_nulls().unique().to_list() if values.year_problem(fy)):
         _first_bad(data, pl.col("_fy") == wrong[0], sheet, column=spec.label("financial_year"),
-                   value_col="financial_year", problem=problems[wrong[0]])
+                   value_col="financial_year", problem=values.year_problem(wrong[0]))
     if sheet.sheet_fy is not None:
         _first_bad(data, pl.col("_fy") != sheet.sheet_fy, sheet, column=spec.label("financial_year"),
                    value_col="financial_year",
@@ -130,7 +122,7 @@ def _sheet_frame(sheet: Sheet, spec: HeaderSpec, lookups: ref.Lookups, parsed: P
     data = _map_unique(data, "offence_code", clean_code, "offence_code", pl.String)
     _first_bad(data, pl.col("offence_code").is_null(), sheet, column=spec.label("offence_code"),
                value_col="offence_code", problem="the offence code is empty")
-    _first_bad(data, ~pl.col("offence_code").str.contains(f"^{OFFENCE_CODE.pattern}$"), sheet,
+    _first_bad(data, ~pl.col("offence_code").str.contains(f"^{values.OFFENCE_CODE.pattern}$"), sheet,
                column=spec.label("offence_code"), value_col="offence_code",
                problem="not a Home Office offence code (a number and up to two letters, like 19C)")
 
@@ -172,8 +164,7 @@ def _outcome_types(data: pl.DataFrame, sheet: Sheet) -> pl.DataFrame:
             problem = "the outcome type must be a whole number from 0 to 22"
         raise IngestError(problem, file=sheet.file, sheet=sheet.name, row=hit["_row"][0],
                           column=OUTCOMES.label("outcome_type"), value=value)
-    data = data.drop("outcome_type").rename({"_type": "outcome_type"})
-    return data
+    return data.drop("outcome_type").rename({"_type": "outcome_type"})
 
 
 def _check_duplicates(all_rows: pl.DataFrame, keys: list[str], where: list[tuple[Path, str | None]]) -> None:

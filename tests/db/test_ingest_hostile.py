@@ -18,7 +18,13 @@ from typer.testing import CliRunner
 
 import ingest
 from cli import app
-from helpers.ingest_files import OUTCOMES_2026, database_checksum, outcome_rows, write_csv, write_xlsx
+from helpers.ingest_files import (
+    OUTCOMES_2026,
+    database_checksum,
+    outcome_rows,
+    write_csv,
+    write_xlsx,
+)
 
 runner = CliRunner()
 COUNT = OUTCOMES_2026["closed"]

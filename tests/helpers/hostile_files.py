@@ -21,7 +21,7 @@ def ons_rows(population: dict[str, object] | None = None,
     population, offences = population or {}, offences or {}
     rows = []
     for i, f in enumerate(FORCES):
-        rows.append((f.code, f.name, population.get(f.code, f.population), offences.get(f.code, 100 + i)))
+        rows.append((f.code, f.name, population.get(f.code, f.population_mid2023), offences.get(f.code, 100 + i)))
     btp = offences.get("BTP", 50)
     total = sum(r[3] for r in rows if isinstance(r[3], int | float)) + btp
     rows.append(("", "British Transport Police", None, btp))
