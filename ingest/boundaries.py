@@ -212,7 +212,10 @@ def load_boundaries(engine: Engine, paths: list[Path], progress=None) -> LoadRep
     repaired = validate(frame, path)
     if progress:
         progress(0.4, "simplifying")
-    shapes, tolerance = simplify(frame)
+    try:
+        shapes, tolerance = simplify(frame)
+    except shapely.errors.GEOSException as exc:  # a shape that make_valid could not repair
+        raise IngestError(f"a shape cannot be simplified: {str(exc).splitlines()[0][:120]}", file=path) from None
     size = sum(len(v) for v in shapes.values())
     with engine.begin() as conn:
         head = chain.head_release(conn, SOURCE)
