@@ -15,7 +15,9 @@ import re
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pyogrio
+import pyproj
 import shapely
 from sqlalchemy import Engine, insert
 
@@ -23,7 +25,7 @@ from db.protection import protect_release
 from db.reference import TERRITORIAL_CODES
 from db.releases import create_release, finish_release
 from db.schema import boundary
-from ingest import chain
+from ingest import chain, files
 from ingest.errors import IngestError
 from ingest.report import LoadReport
 
@@ -33,6 +35,9 @@ BUDGET_BYTES = 250_000  # the whole set of 43 shapes, as stored GeoJSON text
 START_TOLERANCE_M = 100.0
 MIN_TOLERANCE_M = 5.0
 GRID_DEGREES = 1e-4  # ~10 m: finer than any screen map needs
+ENGLAND_AND_WALES = (-6.7, 49.8, 2.0, 56.0)  # west, south, east, north (degrees, WGS84), Scilly included
+MAX_VERTICES = 200_000  # of one shape; ONS full-resolution (BFC) areas stay under it
+MAX_TOTAL_VERTICES = 2_000_000
 SMALL_AREA_RATIO = 0.2  # a shape that loses more than this share of its area is simplified less
 
 
@@ -48,10 +53,30 @@ def _source(path: Path) -> str:
     return f"/vsizip/{path}" if path.suffix.lower() == ".zip" else str(path)
 
 
+def _check_declared_crs(path: Path) -> None:
+    """A GeoJSON 'crs' member GDAL cannot resolve is dropped with a warning and the file read as
+    WGS84; a file that names a CRS we do not know is refused instead of being guessed at."""
+    if path.suffix.lower() not in (".geojson", ".json"):
+        return
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+        fh.seek(max(0, path.stat().st_size - (1 << 16)))
+        tail = fh.read()
+    m = re.search(rb'"crs"\s*:\s*\{[^{}]*"properties"\s*:\s*\{[^{}]*"name"\s*:\s*"([^"]{1,200})"', head + tail)
+    if m is None:
+        return
+    name = m.group(1).decode("utf-8", "replace")
+    try:
+        pyproj.CRS.from_user_input(name)
+    except pyproj.exceptions.CRSError:
+        raise IngestError("the file names a coordinate reference system that is not known", file=path,
+                          value=name) from None
+
+
 def read_boundaries(path: Path) -> tuple[gpd.GeoDataFrame, str, str]:
     """(frame with 'code' and geometry in EPSG:4326, code column, source CRS)."""
-    if path.stat().st_size == 0:
-        raise IngestError("the file is empty (0 bytes)", file=path)
+    files.check_size(path)
+    _check_declared_crs(path)
     seen_columns: list[str] = []
     for layer in _layers(path):
         try:
@@ -96,11 +121,40 @@ def validate(frame: gpd.GeoDataFrame, path: Path) -> int:
     empty = [c for c, g in zip(codes, frame.geometry, strict=True) if g is None or g.is_empty]
     if empty:
         raise IngestError(f"empty geometry for {', '.join(empty)}", file=path)
+    _check_shapes(frame, path)
     invalid = ~frame.geometry.is_valid
     repaired = int(invalid.sum())
     if repaired:
         frame.loc[invalid, "geometry"] = frame.geometry[invalid].make_valid()
     return repaired
+
+
+def _check_shapes(frame: gpd.GeoDataFrame, path: Path) -> None:
+    """Polygons only, of finite coordinates inside England and Wales, of a size we can simplify.
+
+    The extent check is what catches a wrong CRS: latitude and longitude swapped, WGS84 labelled
+    as Web Mercator or British National Grid, or a garbage CRS all land the shapes elsewhere."""
+    total = 0
+    for code, geom in zip(frame["code"], frame.geometry, strict=True):
+        if geom.geom_type not in ("Polygon", "MultiPolygon"):
+            raise IngestError(f"the shape of {code} is a {geom.geom_type}: a police force area must be "
+                              "a Polygon or MultiPolygon", file=path)
+        coords = shapely.get_coordinates(geom)
+        if not np.isfinite(coords).all():
+            raise IngestError(f"the shape of {code} has coordinates that are not finite numbers "
+                              "(NaN or infinity)", file=path)
+        total += len(coords)
+        if len(coords) > MAX_VERTICES or total > MAX_TOTAL_VERTICES:
+            raise IngestError(f"the shape of {code} has {len(coords):,} vertices ({total:,} so far): "
+                              f"more than the limits ({MAX_VERTICES:,} a shape, {MAX_TOTAL_VERTICES:,} in all); "
+                              "use a generalised file (BUC or BGC)", file=path)
+        minx, miny, maxx, maxy = geom.bounds
+        west, south, east, north = ENGLAND_AND_WALES
+        if minx < west or maxx > east or miny < south or maxy > north:
+            raise IngestError(
+                f"the shape of {code} lies outside England and Wales (longitude {minx:.2f} to {maxx:.2f}, "
+                f"latitude {miny:.2f} to {maxy:.2f}): is the coordinate reference system right, "
+                "or are latitude and longitude swapped?", file=path)
 
 
 def _polygonal(geom):
@@ -158,7 +212,10 @@ def load_boundaries(engine: Engine, paths: list[Path], progress=None) -> LoadRep
     repaired = validate(frame, path)
     if progress:
         progress(0.4, "simplifying")
-    shapes, tolerance = simplify(frame)
+    try:
+        shapes, tolerance = simplify(frame)
+    except shapely.errors.GEOSException as exc:  # a shape that make_valid could not repair
+        raise IngestError(f"a shape cannot be simplified: {str(exc).splitlines()[0][:120]}", file=path) from None
     size = sum(len(v) for v in shapes.values())
     with engine.begin() as conn:
         head = chain.head_release(conn, SOURCE)

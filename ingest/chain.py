@@ -129,6 +129,25 @@ def already_loaded(engine: Engine, paths: list[Path], *, source: str, kind: str 
         return head.id if wanted <= lineage_shas(conn, head.id, kind) else None
 
 
+def holds_already(engine: Engine, kind: str, rows: pl.DataFrame, quarters: list[int]) -> int | None:
+    """The head release id when it already holds exactly ``rows`` for ``quarters``, else None.
+
+    Idempotence is on content, not bytes: the same figures with other line endings, quoting or
+    a re-saved workbook change nothing, so they must not become a new release."""
+    table = TABLE_OF_KIND[kind]
+    cols = list(rows.columns)
+    with engine.connect() as conn:
+        head = head_release(conn)
+        if head is None or not quarters:
+            return None
+        where = (table.c.release_id == head.id, table.c.quarter.in_(quarters))
+        if conn.execute(select(func.count()).where(*where)).scalar_one() != rows.height:
+            return None
+        stored = conn.execute(select(*[table.c[c] for c in cols]).where(*where)).all()
+    old = pl.DataFrame([tuple(r) for r in stored], schema=rows.schema, orient="row")
+    return head.id if old.sort(cols, nulls_last=True).equals(rows.sort(cols, nulls_last=True)) else None
+
+
 def apply_offences(conn: Connection, new: list[NewOffence], expire: list[str]) -> None:
     """Add new offence codes; a code added by a load that ran while this one parsed is kept."""
     codes = [o.code for o in new]

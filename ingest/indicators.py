@@ -14,11 +14,12 @@ from pathlib import Path
 import polars as pl
 from sqlalchemy import Engine
 
-from ingest import chain
+from ingest import chain, files
 from ingest import reference as ref
 from ingest.errors import IngestError
 from ingest.headers import normalise_header
 from ingest.report import LoadReport
+from ingest.values import MAX_COUNT, year_problem
 from metrics.periods import PeriodError, fy_label, parse_quarter_label, quarter_label
 from metrics.registry import INDICATOR_IDS, metric
 
@@ -46,10 +47,10 @@ def _quarter(text: str) -> int | None:
 def parse_indicators(path: Path, lookups: ref.Lookups) -> pl.DataFrame:
     if path.suffix.lower() != ".csv":
         raise IngestError("the indicators template is a CSV file", file=path)
-    if path.stat().st_size == 0:
-        raise IngestError("the file is empty (0 bytes)", file=path)
-    with open(path, newline="", encoding="utf-8-sig") as fh:
-        rows = list(csv.reader(fh))
+    try:
+        rows = list(csv.reader(io.StringIO(files.read_text(path), newline="")))
+    except csv.Error as exc:
+        raise IngestError(f"not a well-formed CSV ({exc})", file=path) from None
     if not rows:
         raise IngestError("the file is empty", file=path)
     header = [normalise_header(h).replace(" ", "_") for h in rows[0]]
@@ -57,6 +58,9 @@ def parse_indicators(path: Path, lookups: ref.Lookups) -> pl.DataFrame:
         if h and h not in COLUMNS:
             raise IngestError(f"unknown column (the template's columns are {', '.join(COLUMNS)})",
                               file=path, row=1, column=raw)
+    twice = sorted({h for h in header if h and header.count(h) > 1})
+    if twice:
+        raise IngestError("a column appears twice in the header", file=path, row=1, column=twice[0])
     missing = [c for c in REQUIRED if c not in header]
     if missing or ("force_code" not in header and "force_name" not in header):
         raise IngestError(f"missing column(s) {', '.join(missing) or 'force_code or force_name'}",
@@ -87,6 +91,8 @@ def parse_indicators(path: Path, lookups: ref.Lookups) -> pl.DataFrame:
         if quarter is None:
             raise IngestError("not a quarter (write it like 2024-25 Q1)", file=path, row=n,
                               column="quarter", value=rec["quarter"])
+        if why := year_problem(quarter // 10):
+            raise IngestError(why, file=path, row=n, column="quarter", value=rec["quarter"])
         ind = rec["indicator"]
         if ind not in INDICATOR_IDS:
             raise IngestError(f"unknown indicator (one of {', '.join(INDICATOR_IDS)})", file=path, row=n,
@@ -101,8 +107,9 @@ def parse_indicators(path: Path, lookups: ref.Lookups) -> pl.DataFrame:
                 values[col] = float(text)
             except ValueError:
                 raise IngestError("not a number", file=path, row=n, column=col, value=rec[col]) from None
-            if values[col] < 0:
-                raise IngestError("must not be negative", file=path, row=n, column=col, value=rec[col])
+            if not 0 <= values[col] <= MAX_COUNT:  # NaN fails both comparisons
+                raise IngestError(f"must be a number from 0 to {MAX_COUNT:,}", file=path, row=n,
+                                  column=col, value=rec[col])
         num, den = values["numerator"], values["denominator"]
         if metric(ind).is_proportion and num is not None and den is not None and num > den:
             raise IngestError("numerator is larger than the denominator of a proportion", file=path,

@@ -26,6 +26,9 @@ def load_published(engine: Engine, kind: str, paths: list[Path], progress=None) 
            for code, o in sorted(parsed.offences.items()) if code not in lookups.offences]
     expire = sorted(code for code, o in parsed.offences.items()
                     if o.expired and code in lookups.offences and not lookups.offences[code][3])
+    if not new and not expire and (same := chain.holds_already(engine, kind, parsed.facts, parsed.quarters)):
+        return LoadReport(kind, None, f"already loaded: release {same} holds the same figures for these "
+                                      "quarters; nothing changed")
     span = f"{quarter_label(parsed.quarters[0])} to {quarter_label(parsed.quarters[-1])}"
     label = f"{LABELS[kind]}: {', '.join(p.name for p in paths)} ({span})"
     parameters = {"files": parsed.files, "quarters_replaced": parsed.quarters,

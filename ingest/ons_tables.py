@@ -8,6 +8,7 @@ and British Transport Police has a row with no area code in Table P1 (stored as 
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
@@ -18,14 +19,16 @@ from db.protection import protect_release
 from db.reference import NATIONAL_CODE, TERRITORIAL_CODES
 from db.releases import create_release, finish_release
 from db.schema import force_population, ons_force_figures
-from ingest import chain
+from ingest import chain, files
 from ingest.errors import IngestError
 from ingest.headers import normalise_header
 from ingest.report import LoadReport
+from ingest.values import MAX_COUNT
 
 SOURCE = "ons-pfa-tables"
 AREA_CODE = re.compile(r"^[EKW]\d{8}$")
 MARKER = re.compile(r"^\[[a-z]\d*\]$", re.I)
+POPULATION_RANGE = (1_000, 20_000_000)  # City of London has about 8,600 people, the Met about 9 million
 
 
 def _clean_name(text) -> str:
@@ -59,7 +62,7 @@ def _read(ws, path: Path, wanted: dict[str, callable]) -> tuple[list[dict], str]
             raise IngestError(f"expected one '{field}' column, found {len(hits)}", file=path,
                               sheet=ws.title.strip(), row=at)
         cols[field] = hits[0]
-    out = []
+    out, seen = [], {}
     for n, cells in enumerate(rows, start=at + 1):
         code = str(cells[0] or "").strip()
         name = _clean_name(cells[1] if len(cells) > 1 else "")
@@ -85,9 +88,34 @@ def _read(ws, path: Path, wanted: dict[str, callable]) -> tuple[list[dict], str]
             if value is None:
                 rec[field] = (None, "[x]")
                 continue
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+                raise IngestError("not a number or a marker such as [x]", file=path,
+                                  sheet=ws.title.strip(), row=n, column=field, value=value)
             rec[field] = (float(value), None)
+        if code in seen:
+            raise IngestError(f"{name or code} ({code}) appears twice in the table (also row {seen[code]})",
+                              file=path, sheet=ws.title.strip(), row=n, column="Area Code", value=code)
+        seen[code] = n
         out.append(rec)
     return out, title
+
+
+def _check_ranges(path: Path, by1: dict, by3: dict) -> None:
+    """Whole numbers in plausible ranges: a population of 0.4 would be stored as 0, 3e9 or 1e300
+    would divide every rate by nonsense (or overflow the integer column)."""
+    lo, hi = POPULATION_RANGE
+    for code in sorted(TERRITORIAL_CODES):
+        value = by3[code]["population"][0]
+        if value is None or not lo <= value <= hi or value != int(value):
+            raise IngestError(f"a force's population must be a whole number from {lo:,} to {hi:,}",
+                              file=path, sheet="Table P3", row=by3[code]["_row"], column="population",
+                              value=value)
+    for r in by1.values():
+        value = r["sexual_offences"][0]
+        if value is not None and (not 0 <= value <= MAX_COUNT or value != int(value)):
+            raise IngestError(f"a count of offences must be a whole number from 0 to {MAX_COUNT:,}",
+                              file=path, sheet="Table P1", row=r["_row"], column="sexual_offences",
+                              value=value)
 
 
 def _period(title: str) -> str:
@@ -104,6 +132,7 @@ def load_ons_tables(engine: Engine, paths: list[Path], progress=None) -> LoadRep
         return LoadReport(SOURCE, None, f"already loaded: {path.name} is release {done}; nothing changed")
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise IngestError("the ONS Police force area data tables are an .xlsx workbook", file=path)
+    files.check_workbook(path)
     if progress:
         progress(0.1, f"reading {path.name}")
     try:
@@ -141,11 +170,7 @@ def load_ons_tables(engine: Engine, paths: list[Path], progress=None) -> LoadRep
             raise IngestError(f"the 43 forces ({forces_sum:,.0f}) plus British Transport Police ({btp:,.0f}) "
                               f"do not add up to the England and Wales total ({total:,.0f})",
                               file=path, sheet="Table P1", row=by1[NATIONAL_CODE]["_row"], column="Sexual offences")
-    for code in sorted(TERRITORIAL_CODES):
-        value, _marker = by3[code]["population"]
-        if value is None or value <= 0:
-            raise IngestError("population must be a positive number", file=path, sheet="Table P3",
-                              row=by3[code]["_row"], column="population", value=value)
+    _check_ranges(path, by1, by3)
 
     figures = []
     for table, rows, measures in (("Table P1", p1, ("sexual_offences",)),

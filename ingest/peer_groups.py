@@ -18,6 +18,7 @@ from sqlalchemy import Engine, insert, select
 from db.protection import protect_release
 from db.releases import create_release, finish_release, sha256_of
 from db.schema import peer_group, release, release_file
+from ingest import files
 from ingest import reference as ref
 from ingest.errors import IngestError
 from ingest.headers import normalise_header
@@ -32,14 +33,7 @@ MAX_NAME = 80
 
 
 def _text(path: Path) -> str:
-    raw = path.read_bytes()
-    if not raw:
-        raise IngestError("the file is empty (0 bytes)", file=path)
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise IngestError(f"not UTF-8 text (byte {exc.start + 1}); save the file as CSV UTF-8",
-                          file=path) from None
+    return files.read_text(path)
 
 
 def _header(path: Path, first: list[str]) -> list[str]:

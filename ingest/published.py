@@ -16,6 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from ingest import reference as ref
+from ingest import values
 from ingest.errors import IngestError
 from ingest.headers import OUTCOMES, PRC, HeaderSpec
 from ingest.tabular import Sheet, read_table
@@ -86,6 +87,9 @@ def _sheet_frame(sheet: Sheet, spec: HeaderSpec, lookups: ref.Lookups, parsed: P
         pl.col("force_name").replace_strict({n: code for n, (_, code) in classes.items()},
                                             default=None, return_dtype=pl.String).alias("force_code"),
     )
+    _first_bad(data, (pl.col("_class") != "not_force") & pl.col("offence_group").is_null()
+               & pl.col("offence_subgroup").is_null(), sheet, column=spec.label("offence_group"),
+               value_col="offence_group", problem="the offence group and subgroup are empty (is the row cut short?)")
     is_sexual = (_norm_text("offence_group") == SEXUAL_GROUP) | _norm_text("offence_subgroup").is_in(SEXUAL_SUBGROUPS)
     reason = (pl.when(pl.col("_class") == "not_force").then(pl.lit(ref.DROP_NOT_FORCE))
               .when(~is_sexual.fill_null(False)).then(pl.lit(ref.DROP_NOT_SEXUAL))
@@ -98,11 +102,13 @@ def _sheet_frame(sheet: Sheet, spec: HeaderSpec, lookups: ref.Lookups, parsed: P
     if data.height == 0:
         return data
 
-    # Years and quarters.
     data = _map_unique(data, "financial_year", parse_year, "_fy", pl.Int32)
     _first_bad(data, pl.col("_fy").is_null(), sheet, column=spec.label("financial_year"),
                value_col="financial_year",
                problem="not a financial year (expected like 2024/25, 2024-25 or 2024_25)")
+    if wrong := sorted(fy for fy in data["_fy"].drop_nulls().unique().to_list() if values.year_problem(fy)):
+        _first_bad(data, pl.col("_fy") == wrong[0], sheet, column=spec.label("financial_year"),
+                   value_col="financial_year", problem=values.year_problem(wrong[0]))
     if sheet.sheet_fy is not None:
         _first_bad(data, pl.col("_fy") != sheet.sheet_fy, sheet, column=spec.label("financial_year"),
                    value_col="financial_year",
@@ -116,6 +122,9 @@ def _sheet_frame(sheet: Sheet, spec: HeaderSpec, lookups: ref.Lookups, parsed: P
     data = _map_unique(data, "offence_code", clean_code, "offence_code", pl.String)
     _first_bad(data, pl.col("offence_code").is_null(), sheet, column=spec.label("offence_code"),
                value_col="offence_code", problem="the offence code is empty")
+    _first_bad(data, ~pl.col("offence_code").str.contains(f"^{values.OFFENCE_CODE.pattern}$"), sheet,
+               column=spec.label("offence_code"), value_col="offence_code",
+               problem="not a Home Office offence code (a number and up to two letters, like 19C)")
 
     if spec is OUTCOMES:
         data = _outcome_types(data, sheet)
@@ -155,8 +164,7 @@ def _outcome_types(data: pl.DataFrame, sheet: Sheet) -> pl.DataFrame:
             problem = "the outcome type must be a whole number from 0 to 22"
         raise IngestError(problem, file=sheet.file, sheet=sheet.name, row=hit["_row"][0],
                           column=OUTCOMES.label("outcome_type"), value=value)
-    data = data.drop("outcome_type").rename({"_type": "outcome_type"})
-    return data
+    return data.drop("outcome_type").rename({"_type": "outcome_type"})
 
 
 def _check_duplicates(all_rows: pl.DataFrame, keys: list[str], where: list[tuple[Path, str | None]]) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
+from ingest import files
 from ingest.errors import IngestError
 from ingest.headers import HeaderSpec, map_header, match_header
 from ingest.values import parse_year
@@ -38,48 +39,63 @@ def sheet_year(name: str) -> int | None:
 
 
 def _raw_sheets(path: Path) -> dict[str | None, pl.DataFrame]:
+    """Every sheet as string columns. The readers get the bytes, never the name: Polars reads a
+    name holding ``[]`` or ``*`` as a glob."""
     suffix = path.suffix.lower()
-    if path.stat().st_size == 0:
-        raise IngestError("the file is empty (0 bytes)", file=path)
     if suffix == ".csv":
-        _check_csv_complete(path)
+        text = files.read_text(path)
+        _check_csv_shape(path, text)
         try:
-            frame = pl.read_csv(path, has_header=False, infer_schema=False, encoding="utf8-lossy",
+            frame = pl.read_csv(io.BytesIO(text.encode("utf-8")), has_header=False, infer_schema=False,
                                 truncate_ragged_lines=False, raise_if_empty=False)
         except pl.exceptions.PolarsError as exc:
             raise IngestError(f"cannot be read as CSV: {str(exc).splitlines()[0]}", file=path) from None
         return {None: frame}
     if suffix in SPREADSHEETS:
+        files.check_workbook(path)
         reader = pl.read_ods if SPREADSHEETS[suffix] == "ods" else pl.read_excel
         try:
-            sheets = reader(path, sheet_id=0, has_header=False, infer_schema_length=0,
-                            drop_empty_rows=False, drop_empty_cols=False, raise_if_empty=False)
+            sheets = reader(io.BytesIO(path.read_bytes()), sheet_id=0, has_header=False,
+                            infer_schema_length=0, drop_empty_rows=False, drop_empty_cols=False,
+                            raise_if_empty=False)
         except Exception as exc:  # any reader failure means an unreadable file
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise IngestError(
                 f"cannot be read as {suffix[1:]} (is the file truncated or not really a "
                 f"spreadsheet?): {first[:160]}", file=path) from None
+        for name, frame in sheets.items():
+            if frame.height > files.MAX_ROWS:
+                raise IngestError(f"{frame.height:,} rows, more than the limit of {files.MAX_ROWS:,}",
+                                  file=path, sheet=name)
         return dict(sheets)
     raise IngestError(f"unsupported file type '{suffix}': use .xlsx, .ods or .csv", file=path)
 
 
-def _check_csv_complete(path: Path) -> None:
-    """A CSV cut off mid-row (an interrupted download) must not load as if it were whole."""
-    with open(path, "rb") as fh:
-        head = fh.readline()
-        fh.seek(0, 2)
-        size = fh.tell()
-        fh.seek(max(0, size - 65536))
-        tail = fh.read()
-    lines = [ln for ln in tail.decode("utf-8", "replace").splitlines() if ln.strip()]
-    if not lines or head.strip() == tail.strip():
-        return
-    n_head = len(next(csv.reader(io.StringIO(head.decode("utf-8", "replace")))))
-    last = next(csv.reader(io.StringIO(lines[-1])), [])
-    if len(last) < n_head:
-        raise IngestError(
-            f"the last line has {len(last)} of {n_head} fields: the file looks truncated "
-            "(download it again)", file=path, value=lines[-1][:60])
+def _check_csv_shape(path: Path, text: str) -> None:
+    """Every record has the header's number of fields (quoted line breaks are part of a field).
+
+    A short record is a truncated download or a broken export: read with missing fields, it would
+    be dropped as 'not a sexual offence' or loaded with empty counts, so it is refused by row."""
+    width = None
+    try:
+        for n, record in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+            if n > files.MAX_ROWS:
+                raise IngestError(f"more than the limit of {files.MAX_ROWS:,} rows", file=path)
+            if not record or not any(c.strip() for c in record):
+                continue
+            if width is None:
+                width = len(record)
+            elif len(record) != width:
+                last = "; the file looks truncated (download it again)" if n > 1 and _is_last(text, record) else ""
+                raise IngestError(f"{len(record)} fields where the first row has {width}{last}",
+                                  file=path, row=n, value=",".join(record)[:60])
+    except csv.Error as exc:
+        raise IngestError(f"not a well-formed CSV ({exc}); the file may be truncated", file=path) from None
+
+
+def _is_last(text: str, record: list[str]) -> bool:
+    tail = text.rstrip("\r\n")
+    return bool(record) and tail.endswith(record[-1])
 
 
 def _cells(frame: pl.DataFrame, i: int) -> list[object]:

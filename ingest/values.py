@@ -10,18 +10,26 @@ their meaning. Anything else that is not a whole number is an error.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import polars as pl
 
 from db.schema import LOW_RELIABILITY, NOT_APPLICABLE, NOT_AVAILABLE, NOT_PROVIDED, SUPPRESSED
 from ingest.errors import IngestError
-from metrics.periods import PeriodError, parse_fy
+from metrics.periods import PeriodError, fy_label, parse_fy
+
+MAX_COUNT = 2**31 - 1
+"""The largest count either database stores (PostgreSQL's integer); SQLite would take more, and
+the two backends must accept the same files."""
+FIRST_YEAR = 2000
+"""The earliest financial year a published file may hold (recorded crime by force starts 2002-03)."""
+OFFENCE_CODE = re.compile(r"\d{1,3}[A-Z]{0,2}")
+"""Home Office offence codes: a number and up to two letters ('19C', '21', '88E', '105A')."""
 
 
 def count_exprs(col: str) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     """(count as Int64, missing_reason, is_bad) expressions for a text column."""
     v = pl.col(col).str.strip_chars().str.to_lowercase()
-    number = v.str.replace_all(",", "").cast(pl.Float64, strict=False)
     reason = (
         pl.when(v.is_null() | (v == "") | (v == ":") | (v == ".."))
         .then(pl.lit(NOT_AVAILABLE))
@@ -37,8 +45,10 @@ def count_exprs(col: str) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
         .then(pl.lit(LOW_RELIABILITY))
         .otherwise(pl.lit(None, dtype=pl.String))
     )
-    bad = reason.is_null() & (number.is_null() | (number != number.round(0)) | number.is_infinite())
-    count = pl.when(reason.is_null() & ~bad).then(number).otherwise(None).cast(pl.Int64)
+    digits = v.str.replace_all(",", "").str.extract(r"^([+-]?\d{1,10})(?:\.0*)?$", 1)
+    number = digits.cast(pl.Int64, strict=False)
+    bad = reason.is_null() & (number.is_null() | (number.abs() > MAX_COUNT))
+    count = pl.when(reason.is_null() & ~bad).then(number).otherwise(None)
     return count, reason, bad
 
 
@@ -50,8 +60,8 @@ def parse_counts(frame: pl.DataFrame, col: str, *, label: str, file, sheet) -> p
     first = out.filter(pl.col("_bad")).head(1)
     if first.height:
         raise IngestError(
-            "not a whole number or a known marker (a count must be a whole number, ':' , blank, "
-            "N/A or a marker such as [x])",
+            f"not a whole number from -{MAX_COUNT:,} to {MAX_COUNT:,} or a known marker (a count must "
+            "be a whole number, ':', blank, N/A or a marker such as [x])",
             file=file, sheet=sheet, row=first["_row"][0], column=label, value=first[col][0])
     return out.drop("_bad")
 
@@ -79,3 +89,16 @@ def clean_code(text: str | None) -> str | None:
     code = str(text).strip().upper().replace(" ", "")
     code = re.sub(r"\.0+$", "", code)
     return code or None
+
+
+def last_year() -> int:
+    """The latest plausible financial year: the one after the current calendar year's."""
+    return date.today().year + 1
+
+
+def year_problem(fy: int) -> str | None:
+    """Why a financial year is implausible for published data, or None. The one rule for every loader."""
+    if FIRST_YEAR <= fy <= last_year():
+        return None
+    return (f"the financial year {fy_label(fy)} is outside the years a published file can hold "
+            f"({fy_label(FIRST_YEAR)} to {fy_label(last_year())})")

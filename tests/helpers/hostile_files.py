@@ -1,0 +1,96 @@
+"""Valid small files of the kinds the shared data folder holds (ONS force tables, boundaries, force
+MI indicators), built from the reference forces, so each hostile variant is one mutation of a
+file that loads. Every builder takes overrides naming what to break."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import xlsxwriter
+
+from db.reference import FORCES, NATIONAL_CODE
+
+POP_HEADER = "Population figures\n (mid-2023) rounded to 100 [note 5]"
+
+
+def ons_rows(population: dict[str, object] | None = None,
+             offences: dict[str, object] | None = None) -> list[tuple[str, str, object, object]]:
+    """(code, name, population, sexual offences) for the 43 forces, BTP and England and Wales."""
+    population, offences = population or {}, offences or {}
+    rows = []
+    for i, f in enumerate(FORCES):
+        rows.append((f.code, f.name, population.get(f.code, f.population_mid2023), offences.get(f.code, 100 + i)))
+    btp = offences.get("BTP", 50)
+    total = sum(r[3] for r in rows if isinstance(r[3], int | float)) + btp
+    rows.append(("", "British Transport Police", None, btp))
+    rows.insert(0, (NATIONAL_CODE, "ENGLAND AND WALES [note 3]", 60_000_000, total))
+    return rows
+
+
+def write_ons_workbook(path: Path, rows: list[tuple] | None = None) -> Path:
+    """Table P1 (counts) and Table P3 (population, rate) under title rows, as ONS lays them out."""
+    rows = rows if rows is not None else ons_rows()
+    wb = xlsxwriter.Workbook(str(path))
+    wb.add_worksheet("Cover_sheet").write(0, 0, "Police force area data tables (test copy)")
+    p1, p3 = wb.add_worksheet("Table P1"), wb.add_worksheet("Table P3")
+    p1.write(0, 0, "Table P1: Police recorded crime by police force area, year ending December 2024")
+    p3.write(0, 0, "Table P3: rate per 1,000 population, year ending December 2024")
+    p1.write_row(5, 0, ["Area Code", "Area Name", "Total recorded crime", "Sexual offences"])
+    p3.write_row(5, 0, ["Area Code", "Area Name", POP_HEADER, "Sexual offences"])
+    for i, (code, name, pop, count) in enumerate(rows, start=6):
+        for sheet, values in ((p1, [code, name, 1000, count]),
+                              (p3, [code, name, pop, _rate(count, pop)])):
+            for j, v in enumerate(values):
+                if isinstance(v, datetime):
+                    sheet.write_datetime(i, j, v, wb.add_format({"num_format": "yyyy-mm-dd"}))
+                elif v is not None:
+                    sheet.write(i, j, v)
+    wb.close()
+    return path
+
+
+def _rate(count, pop):
+    if isinstance(count, int | float) and isinstance(pop, int | float) and pop:
+        return count / pop * 1000
+    return None
+
+
+def square(lon: float, lat: float, size: float = 0.4) -> list[list[list[float]]]:
+    return [[[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]]
+
+
+def boundary_features(geometry: dict[str, dict] | None = None) -> list[dict]:
+    """One square per force on a grid inside England and Wales; ``geometry`` replaces some."""
+    geometry = geometry or {}
+    feats = []
+    for i, f in enumerate(FORCES):
+        shape = {"type": "Polygon", "coordinates": square(-4.5 + (i % 7) * 0.5, 51.0 + (i // 7) * 0.5)}
+        feats.append({"type": "Feature", "properties": {"PFA23CD": f.code, "PFA23NM": f.name},
+                      "geometry": geometry.get(f.code, shape)})
+    return feats
+
+
+def write_boundaries(path: Path, features: list[dict] | None = None, crs: str | None = None) -> Path:
+    """GeoJSON; ``crs`` (e.g. 'EPSG:3857') adds the named-CRS member GDAL reads."""
+    doc = {"type": "FeatureCollection", "features": features if features is not None else boundary_features()}
+    if crs:
+        doc["crs"] = {"type": "name", "properties": {"name": crs}}
+    path.write_text(json.dumps(doc))  # NaN is written as NaN, as a careless exporter would
+    return path
+
+
+INDICATOR_HEADER = ["force_code", "force_name", "quarter", "indicator", "numerator", "denominator"]
+
+
+def indicator_lines(n_forces: int = 5) -> list[list[str]]:
+    lines = [list(INDICATOR_HEADER)]
+    for i, f in enumerate(FORCES[:n_forces]):
+        lines.append([f.code, f.name, "2024-25 Q1", "isva_referral_rate", str(40 + i), str(90 + i)])
+    return lines
+
+
+def write_lines(path: Path, lines: list[list[str]], *, encoding: str = "utf-8", newline: str = "\r\n") -> Path:
+    path.write_bytes(newline.join(",".join(cells) for cells in lines).encode(encoding) + newline.encode())
+    return path
