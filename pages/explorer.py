@@ -21,16 +21,12 @@ from metrics.registry import METRICS
 from reports.explorer_files import explorer_file
 
 ctx = get_context()
-<<<<<<< HEAD
-spec, notices = parse_spec(read_query_params(), offence=ctx.state.offence, basis=ctx.state.basis)
+spec, notices = parse_spec(read_query_params(), offence=ctx.state.offence, basis=ctx.state.basis, tier=ctx.tier)
 try:
     explored = block.explore_or_widen(ctx.url, spec, ctx.release_id, notices)
     spec, failure = explored.spec, None
 except QueryError as exc:
     explored, failure = None, str(exc)
-=======
-spec, notices = parse_spec(read_query_params(), offence=ctx.state.offence, basis=ctx.state.basis, tier=ctx.tier)
->>>>>>> 179e8f7 (Access tiers: identity -> tier rule (analysis.access, tested), sign-in through Streamlit OIDC (components.auth), ctx.tier passed by every page to its queries (required keyword in components.data), stated under the release line, in citations and download metadata; restricted explorer offers offence codes, outcome types, cases and case-level dims)
 
 st.title("Data explorer")
 st.markdown(f"Build a table of {ctx.group.label.lower()} (the offence group in the sidebar) from release "

@@ -13,6 +13,7 @@ import pytest
 
 from components.page_registry import COMPARE, EXPLORER, OVERVIEW
 from helpers.app import assert_clean, open_app, texts
+from metrics.explorer_spec import DIMENSIONS
 
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "not-a-secret-for-tests",
         "client_id": "rasso", "client_secret": "rasso-secret",
@@ -57,8 +58,8 @@ def test_no_address_key_switches_the_tier(small_db, monkeypatch, page):
     assert not at.exception
     assert "public tier" in _tier_line(at)
     if page == EXPLORER.file:
-        assert "offence_code" not in at.radio(key="ex_offence").options
-        assert any("offence_code" in t or "Offence code" in t or "restricted tier" in t for t in texts(at, "info"))
+        assert DIMENSIONS["offence_code"].label not in at.radio(key="ex_offence").options
+        assert at.radio(key="ex_offence").value != "offence_code"
         assert all("restricted" not in t for t in texts(at, "caption") if "tier;" in t)
 
 
@@ -77,9 +78,9 @@ def test_a_mapped_user_sees_the_restricted_tier(small_db, monkeypatch):
     assert "Sign out" in _buttons(at)
     assert any("analyst@force" in t and "restricted tier" in t for t in texts(at, "caption"))
     assert not _hidden_symbols(at), "the restricted table hides nothing"
-    assert {"offence_code"} <= set(at.radio(key="ex_offence").options)
-    assert "outcome_type" in at.radio(key="ex_outcome").options
-    assert "cases" in at.selectbox(key="ex_measure").options
+    assert DIMENSIONS["offence_code"].label in at.radio(key="ex_offence").options
+    assert DIMENSIONS["outcome_type"].label in at.radio(key="ex_outcome").options
+    assert any("Cases" in o for o in at.selectbox(key="ex_measure").options)
     citations = [t for t in texts(at, "caption") if "Cite as:" in t]
     assert citations and all("restricted tier" in t for t in citations)
 
