@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from components.page_registry import COMPARE, EXPLORER, OVERVIEW
-from helpers.app import assert_clean, open_app, texts
+from helpers.app import PAGES, assert_clean, open_app, texts
 from metrics.explorer_spec import DIMENSIONS
 
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "not-a-secret-for-tests",
@@ -110,3 +110,11 @@ def test_the_force_profile_stays_public_for_a_restricted_user(small_db, monkeypa
     assert_clean(at)
     line = _tier_line(at)
     assert "public tier" in line and "public for everyone" in line
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_in_the_restricted_tier(small_db, monkeypatch, page):
+    at = open_app(monkeypatch, small_db, page, secrets=SECRETS, user=ANALYST)
+    assert_clean(at)
+    expected = "public tier" if page == "pages/force.py" else "restricted tier"
+    assert expected in _tier_line(at)
