@@ -18,14 +18,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 import settings
 from analysis.url_state import parse_state, requested_release
-from components import banners, data
+from components import auth, banners, data
 from components.address import read_query_params, write_query_params
 from components.context import Context, clear_context, set_context
 from components.controls import period_options, sidebar_controls
 from components.errors import configure_logging, error_boundary, show_unavailable
 from components.first_start import show_first_start
 from components.offline import page_config
-from components.page_registry import OWN_KEYS, PAGE_KEYS, st_pages
+from components.page_registry import FORCE, OWN_KEYS, PAGE_KEYS, st_pages
 from db.bootstrap import init_database
 from db.engine import (
     DatabaseUnavailable,
@@ -35,6 +35,7 @@ from db.engine import (
     is_statement_timeout,
 )
 from db.releases import Release, data_holdings, default_from, showable_ids
+from metrics.disclosure import PUBLIC
 
 
 @st.cache_resource(show_spinner="Preparing the database…")
@@ -110,8 +111,11 @@ def _run() -> None:
     page = st.navigation(pages, position="hidden")
     write_query_params(state, PAGE_KEYS.get(page.url_path, ()), OWN_KEYS.get(page.url_path, ()))
 
+    access = auth.current_access()  # who is signed in, never the address, decides the tier
+    # the force profile and its briefing pack (one file with `rasso brief`) are public for everyone
+    tier = PUBLIC if page.url_path == FORCE.url_path else access.tier
     ctx = Context(url=url, db_label=describe(engine), state=state, release=info,
-                  page_path=page.url_path, base_url=settings.base_url())
+                  page_path=page.url_path, base_url=settings.base_url(), tier=tier)
     set_context(ctx)
 
     with st.sidebar:
@@ -119,11 +123,13 @@ def _run() -> None:
         for p in pages:
             st.page_link(p, label=p.title, icon=p.icon, query_params=ctx.params(p.url_path))
         st.divider()
+    auth.sidebar_account(access)
     sidebar_controls(state, periods=period_options(ctx.first_quarter, ctx.last_quarter),
                      releases=releases, shown_release=ctx.release_id)
 
     banners.synthetic_banner(info)
     banners.release_caption(info)
+    auth.tier_caption(ctx.tier, force_page=tier != access.tier)
     banners.url_notices(notices)
     if ctx.release_id < default_id:
         st.info(f"You are viewing release {ctx.release_id}, as the address asks. A newer release "

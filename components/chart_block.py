@@ -43,7 +43,7 @@ def screen_citation(citation: str) -> str:
 def download_meta(*, key: str, release_id: int, citation: str, basis: str | None,
                   metric: Metric | None = None, whole_release: bool = False) -> ExportMeta:
     """What a page's download holds, from the page's context: view, measure, offence group,
-    period, basis, release and data status (and the force or setting behind the rows).
+    period, basis, tier, release and data status (and the force or setting behind the rows).
 
     ``whole_release``: the rows span the release whatever period the address chose (the outcome
     mix, the case journey's cohorts), so neither a ``period`` column nor the file name may claim
@@ -61,7 +61,7 @@ def download_meta(*, key: str, release_id: int, citation: str, basis: str | None
                       view=f"{ctx.page_path or 'overview'}-{key}", metric=metric.id if metric else None,
                       offence_group=state.offence, period=None if whole_release else ctx.period.label,
                       period_token=None if whole_release else ctx.period.token,
-                      basis=basis, extra=extra)
+                      basis=basis, tier=ctx.tier, extra=extra)
 
 
 def download_file(table: pl.DataFrame, meta: ExportMeta, unit: str) -> tuple[bytes, str]:

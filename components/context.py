@@ -15,6 +15,7 @@ from analysis.url_state import State, to_params
 from components.offline import page_config
 from components.page_registry import PAGE_KEYS, st_pages
 from db.releases import Release
+from metrics.disclosure import PUBLIC
 from metrics.offence_groups import OFFENCE_GROUPS, OffenceGroup
 from metrics.periods import Period
 from metrics.registry import Metric, missing_from_source
@@ -32,6 +33,7 @@ class Context:
     release: Release  # queries.release_info of the release shown (data span, coverage)
     page_path: str = ""  # url_path of the page shown ("" for the overview)
     base_url: str | None = None  # RASSO_BASE_URL: the app's public address, when configured
+    tier: str = PUBLIC  # components.auth: restricted only for a signed-in user the configuration names
 
     @property
     def first_quarter(self) -> int:
@@ -72,10 +74,10 @@ class Context:
         return f"{self.base_url}{self.view_address()}" if self.base_url else None
 
     def citation(self) -> str:
-        """Release, data status, licence and the view's address (offence group, period, basis...),
-        so a cited figure can be found again."""
+        """Release, tier, data status, licence and the view's address (offence group, period,
+        basis...), so a cited figure can be found again."""
         return view_citation(self.release, self.group.label, self.period.label, self.view_address(),
-                             self.base_url)
+                             self.base_url, tier=self.tier)
 
 
 def set_context(ctx: Context) -> None:

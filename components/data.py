@@ -36,24 +36,25 @@ LOADING = "Loading…"
 
 
 @st.cache_data(show_spinner=LOADING, max_entries=1024)
-def metric_table(url: str, **kwargs) -> pl.DataFrame:
-    """``queries.metric_table`` with the same keyword arguments (release_id among them)."""
-    return queries.metric_table(engine_for(url), **kwargs)
+def metric_table(url: str, *, tier: str, **kwargs) -> pl.DataFrame:
+    """``queries.metric_table`` with the same keyword arguments (release_id among them). ``tier``
+    is required here, unlike in ``queries``: a page must say which tier it shows (``ctx.tier``)."""
+    return queries.metric_table(engine_for(url), tier=tier, **kwargs)
 
 
 @st.cache_data(show_spinner=LOADING, max_entries=512)
-def outcome_mix(url: str, **kwargs) -> pl.DataFrame:
-    return queries.outcome_mix(engine_for(url), **kwargs)
+def outcome_mix(url: str, *, tier: str, **kwargs) -> pl.DataFrame:
+    return queries.outcome_mix(engine_for(url), tier=tier, **kwargs)
 
 
 @st.cache_data(show_spinner=LOADING, max_entries=256)
-def case_journey(url: str, **kwargs) -> pl.DataFrame:
-    return queries.case_journey(engine_for(url), **kwargs)
+def case_journey(url: str, *, tier: str, **kwargs) -> pl.DataFrame:
+    return queries.case_journey(engine_for(url), tier=tier, **kwargs)
 
 
 @st.cache_data(show_spinner=LOADING, max_entries=512)
-def day_percentiles(url: str, **kwargs) -> pl.DataFrame:
-    return queries.day_percentiles(engine_for(url), **kwargs)
+def day_percentiles(url: str, *, tier: str, **kwargs) -> pl.DataFrame:
+    return queries.day_percentiles(engine_for(url), tier=tier, **kwargs)
 
 
 @st.cache_data(show_spinner=LOADING, max_entries=256)
@@ -100,11 +101,11 @@ def similar_inputs(url: str, release_id: int) -> queries.peers.SimilarInputs:
     return queries.peers.similar_inputs(engine_for(url), release_id)
 
 
-def reader(url: str) -> Reader:
+def reader(url: str, tier: str) -> Reader:
     """These cached functions as the ``reports.reader.Reader`` the force profile reads through
-    (the command line hands it ``reports.reader.engine_reader`` instead)."""
-    return Reader(metric_table=functools.partial(metric_table, url),
-                  outcome_mix=functools.partial(outcome_mix, url),
+    (the command line hands it ``reports.reader.engine_reader`` instead), in ``tier``."""
+    return Reader(metric_table=functools.partial(metric_table, url, tier=tier),
+                  outcome_mix=functools.partial(outcome_mix, url, tier=tier),
                   forces=functools.partial(forces, url),
                   similar_inputs=functools.partial(similar_inputs, url),
                   loaded_groups=functools.partial(loaded_peer_groups, url))

@@ -30,6 +30,8 @@ MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocumen
         "parquet": "application/vnd.apache.parquet"}
 FORMAT_NAMES = {"csv": "CSV", "xlsx": "Excel", "parquet": "Parquet"}
 NONE = "none"
+OUTCOME_MEASURES = ("outcomes", "cases")  # the measures an outcome group or type splits
+CASE_DIMS = tuple(d for d, dim in DIMENSIONS.items() if dim.kind == "case")  # restricted tier only
 KINDS = {"area": ("Area", ("national", "region", "nom_phase", "force"), "national"),
          "period": ("Period", (NONE, "quarter", "year", "rolling"), "year"),
          "offence": ("Offence", (NONE, "offence_group", "offence_code"), NONE),
@@ -87,11 +89,12 @@ def _from_widgets(spec: TableSpec) -> None:
     s = st.session_state
     measure = s[_key("measure")]
     chosen = {kind: s.get(_key(kind), NONE) for kind in KINDS}
-    if measure != "outcomes":
+    if measure not in OUTCOME_MEASURES:
         chosen["outcome"] = NONE
     if measure not in COUNT_MEASURES and chosen["area"] in ("region", "nom_phase"):
         chosen["area"] = "national"
-    by = [d for d in chosen.values() if d != NONE] + [d for d in spec.by if DIMENSIONS[d].kind == "case"]
+    case = s.get(_key("case"), [d for d in spec.by if DIMENSIONS[d].kind == "case"]) if measure == "cases" else []
+    by = [d for d in chosen.values() if d != NONE] + [d for d in CASE_DIMS if d in case]
     filters = []
     if chosen["area"] == spec.area != "national" and (values := s.get(_key("only_area"))):
         filters.append((spec.area, tuple(values)))
@@ -106,7 +109,8 @@ def _from_widgets(spec: TableSpec) -> None:
 def controls(spec: TableSpec, *, quarters: tuple[int, int], area_values: dict[str, dict[str, str]],
              outcome_groups: list[str], available: list[str]) -> None:
     """The choices: measure, one dimension of each kind, the span and two filters."""
-    measures = {**{k: v for k, v in COUNT_MEASURES.items() if k != "cases"},
+    # case-level records (the 'cases' measure) only in the restricted tier: they are never published
+    measures = {**{k: v for k, v in COUNT_MEASURES.items() if k != "cases" or spec.tier != PUBLIC},
                 **{m.id: f"{m.label} (metric)" for m in METRICS if m.id in available}}
     sync_widget(_key("measure"), spec.measure if spec.measure in measures else "outcomes")
     st.selectbox("Measure", list(measures), format_func=measures.get, key=_key("measure"),
@@ -114,7 +118,7 @@ def controls(spec: TableSpec, *, quarters: tuple[int, int], area_values: dict[st
                  help="A count (outcomes assigned, offences recorded) or any metric of the registry.")
     cols = st.columns(4)
     for col, (kind, (label, options, _default)) in zip(cols, KINDS.items(), strict=True):
-        if kind == "outcome" and spec.measure != "outcomes":
+        if kind == "outcome" and spec.measure not in OUTCOME_MEASURES:
             continue
         offered = [d for d in options if d == NONE or DIMENSIONS[d].public or spec.tier != PUBLIC]
         offered = [d for d in offered if not spec.is_metric or d in (NONE, "national", "force", *KINDS["period"][1],
@@ -122,6 +126,11 @@ def controls(spec: TableSpec, *, quarters: tuple[int, int], area_values: dict[st
         sync_widget(_key(kind), spec.dimension(kind) or NONE)
         col.radio(label, offered, key=_key(kind), on_change=_from_widgets, args=(spec,),
                   format_func=_option_label(kind))
+    if spec.tier != PUBLIC and spec.measure == "cases":
+        sync_widget(_key("case"), [d for d in spec.by if d in CASE_DIMS])
+        st.multiselect("Case-level breakdown (restricted tier)", list(CASE_DIMS), key=_key("case"),
+                       format_func=lambda d: DIMENSIONS[d].label, on_change=_from_widgets, args=(spec,),
+                       placeholder="Not split")
     if spec.tier == PUBLIC:
         st.caption("Single offence codes, single outcome types and case-level breakdowns (victim age band, sex, "
                    "relationship) need the restricted tier: the public release is protected over offence and "

@@ -13,6 +13,7 @@ from analysis.peers import PeerSet, Similar
 from analysis.url_state import PEER_SETS
 from components import data
 from components.controls import sync_widget, widget_to_url
+from metrics.disclosure import PUBLIC
 from reports.reader import peer_set_of, similar_from
 from words.peers import selector_label
 
@@ -38,4 +39,4 @@ def similar_forces(url: str, release_id: int) -> Similar:
 
 def peer_set_for(url: str, release_id: int, code: str | None, peer_set: str | None) -> tuple[PeerSet, str]:
     """The force's peers in ``peer_set`` (None: the default) and the set's one-line label."""
-    return peer_set_of(data.reader(url), release_id, code, peer_set)
+    return peer_set_of(data.reader(url, PUBLIC), release_id, code, peer_set)

@@ -21,7 +21,7 @@ from words import pillar_profile as say
 
 def pillar_profile_frame(ctx: Context, code: str, *, pillar: int | None = None) -> pl.DataFrame:
     """The profile frame for force ``code`` in the view shown."""
-    return pillar_profile_frame_of(data.reader(ctx.url), ctx.release, code, offence=ctx.state.offence,
+    return pillar_profile_frame_of(data.reader(ctx.url, ctx.tier), ctx.release, code, offence=ctx.state.offence,
                                    first_quarter=ctx.period.first, last_quarter=ctx.period.last, pillar=pillar)
 
 

@@ -47,7 +47,7 @@ DOWNLOAD_COLUMNS = {"code": "code", "name": "name", "metric": "metric", "numerat
 
 def pillar_figures(ctx: Context, metrics: Sequence[Metric]) -> dict[str, MetricFigures]:
     """Each of the pillar's indicators the release holds, for every force and for England and Wales."""
-    return read_figures(functools.partial(data.metric_table, ctx.url), ctx.release.coverage or (),
+    return read_figures(functools.partial(data.metric_table, ctx.url, tier=ctx.tier), ctx.release.coverage or (),
                         release_id=ctx.release_id, offence=ctx.state.offence, first_quarter=ctx.period.first,
                         last_quarter=ctx.period.last, metrics=tuple(metrics))
 
@@ -136,7 +136,7 @@ def drill_down(ctx: Context, m: Metric, figures: dict[str, MetricFigures], grid:
     basis = BASIS_LABELS[m.basis]
     common = {"unit": m.unit, "basis": basis, "citation": ctx.citation(), "release_id": ctx.release_id,
               "metric": m}
-    trend = data.metric_table(ctx.url, release_id=ctx.release_id, metric_id=m.id, offence_group=ctx.state.offence,
+    trend = data.metric_table(ctx.url, tier=ctx.tier, release_id=ctx.release_id, metric_id=m.id, offence_group=ctx.state.offence,
                               area="national", first_quarter=ctx.first_quarter, last_quarter=ctx.last_quarter,
                               grain="quarter")
     if trend.height:

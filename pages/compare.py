@@ -70,7 +70,7 @@ if reason := ctx.missing_reason(m):
     st.stop()
 
 window = {"release_id": ctx.release_id, "metric_id": m.id, "offence_group": state.offence,
-          "first_quarter": period.first, "last_quarter": period.last, "grain": "period"}
+          "first_quarter": period.first, "last_quarter": period.last, "grain": "period", "tier": ctx.tier}
 by_force = data.metric_table(ctx.url, area="all", **window)
 national_rows = data.metric_table(ctx.url, area="national", **window).to_dicts()
 national = national_rows[0] if national_rows else {}

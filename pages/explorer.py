@@ -21,7 +21,7 @@ from metrics.registry import METRICS
 from reports.explorer_files import explorer_file
 
 ctx = get_context()
-spec, notices = parse_spec(read_query_params(), offence=ctx.state.offence, basis=ctx.state.basis)
+spec, notices = parse_spec(read_query_params(), offence=ctx.state.offence, basis=ctx.state.basis, tier=ctx.tier)
 try:
     explored = block.explore_or_widen(ctx.url, spec, ctx.release_id, notices)
     spec, failure = explored.spec, None

@@ -52,7 +52,7 @@ code = state.force
 peer_key = state.peer or DEFAULT_PEER_SET
 view = ProfileView(release=ctx.release, force_code=code, offence=state.offence, period=period,
                    metric_id=state.metric, peer=state.peer, grain=state.grain or "quarter", basis=state.basis)
-profile = force_profile(data.reader(ctx.url), view)
+profile = force_profile(data.reader(ctx.url, ctx.tier), view)
 name, ref, noun = profile.name, profile.ref, profile.noun
 
 st.title(f"{name}: force profile")

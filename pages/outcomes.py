@@ -32,7 +32,7 @@ GRAIN_TITLE = {"quarter": "quarter", "year": "financial year", "rolling": "rolli
 
 ctx = get_context()
 state, period, group = ctx.state, ctx.period, ctx.group
-span = {"release_id": ctx.release_id, "offence_group": state.offence}
+span = {"release_id": ctx.release_id, "offence_group": state.offence, "tier": ctx.tier}
 whole = {"first_quarter": ctx.first_quarter, "last_quarter": ctx.last_quarter}
 has_cases = not ctx.missing_reason(metric("median_days_to_charge"))
 

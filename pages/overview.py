@@ -30,7 +30,7 @@ has_previous = previous.first >= ctx.first_quarter
 
 
 def table(metric_id: str, first: int, last: int, grain: str):
-    return data.metric_table(ctx.url, release_id=ctx.release_id, metric_id=metric_id,
+    return data.metric_table(ctx.url, tier=ctx.tier, release_id=ctx.release_id, metric_id=metric_id,
                              offence_group=state.offence, area="national",
                              first_quarter=first, last_quarter=last, grain=grain)
 
@@ -136,7 +136,7 @@ for metric_id in trend_metrics:
 st.header("How investigations ended")
 bases = {BASIS_CLOSED: BASIS_LABELS[BASIS_CLOSED], BASIS_RECORDED: BASIS_LABELS[BASIS_RECORDED]}
 basis = basis_control(state, bases)
-mix = data.outcome_mix(ctx.url, release_id=ctx.release_id, offence_group=state.offence,
+mix = data.outcome_mix(ctx.url, tier=ctx.tier, release_id=ctx.release_id, offence_group=state.offence,
                        area="national", first_quarter=period.first, last_quarter=period.last,
                        basis=basis, grain="period")
 chart_block(

@@ -11,9 +11,9 @@ from db.releases import Release
 
 
 def view_citation(release: Release, group_label: str, period_label: str, view_address: str,
-                  base_url: str | None) -> str:
-    """Release, data status, licence and the view's address (``view_address``: path and query
-    string), absolute when the app knows its own address (``base_url``), so a cited figure can
+                  base_url: str | None, *, tier: str = "public") -> str:
+    """Release, tier (the same view in the restricted tier shows other figures), data status,
+    licence and the view's address (``view_address``: path and query string), absolute when the app knows its own address (``base_url``), so a cited figure can
     be found again."""
     kind = "SYNTHETIC data, not official statistics; " if release.synthetic else ""
     created = release.created_at
@@ -21,6 +21,6 @@ def view_citation(release: Release, group_label: str, period_label: str, view_ad
     where = (f"available at {base_url}{view_address}" if base_url else
              f"view {view_address} (a path on this dashboard's own address)")
     return (f"RASSO Outcomes Dashboard, release {release.id} ({release.label}, loaded {when}), "
-            f"{group_label.lower()}, {period_label}, {where}; "
+            f"{group_label.lower()}, {period_label}, {tier} tier, {where}; "
             f"{kind}contains public sector information licensed under the Open Government "
             f"Licence v3.0.")

@@ -32,14 +32,19 @@ def db_url(engine) -> str:
 
 
 def open_app(monkeypatch, engine, page: str = OVERVIEW.file, *, entry: str = APP_ENTRY,
-             **params) -> AppTest:
-    """Open ``page`` (its file, from the registry) with ``params`` in the address."""
+             secrets: dict | None = None, user: dict | None = None, **params) -> AppTest:
+    """Open ``page`` (its file, from the registry) with ``params`` in the address; ``secrets``
+    stand for ``.streamlit/secrets.toml`` and ``user`` for ``st.user`` (AppTest cannot sign in)."""
     # The PostgreSQL test database keeps its URL when a fixture recreates it, so answers cached
     # by URL and release id from an earlier test could be stale: start every test cold.
     st.cache_data.clear()
     st.cache_resource.clear()
     monkeypatch.setenv("RASSO_DB_URL", db_url(engine))
     at = AppTest.from_file(entry, default_timeout=TIMEOUT)
+    if secrets is not None:
+        at.secrets = secrets
+    if user is not None:
+        at.user = user
     for key, value in params.items():
         at.query_params[key] = value
     at.run()

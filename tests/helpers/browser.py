@@ -55,15 +55,16 @@ def wait_for_health(url: str, proc: subprocess.Popen, timeout: float = 90) -> No
 
 
 @contextmanager
-def streamlit_server(db: Path, log_file: Path):
-    """``streamlit run dashboard.py`` on a free port over ``db``; yields its address."""
-    port = free_port()
+def streamlit_server(db: Path, log_file: Path, *, port: int | None = None, args: tuple[str, ...] = ()):
+    """``streamlit run dashboard.py`` on ``port`` (default a free one) over ``db``, with more
+    command-line ``args`` (``--secrets.files``); yields its address."""
+    port = port or free_port()
     env = {**os.environ, "RASSO_DB_URL": f"sqlite:///{db}"}
     log = open(log_file, "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
          "--server.port", str(port), "--server.headless", "true",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *args],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
