@@ -115,7 +115,8 @@ def _run() -> None:
     # the force profile and its briefing pack (one file with `rasso brief`) are public for everyone
     tier = PUBLIC if page.url_path == FORCE.url_path else access.tier
     ctx = Context(url=url, db_label=describe(engine), state=state, release=info,
-                  page_path=page.url_path, base_url=settings.base_url(), tier=tier)
+                  page_path=page.url_path, base_url=settings.base_url(), tier=tier,
+                  address=tuple((k, tuple(v)) for k, v in params.items()))
     set_context(ctx)
 
     with st.sidebar:

@@ -33,10 +33,11 @@ def symbols_legend(table: pl.DataFrame) -> str:
     return ("Symbols: " + "; ".join(used) + ".") if used else ""
 
 
-def screen_citation(citation: str) -> str:
+def screen_citation(citation: str, release_label: str | None = None) -> str:
     """The citation as a page shows it (Markdown): the release label in it is data (built from
-    file names), so that part is escaped; the rest (the view's address) reads as written."""
-    label = get_context().release.label
+    file names), so that part is escaped; the rest (the view's address) reads as written.
+    ``release_label``: the label in the citation (default: the release of this run's context)."""
+    label = get_context().release.label if release_label is None else release_label
     return citation.replace(label, plain(label)) if label else citation
 
 

@@ -34,6 +34,12 @@ class Context:
     page_path: str = ""  # url_path of the page shown ("" for the overview)
     base_url: str | None = None  # RASSO_BASE_URL: the app's public address, when configured
     tier: str = PUBLIC  # components.auth: restricted only for a signed-in user the configuration names
+    # The query parameters as dashboard.py read them, once per run: the explorer parses its own
+    # keys from here (analysis.explorer_state) instead of reading the address a second time.
+    address: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def own_params(self) -> dict[str, list[str]]:
+        return {k: list(v) for k, v in self.address}
 
     @property
     def first_quarter(self) -> int:

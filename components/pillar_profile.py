@@ -32,7 +32,7 @@ def draw_pillar_profile(ctx: Context, frame: pl.DataFrame, force_name: str, *, k
         st.markdown(f"{SUMMARY_PREFIX} {say.summary(frame, force_name)}")
         st.caption(f"Key: {say.LEGEND}")
         st.dataframe(say.screen_table(frame), hide_index=True, width="stretch")
-        st.caption(f"{say.METHOD}  \nCite as: {screen_citation(ctx.citation())}")
+        st.caption(f"{say.METHOD}  \nCite as: {screen_citation(ctx.citation(), ctx.release.label)}")
 
 
 def pillar_profile_block(ctx: Context, code: str, force_name: str, *, pillar: int | None = None,

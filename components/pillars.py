@@ -106,7 +106,7 @@ def grid_block(ctx: Context, *, pillar: int, pillar_name: str, grid: pl.DataFram
             blob, file_name = download_file(table, meta, None)
             st.download_button("Download these rows (CSV)", data=blob, file_name=file_name, mime="text/csv",
                                key="download-pillar-grid", icon=":material/download:")
-            st.caption(f"Each force's row links to its profile. Cite as: {screen_citation(ctx.citation())}")
+            st.caption(f"Each force's row links to its profile. Cite as: {screen_citation(ctx.citation(), ctx.release.label)}")
 
 
 def pillar_to_url() -> None:

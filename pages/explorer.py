@@ -11,7 +11,6 @@ import streamlit as st
 from analysis.explorer_state import parse_spec
 from components import data
 from components import explorer as block
-from components.address import read_query_params
 from components.context import get_context
 from components.controls import basis_control
 from components.page_registry import METHODOLOGY
@@ -21,7 +20,7 @@ from metrics.registry import METRICS
 from reports.explorer_files import explorer_file
 
 ctx = get_context()
-spec, notices = parse_spec(read_query_params(), offence=ctx.state.offence, basis=ctx.state.basis, tier=ctx.tier)
+spec, notices = parse_spec(ctx.own_params(), offence=ctx.state.offence, basis=ctx.state.basis, tier=ctx.tier)
 try:
     explored = block.explore_or_widen(ctx.url, spec, ctx.release_id, notices)
     spec, failure = explored.spec, None

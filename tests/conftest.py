@@ -27,6 +27,7 @@ from db.engine import DatabaseUnavailable, check_connection, make_engine
 from helpers.testdb import (
     BACKENDS,
     PG_URL,
+    REAL_OUTCOMES_2018,
     SCHEMA_PREFIX,
     SHARED_DATA,
     SHARED_DATA_MISSING,
@@ -208,7 +209,6 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
-REAL_OUTCOMES_2018 = "ho_outcomes_open_data_2018-19_mar2019-edition_sexual_offences_rows.csv"
 
 
 @pytest.fixture

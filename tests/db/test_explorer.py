@@ -16,6 +16,7 @@ from db.reference import normalise_name
 from db.releases import default_release
 from db.schema import force, force_alias, offence, outcome_type, outcomes
 from db.time_limit import TimeLimitExceeded, time_limit
+from helpers.testdb import REAL_OUTCOMES_2018
 from metrics.disclosure import disclosure_threshold
 from metrics.errors import QueryError
 from metrics.explorer_spec import TableSpec
@@ -159,8 +160,6 @@ def test_the_time_limit_cancels_a_long_statement_and_the_connection_stays_usable
 
 
 def test_real_2018_19_file_force_year_outcome_group_equals_the_files_own_sums(real_outcomes_db, shared_data):
-    from conftest import REAL_OUTCOMES_2018
-
     rid = _rid(real_outcomes_db)
     spec = TableSpec(by=("force", "year", "outcome_group"), tier="restricted")
     table = explore(real_outcomes_db, spec, release_id=rid).table

@@ -26,6 +26,8 @@ BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 # The real published files (ONS boundaries and force tables, a Home Office outcomes file) are
 # not in the repository: they sit in ../shared/data beside the checkout, or where this points.
+REAL_OUTCOMES_2018 = "ho_outcomes_open_data_2018-19_mar2019-edition_sexual_offences_rows.csv"
+"""The real Home Office outcomes file for 2018/19, its sexual offences rows (PROVENANCE-outcomes.md)."""
 SHARED_DATA = Path(os.environ.get("RASSO_SHARED_DATA") or ROOT.parent / "shared" / "data")
 SHARED_DATA_MISSING = (
     f"published data files not found at {SHARED_DATA} (the real ONS boundaries, ONS force tables "
