@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 import ingest
 from cli import app
+from helpers.hostile_files import one_backend_enough
 from helpers.ingest_files import (
     OUTCOMES_2026,
     database_checksum,
@@ -31,8 +32,9 @@ COUNT = OUTCOMES_2026["closed"]
 
 
 @pytest.fixture
-def loaded_db(empty_db, tmp_path):
+def loaded_db(empty_db, tmp_path, request):
     """A database with a published release, so 'unchanged' covers a real head release."""
+    one_backend_enough(request, empty_db)
     ingest.load(empty_db, "outcomes", [write_csv(tmp_path / "good.csv", outcome_rows(2022), OUTCOMES_2026)])
     return empty_db
 

@@ -20,6 +20,7 @@ from db.reference import FORCES
 from helpers.hostile_files import (
     boundary_features,
     indicator_lines,
+    one_backend_enough,
     ons_rows,
     square,
     write_boundaries,
@@ -34,7 +35,8 @@ FIRST = FORCES[0].code
 
 
 @pytest.fixture
-def loaded_db(empty_db, tmp_path):
+def loaded_db(empty_db, tmp_path, request):
+    one_backend_enough(request, empty_db)
     good = tmp_path / "good"
     good.mkdir()
     for kind, path in (("indicators", write_lines(good / "ind.csv", indicator_lines())),

@@ -212,6 +212,8 @@ HOSTILE = {  # id -> (the explorer's keys in the address, the key its notice mus
 
 @pytest.mark.parametrize("params, key", list(HOSTILE.values()), ids=list(HOSTILE))
 def test_a_bad_address_gives_a_notice_naming_its_key_and_a_table(small_db, monkeypatch, params, key):
+    if small_db.dialect.name != "sqlite":
+        pytest.skip("one backend is enough: the address is parsed by the same code whatever the database")
     at = open_app(monkeypatch, small_db, EXPLORER.file, offence="adult_rape", **(SMALL_TABLE | params))
     assert_clean(at)
     notices = texts(at, "info")
