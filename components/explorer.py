@@ -21,7 +21,7 @@ from metrics.errors import QueryError
 from metrics.explorer_spec import COUNT_MEASURES, DIMENSIONS, TableSpec, spec_params
 from metrics.periods import quarter_label, quarters_between
 from metrics.registry import METRICS
-from queries.explorer import Explored, describe
+from queries.explorer import Explored
 from reports.explorer_files import ExplorerFile
 from words import explorer as say
 
@@ -174,7 +174,7 @@ def _span_and_filters(spec: TableSpec, quarters: tuple[int, int], area_values: d
 def table(explored: Explored) -> None:
     """The rows, paged, with their count, the symbols and advice when most are hidden."""
     spec, rows = explored.spec, explored.table
-    st.subheader(describe(spec))
+    st.subheader(say.describe(spec))
     st.caption(f"{explored.span_label}; {spec.tier} tier; release {explored.release_id}. {say.row_count(rows)}.")
     if advice := say.mostly_hidden_advice(spec, explored.hidden_share):
         st.warning(advice, icon=":material/visibility_off:")
@@ -196,7 +196,7 @@ def chart(explored: Explored) -> None:
                    "50 bars); the table above is the view.")
         return
     frame, kind = fit
-    title = describe(explored.spec)
+    title = say.describe(explored.spec)
     with st.container(border=True, key="chart-explorer"):
         st.altair_chart(explorer_chart(frame, kind, value=value, y_title=say.value_title(explored.spec),
                                        title=title), width="stretch", alt=title)

@@ -25,10 +25,9 @@ from db.time_limit import TimeLimitExceeded, time_limit
 from metrics.disclosure import CONFIDENTIAL, PUBLIC, apply_disclosure
 from metrics.disclosure import families as fam
 from metrics.errors import QueryError
-from metrics.explorer_spec import BASIS_WORDS, COUNT_MEASURES, DIMENSIONS, TableSpec
+from metrics.explorer_spec import TableSpec
 from metrics.offence_groups import offence_group
 from metrics.periods import quarter_label
-from metrics.registry import METRICS_BY_ID
 from queries import explorer_cube as cube
 from queries import sql
 from queries.explorer_sql import offence_codes
@@ -149,17 +148,3 @@ def _disclose(table: pl.DataFrame, spec: TableSpec, threshold: int | None) -> pl
         flag=pl.when(hidden).then(pl.lit(CONFIDENTIAL))
         .when((pl.col("flag") == "") & (pl.col("missing") > 0)).then(pl.lit("[u]"))
         .otherwise(pl.col("flag"))).select(*cube.key_columns(spec), "count", "flag")
-
-
-def describe(spec: TableSpec) -> str:
-    """The table in words: 'Outcomes assigned (investigations closed in the period) by police
-    force, financial year and outcome group'."""
-    if spec.is_metric:
-        measure = METRICS_BY_ID[spec.measure].label
-    else:
-        measure = COUNT_MEASURES[spec.measure]
-        measure += f" ({BASIS_WORDS[spec.basis]})" if spec.measure == "outcomes" else ""
-    by = [DIMENSIONS[d].words for d in spec.by]
-    joined = ", ".join(by[:-1]) + (" and " if len(by) > 1 else "") + by[-1] if by else ""
-    return f"{measure} by {joined}" if by else measure
-

@@ -18,8 +18,9 @@ from metrics.explorer_spec import BASIS_WORDS, COUNT_MEASURES, spec_params
 from metrics.offence_groups import OFFENCE_GROUPS
 from metrics.periods import quarter_label
 from metrics.registry import BASIS_LABELS, METRICS_BY_ID
-from queries.explorer import Explored, describe
+from queries.explorer import Explored
 from queries.export import LICENCE, ExportMeta, export_frame, file_bytes
+from words.explorer import describe
 
 PAGE = "explorer"
 

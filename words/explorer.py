@@ -11,7 +11,10 @@ import shlex
 import polars as pl
 
 from metrics.disclosure import CONFIDENTIAL
-from metrics.explorer_spec import DIMENSIONS, TableSpec, command_args
+from metrics.explorer_spec import BASIS_WORDS, COUNT_MEASURES, DIMENSIONS, TableSpec, command_args
+from metrics.offence_groups import OFFENCE_GROUPS
+from metrics.registry import METRICS_BY_ID
+from words.tables import display_frame
 
 MOSTLY_HIDDEN = 0.5
 """Above this share of rows hidden, the page says so and suggests a coarser table."""
@@ -98,10 +101,6 @@ SCREEN_NAMES = {
 def screen_table(table: pl.DataFrame, spec: TableSpec) -> pl.DataFrame:
     """The rows as people read them: numbers formatted with the symbol in place of a hidden one,
     offence groups by name, plain headers (files keep the machine names of the dictionary)."""
-    from metrics.offence_groups import OFFENCE_GROUPS
-    from metrics.registry import METRICS_BY_ID
-    from words.tables import display_frame
-
     unit = METRICS_BY_ID[spec.measure].unit if spec.is_metric else "count"
     shown = display_frame(table, unit)
     if "offence_group" in shown.columns:
@@ -111,9 +110,20 @@ def screen_table(table: pl.DataFrame, spec: TableSpec) -> pl.DataFrame:
 
 def value_title(spec: TableSpec) -> str:
     """The value axis of the explorer's chart."""
-    from metrics.registry import METRICS_BY_ID
-
     if spec.is_metric:
         m = METRICS_BY_ID[spec.measure]
         return f"{m.label} ({m.unit.replace('_', ' ')})"
     return {"outcomes": "Outcomes", "recorded": "Offences recorded", "cases": "Cases"}[spec.measure]
+
+
+def describe(spec: TableSpec) -> str:
+    """The table in words: 'Outcomes assigned (investigations closed in the period) by police
+    force, financial year and outcome group'."""
+    if spec.is_metric:
+        measure = METRICS_BY_ID[spec.measure].label
+    else:
+        measure = COUNT_MEASURES[spec.measure]
+        measure += f" ({BASIS_WORDS[spec.basis]})" if spec.measure == "outcomes" else ""
+    by = [DIMENSIONS[d].words for d in spec.by]
+    joined = ", ".join(by[:-1]) + (" and " if len(by) > 1 else "") + by[-1] if by else ""
+    return f"{measure} by {joined}" if by else measure
