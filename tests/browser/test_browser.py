@@ -27,10 +27,9 @@ from components.page_registry import PAGES as PAGE_REGISTRY
 from db.reference import FORCES
 from helpers.browser import (
     AXE,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     REQUIRED,
     SHOTS,
+    browser_context,
     browser_missing,
     streamlit_server,
     wait_for_app,
@@ -92,14 +91,8 @@ def app_url(browser_db):
 
 @pytest.fixture(scope="module")
 def page_factory(app_url):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1600})
+    with browser_context() as context:
         yield context
-        context.close()
-        browser.close()
 
 
 def drawn_fraction(png: bytes) -> float:

@@ -19,9 +19,8 @@ import pandas as pd
 import pytest
 
 from helpers.browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     REQUIRED,
+    browser_context,
     browser_missing,
     streamlit_server,
     wait_for_app,
@@ -85,35 +84,29 @@ def _same_rows(frame: pd.DataFrame, expected: pd.DataFrame) -> None:
 def test_build_download_and_open_the_table(explorer_db, tmp_path):
     from urllib.parse import urlencode
 
-    from playwright.sync_api import sync_playwright
-
     db, release, expected = explorer_db
     assert len(expected) > 100 and expected["flag"].eq("[c]").any() and expected["count"].notna().any()
     query = urlencode(spec_params(SPEC, release), doseq=True)
-    with streamlit_server(db, tmp_path / "streamlit.log") as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_context(viewport={"width": 1400, "height": 1600}, accept_downloads=True).new_page()
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(f"{url}/explorer?{query}", wait_until="domcontentloaded")
-            wait_for_app(page)
-            assert page.locator("h1").first.inner_text() == "Data explorer"
-            assert page.locator("[data-testid='stException'], [data-testid='stAlertContentError']").count() == 0
-            page.locator("[data-testid='stDataFrame']").first.wait_for(state="visible", timeout=60_000)
-            assert page.get_by_text(f"{len(expected):,} rows", exact=False).count() >= 1
-            page.screenshot(path=str(tmp_path / "explorer.png"))
-            for fmt, label in BUTTONS.items():
-                with page.expect_download(timeout=60_000) as info:
-                    page.get_by_role("button", name=label).click()
-                download = info.value
-                assert download.suggested_filename.endswith(f"release-{release}-synthetic.{fmt}")
-                saved = tmp_path / download.suggested_filename
-                download.save_as(saved)
-                frame, citation, licence = _read(fmt, saved)
-                _same_rows(frame, expected)
-                assert licence == LICENCE and LICENCE in citation
-                assert f"release {release}" in citation and "/explorer?measure=outcomes" in citation
-            assert errors == []
-        finally:
-            browser.close()
+    with streamlit_server(db, tmp_path / "streamlit.log") as url, browser_context(accept_downloads=True) as context:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(f"{url}/explorer?{query}", wait_until="domcontentloaded")
+        wait_for_app(page)
+        assert page.locator("h1").first.inner_text() == "Data explorer"
+        assert page.locator("[data-testid='stException'], [data-testid='stAlertContentError']").count() == 0
+        page.locator("[data-testid='stDataFrame']").first.wait_for(state="visible", timeout=60_000)
+        assert page.get_by_text(f"{len(expected):,} rows", exact=False).count() >= 1
+        page.screenshot(path=str(tmp_path / "explorer.png"))
+        for fmt, label in BUTTONS.items():
+            with page.expect_download(timeout=60_000) as info:
+                page.get_by_role("button", name=label).click()
+            download = info.value
+            assert download.suggested_filename.endswith(f"release-{release}-synthetic.{fmt}")
+            saved = tmp_path / download.suggested_filename
+            download.save_as(saved)
+            frame, citation, licence = _read(fmt, saved)
+            _same_rows(frame, expected)
+            assert licence == LICENCE and LICENCE in citation
+            assert f"release {release}" in citation and "/explorer?measure=outcomes" in citation
+        assert errors == []

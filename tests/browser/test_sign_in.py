@@ -19,9 +19,8 @@ from urllib.parse import urlencode
 import pytest
 
 from helpers.browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     REQUIRED,
+    browser_context,
     browser_missing,
     free_port,
     streamlit_server,
@@ -87,15 +86,8 @@ claim_value = "{GROUP}"
 
 @pytest.fixture(scope="module")
 def browser_page(app):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1600})
-        page = context.new_page()
-        yield page
-        context.close()
-        browser.close()
+    with browser_context() as context:
+        yield context.new_page()
 
 
 def _open(page, app: str, params: dict) -> None:

@@ -87,3 +87,19 @@ def wait_for_app(page, timeout_ms: int = 90_000) -> None:
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms)
     page.wait_for_timeout(1500)
+
+
+@contextmanager
+def browser_context(**options):
+    """A Chromium context at the size every browser test looks at pages (1400 x 1600), closed
+    with its browser on the way out; ``options`` go to ``new_context`` (e.g. accept_downloads)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1600}, **options)
+        try:
+            yield context
+        finally:
+            context.close()
+            browser.close()
