@@ -11,6 +11,7 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
+from components import vega
 from components.banners import basis_label
 from components.context import get_context
 from components.page_registry import COMPARE, FORCE
@@ -73,7 +74,7 @@ def download_file(table: pl.DataFrame, meta: ExportMeta, unit: str) -> tuple[byt
 def chart_block(
     *,
     title: str,
-    chart: alt.TopLevelMixin,
+    chart: dict | alt.TopLevelMixin,
     summary: str,
     table: pl.DataFrame,
     unit: str,
@@ -90,7 +91,7 @@ def chart_block(
         st.subheader(title)
         if basis:
             basis_label(basis)
-        st.altair_chart(chart, width="stretch", alt=title)  # short: the summary is beside it
+        vega.show(chart, title=title)  # short: the summary is beside it
         st.markdown(f"{SUMMARY_PREFIX} {summary}")
         if caveat:
             st.caption(f"Caveat: {caveat}")

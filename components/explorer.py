@@ -13,7 +13,7 @@ import streamlit as st
 
 from analysis.explorer_state import KEYS, changed_keys
 from charts.explorer import explorer_chart, plot_frame
-from components import data
+from components import data, vega
 from components.chart_block import SUMMARY_PREFIX, screen_citation, symbols_legend
 from components.controls import sync_widget
 from metrics.disclosure import PUBLIC
@@ -198,8 +198,8 @@ def chart(explored: Explored) -> None:
     frame, kind = fit
     title = say.describe(explored.spec)
     with st.container(border=True, key="chart-explorer"):
-        st.altair_chart(explorer_chart(frame, kind, value=value, y_title=say.value_title(explored.spec),
-                                       title=title), width="stretch", alt=title)
+        vega.show(vega.spec(explorer_chart, frame, kind, value=value, y_title=say.value_title(explored.spec),
+                            title=title), title=title)
         st.markdown(f"{SUMMARY_PREFIX} {say.chart_summary(frame, kind, value)} The table above holds every figure.")
 
 

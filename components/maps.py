@@ -8,7 +8,7 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from components import data
+from components import data, vega
 from components.banners import basis_label
 from components.chart_block import SUMMARY_PREFIX, table_with_download
 from db.releases import Release
@@ -31,7 +31,7 @@ def boundary_shapes(url: str, release_id: int) -> dict[str, str]:
     return boundaries.boundary_shapes(data.engine_for(url), release_id)
 
 
-def map_block(*, title: str, chart: alt.TopLevelMixin, summary: str, table: pl.DataFrame, unit: str,
+def map_block(*, title: str, chart: dict | alt.TopLevelMixin, summary: str, table: pl.DataFrame, unit: str,
               basis: str | None, citation: str, release_id: int, key: str,
               note: str | None = None, metric: Metric | None = None) -> None:
     """Like ``chart_block``, but the note (e.g. attribution) sits right under the map."""
@@ -39,7 +39,7 @@ def map_block(*, title: str, chart: alt.TopLevelMixin, summary: str, table: pl.D
         st.subheader(title)
         if basis:
             basis_label(basis)
-        st.altair_chart(chart, width="stretch", alt=title)
+        vega.show(chart, title=title)
         if note:
             st.caption(note)
         st.markdown(f"{SUMMARY_PREFIX} {summary}")

@@ -21,7 +21,7 @@ from analysis.pillar_profile import MetricFigures
 from charts.funnel import funnel_chart
 from charts.pillar_grid import grid_chart, strip_chart
 from charts.trend import trend_chart
-from components import data
+from components import data, vega
 from components.banners import caveat
 from components.chart_block import (
     SUMMARY_PREFIX,
@@ -93,7 +93,7 @@ def grid_block(ctx: Context, *, pillar: int, pillar_name: str, grid: pl.DataFram
     title = say.grid_title(pillar, pillar_name, ctx.period.label)
     with st.container(border=True, key="chart-pillar-grid"):
         st.subheader(title)
-        st.altair_chart(grid_chart(grid, order), width="stretch", alt=title)
+        vega.show(vega.spec(grid_chart, grid, order), title=title)
         st.markdown(f"{SUMMARY_PREFIX} {say.grid_summary(grid, metrics, missing)}")
         if mixing := say.mixing_caveat(metrics, ctx.group.label):
             st.caption(f"Caveat: {mixing}")
@@ -141,7 +141,7 @@ def drill_down(ctx: Context, m: Metric, figures: dict[str, MetricFigures], grid:
                               grain="quarter")
     if trend.height:
         chart_block(title=f"{m.label}, England and Wales, by quarter", key=f"pillar-trend-{m.id}",
-                    chart=trend_chart(trend, m, window=ctx.period), table=trend, caveat=m.caveat or None,
+                    chart=vega.spec(trend_chart, trend, m, window=ctx.period), table=trend, caveat=m.caveat or None,
                     summary=f"{trend_summary(trend, m, ctx.group.label)} "
                             f"{window_summary(trend, ctx.period, 'quarter', m.unit)}", **common)
     fig = figures[m.id]
@@ -155,7 +155,7 @@ def drill_down(ctx: Context, m: Metric, figures: dict[str, MetricFigures], grid:
                "figure, can be shown for it (too few cases). Choose a longer period or a broader offence group.")
     else:
         chart_block(title=f"{m.label} against its denominator, with 95% and 99.8% limits", key=f"pillar-funnel-{m.id}",
-                    chart=funnel_chart(comp, m), summary=words, table=cmp.table(comp).filter(pl.col("value").is_not_null()),
+                    chart=vega.spec(funnel_chart, comp, m), summary=words, table=cmp.table(comp).filter(pl.col("value").is_not_null()),
                     caveat="Limits around the England and Wales value, as on the force comparison page; "
                            "forces not shown ([c]) are left out.", **common)
     rows = distribution(grid, m.id)
@@ -163,7 +163,7 @@ def drill_down(ctx: Context, m: Metric, figures: dict[str, MetricFigures], grid:
         caveat(say.distribution_summary(rows, m, fig.national, grid["code"].n_unique()))
         return
     chart_block(title=f"{m.label}: the spread across forces, {ctx.period.label}", key=f"pillar-spread-{m.id}",
-                chart=strip_chart(rows, m, fig.national.get("value")),
+                chart=vega.spec(strip_chart, rows, m, fig.national.get("value")),
                 summary=say.distribution_summary(rows, m, fig.national, grid["code"].n_unique()),
                 table=rows.select(list(DOWNLOAD_COLUMNS)).rename(DOWNLOAD_COLUMNS).drop("metric"),
                 caveat="One lane per position against England and Wales; the dashed line is England and Wales.",

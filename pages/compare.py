@@ -14,7 +14,7 @@ import streamlit as st
 from analysis import comparison as cmp
 from charts import positions
 from charts.funnel import dot_plot, funnel_chart
-from components import data
+from components import data, vega
 from components.banners import caveat
 from components.chart_block import chart_block
 from components.context import get_context
@@ -131,7 +131,7 @@ with geo_col:
                 icon=":material/map:")
     else:
         shapes = boundary_shapes(ctx.url, rel.id)
-        map_block(title="Police force areas", chart=geography_map(features(shapes, positions.geography_rows(rows)),
+        map_block(title="Police force areas", chart=vega.spec(geography_map, features(shapes, positions.geography_rows(rows)),
                                                                    symbol_field="symbol", links=links, **style),
                   summary=f"Map of the police force areas coloured by position against England and "
                           f"Wales; symbols on the map repeat the colour (the City of London's is "
@@ -139,7 +139,7 @@ with geo_col:
                   table=table, unit=unit, basis=basis, citation=ctx.citation(), release_id=ctx.release_id,
                   key="geo-map", metric=m, note=f"{ATTRIBUTION} Boundaries: release {rel.id} ({plain(rel.label)}).")
 with tile_col:
-    map_block(title="Equal-area tile map", chart=tile_map(rows, label_field="label", links=links, **style),
+    map_block(title="Equal-area tile map", chart=vega.spec(tile_map, rows, label_field="label", links=links, **style),
               summary=f"Tile map, one equal hexagon per force, labelled with its abbreviation and "
                       f"position symbol. {words}",
               table=table, unit=unit, basis=basis, citation=ctx.citation(), release_id=ctx.release_id,
@@ -180,7 +180,7 @@ else:
                 f"({'limits widened' if comp.phi_used > 1 else 'not applied' if comp.phi > 1 else 'no extra variation, limits unchanged'}).")
     chart_block(
         title=f"{m.label} against its denominator, with 95% and 99.8% limits",
-        chart=funnel_chart(comp, m, selected=selected, peers=peer_codes),
+        chart=vega.spec(funnel_chart, comp, m, selected=selected, peers=peer_codes),
         summary=f"{words} {where}".strip(),
         table=table.filter(pl.col("value").is_not_null()),
         unit=unit, basis=basis, citation=ctx.citation(), release_id=ctx.release_id, key="funnel", metric=m,
@@ -193,7 +193,7 @@ else:
 st.header("Forces in order, with intervals")
 chart_block(
     title=f"{m.label} by force, with 95% intervals",
-    chart=dot_plot(comp.frame, m, None if unit == "count" else national.get("value"), highlight=selected,
+    chart=vega.spec(dot_plot, comp.frame, m, None if unit == "count" else national.get("value"), highlight=selected,
                    peers=peer_codes, labels=comp.categories, links=links),
     summary=f"{say.ranked_summary(comp, m)} {where}".strip(),
     table=table.sort("value", descending=True, nulls_last=True),
@@ -215,7 +215,7 @@ elif peers["value"].is_null().all():
 else:
     chart_block(
         title=peer_words.peer_title(comp.rows()[selected], peer_set),
-        chart=dot_plot(peers, m, national.get("value"), highlight=selected, peers=peer_codes, row_height=28,
+        chart=vega.spec(dot_plot, peers, m, national.get("value"), highlight=selected, peers=peer_codes, row_height=28,
                        labels=comp.categories),
         summary=say.peer_summary(comp, selected, m, peer_set),
         table=table.filter(pl.col("code").is_in(peers["code"].to_list())),

@@ -18,7 +18,7 @@ from charts.outcomes import (
     stacked_mix_chart,
 )
 from charts.trend import GRAIN_WORDS
-from components import data
+from components import data, vega
 from components.banners import caveat
 from components.chart_block import chart_block
 from components.context import get_context
@@ -54,7 +54,7 @@ open_group = mixes.open_group(types)
 decisions = mixes.decision_rows(mix, open_group)
 chart_block(
     title=f"Outcome groups as shares of decisions, by {GRAIN_TITLE[grain]}; basis: {bases[basis].lower()}",
-    chart=stacked_mix_chart(mixes.stacked_mix(decisions), period_title=GRAIN_WORDS[grain]),
+    chart=vega.spec(stacked_mix_chart, mixes.stacked_mix(decisions), period_title=GRAIN_WORDS[grain]),
     summary=say.mix_over_time_summary(decisions, group.label, bases[basis]),
     table=decisions, unit="percent", basis=bases[basis], citation=ctx.citation(), release_id=ctx.release_id,
     key="mix-over-time", whole_release=True,
@@ -66,7 +66,7 @@ if basis == BASIS_RECORDED:
     open_mix = mixes.open_rows(mix, open_group)
     chart_block(
         title=f"Offences with no outcome assigned yet, by {GRAIN_TITLE[grain]}; basis: {bases[basis].lower()}",
-        chart=share_bars(open_mix, period_title=GRAIN_WORDS[grain], y_title="% of offences recorded"),
+        chart=vega.spec(share_bars, open_mix, period_title=GRAIN_WORDS[grain], y_title="% of offences recorded"),
         summary=say.open_summary(open_mix),
         table=open_mix, unit="percent", basis=bases[basis], citation=ctx.citation(), release_id=ctx.release_id,
         key="mix-open", whole_release=True, caveat="Outcome 0, shown apart: a share of every offence recorded, not of decisions.",
@@ -89,7 +89,7 @@ else:
     journey = data.case_journey(ctx.url, **span)
     chart_block(
         title="Offences recorded each financial year, followed to charge (England and Wales)",
-        chart=journey_chart(journey), summary=say.journey_summary(journey, group.label),
+        chart=vega.spec(journey_chart, journey), summary=say.journey_summary(journey, group.label),
         table=journey, unit="percent", basis="Cohort: offences recorded in the financial year, as they stand "
         "at the end of the release", citation=ctx.citation(), release_id=ctx.release_id, key="journey", whole_release=True,
         caveat=("Each cohort is one set of offences followed through its stages. Stage counts published "
@@ -115,7 +115,7 @@ else:
     national = data.day_percentiles(ctx.url, area="national", **yearly)
     chart_block(
         title=f"Days from report to {what}, by financial year (England and Wales)",
-        chart=days_box_chart(national, period_title="Financial year", what=what),
+        chart=vega.spec(days_box_chart, national, period_title="Financial year", what=what),
         summary=say.days_summary(national, what=what, area_label="England and Wales"),
         table=national, unit="days", basis=BASIS_LABELS[m.basis], citation=ctx.citation(),
         release_id=ctx.release_id, key="days-national", metric=m, whole_release=True,
@@ -130,7 +130,7 @@ else:
         own = data.day_percentiles(ctx.url, area=state.force, **yearly)
         chart_block(
             title=f"Days from report to {what}, by financial year ({names[state.force]})",
-            chart=days_box_chart(own, period_title="Financial year", what=what),
+            chart=vega.spec(days_box_chart, own, period_title="Financial year", what=what),
             summary=say.days_summary(own, what=what, area_label=names[state.force]),
             table=own, unit="days", basis=BASIS_LABELS[m.basis], citation=ctx.citation(),
             release_id=ctx.release_id, key="days-force", metric=m, whole_release=True,
@@ -139,7 +139,7 @@ else:
                                     last_quarter=period.last, grain="period")
     chart_block(
         title=f"Median days from report to {what} by force, {period.label}",
-        chart=force_medians_chart(by_force, what=what, selected=state.force),
+        chart=vega.spec(force_medians_chart, by_force, what=what, selected=state.force),
         summary=say.force_days_summary(by_force, what=what, period_label=period.label),
         table=by_force, unit="days", basis=BASIS_LABELS[m.basis], citation=ctx.citation(),
         release_id=ctx.release_id, key="days-by-force", metric=m,

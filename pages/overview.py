@@ -10,7 +10,7 @@ import streamlit as st
 
 from charts.outcome_mix import outcome_mix_chart
 from charts.trend import trend_chart
-from components import data
+from components import data, vega
 from components.banners import caveat
 from components.chart_block import chart_block
 from components.context import get_context
@@ -119,7 +119,7 @@ for metric_id in trend_metrics:
     frame = table(metric_id, ctx.first_quarter, ctx.last_quarter, grain)
     chart_block(
         title=title,
-        chart=trend_chart(frame, m, grain=grain, window=period),
+        chart=vega.spec(trend_chart, frame, m, grain=grain, window=period),
         summary=(f"{trend_summary(frame, m, group.label, grain)} "
                  f"{window_summary(frame, period, grain, m.unit)}"),
         table=frame,
@@ -141,7 +141,7 @@ mix = data.outcome_mix(ctx.url, tier=ctx.tier, release_id=ctx.release_id, offenc
                        basis=basis, grain="period")
 chart_block(
     title=f"Outcomes by Home Office outcome group, {period.label}",
-    chart=outcome_mix_chart(mix),
+    chart=vega.spec(outcome_mix_chart, mix),
     summary=outcome_mix_summary(mix, group.label, period.label, bases[basis]),
     table=mix,
     unit="percent",
