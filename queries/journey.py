@@ -49,8 +49,10 @@ def case_journey(engine: Engine, *, release_id: int, offence_group: str, tier: s
         if span is None:
             return pl.DataFrame(schema=COLUMNS)
         nodes = OFFENCE_GROUPS if tier == PUBLIC else [group.id]
+        rows = sql.journey_counts(conn, release_id=release_id, first_quarter=span[0], last_quarter=span[1],
+                                  charge_types=charge_types)
         counts = {(year, node, stage): n for node in nodes
-                  for (year, stage), n in _stage_counts(conn, release_id, node, span, charge_types).items()}
+                  for (year, stage), n in _stage_counts(rows, node, span).items()}
         hidden: set = set()
         if tier == PUBLIC:
             hidden = _protected(conn, release_id, counts, charge_types, threshold)
@@ -68,10 +70,13 @@ def _cohort_span(conn: Connection, release_id: int) -> tuple[int, int] | None:
     return (years[0] * 10 + 1, years[-1] * 10 + 4) if years else None
 
 
-def _stage_counts(conn: Connection, release_id: int, node: str, span: tuple[int, int],
-                  charge_types: tuple[int, ...]) -> dict[tuple[int, str], int]:
-    rows = sql.journey_counts(conn, release_id=release_id, group=get_group(node), first_quarter=span[0],
-                              last_quarter=span[1], charge_types=charge_types)
+def _stage_counts(rows: pl.DataFrame, node: str, span: tuple[int, int]) -> dict[tuple[int, str], int]:
+    """One offence group's stages by cohort year, from the counts by subgroup and age band."""
+    group = get_group(node)
+    if group.subgroup is not None:
+        rows = rows.filter(pl.col("subgroup") == group.subgroup)
+    if group.age_band is not None:
+        rows = rows.filter(pl.col("age_band") == group.age_band)
     years = range(fy_of(span[0]), fy_of(span[1]) + 1)
     by_year = rows.group_by(year=pl.col("quarter") // 10).agg(pl.col(*STAGES).sum())
     found = {r["year"]: r for r in by_year.to_dicts()}
