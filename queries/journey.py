@@ -23,6 +23,7 @@ from metrics.offence_groups import offence_group as get_group
 from metrics.periods import fy_label, fy_of
 from queries import sql
 from queries.arguments import TIERS
+from queries.explorer_sql import offence_codes
 from queries.protection import read_protection
 
 STAGE_LABELS = {"recorded": "Recorded", "suspect_identified": "Suspect identified",
@@ -50,7 +51,9 @@ def case_journey(engine: Engine, *, release_id: int, offence_group: str, tier: s
             return pl.DataFrame(schema=COLUMNS)
         nodes = OFFENCE_GROUPS if tier == PUBLIC else [group.id]
         rows = sql.journey_counts(conn, release_id=release_id, first_quarter=span[0], last_quarter=span[1],
-                                  charge_types=charge_types)
+                                  charge_types=charge_types).join(
+            offence_codes(conn, get_group("all_sexual")).select("offence_code", "subgroup", "age_band"),
+            on="offence_code", how="inner")
         counts = {(year, node, stage): n for node in nodes
                   for (year, stage), n in _stage_counts(rows, node, span).items()}
         hidden: set = set()
@@ -71,7 +74,7 @@ def _cohort_span(conn: Connection, release_id: int) -> tuple[int, int] | None:
 
 
 def _stage_counts(rows: pl.DataFrame, node: str, span: tuple[int, int]) -> dict[tuple[int, str], int]:
-    """One offence group's stages by cohort year, from the counts by subgroup and age band."""
+    """One offence group's stages by cohort year, from the counts by code with its subgroup and age band."""
     group = get_group(node)
     if group.subgroup is not None:
         rows = rows.filter(pl.col("subgroup") == group.subgroup)

@@ -137,22 +137,20 @@ def _count_true(condition):
 
 def journey_counts(conn: Connection, *, release_id: int, first_quarter: int, last_quarter: int,
                    charge_types: tuple[int, ...]) -> pl.DataFrame:
-    """Per quarter of recording and offence subgroup and age band: cases recorded, with a suspect
-    identified, referred to the CPS, and charged (an outcome in ``charge_types``) so far: the
-    stages of the case journey. One pass over the case records serves every offence group (the
-    groups are unions of subgroup and age band): five passes took most of a cold /outcomes."""
+    """Per quarter of recording and offence code: cases recorded, with a suspect identified,
+    referred to the CPS, and charged (an outcome in ``charge_types``) so far: the stages of the
+    case journey. One pass over the case records serves every offence group (five passes took
+    most of a cold /outcomes); codes are placed in groups by the caller, without a join here."""
     t = case_record
     stmt = (
-        select(t.c.recorded_quarter, offence.c.subgroup, offence.c.age_band, func.count(),
+        select(t.c.recorded_quarter, t.c.offence_code, func.count(),
                _count_true(t.c.suspect_identified.is_(True)), _count_true(t.c.referred_cps.is_(True)),
                _count_true(t.c.outcome_type.in_(charge_types)))
-        .join(offence, offence.c.code == t.c.offence_code)
         .where(t.c.release_id == release_id, t.c.recorded_quarter.between(first_quarter, last_quarter))
-        .group_by(t.c.recorded_quarter, offence.c.subgroup, offence.c.age_band)
+        .group_by(t.c.recorded_quarter, t.c.offence_code)
     )
-    return _frame(conn, stmt, {"quarter": pl.Int64, "subgroup": pl.String, "age_band": pl.String,
-                               "recorded": pl.Int64, "suspect_identified": pl.Int64,
-                               "referred_cps": pl.Int64, "charged": pl.Int64})
+    return _frame(conn, stmt, {"quarter": pl.Int64, "offence_code": pl.String, "recorded": pl.Int64,
+                               "suspect_identified": pl.Int64, "referred_cps": pl.Int64, "charged": pl.Int64})
 
 
 def indicator_counts(conn: Connection, *, release_id: int, indicator: str,
