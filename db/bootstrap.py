@@ -7,7 +7,6 @@ from sqlalchemy import Connection, Engine, Table, select
 from db import reference as ref
 from db.migrate import upgrade
 from db.schema import force, force_alias, force_population, offence, outcome_type, pillar
-from db.statistics import refresh_statistics
 
 
 def _upsert(conn: Connection, table: Table, rows: list[dict]) -> int:
@@ -70,6 +69,4 @@ def init_database(engine: Engine) -> int:
     """Upgrade the schema to the newest migration and load reference data; safe to repeat."""
     upgrade(engine)
     with engine.begin() as conn:
-        written = load_reference(conn)
-        refresh_statistics(conn)
-        return written
+        return load_reference(conn)

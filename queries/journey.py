@@ -13,6 +13,7 @@ from __future__ import annotations
 import polars as pl
 from sqlalchemy import Connection, Engine
 
+from db import spans
 from metrics import registry as reg
 from metrics.disclosure import CONFIDENTIAL, PUBLIC, disclosure_threshold
 from metrics.disclosure import families as fam
@@ -64,8 +65,8 @@ def case_journey(engine: Engine, *, release_id: int, offence_group: str, tier: s
 
 def _cohort_span(conn: Connection, release_id: int) -> tuple[int, int] | None:
     """The complete financial years the release holds both recorded offences and cases for."""
-    cases = sql.held_quarters(conn, release_id=release_id, kind=reg.HOLDS_CASES)
-    recorded = sql.held_quarters(conn, release_id=release_id, kind=reg.HOLDS_RECORDED)
+    cases = spans.held_quarters(conn, release_id=release_id, kind=reg.HOLDS_CASES)
+    recorded = spans.held_quarters(conn, release_id=release_id, kind=reg.HOLDS_RECORDED)
     if None in (*cases, *recorded):
         return None
     first, last = recorded
