@@ -19,6 +19,8 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, exists, select, update
 
 from db.schema import outcomes, recorded_offences, release, release_file
+from db.spans import store_spans
+from db.statistics import refresh_statistics
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,8 @@ def finish_release(
     )
     if supersedes is not None:
         conn.execute(update(release).where(release.c.id == supersedes).values(status="superseded"))
+    refresh_statistics(conn, row_counts)  # before protection and the first page read the new rows
+    store_spans(conn, release_id)
 
 
 def _json(text: str | None) -> dict:

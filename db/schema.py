@@ -106,6 +106,7 @@ release = Table(
     Column("row_counts", Text, nullable=False, default="{}", comment="JSON: table -> rows"),
     Column("parameters", Text, nullable=False, default="{}", comment="JSON: generator seed, scale, ..."),
     Column("supersedes", Integer, ForeignKey("release.id")),
+    Column("spans", Text, comment="JSON: table kind[/basis] -> [first, last] quarter held; written at load, read instead of scanning"),
 )
 
 release_file = Table(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import polars as pl
 from sqlalchemy import Connection, Engine
 
+from db import spans
 from metrics import registry as reg
 from metrics.disclosure import CONFIDENTIAL, PUBLIC, disclosure_threshold
 from metrics.disclosure import families as fam
@@ -23,6 +24,7 @@ from metrics.offence_groups import offence_group as get_group
 from metrics.periods import fy_label, fy_of
 from queries import sql
 from queries.arguments import TIERS
+from queries.explorer_sql import offence_codes
 from queries.protection import read_protection
 
 STAGE_LABELS = {"recorded": "Recorded", "suspect_identified": "Suspect identified",
@@ -49,8 +51,12 @@ def case_journey(engine: Engine, *, release_id: int, offence_group: str, tier: s
         if span is None:
             return pl.DataFrame(schema=COLUMNS)
         nodes = OFFENCE_GROUPS if tier == PUBLIC else [group.id]
+        rows = sql.journey_counts(conn, release_id=release_id, first_quarter=span[0], last_quarter=span[1],
+                                  charge_types=charge_types).join(
+            offence_codes(conn, get_group("all_sexual")).select("offence_code", "subgroup", "age_band"),
+            on="offence_code", how="inner")
         counts = {(year, node, stage): n for node in nodes
-                  for (year, stage), n in _stage_counts(conn, release_id, node, span, charge_types).items()}
+                  for (year, stage), n in _stage_counts(rows, node, span).items()}
         hidden: set = set()
         if tier == PUBLIC:
             hidden = _protected(conn, release_id, counts, charge_types, threshold)
@@ -59,8 +65,8 @@ def case_journey(engine: Engine, *, release_id: int, offence_group: str, tier: s
 
 def _cohort_span(conn: Connection, release_id: int) -> tuple[int, int] | None:
     """The complete financial years the release holds both recorded offences and cases for."""
-    cases = sql.held_quarters(conn, release_id=release_id, kind=reg.HOLDS_CASES)
-    recorded = sql.held_quarters(conn, release_id=release_id, kind=reg.HOLDS_RECORDED)
+    cases = spans.held_quarters(conn, release_id=release_id, kind=reg.HOLDS_CASES)
+    recorded = spans.held_quarters(conn, release_id=release_id, kind=reg.HOLDS_RECORDED)
     if None in (*cases, *recorded):
         return None
     first, last = recorded
@@ -68,10 +74,13 @@ def _cohort_span(conn: Connection, release_id: int) -> tuple[int, int] | None:
     return (years[0] * 10 + 1, years[-1] * 10 + 4) if years else None
 
 
-def _stage_counts(conn: Connection, release_id: int, node: str, span: tuple[int, int],
-                  charge_types: tuple[int, ...]) -> dict[tuple[int, str], int]:
-    rows = sql.journey_counts(conn, release_id=release_id, group=get_group(node), first_quarter=span[0],
-                              last_quarter=span[1], charge_types=charge_types)
+def _stage_counts(rows: pl.DataFrame, node: str, span: tuple[int, int]) -> dict[tuple[int, str], int]:
+    """One offence group's stages by cohort year, from the counts by code with its subgroup and age band."""
+    group = get_group(node)
+    if group.subgroup is not None:
+        rows = rows.filter(pl.col("subgroup") == group.subgroup)
+    if group.age_band is not None:
+        rows = rows.filter(pl.col("age_band") == group.age_band)
     years = range(fy_of(span[0]), fy_of(span[1]) + 1)
     by_year = rows.group_by(year=pl.col("quarter") // 10).agg(pl.col(*STAGES).sum())
     found = {r["year"]: r for r in by_year.to_dicts()}

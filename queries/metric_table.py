@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 import polars as pl
 from sqlalchemy import Connection, Engine
 
+from db import spans
 from metrics import registry as reg
 from metrics.disclosure import CONFIDENTIAL, NOT_APPLICABLE, PUBLIC, apply_disclosure
 from metrics.disclosure import families as fam
@@ -144,7 +145,7 @@ def read_inputs(conn: Connection, req: Request, release_id: int, threshold: int 
 def held_quarters(conn: Connection, m: reg.Metric, release_id: int) -> tuple[int | None, int | None]:
     """First and last quarter the release holds for the table behind ``m``."""
     basis = m.basis if m.kind == reg.OUTCOME_SHARE else None
-    return sql.held_quarters(conn, release_id=release_id, kind=reg.source_needed(m), basis=basis)
+    return spans.held_quarters(conn, release_id=release_id, kind=reg.source_needed(m), basis=basis)
 
 
 def read_window(req: Request, held: tuple[int | None, int | None]) -> tuple[int, int] | None:

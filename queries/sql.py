@@ -9,6 +9,7 @@ from __future__ import annotations
 import polars as pl
 from sqlalchemy import Connection, Select, and_, case, func, select
 
+from db import spans
 from db.schema import (
     NOT_PROVIDED,
     case_record,
@@ -21,10 +22,6 @@ from db.schema import (
     recorded_offences,
 )
 from metrics.offence_groups import OffenceGroup
-from metrics.registry import HOLDS_CASES as CASES
-from metrics.registry import HOLDS_INDICATORS as INDICATORS
-from metrics.registry import HOLDS_OUTCOMES as OUTCOMES
-from metrics.registry import HOLDS_RECORDED as RECORDED
 
 
 def _frame(conn: Connection, stmt: Select, schema: dict[str, pl.DataType]) -> pl.DataFrame:
@@ -40,22 +37,6 @@ def _offence_filter(column, group: OffenceGroup):
     if group.age_band is not None:
         codes = codes.where(offence.c.age_band == group.age_band)
     return column.in_(codes.scalar_subquery())
-
-
-def held_quarters(conn: Connection, *, release_id: int, kind: str, basis: str | None = None
-                  ) -> tuple[int | None, int | None]:
-    """First and last quarter a release holds for the table behind a metric kind.
-
-    Cells inside that span with no row are true zeros; outside it the release has no data.
-    """
-    table = {RECORDED: recorded_offences, OUTCOMES: outcomes, CASES: case_record,
-             INDICATORS: indicator_value}[kind]
-    column = table.c.outcome_quarter if table is case_record else table.c.quarter
-    stmt = select(func.min(column), func.max(column)).where(table.c.release_id == release_id)
-    if basis is not None:
-        stmt = stmt.where(table.c.basis == basis)
-    lo, hi = conn.execute(stmt).one()
-    return lo, hi
 
 
 def recorded_counts(conn: Connection, *, release_id: int, group: OffenceGroup,
@@ -135,20 +116,22 @@ def _count_true(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def journey_counts(conn: Connection, *, release_id: int, group: OffenceGroup,
-                   first_quarter: int, last_quarter: int, charge_types: tuple[int, ...]) -> pl.DataFrame:
-    """Per quarter of recording: cases recorded, with a suspect identified, referred to the CPS,
-    and charged (an outcome in ``charge_types``) so far: the stages of the case journey."""
+def journey_counts(conn: Connection, *, release_id: int, first_quarter: int, last_quarter: int,
+                   charge_types: tuple[int, ...]) -> pl.DataFrame:
+    """Per quarter of recording and offence code: cases recorded, with a suspect identified,
+    referred to the CPS, and charged (an outcome in ``charge_types``) so far: the stages of the
+    case journey. One pass over the case records serves every offence group (five passes took
+    most of a cold /outcomes); codes are placed in groups by the caller, without a join here."""
     t = case_record
     stmt = (
-        select(t.c.recorded_quarter, func.count(), _count_true(t.c.suspect_identified.is_(True)),
-               _count_true(t.c.referred_cps.is_(True)), _count_true(t.c.outcome_type.in_(charge_types)))
-        .where(t.c.release_id == release_id, t.c.recorded_quarter.between(first_quarter, last_quarter),
-               _offence_filter(t.c.offence_code, group))
-        .group_by(t.c.recorded_quarter)
+        select(t.c.recorded_quarter, t.c.offence_code, func.count(),
+               _count_true(t.c.suspect_identified.is_(True)), _count_true(t.c.referred_cps.is_(True)),
+               _count_true(t.c.outcome_type.in_(charge_types)))
+        .where(t.c.release_id == release_id, t.c.recorded_quarter.between(first_quarter, last_quarter))
+        .group_by(t.c.recorded_quarter, t.c.offence_code)
     )
-    return _frame(conn, stmt, {"quarter": pl.Int64, "recorded": pl.Int64, "suspect_identified": pl.Int64,
-                               "referred_cps": pl.Int64, "charged": pl.Int64})
+    return _frame(conn, stmt, {"quarter": pl.Int64, "offence_code": pl.String, "recorded": pl.Int64,
+                               "suspect_identified": pl.Int64, "referred_cps": pl.Int64, "charged": pl.Int64})
 
 
 def indicator_counts(conn: Connection, *, release_id: int, indicator: str,
@@ -182,8 +165,7 @@ def force_list(conn: Connection) -> pl.DataFrame:
 def coverage(conn: Connection, *, release_id: int) -> set[str]:
     """Which tables a release holds: recorded offences, outcomes, case-level records, force MI."""
     found = set()
-    for kind, table in ((OUTCOMES, outcomes), (RECORDED, recorded_offences), (CASES, case_record),
-                        (INDICATORS, indicator_value)):
+    for kind, table in spans.TABLES.items():
         stmt = select(table.c.release_id).where(table.c.release_id == release_id).limit(1)
         if conn.execute(stmt).first() is not None:
             found.add(kind)
