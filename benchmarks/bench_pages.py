@@ -4,8 +4,8 @@ addresses; and the query calls each run makes, recorded so they can be timed on 
 Cold: Streamlit's data and resource caches are cleared just before the page runs, as on a fresh
 server (the Python modules are imported already: the import cost is timed apart, with the first
 run in the process). Warm: the same session runs the page again, every answer cached, as after
-any click that asks for figures already seen. A page that opens on another page's address is
-reached as a user does: the overview first (not timed), then the page.
+any click that asks for figures already seen. Each state is a new session opened on its address,
+as a deep link or a bookmark opens it.
 """
 
 from __future__ import annotations
@@ -51,6 +51,9 @@ def page_states() -> list[PageState]:
                PageState("methodology", reg.METHODOLOGY.file)]
     missing = {p.file for p in reg.PAGES} - {s.page for s in states}
     assert not missing, f"pages not measured: {sorted(missing)}"  # a new page must be added here
+    # a deep link before the first run finds a page by its file's name (``_open``)
+    renamed = [p.file for p in reg.PAGES if p is not reg.OVERVIEW and Path(p.file).stem != p.url_path]
+    assert not renamed, f"pages whose address is not their file's name: {renamed}"
     return states
 
 
@@ -139,9 +142,8 @@ def _open(state: PageState, *, cold: bool, calls: list[Call] | None = None):
     for key, value in state.params.items():
         at.query_params[key] = value
     if state.page != OVERVIEW.file:
-        at.run()  # the overview first, as a user arrives: not timed
-        for key, value in state.params.items():  # as a deep link has them (the overview keeps its own)
-            at.query_params[key] = value
+        # a deep link: before its first run AppTest names a page by its file's name, which is
+        # each page's address here (components.page_registry)
         at.switch_page(str(APP_ROOT / state.page))
     if cold:
         _clear_caches()

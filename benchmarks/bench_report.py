@@ -113,6 +113,8 @@ def markdown(report: dict) -> str:
     lines += [f"| {t['target']} | {t['figure']} | {'met' if t['met'] else '**missed**'} |" for t in report["targets"]]
     lines += ["", f"Not measured by this command: {NOT_HERE}.", ""]
     lines += _pages(report) + _queries(report) + _loading(report) + _startup(report)
+    stages = ", ".join(f"{k.split(':')[0]} {_ms(v)}" for k, v in report["stage_seconds"].items())
+    lines += [f"This run's parts (wall time): {stages}."]
     return "\n".join(lines) + "\n"
 
 
@@ -120,7 +122,9 @@ def _pages(report: dict) -> list[str]:
     p = report["pages"]
     lines = ["## Pages, server side (AppTest script run)", "",
              f"First run in a fresh process (imports, engine, reference data): {_ms(p['first_run_in_process']['seconds'])}.",
-             "", "| page state | cold median | cold max | warm median | warm max | charts | query calls | problems |",
+             "", "Each state is a new session opened on its address. Cold: Streamlit's caches cleared just before "
+             "the run (the modules are imported already). Warm: the same session runs the page again.", "",
+             "| page state | cold median | cold max | warm median | warm max | charts | query calls | problems |",
              "|---|---:|---:|---:|---:|---:|---:|---|"]
     for s in p["states"]:
         lines.append(f"| {s['name']} | {_ms(s['cold']['median'])} | {_ms(s['cold']['max'])} | "
