@@ -477,7 +477,7 @@ def bench(
                         boundaries=boundaries, keep_db=keep_db, **({"output": output} if output else {}))
     try:
         _report, md, js = b.run(options)
-    except b.MissingTool as exc:
+    except b.BenchError as exc:
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(2) from None
     typer.echo(f"Wrote {md} and {js}.")

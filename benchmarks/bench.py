@@ -20,7 +20,11 @@ QUICK_CASES = 20_000
 INSTALL = "pip install -r requirements-dev.txt  (or: pip install duckdb)"
 
 
-class MissingTool(Exception):
+class BenchError(Exception):
+    """Something the user can fix before the benchmark can run; printed as one line."""
+
+
+class MissingTool(BenchError):
     """A package only the benchmark needs is not installed."""
 
 

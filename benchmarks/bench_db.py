@@ -26,6 +26,7 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
+from benchmarks.bench import BenchError
 from db.bootstrap import init_database
 from db.engine import make_engine
 from db.migrate import is_current
@@ -102,7 +103,8 @@ def _prepare(url: str, cases: int, seed: int, boundaries: Path | None, backend: 
             kept = json.loads(side.read_text()) if side and side.exists() else {}
             return BenchDatabase(url, backend, rid, True, kept)
         if is_current(engine) and list_releases(engine):
-            raise SystemExit(f"{url} holds other data: give the benchmark a new file or database.")
+            raise BenchError(f"{engine.url.render_as_string(hide_password=True)} holds other data: "
+                             "give the benchmark a new file or database.")
         rid, loading = _build(engine, cases, seed, boundaries)
     finally:
         engine.dispose()

@@ -49,9 +49,10 @@ def dashboard_imports() -> list[str]:
 LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)")
 
 
-def import_cost(top: int = 12) -> dict:
+def import_cost(top: int = 10) -> dict:
     """``python -X importtime`` of dashboard.py's imports: the total, each import's cumulative
-    cost (in the order dashboard.py makes them) and the heaviest packages loaded."""
+    cost (in the order dashboard.py makes them: what an earlier one loaded costs a later one
+    nothing) and the cost of each package it imports, with everything that package loads."""
     modules = dashboard_imports()
     code = "; ".join(f"import {m}" for m in modules)
     start = time.perf_counter()
@@ -60,13 +61,14 @@ def import_cost(top: int = 12) -> dict:
     wall = time.perf_counter() - start
     if done.returncode != 0:
         raise RuntimeError(f"importing dashboard.py's modules failed: {done.stderr.strip()[-300:]}")
+    roots = {m.split(".")[0] for m in modules}  # not the interpreter's own start-up (site, encodings...)
     cumulative: dict[str, int] = {}
     top_level: dict[str, int] = {}
     for match in LINE.finditer(done.stderr):
         _self, cum, indent, name = int(match[1]), int(match[2]), len(match[3]), match[4]
         cumulative.setdefault(name, cum)
-        if indent == 1:  # imported directly by the -c code, not by another module
-            root = name.split(".")[0]
+        root = name.split(".")[0]
+        if indent == 1 and root in roots:  # imported directly by the -c code, not by another module
             top_level[root] = top_level.get(root, 0) + cum
     per_import = {m: cumulative.get(m, 0) / 1e6 for m in modules}
     heaviest = sorted(top_level.items(), key=lambda kv: kv[1], reverse=True)[:top]
