@@ -204,4 +204,15 @@ def measure_pages(url: str, *, cold_runs: int, warm_runs: int,
         calls[state.name] = recorded
         progress(f"{state.name}: cold {result['cold']['median']:.2f} s, warm {result['warm']['median']:.3f} s"
                  f"{' PROBLEMS ' + '; '.join(result['problems']) if result['problems'] else ''}")
-    return {"first_run_in_process": first, "states": states}, calls
+    return {"first_run_in_process": first, "states": states, "boundaries": _has_boundaries(url)}, calls
+
+
+def _has_boundaries(url: str) -> bool:
+    """Whether the comparison drew its force-area map as well as its tile map."""
+    from db.engine import make_engine
+    from queries.boundaries import latest_boundary_release
+
+    engine = make_engine(url)
+    found = latest_boundary_release(engine) is not None
+    engine.dispose()
+    return found

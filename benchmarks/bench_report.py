@@ -123,7 +123,10 @@ def _pages(report: dict) -> list[str]:
     lines = ["## Pages, server side (AppTest script run)", "",
              f"First run in a fresh process (imports, engine, reference data): {_ms(p['first_run_in_process']['seconds'])}.",
              "", "Each state is a new session opened on its address. Cold: Streamlit's caches cleared just before "
-             "the run (the modules are imported already). Warm: the same session runs the page again.", "",
+             "the run (the modules are imported already). Warm: the same session runs the page again. "
+             + ("Force-area boundaries are loaded: each comparison draws its force-area map and its tile map."
+                if p["boundaries"] else "No force-area boundaries are loaded: each comparison draws its tile map "
+                "only (`--boundaries FILE` loads them, so the force-area map is measured too)."), "",
              "| page state | cold median | cold max | warm median | warm max | charts | query calls | problems |",
              "|---|---:|---:|---:|---:|---:|---:|---|"]
     for s in p["states"]:
