@@ -124,7 +124,7 @@ def bench_database(db: str | None, cases: int, seed: int, *, boundaries: Path | 
     if db is None:
         CACHE.mkdir(parents=True, exist_ok=True)
         for stale in CACHE.glob(f"bench-{cases}-{seed}-*.sqlite*"):
-            if tag not in stale.name:
+            if f"-{version}" not in stale.name:  # made by other code: never current again
                 stale.unlink()
         yield _prepare(f"sqlite:///{CACHE / f'bench-{tag}.sqlite'}", cases, seed, boundaries, "sqlite")
         return
