@@ -26,6 +26,8 @@ from db.engine import make_engine
 from helpers.paths import ROOT
 from helpers.testdb import PG_URL
 
+pytestmark = pytest.mark.slow  # the quick benchmark: about half a minute of CPU
+
 SECTIONS = {"cases", "seed", "quick", "date", "backend", "release_id", "machine", "loading", "pages",
             "queries", "rivals", "startup", "ratios", "targets", "load_average_start", "load_average_end",
             "stage_seconds"}
