@@ -453,6 +453,36 @@ def brief(
                f"{', SYNTHETIC data' if rel.synthetic else ''}).", err=True)
 
 
+@app.command()
+def bench(
+    cases: Annotated[int | None, typer.Option(help="Synthetic cases (default: the full national scale, 2 million; "
+                                                   "with --quick, 20,000)")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="Database: a SQLite URL (built there or reused), or a "
+                                                        "PostgreSQL server URL (a scratch database is made on it); "
+                                                        "default an embedded file under .cache/bench/")] = None,
+    quick: Annotated[bool, typer.Option(help="Tiny scale, one run of each: a smoke test in under a minute")] = False,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Folder for the report (default benchmarks/)")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed of the synthetic sample")] = 2023,
+    boundaries: Annotated[Path | None, typer.Option(help="Police force area boundaries to load, so the "
+                                                         "comparison's real map is measured too")] = None,
+    keep_db: Annotated[bool, typer.Option(help="PostgreSQL: keep the scratch database for the next run")] = False,
+) -> None:
+    """Measure what users wait for (pages, queries, loading, start-up) against pandas and DuckDB;
+    writes report-<backend>-<cases>.md and .json."""
+    from benchmarks import bench as b
+
+    if cases is not None and cases <= 0:
+        raise typer.BadParameter("--cases must be a positive number")
+    options = b.Options(cases=cases or (b.QUICK_CASES if quick else 2_000_000), seed=seed, db=db, quick=quick,
+                        boundaries=boundaries, keep_db=keep_db, **({"output": output} if output else {}))
+    try:
+        _report, md, js = b.run(options)
+    except b.BenchError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"Wrote {md} and {js}.")
+
+
 def _check_inside(start: Period | None, end: Period | None, lo: int, hi: int, release_id: int,
                   names: tuple[str, str] = ("--from", "--to")) -> None:
     """A period outside the release's data is an error naming the span, never clamped silently."""
