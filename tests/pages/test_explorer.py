@@ -84,7 +84,8 @@ def deep_link(small_db):
     files: dict[str, tuple[str, bytes]] = {}
 
     def spy(self, label, data, file_name=None, *args, **kwargs):
-        files[kwargs["key"].rsplit("-", 1)[-1]] = (file_name, data)
+        # the page passes each file as a callable, written when the button is clicked
+        files[kwargs["key"].rsplit("-", 1)[-1]] = (file_name, data() if callable(data) else data)
         return REAL_DOWNLOAD_BUTTON(self, label, data, file_name, *args, **kwargs)
 
     with pytest.MonkeyPatch.context() as mp:
