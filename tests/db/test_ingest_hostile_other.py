@@ -8,16 +8,14 @@ every table unchanged. The valid files are loaded first, so 'unchanged' covers t
 from __future__ import annotations
 
 import math
-import re
 from datetime import datetime
 
 import pytest
-from typer.testing import CliRunner
 
 import ingest
-from cli import app
 from db.reference import FORCES
 from helpers.hostile_files import (
+    assert_refused,
     boundary_features,
     indicator_lines,
     one_backend_enough,
@@ -27,9 +25,7 @@ from helpers.hostile_files import (
     write_lines,
     write_ons_workbook,
 )
-from helpers.ingest_files import database_checksum
 
-runner = CliRunner()
 AVON = "E23000036"
 FIRST = FORCES[0].code
 
@@ -44,16 +40,6 @@ def loaded_db(empty_db, tmp_path, request):
                        ("boundaries", write_boundaries(good / "pfa.geojson"))):
         assert ingest.load(empty_db, kind, [path]).release_id is not None
     return empty_db
-
-
-def assert_refused(engine, kind: str, path, pattern: str) -> None:
-    before = database_checksum(engine)
-    result = runner.invoke(app, ["ingest", kind, str(path), "--db", engine.url.render_as_string(hide_password=False)])
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    lines = [ln for ln in result.output.splitlines() if not ln.startswith("  [")]
-    assert result.exit_code == 2 and len(lines) == 1 and "Traceback" not in result.output, result.output
-    assert lines[0].startswith(f"Error: {path.name}") and re.search(pattern, lines[0]), lines[0]
-    assert database_checksum(engine) == before
 
 
 # --- indicators ---------------------------------------------------------------------------------
