@@ -210,7 +210,7 @@ def _finish(simple: np.ndarray, metric: np.ndarray, codes: list[str]) -> dict[st
     return out
 
 
-def simplify(frame: gpd.GeoDataFrame, budget: int = BUDGET_BYTES, path: Path | None = None,
+def simplify(frame: gpd.GeoDataFrame, budget: int | None = None, path: Path | None = None,
              ) -> tuple[dict[str, str], float]:
     """Code -> GeoJSON text of the simplified, clockwise shape; and the tolerance used (metres).
 
@@ -220,6 +220,7 @@ def simplify(frame: gpd.GeoDataFrame, budget: int = BUDGET_BYTES, path: Path | N
     shape at every step (43 spiky shapes of 8,000 vertices: minutes of CPU, and 4 MB stored when
     the budget could not be met). Now a set that cannot fit, or takes longer than
     ``SIMPLIFY_SECONDS`` of CPU, is refused instead of stored."""
+    budget = BUDGET_BYTES if budget is None else budget
     deadline = time.process_time() + SIMPLIFY_SECONDS
     metric = frame.to_crs(27700).geometry.to_numpy()
     areas = shapely.area(metric)
