@@ -26,7 +26,8 @@ from helpers.ingest_files import database_checksum
 @pytest.fixture
 def loaded(empty_db, tmp_path, request):
     """The database with indicators, ONS tables and boundaries loaded; and those files."""
-    one_backend_enough(request, empty_db)
+    one_backend_enough(request, empty_db, "the comparison is the same code and queries on both (the "
+                                          "indicators case, which compares rows, runs on both)")
     good = tmp_path / "good"
     good.mkdir()
     paths = {"indicators": write_lines(good / "ind.csv", indicator_lines()),
