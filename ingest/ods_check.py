@@ -99,6 +99,37 @@ def _repeat(attrs: bytes, name: bytes) -> int:
     return int(m.group(1)) if m else 1
 
 
+ROW_END = b"</table:table-row>"
+_SLOW = (b"repeated", b"table:formula", b"calcext:value-type", b"<table:table ", b"<table:table>")
+
+
+def _fast_row(scan: _Scan, piece: bytes) -> bool:
+    """Count a plain row without visiting its cells: one row, no repeats, formulas, error values
+    or sheet start in it (nearly every row of a published file), so its width is its cell count."""
+    if piece.count(b"<table:table-row") != 1 or any(marker in piece for marker in _SLOW):
+        return False
+    if b"office:value-type" in piece or b"<text:p" in piece:
+        scan.rows = max(scan.rows, scan.row + 1)
+        scan.cols = max(scan.cols, piece.count(b"<table:table-cell") + piece.count(b"<table:covered-table-cell"))
+        scan.check_extent(scan.rows, scan.cols, scan.path, scan.sheet)
+    scan.row += 1
+    return True
+
+
+def _scan_rows(scan: _Scan, text: bytes, *, last: bool) -> None:
+    """``text`` ends just after a row's end tag (or is the end of the content, ``last``); split on
+    row ends, plain rows are counted fast and anything else is scanned tag by tag."""
+    pieces = text.split(ROW_END)
+    for i, piece in enumerate(pieces):
+        closed = i < len(pieces) - 1
+        if closed and _fast_row(scan, piece):
+            continue
+        chunk = piece + ROW_END if closed else piece
+        if closed or last:
+            for m in _TAG.finditer(chunk):
+                scan.tag(m, chunk)
+
+
 def scan_ods(zf: zipfile.ZipFile, path: Path, check_extent: CheckExtent) -> None:
     """Refuse an ODS workbook with a cell beyond the limits, a formula or an error value."""
     if "content.xml" not in zf.namelist():
@@ -107,9 +138,7 @@ def scan_ods(zf: zipfile.ZipFile, path: Path, check_extent: CheckExtent) -> None
     with zf.open("content.xml") as fh:
         while block := fh.read(BLOCK):
             text = carry + block
-            cut = text.rfind(b"<")
-            text, carry = (text[:cut], text[cut:]) if cut > 0 else (b"", text)
-            for m in _TAG.finditer(text):
-                scan.tag(m, text)
-    for m in _TAG.finditer(carry):
-        scan.tag(m, carry)
+            cut = text.rfind(ROW_END) + len(ROW_END) if ROW_END in text else 0
+            _scan_rows(scan, text[:cut], last=False)
+            carry = text[cut:]
+    _scan_rows(scan, carry, last=True)
