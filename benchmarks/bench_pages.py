@@ -50,10 +50,12 @@ def page_states() -> list[PageState]:
                          {"measure": "outcomes", "by": "force,year,outcome_group"}),
                PageState("methodology", reg.METHODOLOGY.file)]
     missing = {p.file for p in reg.PAGES} - {s.page for s in states}
-    assert not missing, f"pages not measured: {sorted(missing)}"  # a new page must be added here
+    if missing:  # a new page must be added here
+        raise RuntimeError(f"pages not measured: {sorted(missing)}")
     # a deep link before the first run finds a page by its file's name (``_open``)
     renamed = [p.file for p in reg.PAGES if p is not reg.OVERVIEW and Path(p.file).stem != p.url_path]
-    assert not renamed, f"pages whose address is not their file's name: {renamed}"
+    if renamed:
+        raise RuntimeError(f"pages whose address is not their file's name: {renamed}")
     return states
 
 

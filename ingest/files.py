@@ -4,8 +4,10 @@ Why here: the parsers underneath (Polars, calamine, the csv module) fail on host
 errors that mean nothing to a user (``_csv.Error``, ``UnicodeDecodeError``) or, worse, trust a
 spreadsheet's declared size: one cell at XFD1048576 in a 22 KB workbook made calamine ask for
 512 GB. So every file is measured first, text is decoded strictly, and a workbook's sheets are
-scanned for their real extent and for error cells (``#DIV/0!``, which calamine reads as an empty
-cell) before it is opened. The limits are module constants, read at call time.
+scanned for their real extent, for error cells (``#DIV/0!``, which calamine reads as an empty
+cell) and for formulas (read from their cached result, which the program that saved the file may
+never have computed; a published table holds values) before it is opened, xlsx here and ODS in
+``ods_check``. The limits are module constants, read at call time.
 """
 
 from __future__ import annotations
@@ -14,9 +16,12 @@ import re
 import zipfile
 import zlib
 from pathlib import Path
-from xml.etree import ElementTree
+from xml.etree.ElementTree import ParseError
+
+from defusedxml import ElementTree
 
 from ingest.errors import IngestError
+from ingest.ods_check import formula_problem, scan_ods
 
 MAX_FILE_BYTES = 1 << 30  # 1 GiB: the largest published table is a few hundred MB
 MAX_UNZIPPED_BYTES = 4 << 30  # what a zipped workbook may expand to (a decompression bomb is bigger)
@@ -27,6 +32,8 @@ ZIP_MAGIC = b"PK\x03\x04"
 _CELL = re.compile(rb'<c\b[^>]*?\sr="([A-Z]{1,3})(\d+)"')
 _ROW = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
 _ERROR_CELL = re.compile(rb'<c\b[^>]*?\st="e"[^>]*>(?:<f[^<]*(?:</f>)?)?(?:<v>([^<]*)</v>)?')
+_FORMULA_CELL = re.compile(rb'<c\b[^>]*?\sr="([A-Z]{1,3}\d+)"[^>]*>\s*<f\b[^>]*?(?:/>|>([^<]{0,60}))')
+_FORMULA = re.compile(rb"<f[\s>/]")
 _DIMENSION = re.compile(rb'<dimension\s+ref="(?:[A-Z]+\d+:)?([A-Z]{1,3})(\d+)"')
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
@@ -71,7 +78,7 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     try:
         book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
         rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    except (KeyError, ElementTree.ParseError):
+    except (KeyError, ParseError):
         return {n: n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")}
     targets = {r.get("Id"): r.get("Target", "") for r in rels}
     out = {}
@@ -106,6 +113,11 @@ def _scan_text(text: bytes, extent: list[int], path: Path, sheet: str) -> None:
         raise IngestError(f"{cell} holds a spreadsheet error value, not a number (fix the formula or "
                           "enter the figure)", file=path, sheet=sheet,
                           value=(m.group(1) or b"#ERROR").decode("utf-8", "replace"))
+    if _FORMULA.search(text):
+        m = _FORMULA_CELL.search(text)
+        shown = "=" + m.group(2).decode("utf-8", "replace") if m and m.group(2) else None
+        raise IngestError(formula_problem(m.group(1).decode() if m else None), file=path, sheet=sheet,
+                          value=shown)
     found = _CELL.findall(text)
     if found:
         extent[1] = max(extent[1], max(_column_number(c) for c, _ in found))
@@ -123,7 +135,8 @@ def _check_extent(rows: int, cols: int, path: Path, sheet: str, *, declared: boo
 
 
 def check_workbook(path: Path) -> None:
-    """Refuse a workbook whose expansion, sheet extent or error cells the readers would mishandle."""
+    """Refuse a workbook whose expansion, sheet extent, error cells or formulas the readers would
+    mishandle."""
     check_size(path)
     try:
         zf = zipfile.ZipFile(path)
@@ -134,11 +147,14 @@ def check_workbook(path: Path) -> None:
         if unzipped > MAX_UNZIPPED_BYTES:
             raise IngestError(f"the workbook expands to {unzipped:,} bytes, more than the limit of "
                               f"{MAX_UNZIPPED_BYTES:,} (a decompression bomb?)", file=path)
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            try:
+        try:
+            if path.suffix.lower() == ".ods":
+                scan_ods(zf, path, lambda rows, cols, p, sheet: _check_extent(rows, cols, p, sheet,
+                                                                               declared=False))
+            elif path.suffix.lower() in (".xlsx", ".xlsm"):
                 for part, name in _sheet_parts(zf).items():
                     if part in zf.namelist():
                         _scan_sheet(zf, part, path, name)
-            except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
-                raise IngestError(f"cannot be read as xlsx (truncated or not a workbook?): {exc}",
-                                  file=path) from None
+        except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
+            raise IngestError(f"cannot be read as {path.suffix.lower()[1:]} (truncated or not a "
+                              f"workbook?): {exc}", file=path) from None

@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 from sqlalchemy import Engine
 
-from ingest import chain, files
+from ingest import chain, content, files
 from ingest import reference as ref
 from ingest.errors import IngestError
 from ingest.headers import normalise_header
@@ -130,7 +130,7 @@ def parse_indicators(path: Path, lookups: ref.Lookups) -> pl.DataFrame:
 def load_indicators(engine: Engine, paths: list[Path], progress=None) -> LoadReport:
     done = chain.already_loaded(engine, paths, source=chain.PUBLISHED, kind="indicators")
     if done is not None:
-        return LoadReport("indicators", None, f"already loaded: part of release {done}; nothing changed")
+        return LoadReport("indicators", None, f"already loaded as release {done} (the same file); nothing changed")
     lookups = ref.read_lookups(engine)
     frames = [parse_indicators(p, lookups) for p in paths]
     rows = pl.concat(frames)
@@ -138,6 +138,9 @@ def load_indicators(engine: Engine, paths: list[Path], progress=None) -> LoadRep
     if dup.height:
         raise IngestError("the same force, quarter and indicator appear in two files",
                           value=" / ".join(str(v) for v in dup.row(0)))
+    if same := content.indicators_held(engine, rows):
+        return LoadReport("indicators", None, f"already loaded as release {same} (it holds the same "
+                                              "figures for these forces, quarters and indicators); nothing changed")
     quarters = sorted(rows["quarter"].unique().to_list())
     span = f"{quarter_label(quarters[0])} to {quarter_label(quarters[-1])}"
     label = f"Force MI indicators: {', '.join(p.name for p in paths)} ({span})"

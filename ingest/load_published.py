@@ -18,8 +18,8 @@ LABELS = {"outcomes": "Home Office crime outcomes open data", "prc": "Home Offic
 def load_published(engine: Engine, kind: str, paths: list[Path], progress=None) -> LoadReport:
     done = chain.already_loaded(engine, paths, source=chain.PUBLISHED, kind=kind)
     if done is not None:
-        return LoadReport(kind, None, f"already loaded: {', '.join(p.name for p in paths)} "
-                                      f"is part of release {done}; nothing changed")
+        return LoadReport(kind, None, f"already loaded as release {done} ({', '.join(p.name for p in paths)} "
+                                      "is part of it); nothing changed")
     lookups = ref.read_lookups(engine)
     parsed = parse_files(kind, paths, lookups, progress)
     new = [chain.NewOffence(code, o.description, o.subgroup, ref.age_band_for(o.description), o.expired)
@@ -27,8 +27,8 @@ def load_published(engine: Engine, kind: str, paths: list[Path], progress=None) 
     expire = sorted(code for code, o in parsed.offences.items()
                     if o.expired and code in lookups.offences and not lookups.offences[code][3])
     if not new and not expire and (same := chain.holds_already(engine, kind, parsed.facts, parsed.quarters)):
-        return LoadReport(kind, None, f"already loaded: release {same} holds the same figures for these "
-                                      "quarters; nothing changed")
+        return LoadReport(kind, None, f"already loaded as release {same} (it holds the same figures for "
+                                      "these quarters); nothing changed")
     span = f"{quarter_label(parsed.quarters[0])} to {quarter_label(parsed.quarters[-1])}"
     label = f"{LABELS[kind]}: {', '.join(p.name for p in paths)} ({span})"
     parameters = {"files": parsed.files, "quarters_replaced": parsed.quarters,

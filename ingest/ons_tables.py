@@ -19,7 +19,7 @@ from db.protection import protect_release
 from db.reference import NATIONAL_CODE, TERRITORIAL_CODES
 from db.releases import create_release, finish_release
 from db.schema import force_population, ons_force_figures
-from ingest import chain, files
+from ingest import chain, content, files
 from ingest.errors import IngestError
 from ingest.headers import normalise_header
 from ingest.report import LoadReport
@@ -129,7 +129,7 @@ def load_ons_tables(engine: Engine, paths: list[Path], progress=None) -> LoadRep
     path = paths[0]
     done = chain.already_loaded(engine, paths, source=SOURCE, kind=None)
     if done is not None:
-        return LoadReport(SOURCE, None, f"already loaded: {path.name} is release {done}; nothing changed")
+        return LoadReport(SOURCE, None, f"already loaded as release {done} ({path.name}); nothing changed")
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise IngestError("the ONS Police force area data tables are an .xlsx workbook", file=path)
     files.check_workbook(path)
@@ -181,6 +181,10 @@ def load_ons_tables(engine: Engine, paths: list[Path], progress=None) -> LoadRep
                 figures.append({"area_code": r["area_code"], "measure": measure, "area_name": r["area_name"],
                                 "period_label": f"mid-{pop_year}" if measure == "population" else period,
                                 "value": value, "marker": marker, "source_table": table})
+    figures_sha = content.digest(sorted(figures, key=lambda f: (f["source_table"], f["area_code"], f["measure"])))
+    if same := content.same_as_head(engine, SOURCE, figures_sha):
+        return LoadReport(SOURCE, None, f"already loaded as release {same} (it holds the same figures); "
+                                        "nothing changed")
     pop_source = (f"ONS mid-{pop_year} population estimates aggregated to police force areas, rounded to 100; "
                   f"from ONS Police force area data tables, {period}, Table P3 ({path.name})")
     with engine.begin() as conn:
@@ -190,7 +194,8 @@ def load_ons_tables(engine: Engine, paths: list[Path], progress=None) -> LoadRep
                                     synthetic=False, files=[path],
                                     parameters={"kind": SOURCE, "sheets": ["Table P1", "Table P3"],
                                                 "period": period, "population_year": pop_year,
-                                                "title_p1": title1.strip(), "title_p3": title3.strip()})
+                                                "title_p1": title1.strip(), "title_p3": title3.strip(),
+                                                content.CONTENT_KEY: figures_sha})
         conn.execute(insert(ons_force_figures), [{"release_id": release_id, **f} for f in figures])
         existing = set(conn.execute(select(force_population.c.code)
                                     .where(force_population.c.year == pop_year)).scalars())

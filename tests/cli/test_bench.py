@@ -38,7 +38,7 @@ def quick_bench(tmp_path_factory):
     """The quick benchmark, run as a user runs it, into a temporary folder and database."""
     out = tmp_path_factory.mktemp("bench")
     url = f"sqlite:///{out / 'bench.sqlite'}"
-    done = subprocess.run([sys.executable, "-m", "cli", "bench", "--quick", "--db", url, "--output", str(out)],
+    done = subprocess.run([sys.executable, "-m", "cli", "bench", "--quick", "--db", url, "--output", str(out)],  # noqa: S603 - argv: this Python and our command, no shell
                           cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
                           timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -112,7 +112,7 @@ def test_without_duckdb_it_says_how_to_install_it(monkeypatch):
                     reason="rasso bench on PostgreSQL costs CI a minute more: set RASSO_TEST_PG_URL and "
                            "RASSO_TEST_BENCH_PG=1 to run it")
 def test_quick_bench_on_postgresql_leaves_no_database(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "cli", "bench", "--quick", "--db", PG_URL, "--output", str(tmp_path)],
+    done = subprocess.run([sys.executable, "-m", "cli", "bench", "--quick", "--db", PG_URL, "--output", str(tmp_path)],  # noqa: S603 - argv: this Python and our command, no shell
                           cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
                           timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]

@@ -8,16 +8,14 @@ every table unchanged. The valid files are loaded first, so 'unchanged' covers t
 from __future__ import annotations
 
 import math
-import re
 from datetime import datetime
 
 import pytest
-from typer.testing import CliRunner
 
 import ingest
-from cli import app
 from db.reference import FORCES
 from helpers.hostile_files import (
+    assert_refused,
     boundary_features,
     indicator_lines,
     one_backend_enough,
@@ -27,9 +25,7 @@ from helpers.hostile_files import (
     write_lines,
     write_ons_workbook,
 )
-from helpers.ingest_files import database_checksum
 
-runner = CliRunner()
 AVON = "E23000036"
 FIRST = FORCES[0].code
 
@@ -44,16 +40,6 @@ def loaded_db(empty_db, tmp_path, request):
                        ("boundaries", write_boundaries(good / "pfa.geojson"))):
         assert ingest.load(empty_db, kind, [path]).release_id is not None
     return empty_db
-
-
-def assert_refused(engine, kind: str, path, pattern: str) -> None:
-    before = database_checksum(engine)
-    result = runner.invoke(app, ["ingest", kind, str(path), "--db", engine.url.render_as_string(hide_password=False)])
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    lines = [ln for ln in result.output.splitlines() if not ln.startswith("  [")]
-    assert result.exit_code == 2 and len(lines) == 1 and "Traceback" not in result.output, result.output
-    assert lines[0].startswith(f"Error: {path.name}") and re.search(pattern, lines[0]), lines[0]
-    assert database_checksum(engine) == before
 
 
 # --- indicators ---------------------------------------------------------------------------------
@@ -179,3 +165,25 @@ def test_too_many_vertices_refused_with_the_limit(loaded_db, tmp_path, monkeypat
     shifted = {FIRST: {"type": "Polygon", "coordinates": square(-5.0, 50.5)}}  # not the loaded file
     path = write_boundaries(tmp_path / "detailed.geojson", boundary_features(shifted))
     assert_refused(loaded_db, "boundaries", path, rf"the shape of {FIRST} has 5 vertices .*more than the limits \(4 a shape")
+
+
+SIMPLIFY_LIMITS = {
+    "over the budget": ({"BUDGET_BYTES": 1_000}, r"the shapes do not simplify to the 1,000-byte budget even at 6,400 m"),
+    "over the time": ({"BUDGET_BYTES": 1_000, "SIMPLIFY_SECONDS": 0},
+                      r"simplifying the shapes took more than 0 s of CPU \(at 100 m\): use a generalised file"),
+}
+
+
+@pytest.mark.parametrize("case", list(SIMPLIFY_LIMITS))
+def test_shapes_that_do_not_simplify_in_budget_are_refused_not_stored(loaded_db, tmp_path, monkeypatch, case):
+    """43 spiky shapes of 8,000 vertices took minutes of CPU and stored 4 MB (the budget is 250 KB):
+    simplification now stops at a CPU cap, and a set that does not fit the budget is refused.
+    The limits are lowered so that the valid squares stand in for the spiky shapes."""
+    from ingest import boundaries
+
+    limits, pattern = SIMPLIFY_LIMITS[case]
+    for name, value in limits.items():
+        monkeypatch.setattr(boundaries, name, value)
+    shifted = {FIRST: {"type": "Polygon", "coordinates": square(-5.0, 50.5)}}  # not the loaded file
+    assert_refused(loaded_db, "boundaries", write_boundaries(tmp_path / "b.geojson", boundary_features(shifted)),
+                   pattern)

@@ -37,7 +37,7 @@ def _snapshot(engine):
 def test_reader_sees_whole_release_or_nothing(backend, tmp_path, fresh_engine):
     engine = fresh_engine(backend, tmp_path)
     url = engine.url.render_as_string(hide_password=False)
-    loader = subprocess.Popen(
+    loader = subprocess.Popen(  # noqa: S603 - argv: this Python and constants, no shell
         [sys.executable, "-m", "cli", "sample", "--db", url, "--cases", "150000", "--seed", "5"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )

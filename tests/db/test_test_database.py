@@ -87,7 +87,7 @@ UNIT_WITH_DATABASE = "def test_uses_a_database(empty_db):\n    assert empty_db\n
 
 def _collect(copy: Path, *paths: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(copy), str(TESTS.parent)])}
-    return subprocess.run(
+    return subprocess.run(  # noqa: S603 - argv: this Python running pytest on the test's own copy, no shell
         [sys.executable, "-m", "pytest", "-q", "--collect-only", "-p", "no:cacheprovider",
          "--import-mode=importlib", "--rootdir", str(copy.parent), "-c", os.devnull, *paths],
         cwd=copy.parent, env=env, capture_output=True, text=True, timeout=300)
@@ -143,7 +143,7 @@ def test_a_session_that_leaves_schemas_or_tables_fails(tmp_path):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), str(TESTS.parent)])}
     admin = make_engine(PG_URL)
     try:
-        run = subprocess.run(
+        run = subprocess.run(  # noqa: S603 - argv: this Python running pytest with constant options, no shell
             [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider", "-p", "conftest",
              "--rootdir", str(TESTS.parent), "--basetemp", str(tmp_path / "inner"), str(leaky)],
             cwd=TESTS.parent, env=env, capture_output=True, text=True, timeout=300)

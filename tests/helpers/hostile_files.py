@@ -5,13 +5,18 @@ file that loads. Every builder takes overrides naming what to break."""
 from __future__ import annotations
 
 import json
+import re
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 import xlsxwriter
+from typer.testing import CliRunner
 
+from cli import app
 from db.reference import FORCES, NATIONAL_CODE
+from helpers.ingest_files import database_checksum
 
 POP_HEADER = "Population figures\n (mid-2023) rounded to 100 [note 5]"
 
@@ -98,15 +103,53 @@ def write_lines(path: Path, lines: list[list[str]], *, encoding: str = "utf-8", 
 
 
 BOTH_BACKENDS = frozenset({"count 2^31", "count 1e18", "count -2^31", "SQL offence code", "UTF-16 text",
+                           "indicators with LF, rows reordered",
                            "cell at XFD1048576", "a Point", "population 1e300"})
 """Hostile cases run on PostgreSQL too: where the database's own limits or text handling could
 differ (32-bit counts, SQL text), and one of each kind of file. The others are refused by the
 loader before any row is written, the same code on both backends, so SQLite alone runs them."""
 
 
-def one_backend_enough(request, engine) -> None:
-    """Skip (visibly) a PostgreSQL run of a hostile case outside :data:`BOTH_BACKENDS`, before
-    the fixture loads its valid files."""
+REFUSED_BEFORE_WRITING = "the loader refuses this file before writing, the same code on both"
+
+
+def one_backend_enough(request, engine, why: str = REFUSED_BEFORE_WRITING) -> None:
+    """Skip (visibly, saying ``why``) a PostgreSQL run of a case outside :data:`BOTH_BACKENDS`,
+    before the fixture loads its valid files."""
     case = getattr(request.node, "callspec", None) and request.node.callspec.params.get("case")
     if case and engine.dialect.name != "sqlite" and case not in BOTH_BACKENDS:
-        pytest.skip("one backend is enough: the loader refuses this file before writing, the same code on both")
+        pytest.skip(f"one backend is enough: {why}")
+
+
+def rewrite_member(src: Path, dest: Path, member: str, edit) -> Path:
+    """A copy of a zipped workbook with one member's bytes passed through ``edit`` (the ODS
+    ``mimetype`` stays first and stored, as the format requires)."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename == member:
+                data = edit(data)
+            zout.writestr(item, data, compress_type=zipfile.ZIP_STORED if item.filename == "mimetype"
+                          else zipfile.ZIP_DEFLATED)
+    return dest
+
+
+def run_ingest(engine, kind: str, path) -> tuple[int, str]:
+    """`rasso ingest KIND PATH` through Typer's runner: (exit status, output); no exception escapes."""
+    result = CliRunner().invoke(app, ["ingest", kind, str(path), "--db",
+                                      engine.url.render_as_string(hide_password=False)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return result.exit_code, result.output
+
+
+def assert_refused(engine, kind: str, path, pattern: str) -> str:
+    """Exit status 2, one line naming the file and the problem, every table unchanged."""
+    before = database_checksum(engine)
+    code, output = run_ingest(engine, kind, path)
+    lines = [ln for ln in output.splitlines() if not ln.startswith("  [")]  # progress lines
+    assert code == 2, output
+    assert len(lines) == 1 and "Traceback" not in output, output
+    assert lines[0].startswith(f"Error: {path.name}"), lines[0]
+    assert re.search(pattern, lines[0]), lines[0]
+    assert database_checksum(engine) == before
+    return lines[0]

@@ -102,7 +102,7 @@ def test_to_params_leaves_out_unset_values():
 def test_default_period_for_a_march_quarter_is_the_financial_year_span():
     # 2025-26 Q4 ends March 2026: the rolling year is April 2025 to March 2026
     token = default_period(20254)
-    assert token == "YE-2026-03"
+    assert token == "YE-2026-03"  # noqa: S105 - a period token (YE-2026-03), not a password
 
 
 def test_overdispersion_flag_round_trips_and_bad_values_get_a_notice():
