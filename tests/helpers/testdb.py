@@ -21,6 +21,7 @@ PG_URL = os.environ.get("RASSO_TEST_PG_URL")
 SMALL_CASES = 30_000
 SMALL_SEED = 7
 SMALL_LAST_QUARTER = 20262  # fixed, so golden answers do not move with the calendar
+OUTAGE_CASES = 2_000  # the outage tests' own cluster: enough for every page to draw, quick to load
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
