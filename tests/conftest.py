@@ -27,6 +27,7 @@ from db.engine import DatabaseUnavailable, check_connection, make_engine
 from helpers.testdb import (
     BACKENDS,
     OUTAGE_CASES,
+    OUTAGE_LAST_QUARTER,
     PG_URL,
     REAL_OUTCOMES_2018,
     SCHEMA_PREFIX,
@@ -223,13 +224,13 @@ def pg_cluster():
 
 @pytest.fixture(scope="module")
 def pg_cluster_sample(pg_cluster):
-    """``pg_cluster`` initialised and holding a small synthetic release (as ``small_db``, fewer cases)."""
+    """``pg_cluster`` initialised and holding a small synthetic release (as ``small_db``, two years)."""
     from sample_data.load import load_sample
 
     engine = make_engine(pg_cluster.url)
     try:
         init_database(engine)
-        load_sample(engine, cases=OUTAGE_CASES, seed=SMALL_SEED, last_quarter=SMALL_LAST_QUARTER)
+        load_sample(engine, cases=OUTAGE_CASES, seed=SMALL_SEED, last_quarter=OUTAGE_LAST_QUARTER)
     finally:
         engine.dispose()
     return pg_cluster
