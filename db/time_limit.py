@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 
 from sqlalchemy import Connection, Engine, event, text
-from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
+from sqlalchemy.exc import DBAPIError, InvalidatePoolError, OperationalError
 
 _SQLITE_STEPS = 10_000  # virtual machine instructions between checks of the clock
 
@@ -115,7 +115,7 @@ class _Watchdog:
 
 
 _WATCHDOG = _Watchdog()
-_TOKEN = "rasso_deadline"
+_IN_FLIGHT: dict[int, int] = {}  # id of the DBAPI cursor running a statement -> its deadline's token
 
 
 def _cut(dbapi_conn) -> None:
@@ -146,23 +146,24 @@ def guard_postgres(engine: Engine, *, answer_seconds: int, statement_timeout: in
         token = _WATCHDOG.arm(answer_seconds, functools.partial(_cut, dbapi_conn))
         try:
             engine.dialect.do_ping(dbapi_conn)
-        except Exception as exc:  # gone or frozen: the pool replaces it (a new connection)
-            raise DisconnectionError(f"ping failed: {exc}") from exc
+        except Exception as exc:  # gone or frozen: the pool drops every connection it holds
+            raise InvalidatePoolError(f"ping failed: {exc}") from exc
         finally:
             _WATCHDOG.disarm(token)
 
     if statement_seconds:
         @event.listens_for(engine, "before_cursor_execute")
-        def _arm(conn, cursor, *_args):
-            conn.info[_TOKEN] = _WATCHDOG.arm(statement_seconds, functools.partial(_cut, cursor.connection))
+        def _arm(_conn, cursor, *_args):
+            _IN_FLIGHT[id(cursor)] = _WATCHDOG.arm(statement_seconds, functools.partial(_cut, cursor.connection))
 
         @event.listens_for(engine, "after_cursor_execute")
-        def _disarm(conn, *_args):
-            _WATCHDOG.disarm(conn.info.pop(_TOKEN, None))
+        def _disarm(_conn, cursor, *_args):
+            _WATCHDOG.disarm(_IN_FLIGHT.pop(id(cursor), None))
 
     @event.listens_for(engine, "handle_error")
     def _timed_out(ctx):
-        if ctx.connection is not None and _WATCHDOG.disarm(ctx.connection.info.pop(_TOKEN, None)):
+        cursor = getattr(ctx.execution_context, "cursor", None)  # None: no statement had started
+        if cursor is not None and _WATCHDOG.disarm(_IN_FLIGHT.pop(id(cursor), None)):
             ctx.is_disconnect = True
             return _timeout(ctx, statement_seconds)
         reason = str(ctx.original_exception).lower()
