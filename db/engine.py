@@ -114,7 +114,8 @@ _REASONS = (
     ("authentication failed", "the server refused the user name or password"),
     ("role", "the server refused the user name or password"),
     ("does not exist", "the database named in the address does not exist"),
-    ("translate host name", "the host name in the address is unknown"),
+    ("resolve host", "the host name in the address is unknown"),  # psycopg's own resolver
+    ("translate host name", "the host name in the address is unknown"),  # libpq's
     ("unable to open database file", "the database file cannot be opened (does its folder exist?)"),
     ("closed the connection", "the server closed the connection (it may be restarting)"),
     ("shutting down", "the server is shutting down"),
