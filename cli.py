@@ -22,9 +22,10 @@ import typer
 from sqlalchemy.exc import DBAPIError
 
 from db.bootstrap import init_database
-from db.engine import DatabaseUnavailable, check_connection, describe, make_engine
+from db.engine import DatabaseUnavailable, check_connection, describe, make_engine, plain_reason
 from db.migrate import is_current
 from db.releases import Release, default_release, get_release, list_releases
+from db.time_limit import DatabaseTimeout
 from metrics.periods import (
     PERIOD_FORMATS,
     Period,
@@ -67,9 +68,14 @@ def friendly(func):
             message = str(exc)
         except OSError as exc:  # an output file that cannot be written, a full disk
             message = f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc)
+        except DatabaseTimeout as exc:
+            message = f"The database did not answer within {exc.seconds} seconds; nothing was changed."
         except DBAPIError as exc:  # locked, lost connection, constraint: the database said no
-            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-            message = f"The database refused the operation ({reason}); nothing was changed."
+            if exc.connection_invalidated:  # the driver's words would name the host and port
+                message = f"The connection to the database was lost: {plain_reason(exc)}; nothing was changed."
+            else:
+                reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+                message = f"The database refused the operation ({reason}); nothing was changed."
         typer.echo(f"Error: {message}", err=True)
         raise typer.Exit(2)
     return wrapper

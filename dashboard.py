@@ -32,7 +32,7 @@ from db.engine import (
     check_connection,
     database_url,
     describe,
-    is_statement_timeout,
+    timed_out_after,
 )
 from db.releases import Release, data_holdings, default_from, showable_ids
 from metrics.disclosure import PUBLIC
@@ -65,7 +65,7 @@ def _database_error(where: str, exc: Exception) -> None:
     """A short notice with an error id instead of a traceback; ``where`` (the URL without
     password) and the reason go to the server log only (``components.errors.show_unavailable``)."""
     st.title("RASSO Outcomes Dashboard")
-    show_unavailable(exc, where, timeout=settings.statement_timeout() if is_statement_timeout(exc) else None)
+    show_unavailable(exc, where, timeout=timed_out_after(exc))
     st.stop()
 
 

@@ -52,7 +52,7 @@ def show_unexpected(exc: BaseException, where: str) -> str:
 
 
 UNAVAILABLE = "The data is temporarily unavailable."
-TOO_SLOW = "The database took too long to answer."
+TOO_SLOW = "The database did not answer in time."
 
 
 def show_unavailable(exc: BaseException, database: str, *, timeout: int | None = None) -> str:
@@ -60,14 +60,16 @@ def show_unavailable(exc: BaseException, database: str, *, timeout: int | None =
 
     Why: the notice used to name the database's host, port, user and name, which tell a visitor
     how the deployment is built and nothing they can act on. The server log gets them (with the
-    driver's reason) under the same id. ``timeout``: the seconds after which PostgreSQL cancelled
-    the statement, when that is what happened."""
+    driver's reason) under the same id. ``timeout``: the seconds after which the statement was
+    given up on (PostgreSQL cancelled it, or the server did not answer at all), when that is
+    what happened."""
     error_id = new_error_id()
-    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    # the driver's own words (host and port among them) are the cause of a DatabaseUnavailable
+    reason = str(getattr(exc, "orig", None) or exc.__cause__ or exc).strip().splitlines()
     log.error("database unavailable %s: %s at %s: %s", error_id, type(exc).__name__, database,
               reason[0] if reason else "")
-    lead = (f"**{TOO_SLOW}** A query ran for more than {timeout} seconds and was stopped, so these "
-            "figures cannot be shown now." if timeout else
+    lead = (f"**{TOO_SLOW}** It gave no answer for more than {timeout} seconds, so the request was "
+            "stopped and these figures cannot be shown now." if timeout else
             f"**{UNAVAILABLE}** No figures can be shown until the database is back.")
     st.error(f"{lead} Try again in a few minutes (reload the page); if it persists, give the error id "
              f"`{error_id}` to the team that runs this dashboard.", icon=":material/database_off:")

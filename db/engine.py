@@ -13,6 +13,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.exc import OperationalError as SAOperationalError
 
 import settings
+from db.time_limit import DatabaseTimeout, guard_postgres
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -48,10 +49,16 @@ def make_safe(url: str) -> str:
     return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
 
 
+def answer_timeout(statement_timeout: int | None) -> int:
+    """Seconds a new connection (libpq's ``connect_timeout``, at least 2) or a ping of a pooled
+    one may take: 5, or the statement timeout when that is shorter."""
+    return max(2, min(5, statement_timeout or 5))
+
+
 def _postgres_connect_args(url: str, statement_timeout: int | None) -> dict:
     """``connect_timeout``, and the statement timeout added to any ``options`` the URL carries
     (the URL's own would otherwise be replaced: connect arguments win over the query string)."""
-    args: dict = {"connect_timeout": 5}
+    args: dict = {"connect_timeout": answer_timeout(statement_timeout)}
     if statement_timeout:
         given = make_url(url).query.get("options", "")
         given = " ".join(given) if isinstance(given, tuple) else given
@@ -76,7 +83,11 @@ def _create(url: str, statement_timeout: int | None = None) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, connect_args=_postgres_connect_args(url, statement_timeout))
+    engine = create_engine(url, connect_args=_postgres_connect_args(url, statement_timeout))
+    # the server cancels a statement at statement_timeout; the client gives up a little later, for
+    # a server that cannot cancel anything because it does not run at all (db.time_limit)
+    guard_postgres(engine, answer_seconds=answer_timeout(statement_timeout), statement_timeout=statement_timeout)
+    return engine
 
 
 def describe(engine: Engine) -> str:
@@ -89,12 +100,43 @@ def is_statement_timeout(exc: BaseException) -> bool:
     return "statement timeout" in str(getattr(exc, "orig", None) or exc).lower()
 
 
+def timed_out_after(exc: BaseException) -> int | None:
+    """The seconds after which the database was given up on (by the server or the client), or
+    None when ``exc`` is not a timeout."""
+    return exc.seconds if isinstance(exc, DatabaseTimeout) else None
+
+
+# What a driver's reason means, in words that name no host, port, user or database: the command
+# line prints them and the app's log has the rest.
+_REASONS = (
+    ("timeout expired", "it did not answer in time"),
+    ("connection refused", "nothing answered at the address given (is the server running?)"),
+    ("authentication failed", "the server refused the user name or password"),
+    ("role", "the server refused the user name or password"),
+    ("does not exist", "the database named in the address does not exist"),
+    ("resolve host", "the host name in the address is unknown"),  # psycopg's own resolver
+    ("translate host name", "the host name in the address is unknown"),  # libpq's
+    ("unable to open database file", "the database file cannot be opened (does its folder exist?)"),
+    ("closed the connection", "the server closed the connection (it may be restarting)"),
+    ("shutting down", "the server is shutting down"),
+    ("starting up", "the server is starting up"),
+)
+
+
+def plain_reason(exc: BaseException) -> str:
+    """Why a connection failed, without any detail of the deployment."""
+    reason = str(getattr(exc, "orig", None) or exc).lower()
+    return next((words for key, words in _REASONS if key in reason), "the connection failed")
+
+
 def check_connection(engine: Engine) -> None:
+    """Connect and ask for nothing; a timeout stays a :class:`DatabaseTimeout`, any other failure
+    becomes :class:`DatabaseUnavailable` with a message that names nothing of the deployment
+    (the driver's own reason, host and port included, is the exception's cause, for the log)."""
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
+    except DatabaseTimeout:
+        raise
     except (SAOperationalError, DBAPIError) as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise DatabaseUnavailable(
-            f"Cannot reach the database at {describe(engine)}: {reason}"
-        ) from None
+        raise DatabaseUnavailable(f"Cannot reach the database: {plain_reason(exc)}.") from exc

@@ -26,6 +26,8 @@ from db.bootstrap import init_database
 from db.engine import DatabaseUnavailable, check_connection, make_engine
 from helpers.testdb import (
     BACKENDS,
+    OUTAGE_CASES,
+    OUTAGE_LAST_QUARTER,
     PG_URL,
     REAL_OUTCOMES_2018,
     SCHEMA_PREFIX,
@@ -58,7 +60,7 @@ _SCHEMAS = pytest.StashKey[_Schemas]()
 
 TESTS = Path(__file__).resolve().parent
 TIERS = ("unit", "db", "cli", "pages", "browser")  # folders of tests/, each its own marker
-DATABASE_FIXTURES = {"empty_db", "small_db", "fresh_engine"}
+DATABASE_FIXTURES = {"empty_db", "small_db", "fresh_engine", "pg_cluster", "pg_cluster_sample"}
 
 
 def pytest_configure(config):
@@ -199,6 +201,39 @@ def small_db(request, tmp_path_factory, fresh_engine):
     load_sample(engine, cases=SMALL_CASES, seed=SMALL_SEED, last_quarter=SMALL_LAST_QUARTER)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def pg_cluster():
+    """A PostgreSQL cluster of the test module's own (``helpers.pg_cluster``), to stop and freeze:
+    started, with an empty database; resumed, stopped and deleted at the end whatever happened.
+    Skips when the server binaries are missing, fails instead when RASSO_TEST_PG_URL is set."""
+    from helpers.pg_cluster import missing_binaries, new_cluster
+
+    reason = missing_binaries()
+    if reason:
+        if PG_URL:
+            pytest.fail(f"{reason}; RASSO_TEST_PG_URL is set, so the outage tests must run")
+        pytest.skip(f"outage tests skipped: {reason}")
+    cluster = new_cluster()
+    try:
+        yield cluster
+    finally:
+        cluster.remove()
+
+
+@pytest.fixture(scope="module")
+def pg_cluster_sample(pg_cluster):
+    """``pg_cluster`` initialised and holding a small synthetic release (as ``small_db``, two years)."""
+    from sample_data.load import load_sample
+
+    engine = make_engine(pg_cluster.url)
+    try:
+        init_database(engine)
+        load_sample(engine, cases=OUTAGE_CASES, seed=SMALL_SEED, last_quarter=OUTAGE_LAST_QUARTER)
+    finally:
+        engine.dispose()
+    return pg_cluster
 
 
 @pytest.fixture(scope="session")

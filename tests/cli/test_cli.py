@@ -54,6 +54,10 @@ def test_public_tier_suppresses_in_csv(db_url, tmp_path):
     restricted = run("export", "metrics", "--db", db_url, "--metric", "charge_rate", "--offence", "child_rape",
                      "--force", "all", "--from", "2024-25", "--to", "2024-25", "--tier", "restricted")
     assert "[c]" not in restricted.stdout
+    # a count from 1 to 4 (a numerator or a denominator) is printed only in the restricted tier
+    raw = pl.read_csv(io.StringIO(restricted.stdout))
+    small = pl.col("numerator").is_between(1, 4) | pl.col("denominator").is_between(1, 4)
+    assert raw.filter(small).height > 0 and shown.filter(small).height == 0
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "xlsx"])

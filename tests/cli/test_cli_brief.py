@@ -9,6 +9,8 @@ from typer.testing import CliRunner
 
 from cli import app
 from db.releases import default_release
+from helpers.html_tables import html_tables
+from metrics.disclosure import disclosure_threshold
 from metrics.periods import year_ending
 from queries import release_info
 from reports.force_brief import TREND_METRICS
@@ -66,3 +68,28 @@ def test_a_bad_request_writes_nothing(small_db, tmp_path, args, message):
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.output
     assert not target.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_the_pack_prints_no_count_the_public_tier_hides(small_db, tmp_path):
+    """The pack is public for everyone: a count from 1 to the threshold less one is ``[c]`` in every
+    table it prints, though the force's unprotected figures hold such counts."""
+    if small_db.dialect.name != "sqlite":
+        pytest.skip("disclosure control is decided above the database: the SQLite run covers it")
+    from queries import metric_table
+
+    rel = default_release(small_db)
+    info = release_info(small_db, rel.id)
+    raw = metric_table(small_db, release_id=rel.id, metric_id="charge_rate", offence_group="adult_rape",
+                       area="E23000036", first_quarter=info.first_quarter, last_quarter=info.last_quarter,
+                       grain="quarter", tier="restricted")
+    small = range(1, disclosure_threshold())
+    assert raw["numerator"].is_between(1, disclosure_threshold() - 1).any()  # there is something to hide
+    target = tmp_path / "brief.html"
+    assert _brief(small_db, "--force", "E23000036", "-o", str(target)).exit_code == 0
+    cells = [(header, cell) for table in html_tables(target.read_text(encoding="utf-8"))
+             for row in table[1:] for header, cell in zip(table[0], row, strict=False)]
+    # counts are whole numbers; rates carry % or a point; interval ends are bounds, not counts
+    counts = [(h, int(c.replace(",", ""))) for h, c in cells
+              if re.fullmatch(r"\d[\d,]*", c) and not re.search(r"interval|range|lower|upper", h, re.I)]
+    assert counts and "[c]" in {c for _, c in cells}
+    assert not [(h, n) for h, n in counts if n in small]

@@ -75,6 +75,9 @@ def test_a_public_table_read_with_pandas_holds_no_small_count(sampled):
     assert not frame["count"].between(1, disclosure_threshold() - 1).any()
     assert set(frame.loc[frame["count"].isna(), "flag"]) == {"[c]"}
     assert (frame["data_status"] == "SYNTHETIC - not official statistics").all()
+    raw = run("export", "table", "--db", url, "--measure", "recorded", "--by", "force,quarter,offence_group",
+              "--offence", "all_sexual", "--tier", "restricted")
+    assert pd.read_csv(io.StringIO(raw.stdout))["count"].between(1, disclosure_threshold() - 1).any()
 
 
 def test_the_restricted_tier_gives_case_level_tables(sampled):
