@@ -75,7 +75,7 @@ class Cluster:
         command = [str(PG_BIN / args[0]), *args[1:]]
         if os.geteuid() == 0:
             command = ["runuser", "-u", _RUN_AS, "--", *command]
-        return subprocess.run(command, check=check, capture_output=True, text=True, timeout=60)
+        return subprocess.run(command, check=check, capture_output=True, text=True, timeout=60)  # noqa: S603 - argv: PostgreSQL's own binaries and the test's paths, no shell
 
     def create(self) -> None:
         self._run("initdb", "-D", str(self.data), "-U", OWNER, "-A", "trust", "-E", "UTF8",
