@@ -15,17 +15,10 @@ import io
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import polars as pl
 import typer
-from sqlalchemy.exc import DBAPIError
 
-from db.bootstrap import init_database
-from db.engine import DatabaseUnavailable, check_connection, describe, make_engine, plain_reason
-from db.migrate import is_current
-from db.releases import Release, default_release, get_release, list_releases
-from db.time_limit import DatabaseTimeout
 from metrics.periods import (
     PERIOD_FORMATS,
     Period,
@@ -36,6 +29,14 @@ from metrics.periods import (
     quarter_label,
 )
 from metrics.registry import BASIS_LABELS, metric, missing_from_source
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from db.releases import Release
+
+# Polars, SQLAlchemy and the layers below load inside the commands that use them: at the top of
+# this module they made `rasso --help` take 0.7 s on a quiet machine and several on a busy one.
 
 app = typer.Typer(help="RASSO Outcomes Dashboard: data loading and exports.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -53,7 +54,8 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     """Every query error (unknown metric, group, period, force, grain, a disclosure threshold
     that cannot be used...) is a ``QueryError``; with a bad file and an unreachable database
     these are all the errors a user can cause."""
-    from ingest import IngestError  # the ingest package is optional at import time of the CLI
+    from db.engine import DatabaseUnavailable
+    from ingest import IngestError
     from queries import QueryError
 
     return (UserError, DatabaseUnavailable, QueryError, IngestError)
@@ -62,6 +64,11 @@ def _user_errors() -> tuple[type[BaseException], ...]:
 def friendly(func):
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        from sqlalchemy.exc import DBAPIError
+
+        from db.engine import plain_reason
+        from db.time_limit import DatabaseTimeout
+
         try:
             return func(*args, **kwargs)
         except _user_errors() as exc:
@@ -82,6 +89,9 @@ def friendly(func):
 
 
 def _engine(db: str | None, *, must_exist: bool = True):
+    from db.engine import check_connection, describe, make_engine
+    from db.migrate import is_current
+
     engine = make_engine(db)
     check_connection(engine)
     if must_exist and not is_current(engine):
@@ -97,6 +107,9 @@ def _progress(fraction: float, message: str) -> None:
 @friendly
 def init(db: DbOption = None) -> None:
     """Create or upgrade the schema and load the reference data (safe to repeat)."""
+    from db.bootstrap import init_database
+    from db.engine import describe
+
     engine = _engine(db, must_exist=False)
     changed = init_database(engine)
     typer.echo(f"Database ready at {describe(engine)} ({changed} reference rows written).")
@@ -163,7 +176,10 @@ def ingest(
 @friendly
 def releases(db: DbOption = None) -> None:
     """List the releases loaded, newest first, with the cells their disclosure protection hides."""
+    import polars as pl
+
     from db.protection import stored_runs
+    from db.releases import list_releases
 
     engine = _engine(db)
     listed = list_releases(engine)
@@ -234,6 +250,7 @@ def revisions(
     db: DbOption = None,
 ) -> None:
     """List the values a newer edition changed, with old and new values; the public tier applies disclosure control."""
+    from db.releases import get_release
     from ingest import list_revisions
 
     engine = _engine(db)
@@ -249,6 +266,9 @@ def revisions(
 
 def _labelled_revisions(engine, frame: pl.DataFrame, tier: Tier) -> pl.DataFrame:
     """The tier and each revising release's data status as columns, as ``rasso export`` labels its rows."""
+    import polars as pl
+
+    from db.releases import list_releases
     from queries.export import PUBLISHED_STATUS, SYNTHETIC_STATUS
 
     status = {r.id: SYNTHETIC_STATUS if r.synthetic else PUBLISHED_STATUS for r in list_releases(engine)}
@@ -278,6 +298,8 @@ ReleaseOption = Annotated[int | None, typer.Option(help="Release id (default: th
 
 
 def _choose_release(engine, release: int | None):
+    from db.releases import default_release, get_release
+
     if release is None:
         # one rule for the app and the command line (db.releases.default_release)
         rel = default_release(engine)
@@ -507,6 +529,8 @@ def _export_table(engine, grain: Grain, first: int, last: int, start: Period | N
                   **query) -> pl.DataFrame:
     """Quarters; or years: financial years, or 12 months ending the month a YE-yyyy-mm period
     names (each computed exactly as the overview's headline figure for that period)."""
+    import polars as pl
+
     from queries import metric_table
 
     if grain == Grain.quarter:

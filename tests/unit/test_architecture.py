@@ -124,3 +124,15 @@ def test_pure_packages_load_no_streamlit():
                          timeout=120, check=False)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "[]", run.stdout
+
+
+def test_the_command_line_starts_without_the_data_stack():
+    """`rasso --help` must stay quick (issue 14: under 1 s): the data libraries load in the
+    commands that use them, not when the command line is imported."""
+    heavy = ("polars", "sqlalchemy", "streamlit", "altair", "scipy", "pandas", "pyarrow")
+    code = ("import sys, cli\n"
+            f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({heavy!r})))\n")
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,  # noqa: S603 - argv: this Python and a constant script, no shell
+                         timeout=120, check=False)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]", run.stdout
