@@ -62,7 +62,7 @@ def _label(page: str) -> str:
 def _page_rows(fig: dict) -> list[str]:
     pages = fig["pages"]
     rows = ["| Page | Alone: median / p95 (s) | Under load: median / p95 (s) | Median ratio | "
-            "Cold (first) s | Bytes per page (median) | Charts |",
+            "Cold pass: slowest s | Bytes per page (median) | Charts |",
             "|---|---|---|---|---|---|---|"]
     for page, alone in pages["single"].items():
         load = pages.get("loaded", {}).get(page)
@@ -100,6 +100,11 @@ def markdown(fig: dict) -> str:
             f"percentile {load['p95_s']:.2f} s against {alone['p95_s']:.2f} s); "
             f"{fig['navigations_per_minute_under_load']:g} navigations a minute served; "
             f"{errs['count']} errors and {errs['unfinished']} unfinished runs in all phases.**")
+    ten = overall.get("ten")
+    if ten:
+        lines += ["", f"With {meta.get('concurrent', 10)} sessions each going round every address "
+                  f"once at the same time: median {ten['median_s']:.2f} s, 95th percentile "
+                  f"{ten['p95_s']:.2f} s."]
     lines += ["", *_page_rows(fig), "", "| Server resident memory | MB |", "|---|---|"]
     lines += [f"| {k} | {v:,} |" for k, v in fig["memory_mb"].items()]
     if errs["list"]:
