@@ -48,7 +48,7 @@ def errors(phases: dict[str, list[Visit]]) -> dict:
 
 def summary(*, cold, single, ten, loaded, memory: dict, meta: dict) -> dict:
     phases = {"cold": cold, "single": single, "ten": ten, "loaded": loaded}
-    wall = max(meta["seconds"], 1e-9)
+    wall = max(meta.get("load_wall_seconds", meta["seconds"]), 1e-9)
     return {"meta": meta, "pages": {name: by_page(vs) for name, vs in phases.items() if vs},
             "overall": {name: _stats(vs) for name, vs in phases.items() if vs},
             "navigations_per_minute_under_load": round(len(loaded) * 60 / wall, 1),
@@ -98,7 +98,8 @@ def markdown(fig: dict) -> str:
             f"**Under load, the median page takes {load['median_s'] / alone['median_s']:.1f}× as long as "
             f"for a single user ({load['median_s']:.2f} s against {alone['median_s']:.2f} s; 95th "
             f"percentile {load['p95_s']:.2f} s against {alone['p95_s']:.2f} s); "
-            f"{fig['navigations_per_minute_under_load']:g} navigations a minute served; "
+            f"{fig['navigations_per_minute_under_load']:g} navigations a minute served (over "
+            f"{meta.get('load_wall_seconds', meta['seconds']):g} s, the last ones finishing after the time); "
             f"{errs['count']} errors and {errs['unfinished']} unfinished runs in all phases.**")
     ten = overall.get("ten")
     if ten:

@@ -168,12 +168,14 @@ def run(db_url: str, sessions: int, seconds: float, *, think: float, timeout: fl
             measure=lambda: memory.__setitem__(f"{concurrent} concurrent sessions, every page visited",
                                                server.rss_mb())))
         with MemoryWatch(server) as watch:
+            began = time.monotonic()
             loaded = asyncio.run(run_sessions(server.url, states, sessions, seconds, think=think, timeout=timeout))
+            wall = time.monotonic() - began  # past ``seconds``: the last navigations are waited for
         memory[f"peak during the load ({sessions} sessions)"] = watch.peak
     caption = next((t for v in cold for t in v.texts if t.startswith("Showing release")), "")
     return summary(cold=cold, single=single, ten=ten, loaded=loaded, memory=memory, meta={
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "sessions": sessions,
-        "seconds": seconds, "think_seconds": think, "concurrent": concurrent, "release": caption,
+        "seconds": seconds, "load_wall_seconds": round(wall, 1), "think_seconds": think, "concurrent": concurrent, "release": caption,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}",
         "python": platform.python_version(), "load_average_before": load_before,
         "load_average_after": os.getloadavg(), "database": db_url.split("://", 1)[0],

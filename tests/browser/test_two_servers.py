@@ -35,11 +35,12 @@ def shown_release(visit: Visit) -> int | None:
 
 
 async def _open_both(urls: list[str]) -> list[Visit]:
-    visits = []
-    for url in urls:
+    """The overview on every server at once, in a new session each."""
+    async def one(url: str) -> Visit:
         async with Session(url, timeout=120, keep_text=True) as session:
-            visits.append(await session.visit("", ""))
-    return visits
+            return await session.visit("", "")
+
+    return list(await asyncio.gather(*(one(u) for u in urls)))
 
 
 async def _serve_during(urls: list[str], command: list[str]) -> tuple[list[Visit], int]:
