@@ -106,7 +106,8 @@ class Session:
     async def __aenter__(self) -> Session:
         # No compression: the bytes counted are the payload a browser's parser receives.
         self._ws = await websockets.connect(self.url, subprotocols=["streamlit"], max_size=None,
-                                            compression=None, open_timeout=60, ping_interval=None)
+                                            compression=None, open_timeout=60, ping_interval=None,
+                                            close_timeout=2)
         return self
 
     async def __aexit__(self, *exc) -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import platform
@@ -91,16 +92,11 @@ async def concurrent_pass(url: str, states, sessions: int, *, timeout: float, me
         random.Random(i).shuffle(order)
         await go_round(session, order, visits)
 
-    opened = [Session(url, timeout=timeout) for _ in range(sessions)]
-    for s in opened:
-        await s.__aenter__()
-    try:
+    async with contextlib.AsyncExitStack() as stack:
+        opened = [await stack.enter_async_context(Session(url, timeout=timeout)) for _ in range(sessions)]
         await asyncio.gather(*(one(i, s) for i, s in enumerate(opened)))
         if measure is not None:
             measure()
-    finally:
-        for s in opened:
-            await s.__aexit__(None, None, None)
     return visits
 
 
