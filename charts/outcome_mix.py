@@ -13,10 +13,20 @@ from charts import palette
 from charts.common import to_pandas
 
 
+def share_labels(shares: pl.Series) -> pl.Series:
+    """Each share as "12.3%", formatted in Python outside Polars' engine.
+
+    Why not ``map_elements``: a Python function inside a Polars expression makes Polars' worker
+    threads wait for Python's lock while the session that holds it may be waiting for those
+    workers (a ``to_pandas`` in another session's chart): under concurrent sessions the whole
+    server hung, found by ``python -m benchmarks.load_test``."""
+    return pl.Series(shares.name, [f"{s:.1f}%" for s in shares.to_list()], dtype=pl.String)
+
+
 def outcome_mix_chart(frame: pl.DataFrame, *, height: int | None = None) -> alt.LayerChart:
     """Horizontal bars of each Home Office outcome group's share, labelled with the share."""
     data = frame.filter(pl.col("share").is_not_null()).select("ho_group", "count", "share", "flag")
-    data = data.with_columns(label=pl.col("share").map_elements(lambda s: f"{s:.1f}%", return_dtype=pl.String))
+    data = data.with_columns(label=share_labels(data["share"]))
     order = data.sort(["share", "ho_group"], descending=[True, False])["ho_group"].to_list()  # ties by name
     x_max = min(100.0, (data["share"].max() or 0) * 1.15 + 5)  # room for the value labels
     y = alt.Y("ho_group:N", sort=order, title=None,
@@ -38,7 +48,7 @@ def outcome_mix_pair_chart(frame: pl.DataFrame, *, order: list[str]) -> alt.Laye
     names the areas (first drawn first). Each bar is labelled with its share, and the areas
     differ in shape of fill (solid or outlined), not only in colour."""
     data = frame.filter(pl.col("share").is_not_null()).select("area_name", "ho_group", "count", "share", "flag")
-    data = data.with_columns(label=pl.col("share").map_elements(lambda s: f"{s:.1f}%", return_dtype=pl.String))
+    data = data.with_columns(label=share_labels(data["share"]))
     groups = (data.group_by("ho_group").agg(pl.col("share").max())
               .sort(["share", "ho_group"], descending=[True, False])["ho_group"].to_list())  # ties by name: one order
     x_max = min(100.0, (data["share"].max() or 0) * 1.15 + 5)

@@ -1,0 +1,81 @@
+"""One ``streamlit run dashboard.py`` for a benchmark or a test, stopped on the way out, and its
+resident memory read from ``/proc`` (no psutil in the runtime)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for_health(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            tail = log.read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"streamlit exited with code {proc.returncode}:\n{tail}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:  # noqa: S310 - our own server on loopback, http
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"streamlit did not answer at {url} within {timeout} s")
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process in MB (Linux ``/proc``)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+class Server:
+    """A running app server: its address and process id."""
+
+    def __init__(self, url: str, proc: subprocess.Popen, log: Path):
+        self.url, self.proc, self.log = url, proc, log
+
+    def rss_mb(self) -> float:
+        return rss_mb(self.proc.pid)
+
+
+@contextmanager
+def serve(db_url: str, log: Path, *, port: int | None = None, timeout: float = 120):
+    """``streamlit run dashboard.py`` over ``db_url`` on loopback; yields a ``Server`` and stops
+    it (terminate, then kill) however the block ends."""
+    port = port or free_port()
+    env = {**os.environ, "RASSO_DB_URL": db_url}
+    with open(log, "w") as out:
+        proc = subprocess.Popen(  # noqa: S603 - argv: this Python running streamlit on our dashboard, no shell
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
+             "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+        try:
+            url = f"http://127.0.0.1:{port}"
+            _wait_for_health(url, proc, log, timeout)
+            yield Server(url, proc, log)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=15)
