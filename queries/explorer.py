@@ -24,6 +24,7 @@ from db.reference import NATIONAL_CODE, NATIONAL_NAME
 from db.time_limit import TimeLimitExceeded, time_limit
 from metrics.disclosure import CONFIDENTIAL, PUBLIC, apply_disclosure
 from metrics.disclosure import families as fam
+from metrics.disclosure.lookup import NOT_OFFERED
 from metrics.errors import QueryError
 from metrics.explorer_spec import TableSpec
 from metrics.offence_groups import offence_group
@@ -110,41 +111,44 @@ def _family(spec: TableSpec) -> str:
 
 
 def _areas(rows: pl.DataFrame, spec: TableSpec, forces: pl.DataFrame, protection, span) -> pl.DataFrame:
-    """Force rows -> the area dimension's rows, each with ``_hidden`` (the protection's answer)."""
+    """Force rows -> the area dimension's rows, each with ``_hidden`` (the protection's answer) and
+    ``_window`` (its span is twelve months that are not a node: not offered, [x], where hidden)."""
     keys = ["period", "period_end", *cube.other_columns(spec)]
     sums = [pl.col("count").sum(), pl.col("missing").sum()]
     if spec.area == "national":
         rows = rows.group_by(keys).agg(*sums).with_columns(
             area_code=pl.lit(NATIONAL_CODE), area_name=pl.lit(NATIONAL_NAME), _node=pl.lit(fam.NATIONAL))
-        return rows.with_columns(_hidden=_lookup(rows, spec, protection, span))
+        return rows.with_columns(_lookup(rows, spec, protection, span))
     rows = rows.with_columns(_node=pl.col("area_code"))
-    rows = rows.with_columns(_hidden=_lookup(rows, spec, protection, span))
+    rows = rows.with_columns(_lookup(rows, spec, protection, span))
     if spec.area == "force":
         return rows
     column = spec.area  # region or nom_phase: a sum of forces, shown where all of them are
     attrs = forces.select(area_code=pl.col("code"), group=pl.col(column))
     return (rows.join(attrs, on="area_code").group_by(*keys, "group")
-            .agg(*sums, pl.col("_hidden").any()).rename({"group": column}))
+            .agg(*sums, pl.col("_hidden").any(), pl.col("_window").all()).rename({"group": column}))
 
 
-def _lookup(rows: pl.DataFrame, spec: TableSpec, protection, span: tuple[int, int]) -> pl.Series:
+def _lookup(rows: pl.DataFrame, spec: TableSpec, protection, span: tuple[int, int]) -> list[pl.Series]:
     if protection is None or rows.height == 0:
-        return pl.Series("_hidden", [False] * rows.height, dtype=pl.Boolean)
+        return [pl.Series(name, [False] * rows.height, dtype=pl.Boolean) for name in ("_hidden", "_window")]
     offence = pl.col("offence_group") if "offence_group" in rows.columns else pl.lit(spec.offence)
     category = pl.col("outcome_group") if "outcome_group" in rows.columns else pl.lit(fam.ALL)
     look = rows.with_columns(_area=pl.col("_node"), _first=first_quarter_of(spec.grain or "period", span),
                              _last=pl.col("period_end"), _offence=offence, _category=category)
-    return protection.hidden_rows(look, fam.CountRef(_family(spec)))
+    ref = fam.CountRef(_family(spec))
+    return [protection.hidden_rows(look, ref).alias("_hidden"), protection.window_rows(look, ref).alias("_window")]
 
 
 def _disclose(table: pl.DataFrame, spec: TableSpec, threshold: int | None) -> pl.DataFrame:
-    """The cell rules (a count of 1 to threshold - 1 is [c]), then the protection's hidden cells;
-    [u] on a shown count that sums cells the source marked 'data not provided'."""
+    """The cell rules (a count of 1 to threshold - 1 is [c]), then the protection's hidden cells
+    ([x] for a window not offered); [u] on a shown count that sums cells the source marked 'data
+    not provided'."""
     shown = apply_disclosure(table.with_columns(numerator=pl.col("count").cast(pl.Float64)),
                              tier=spec.tier, threshold=threshold, unit="count")
     hidden = pl.col("_hidden") | (pl.col("flag") == CONFIDENTIAL)
     return shown.with_columns(
         count=pl.when(hidden).then(None).otherwise(pl.col("count")),
-        flag=pl.when(hidden).then(pl.lit(CONFIDENTIAL))
+        flag=pl.when(hidden & pl.col("_window")).then(pl.lit(NOT_OFFERED)).when(hidden).then(pl.lit(CONFIDENTIAL))
         .when((pl.col("flag") == "") & (pl.col("missing") > 0)).then(pl.lit("[u]"))
         .otherwise(pl.col("flag"))).select(*cube.key_columns(spec), "count", "flag")

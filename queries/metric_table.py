@@ -222,12 +222,13 @@ def protected(table: pl.DataFrame, req: Request, inputs: Inputs) -> pl.DataFrame
     rows = table.with_columns(
         _area=area_node(pl.col("area_code"), territorial=req.metric.kind == reg.RECORDED_RATE),
         _first=first_quarter_of(req.grain, inputs.framing.span), _last=pl.col("period_end"))
-    hidden = []
+    hidden, window = [], pl.lit(True)
     for ref in inputs.refs:
         keyed = rows.with_columns(_offence=pl.lit(offence_node(ref, req.group.id)),
                                   _category=pl.lit(ref.category if ref is not None else fam.ALL))
         hidden.append(inputs.protection.hidden_rows(keyed, ref))
-    return hide(table, numerator=hidden[0], denominator=hidden[1])
+        window = window & inputs.protection.window_rows(keyed, ref)
+    return hide(table, numerator=hidden[0], denominator=hidden[1], window=rows.select(window).to_series())
 
 
 def quiet_medians(table: pl.DataFrame) -> pl.DataFrame:

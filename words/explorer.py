@@ -10,7 +10,7 @@ import shlex
 
 import polars as pl
 
-from metrics.disclosure import CONFIDENTIAL
+from metrics.disclosure import CONFIDENTIAL, NOT_AVAILABLE
 from metrics.explorer_spec import BASIS_WORDS, COUNT_MEASURES, DIMENSIONS, TableSpec, command_args
 from metrics.offence_groups import OFFENCE_GROUPS
 from metrics.registry import METRICS_BY_ID
@@ -23,9 +23,16 @@ COARSER = {"quarter": "year", "rolling": "year", "force": "region", "region": "n
 
 
 def row_count(table: pl.DataFrame) -> str:
-    hidden = table.filter(pl.col("flag") == CONFIDENTIAL).height if "flag" in table.columns else 0
-    rows = f"{table.height:,} row{'' if table.height == 1 else 's'}"
-    return f"{rows}, {hidden:,} of them hidden ([c])" if hidden else rows
+    """'120 rows, 30 of them hidden ([c])', and rolling years the public view does not offer ([x])."""
+    flags = table["flag"] if "flag" in table.columns else pl.Series([], dtype=pl.String)
+    hidden, unoffered = (flags == CONFIDENTIAL).sum(), (flags == NOT_AVAILABLE).sum()
+    parts = [f"{table.height:,} row{'' if table.height == 1 else 's'}"]
+    if hidden:
+        parts.append(f"{hidden:,} of them hidden ([c])")
+    if unoffered:
+        parts.append(f"{unoffered:,} not available ([x]: twelve months over a hidden quarter are not offered "
+                     "in the public view)")
+    return ", ".join(parts)
 
 
 def mostly_hidden_advice(spec: TableSpec, hidden_share: float) -> str | None:
@@ -74,7 +81,8 @@ def chart_summary(frame: pl.DataFrame, kind: str, value: str) -> str:
     """One or two sentences on what the chart draws: its series and where each ends."""
     shown = frame.filter(pl.col(value).is_not_null())
     hidden = frame.height - shown.height
-    tail = f" {hidden:,} hidden figure{'s are' if hidden != 1 else ' is'} left out ([c] in the table)." if hidden else ""
+    tail = (f" {hidden:,} hidden figure{'s are' if hidden != 1 else ' is'} left out ([c] or [x] in the table)."
+            if hidden else "")
     if shown.height == 0:
         return "Every figure of this table is hidden, so nothing is drawn." + tail
     if kind == "bar":

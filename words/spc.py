@@ -77,7 +77,24 @@ def beyond_sentence(found: list[Episode], frame: pl.DataFrame) -> str:
 
 
 def spc_summary(frame: pl.DataFrame, label: str, unit: str, step: str = "quarter") -> str:
-    """Centre line and limits, then each signal, or the absence of any."""
+    """Centre line and limits, then each signal, or the absence of any; then why rolling years
+    are missing where the public view does not offer them."""
+    return _spc_text(frame, label, unit, step) + _not_offered(frame, step)
+
+
+def _not_offered(frame: pl.DataFrame, step: str) -> str:
+    """Rolling years that are [x]: twelve months over a hidden quarter are not offered in the
+    public view (only the latest two are protected as figures of their own)."""
+    if step != "rolling" or "flag" not in frame.columns:
+        return ""
+    n = frame.filter(pl.col("value").is_null() & (pl.col("flag") == "[x]")).height
+    if not n:
+        return ""
+    return (f" {n} rolling {'year is' if n == 1 else 'years are'} [x]: twelve months over a hidden quarter "
+            "are not offered in the public view (the methodology page says why); the quarters show which.")
+
+
+def _spc_text(frame: pl.DataFrame, label: str, unit: str, step: str) -> str:
     shown = frame.filter(pl.col("value").is_not_null())
     if shown.height < 2 or frame["centre"].is_null().all():
         return (f"Too few {STEP_NOUNS[step]} with a figure shown ({shown.height}) to draw process "

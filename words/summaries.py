@@ -23,10 +23,14 @@ release's protection hides (words used wherever a hidden figure is explained).""
 
 SYMBOL_WORDS = {
     "[c]": f"not shown to protect confidentiality ({HIDDEN_WHY})",
-    "[x]": "not available from the source",
+    "[x]": ("not available (not provided by the source, or twelve months over a hidden quarter, "
+            "which the public view does not offer)"),
     "[z]": "not applicable",
     "[u]": "of low reliability",
 }
+FROM_SOURCE = "not available from the source"
+"""[x] on a quarter or financial year: only the source leaves those out (twelve months that are
+not a node of the release's protection are [x] where hidden: the public view does not offer them)."""
 WINDOW_TITLE = "Selected period"  # written on the band that marks the headline window
 RECORDING_CAVEAT = ("Rises can reflect more reporting and better recording, not only more "
                     "offending")
@@ -196,8 +200,8 @@ def _symbol_counts(rows: list[dict], step: str = "quarter") -> str:
             flag = r.get("flag") if r.get("flag") in SYMBOL_WORDS else "[x]"
             counts[flag] = counts.get(flag, 0) + 1
         verb = "has" if len(hidden) == 1 else "have"
-        reasons = [f"{n} {'is' if n == 1 else 'are'} {flag}, {SYMBOL_WORDS[flag]}"
-                   for flag, n in counts.items()]
+        words = SYMBOL_WORDS if "12-month" in step else {**SYMBOL_WORDS, "[x]": FROM_SOURCE}
+        reasons = [f"{n} {'is' if n == 1 else 'are'} {flag}, {words[flag]}" for flag, n in counts.items()]
         joined = "; ".join(reasons)
         out.append(f"{len(hidden)} of {_quarters(len(rows), step)} {verb} no figure: {joined}.")
     if low:

@@ -101,6 +101,13 @@ def rules_text(threshold: int | None = None, *, tier: str = PUBLIC) -> str:
         "only where every quarter inside them is shown, or where what they would hide is "
         "exactly what the shown financial years or headline twelve months around them hide "
         "(anyone could then work them out from what is shown).",
+        "Twelve months ending in another quarter that cannot be shown are not offered in the "
+        "public view: they appear as [x], not [c]. They are not among the figures the release's "
+        "protection hides, so the promise that a hidden figure cannot be worked out is not made "
+        "for them: their quarters are hidden and protected, but the quarters together can "
+        "sometimes be worked out from other offence groups. Protecting every such twelve months "
+        "as well would hide over half of all figures instead of about two in five. The headline "
+        "twelve months, financial years and quarters are [c] where hidden, and protected.",
         "Medians of days are shown without the number of cases behind them (that number is a "
         "count protected in other tables); a median on too few cases, or on none, is [c].",
         "A later edition keeps hidden what the earlier edition hid where the figure did not "
@@ -108,8 +115,9 @@ def rules_text(threshold: int | None = None, *, tier: str = PUBLIC) -> str:
         "and the public list of revisions shows only figures visible in both editions.",
         "The marker [u] (low reliability) flags a rate or percentage based on fewer than twice "
         "the minimum number of cases for that measure. It is shown, but treat it with care.",
-        "The marker [x] means the figure is not available from the source; the marker [z] "
-        "means not applicable (for example, a percentage of zero cases).",
+        "The marker [x] means the figure is not available: the source did not provide it, or "
+        "the public view does not offer it (twelve months over a hidden quarter, above); the "
+        "marker [z] means not applicable (for example, a percentage of zero cases).",
         "Records about individual cases are never shown or downloadable in the public view.",
     ]
     if tier == RESTRICTED:

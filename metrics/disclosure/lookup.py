@@ -12,6 +12,16 @@ every quarter inside it is shown, or where what it hides is exactly what shown f
 or one shown headline window hide: it is then a sum of shown numbers (its shown quarters, and
 each such node less its shown quarters) and tells an attacker nothing new, while hiding it would
 only hide a number anyone can work out. Outside the public tier nothing here applies.
+
+Twelve months that are not a node (every rolling window but the latest two, and any window of
+averaged positions or lagged counts) are **not offered** where they would be hidden
+(:func:`not_offered`): such a row shows [x], not [c]. A [c] promises a hidden cell of the
+protection that no arithmetic across the public outputs narrows to 1..threshold - 1; a window is
+not a cell of it, and its hidden quarters can add up to a number other offence groups give back
+(a window of 3 child rape offences as rape less adult rape, each a shown year less a quarter plus
+another). Protecting every window as a node would make that promise for them too, at the cost of
+hiding 56% of the cells instead of 39% (benchmarks/RESULTS.md); the quarters inside stay [c] and
+protected.
 """
 
 from __future__ import annotations
@@ -23,6 +33,9 @@ import polars as pl
 from metrics.disclosure import families as fam
 from metrics.disclosure.markers import CONFIDENTIAL, NOT_AVAILABLE
 from metrics.periods import add_quarters, quarters_between
+
+NOT_OFFERED = NOT_AVAILABLE
+"""The marker of a twelve-month window the public tier does not offer (see :func:`not_offered`)."""
 
 ROW_KEYS = ("_area", "_first", "_last", "_offence", "_category")
 """The columns a table adds to its rows before a look-up: node area, first and last quarter of
@@ -73,6 +86,24 @@ def hidden_rows(rows: pl.DataFrame, ref: fam.CountRef | None, hidden: pl.DataFra
     return _unless_derivable(rows, per_row, mine, release_span).alias("hidden")
 
 
+def open_window(rows: pl.DataFrame, ref: fam.CountRef | None, *, release_span: tuple[int, int]) -> pl.Series:
+    """True for each row of ``rows`` whose span is twelve months that are not a node of the
+    protection for ``ref``: where such a row would be hidden, the public tier does not offer it
+    (marker [x]) rather than hide it ([c]), because its value is not a protected cell (module
+    docstring). Always True without a count (``ref`` None), so it never decides a row alone."""
+    if ref is None or rows.height == 0:
+        return pl.Series("window", [ref is None] * rows.height, dtype=pl.Boolean)
+    stock = fam.FAMILIES[ref.family].stock
+    spans = rows.select(pl.col("_first", "_last").cast(pl.Int64)).unique()
+    windows = [(a, b, True) for a, b in spans.iter_rows() if add_quarters(a, 3) == b
+               and len(span_keys(a, b, release_span=release_span, stock=stock, lag=ref.lag)) > 1]
+    window = pl.DataFrame(windows, schema={"_first": pl.Int64, "_last": pl.Int64, "_window": pl.Boolean},
+                          orient="row")
+    found = (rows.select(pl.col("_first", "_last").cast(pl.Int64)).with_row_index("_i")
+             .join(window, on=["_first", "_last"], how="left").sort("_i"))
+    return found["_window"].fill_null(False).alias("window")
+
+
 def _unless_derivable(rows: pl.DataFrame, hit: pl.Series, mine: pl.DataFrame,
                       release_span: tuple[int, int]) -> pl.Series:
     """``hit``, cleared for rows over a span that is not a node whose hidden quarters
@@ -119,10 +150,13 @@ def offence_node(ref: fam.CountRef | None, offence_group: str) -> str:
 
 
 def hide(table: pl.DataFrame, *, numerator: pl.Series, denominator: pl.Series,
-         number_columns: Iterable[str] = ("value", "lower", "upper")) -> pl.DataFrame:
+         number_columns: Iterable[str] = ("value", "lower", "upper"),
+         window: pl.Series | None = None) -> pl.DataFrame:
     """Null what the protection hides and mark the row [c]: a hidden numerator takes the value and
     interval with it, and so does a hidden denominator (a rate and a shown count give it back).
-    A row the source did not provide ([x]) keeps its marker."""
+    A row the source did not provide ([x]) keeps its marker. A row over twelve months that are not
+    a node (``window``: :func:`open_window`) that would be [c], here or by the cell rules, is not
+    offered ([x]) instead."""
     num, den = pl.col("_hide_num"), pl.col("_hide_den")
     hit = num | den
     nulls = {c: pl.when(hit).then(None).otherwise(pl.col(c)) for c in number_columns if c in table.columns}
@@ -130,6 +164,9 @@ def hide(table: pl.DataFrame, *, numerator: pl.Series, denominator: pl.Series,
         nulls["numerator"] = pl.when(num).then(None).otherwise(pl.col("numerator"))
     if "denominator" in table.columns:
         nulls["denominator"] = pl.when(den).then(None).otherwise(pl.col("denominator"))
-    flag = pl.when(hit & (pl.col("flag") != NOT_AVAILABLE)).then(pl.lit(CONFIDENTIAL)).otherwise(pl.col("flag"))
-    marked = table.with_columns(_hide_num=numerator, _hide_den=denominator)
-    return marked.with_columns(**nulls, flag=flag).drop("_hide_num", "_hide_den")
+    hidden = hit | (pl.col("flag") == CONFIDENTIAL)
+    flag = (pl.when(hidden & pl.col("_window")).then(pl.lit(NOT_OFFERED))
+            .when(hit & (pl.col("flag") != NOT_AVAILABLE)).then(pl.lit(CONFIDENTIAL)).otherwise(pl.col("flag")))
+    no = window if window is not None else pl.Series([False] * table.height, dtype=pl.Boolean)
+    marked = table.with_columns(_hide_num=numerator, _hide_den=denominator, _window=no)
+    return marked.with_columns(**nulls, flag=flag).drop("_hide_num", "_hide_den", "_window")

@@ -8,7 +8,8 @@ NOT_APPLICABLE = "[z]"
 LOW_RELIABILITY = "[u]"
 MARKERS = {
     CONFIDENTIAL: "confidential: hidden to protect the people counted",
-    NOT_AVAILABLE: "not available: the source did not provide the figure",
+    NOT_AVAILABLE: ("not available: the source did not provide the figure, or the public view does not offer it "
+                    "(twelve months over a hidden quarter)"),
     NOT_APPLICABLE: "not applicable",
     LOW_RELIABILITY: "low reliability: based on few cases, interpret with care",
 }

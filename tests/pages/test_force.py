@@ -77,6 +77,8 @@ def test_a_large_and_a_small_force(small_db, monkeypatch, code, grain):
     # a small force's figures are often hidden: the page says so instead of showing a number
     assert "centre line (mean)" in body or "Too few" in body
     assert NOT_CAUSAL in body or "cannot be compared" in body or "no before period" in body
+    if code == CITY and grain == "rolling":  # rolling years over a hidden quarter: [x], and why
+        assert "are [x]: twelve months over a hidden quarter are not offered in the public view" in body
 
 
 @pytest.mark.parametrize("peer", ["region", "nom_phase"])

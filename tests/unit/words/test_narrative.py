@@ -139,3 +139,13 @@ def test_a_chosen_period_before_the_start_has_no_after_period():
     text = say.start_sentence(ba, "Alpha", CHARGE)
     assert text == ("Alpha began the National Operating Model in June 2021 (the pathfinder phase); the chosen "
                     "period (2018-19 Q1 to 2018-19 Q4) ends before that start, so there is no after period to compare.")
+
+
+def test_rolling_years_not_offered_are_counted_and_explained():
+    """A rolling year that is [x] is twelve months over a hidden quarter, which the public view does
+    not offer; the SPC words say so, on rolling years only."""
+    values = [10.0, 12.0, None, 11.0, 12.0, 10.0, None, 11.0]
+    frame = _series(values).with_columns(flag=pl.Series([("[x]" if v is None else "") for v in values]))
+    rolling = spc_summary(frame, CHARGE.label, "percent", "rolling")
+    assert "2 rolling years are [x]: twelve months over a hidden quarter are not offered in the public view" in rolling
+    assert "not offered" not in spc_summary(frame, CHARGE.label, "percent", "quarter")

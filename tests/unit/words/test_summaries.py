@@ -101,6 +101,17 @@ def test_a_count_change_is_worded_against_chance_with_the_recording_caveat():
         assert "more reporting and better recording" in words
 
 
+def test_rolling_twelve_months_not_offered_say_why_and_quarters_keep_the_source_reason():
+    """[x] on a rolling window is the public view not offering twelve months over a hidden quarter;
+    on a quarter only the source leaves a figure out."""
+    frame = _quarters_frame(["", "[x]", "[c]"], [3.0, None, None])
+    rolling = trend_summary(frame, CHARGE, "Adult rape", grain="rolling")
+    assert "1 is [x], not available (not provided by the source, or twelve months over a hidden quarter" in rolling
+    assert "public view does not offer" in rolling
+    quarterly = trend_summary(frame, CHARGE, "Adult rape")
+    assert "1 is [x], not available from the source" in quarterly and "does not offer" not in quarterly
+
+
 def test_trend_summary_counts_hidden_quarters_by_reason_in_words():
     frame = _quarters_frame(["", "[c]", "[x]", "[x]", "[u]", ""], [3.0, None, None, None, 4.0, 5.0])
     text = trend_summary(frame, CHARGE, "Adult rape")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+import polars as pl
 import pytest
 import typer.main
 
@@ -85,3 +86,12 @@ def test_citation_has_a_full_address_when_the_base_url_is_known():
     plain = _context(None).citation()
     assert re.search(r"view /compare\?offence=rape&period=2024-25&\S+ \(a path on this "
                      r"dashboard's own address\)", plain), plain
+
+
+def test_explorer_row_count_names_rows_hidden_and_rolling_years_not_offered():
+    from words.explorer import row_count
+
+    table = pl.DataFrame({"count": [10.0, None, None, None], "flag": ["", "[c]", "[x]", "[x]"]})
+    text = row_count(table)
+    assert text.startswith("4 rows, 1 of them hidden ([c]), 2 not available ([x]: twelve months over a hidden")
+    assert row_count(table.head(1)) == "1 row"
