@@ -101,6 +101,12 @@ def run(options: Options) -> tuple[dict, Path, Path]:
         with tempfile.TemporaryDirectory(prefix="rasso-bench-") as tmp:
             report["rivals"] = compare(engine, bench.release_id, Path(tmp), runs=cold_runs)
         engine.dispose()
+        report["server"] = None
+        if not options.quick:
+            from benchmarks.bench_server import measure_server
+
+            stage("server: concurrent sessions, memory, the browser")
+            report["server"] = measure_server(bench.url)
     stage("start-up")
     report["startup"] = {"help": help_seconds(1 if options.quick else 5), "imports": import_cost()}
     stage("")
