@@ -5,7 +5,14 @@ from __future__ import annotations
 import polars as pl
 
 from metrics.disclosure import families as fam
-from metrics.disclosure.lookup import area_node, derivable, hidden_rows, hide, span_keys
+from metrics.disclosure.lookup import (
+    area_node,
+    derivable,
+    hidden_rows,
+    hide,
+    open_window,
+    span_keys,
+)
 
 SPAN = (20151, 20262)  # a release ending in Q2: its twelve-month windows end in September
 AVON = "E23000036"
@@ -89,3 +96,17 @@ def test_hide_nulls_what_goes_with_a_hidden_count_and_keeps_not_available():
     assert out["denominator"].to_list() == [60.0, None, 90.0, 50.0]
     assert out["value"].to_list() == [None, None, 44.4, None]
     assert out["upper"].to_list() == [None, None, 9.0, None]
+
+
+def test_twelve_months_that_are_not_a_node_are_not_offered_where_they_would_be_hidden():
+    """[x], not [c]: such a window is not a cell of the protection (channel 6 across offence
+    groups); the headline windows, years and quarters are cells and stay [c]."""
+    rows = pl.DataFrame({"_first": [20252, 20253, 20251, 20253, 20252], "_last": [20261, 20262, 20254, 20253, 20261]})
+    window = open_window(rows, fam.CountRef(fam.RECORDED), release_span=SPAN)
+    assert window.to_list() == [True, False, False, False, True]
+    assert open_window(rows, None, release_span=SPAN).all()  # without a count it never decides a row alone
+    table = pl.DataFrame({"value": [1.0, 2.0, 3.0, 4.0, 5.0], "flag": ["", "", "", "", "[c]"]})
+    hit = pl.Series([True, True, True, True, False])
+    out = hide(table, numerator=hit, denominator=pl.Series([False] * 5), window=window)
+    assert out["flag"].to_list() == ["[x]", "[c]", "[c]", "[c]", "[x]"]  # the last: [c] by the cell rules
+    assert out["value"].null_count() == 4 and out["value"][4] == 5.0
