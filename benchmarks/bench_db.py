@@ -134,17 +134,21 @@ def bench_database(db: str | None, cases: int, seed: int, *, boundaries: Path | 
         return
     name = f"rasso_bench_{tag.replace('-', '_')}"
     admin = make_engine(db).execution_options(isolation_level="AUTOCOMMIT")
+    # A database name cannot be a bound parameter; this one is made here from digits and a hash,
+    # never from input, and quoted by the dialect.
+    quoted = admin.dialect.identifier_preparer.quote(name)
+    create, drop = "CREATE DATABASE " + quoted, "DROP DATABASE IF EXISTS " + quoted + " WITH (FORCE)"
     try:
         with admin.connect() as conn:
             exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
             if not exists:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
+                conn.exec_driver_sql(create)
         url = parsed.set(database=name).render_as_string(hide_password=False)
         yield _prepare(url, cases, seed, boundaries, "postgresql")
     finally:
         if not keep:
             with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                conn.exec_driver_sql(drop)
         admin.dispose()
 
 
