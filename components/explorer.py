@@ -209,9 +209,10 @@ def downloads(file: ExplorerFile) -> None:
     cols = st.columns(3)
     for col, fmt in zip(cols, ("csv", "xlsx", "parquet"), strict=True):
         # Written when clicked: writing the Excel file of a 2,000-row table on every rerun took
-        # two thirds of a warm run of this page.
+        # two thirds of a warm run of this page. No rerun on the click: one raced the deferred
+        # file, and a browser test saw the download never start.
         col.download_button(f"Download ({FORMAT_NAMES[fmt]})", data=functools.partial(file.data, fmt),
-                            file_name=file.name(fmt),
+                            file_name=file.name(fmt), on_click="ignore",
                             mime=MIME[fmt], key=f"download-explorer-{fmt}", icon=":material/download:")
     st.caption("Each file holds exactly the rows above. CSV: the release, data status, licence and citation are "
                "columns of every row. Excel: a 'Dictionary' sheet (every column, the symbols, the measure) and a "

@@ -67,6 +67,22 @@ def pytest_configure(config):
     config.stash[_SCHEMAS] = _Schemas(prefix=f"{SCHEMA_PREFIX}{uuid.uuid4().hex[:8]}_")
 
 
+# Page tests read the database only through the queries, which the db and cli tiers check on both
+# databases; run twice, they cost CI minutes it does not have (20 at most). These page modules also
+# run on PostgreSQL: every page drawn, a first start, hostile addresses, the explorer's SQL.
+PAGES_ON_BOTH = frozenset({"test_pages.py", "test_first_start.py", "test_url_fuzz_pages.py", "test_explorer.py",
+                           "test_database_faults.py"})
+PAGES_ON_SQLITE = ("page tests run on SQLite: pages read only through the queries, which tests/db and "
+                   "tests/cli run on both databases (the page modules in conftest.PAGES_ON_BOTH run on "
+                   "PostgreSQL too)")
+
+
+def _backend(item) -> str | None:
+    """The database a test runs on, when a database fixture chose one."""
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return next((v for v in params.values() if v in ("sqlite", "postgresql")), None)
+
+
 def tier_of(path: Path) -> str | None:
     """The tier folder a test file sits in, or None when it is not under one."""
     try:
@@ -87,6 +103,8 @@ def pytest_collection_modifyitems(config, items):
                 misplaced.append(f"{path.relative_to(TESTS)}: not in a tier folder {TIERS}")
             continue
         item.add_marker(tier)
+        if tier == "pages" and path.name not in PAGES_ON_BOTH and _backend(item) == "postgresql":
+            item.add_marker(pytest.mark.skip(reason=PAGES_ON_SQLITE))
         if tier == "unit" and DATABASE_FIXTURES & set(item.fixturenames):
             misplaced.append(f"{item.nodeid}: uses a database, so it belongs in tests/db/, not tests/unit/")
     if misplaced:
