@@ -30,7 +30,7 @@ from benchmarks.load_server import serve
 from benchmarks.results import write_section
 
 CHROMIUM = os.environ.get("RASSO_CHROMIUM", "/usr/bin/chromium")
-# the flags the browser tests start Chromium with (tests/helpers/browser.py)
+# the one place for where Chromium is and its flags (the browser tests take them from here)
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 STATES: tuple[tuple[str, str], ...] = (

@@ -55,9 +55,10 @@ class Server:
 
 
 @contextmanager
-def serve(db_url: str, log: Path, *, port: int | None = None, timeout: float = 120):
-    """``streamlit run dashboard.py`` over ``db_url`` on loopback; yields a ``Server`` and stops
-    it (terminate, then kill) however the block ends."""
+def serve(db_url: str, log: Path, *, port: int | None = None, timeout: float = 120, args: tuple[str, ...] = ()):
+    """``streamlit run dashboard.py`` over ``db_url`` on loopback, with more command-line ``args``
+    (``--secrets.files``); yields a ``Server`` and stops it (terminate, then kill) however the
+    block ends. The browser tests start theirs here too."""
     port = port or free_port()
     env = {**os.environ, "RASSO_DB_URL": db_url}
     with open(log, "w") as out:
@@ -65,7 +66,7 @@ def serve(db_url: str, log: Path, *, port: int | None = None, timeout: float = 1
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
              "--server.port", str(port), "--server.address", "127.0.0.1",
              "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
+             "--server.fileWatcherType", "none", *args],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
         )
         try:

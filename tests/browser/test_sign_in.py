@@ -18,11 +18,11 @@ from urllib.parse import urlencode
 
 import pytest
 
+from benchmarks.load_server import free_port
 from helpers.browser import (
     REQUIRED,
     browser_context,
     browser_missing,
-    free_port,
     streamlit_server,
     wait_for_app,
 )

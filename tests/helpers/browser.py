@@ -5,20 +5,14 @@ browser test cannot run here (it skips with that reason, or fails under
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+from benchmarks.browser_timing import CHROMIUM, CHROMIUM_ARGS
+from benchmarks.load_server import serve
 from helpers.paths import ROOT
 
-CHROMIUM = os.environ.get("RASSO_CHROMIUM", "/usr/bin/chromium")
 REQUIRED = os.environ.get("RASSO_REQUIRE_BROWSER") == "1"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 AXE = Path(os.environ.get("RASSO_AXE_JS", ROOT / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"))
 SHOTS = ROOT / "screenshots"  # for a person to look at (ignored by git)
 
@@ -34,50 +28,12 @@ def browser_missing() -> str | None:
     return None
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_health(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:  # noqa: S310 - the URL is the loopback server this helper started
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError(f"streamlit did not answer at {url} within {timeout} s")
-
-
 @contextmanager
 def streamlit_server(db: Path, log_file: Path, *, port: int | None = None, args: tuple[str, ...] = ()):
-    """``streamlit run dashboard.py`` on ``port`` (default a free one) over ``db``, with more
-    command-line ``args`` (``--secrets.files``); yields its address."""
-    port = port or free_port()
-    env = {**os.environ, "RASSO_DB_URL": f"sqlite:///{db}"}
-    log = open(log_file, "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(  # noqa: S603 - argv: this Python running streamlit on the checkout's dashboard, no shell
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-         "--server.port", str(port), "--server.headless", "true",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *args],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_health(url, proc)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    """``streamlit run dashboard.py`` over the SQLite file ``db`` (the one server starter,
+    ``benchmarks.load_server.serve``); yields its address."""
+    with serve(f"sqlite:///{db}", log_file, port=port, timeout=90, args=args) as server:
+        yield server.url
 
 
 def wait_for_app(page, timeout_ms: int = 90_000) -> None:
