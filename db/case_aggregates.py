@@ -84,7 +84,7 @@ def store_case_aggregates(conn: Connection, release_id: int) -> None:
         [c.name for c in case_journey_count.c],
         select(*journey_keys, func.count(), _count_true(t.c.suspect_identified), _count_true(t.c.referred_cps))
         .where(t.c.release_id == release_id).group_by(*journey_keys)))
-    # grouped in the order of the first index, so its rows arrive sorted (a quarter of the time)
+    # grouped and written in the order of the quarter index, so that index is filled in order
     days_keys = (t.c.release_id, t.c.outcome_quarter, t.c.outcome_type, t.c.offence_code, t.c.force_code,
                  t.c.days_to_outcome)
     conn.execute(case_days.insert().from_select(
