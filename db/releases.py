@@ -18,6 +18,8 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, exists, select, update
 
+from db.case_aggregates import TABLE_NAMES as CASE_AGGREGATES
+from db.case_aggregates import store_case_aggregates
 from db.schema import outcomes, recorded_offences, release, release_file
 from db.spans import store_spans
 from db.statistics import refresh_statistics
@@ -119,6 +121,9 @@ def finish_release(
     if supersedes is not None:
         conn.execute(update(release).where(release.c.id == supersedes).values(status="superseded"))
     refresh_statistics(conn, row_counts)  # before protection and the first page read the new rows
+    if row_counts.get("case_record"):
+        store_case_aggregates(conn, release_id)
+        refresh_statistics(conn, CASE_AGGREGATES)
     store_spans(conn, release_id)
 
 

@@ -286,3 +286,7 @@ peer_group = Table(
     Column("force_code", String(9), ForeignKey("force.code"), primary_key=True),
     Column("peer_code", String(9), ForeignKey("force.code"), primary_key=True),
 )
+
+# --- Aggregates of the case records (migration 0007): defined in db.case_aggregates, imported here
+# so that the schema (migrations, statistics, tests) sees every table.
+from db import case_aggregates as _case_aggregates  # noqa: E402,F401
