@@ -1,11 +1,11 @@
 """What the force profile reads, from the pages' cache or straight from an engine.
 
 The force profile page and `rasso brief` must build the same figures, so both go through one
-``Reader``: five callables with the arguments of the query functions they stand for. The page
+``Reader``: six callables with the arguments of the query functions they stand for. The page
 hands over the cached functions of ``components.data`` (``components.data.reader``), the command
 line ``engine_reader(engine)``. Public numbers still come only through ``queries.metric_table``
-and ``queries.outcome_mix`` (the callables are those, cached or not), so the disclosure
-protection applies on either path.
+(or ``queries.metric_tables``, several areas of it from one read) and ``queries.outcome_mix``
+(the callables are those, cached or not), so the disclosure protection applies on either path.
 
 ``peer_set_of`` and ``pillar_profile_frame_of`` resolve a force's peers and its pillar profile
 frame through a reader; ``components.peers`` and ``components.pillar_profile`` call them with
