@@ -199,10 +199,9 @@ def overdispersion_p_value(phi: float, units: int) -> float:
     Spiegelhalter (2005) section 3.4: under the null the sum of squared z-scores is
     chi-squared; a small p-value means the units vary more than chance alone explains.
     """
-    st = scipy_stats()
     if not (units > 1 and math.isfinite(phi)):
         return math.nan
-    return float(st.chi2.sf(units * phi, units - 1))
+    return float(scipy_stats().chi2.sf(units * phi, units - 1))
 
 
 OVERDISPERSION_ALPHA = 0.05
