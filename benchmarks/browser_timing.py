@@ -150,7 +150,7 @@ def change_filter(page) -> None:
     page.keyboard.press("Enter")
 
 
-def _one(context, base_url: str, path: str, query: str) -> dict:
+def _one(context, base_url: str, path: str, query: str, pause_s: float = 0) -> dict:
     page = context.new_page()
     traffic = Traffic(context.new_cdp_session(page))
     start = time.monotonic()
@@ -159,6 +159,8 @@ def _one(context, base_url: str, path: str, query: str) -> dict:
     http, ws = traffic.take()
     out = {"page": path, "query": query, "drawn_s": round(drawn - start, 2), "charts": charts,
            "http_bytes": http, "ws_bytes": ws}
+    if pause_s:
+        page.wait_for_timeout(pause_s * 1000)  # the user reads the page before changing the filter
     runs, start = traffic.runs, time.monotonic()
     change_filter(page)
     settled, _ = settle(page, traffic, after_run=runs)
@@ -168,15 +170,16 @@ def _one(context, base_url: str, path: str, query: str) -> dict:
     return out
 
 
-def measure(base_url: str, states=STATES) -> dict:
-    """Per address (``"/path?query"``): navigation -> drawn, change -> settled, bytes."""
+def measure(base_url: str, states=STATES, pause_s: float = 0) -> dict:
+    """Per address (``"/path?query"``): navigation -> drawn, change -> settled, bytes; the
+    change ``pause_s`` after the page settled (0: at once)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             context = browser.new_context(viewport={"width": 1400, "height": 1600})
-            return {f"/{path}?{query}": _one(context, base_url, path, query) for path, query in states}
+            return {f"/{path}?{query}": _one(context, base_url, path, query, pause_s) for path, query in states}
         finally:
             browser.close()
 
@@ -197,18 +200,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", default=os.environ.get("RASSO_DB_URL"), help="start a server over this database")
     parser.add_argument("--url", help="or measure a server already running at this address")
+    parser.add_argument("--pause", type=float, default=0,
+                        help="seconds a user reads each page before changing the filter (default 0)")
     parser.add_argument("--note", default="")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
     if not (args.url or args.db):
         parser.error("give --db (or RASSO_DB_URL) or --url")
     if args.url:
-        results = measure(args.url.rstrip("/"))
+        results = measure(args.url.rstrip("/"), pause_s=args.pause)
     else:
         with tempfile.TemporaryDirectory() as tmp, serve(args.db, Path(tmp) / "streamlit.log") as server:
-            results = measure(server.url)
+            results = measure(server.url, pause_s=args.pause)
     meta = (f"`python -m benchmarks.browser_timing`, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
-            f"Chromium headless, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}. {args.note}").strip()
+            f"Chromium headless, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
+            f"{f', filter changed {args.pause:g} s after each page settled' if args.pause else ''}. {args.note}").strip()
     text = markdown(results, meta)
     print(text)
     if not args.no_write:
