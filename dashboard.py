@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 import settings
 from analysis.url_state import parse_state, requested_release
-from components import auth, banners, data
+from components import auth, banners, data, warm
 from components.address import read_query_params, write_query_params
 from components.context import Context, clear_context, set_context
 from components.controls import period_options, sidebar_controls
@@ -150,7 +150,7 @@ def _run() -> None:
 def main() -> None:
     st.set_page_config(**page_config())  # a local favicon: nothing is fetched off the app
     configure_logging()
-    with error_boundary("preparing the dashboard"):
+    with error_boundary("preparing the dashboard"), warm.page_run():
         try:
             _run()
         finally:

@@ -194,6 +194,21 @@ def measure_state(state: PageState, *, cold_runs: int, warm_runs: int) -> tuple[
 
 def measure_pages(url: str, *, cold_runs: int, warm_runs: int,
                   progress: Callable[[str], None]) -> tuple[dict, dict[str, list[Call]]]:
+    # a script run's own cost: no background warming (components.warm) may fill the caches a
+    # "cold" run of another offence group then finds warm (a server started later warms again)
+    before = os.environ.get("RASSO_WARM_CACHES")
+    os.environ["RASSO_WARM_CACHES"] = "0"
+    try:
+        return _measure_pages(url, cold_runs=cold_runs, warm_runs=warm_runs, progress=progress)
+    finally:
+        if before is None:
+            del os.environ["RASSO_WARM_CACHES"]
+        else:
+            os.environ["RASSO_WARM_CACHES"] = before
+
+
+def _measure_pages(url: str, *, cold_runs: int, warm_runs: int,
+                   progress: Callable[[str], None]) -> tuple[dict, dict[str, list[Call]]]:
     first = first_run(url)
     from streamlit.logger import set_log_level
 

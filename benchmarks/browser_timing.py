@@ -7,9 +7,14 @@ settled, and the bytes each page costs (issue 14, item 2).
 in one browser context (so the app's scripts are fetched once, as a returning user has them),
 and reports per address:
 
-- ``drawn_s``: from ``goto`` until the app is idle (no running indicator, no spinner, no stale
-  element) and every Vega chart has drawn (a canvas with an area or an SVG with marks), the
-  same for half a second;
+- ``drawn_s``: from ``goto`` until the server has finished the page's run and the browser has
+  drawn every chart that run sent (a canvas with an area or an SVG with marks), with nothing
+  running, stale or still loading (Streamlit's skeletons), the same for half a second;
+- ``charts``: how many charts the run sent, read from the WebSocket messages themselves. The
+  page alone cannot say: Streamlit's front end loads each element's code on first use and shows
+  a skeleton meanwhile, and a quick run ends before its charts exist in the page (a first
+  version, counting the page's charts once the running indicator had gone, timed
+  ``/pillars?pillar=3`` at 1.2 s with no chart when its four charts drew at 3 s);
 - ``change_s``: after choosing the next offence group in the sidebar, until settled again;
 - ``http_bytes`` (encoded, as received) and ``ws_bytes`` (WebSocket message payloads), read
   through the Chrome DevTools Protocol, for the navigation and for the change.
@@ -19,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import contextlib
 import json
 import os
 import tempfile
@@ -40,31 +44,40 @@ STATES: tuple[tuple[str, str], ...] = (
 )
 JSON_OUT = Path(__file__).with_name("browser_timing.json")
 
-# True when the page is idle and every chart has drawn; returns the number of charts then.
+# The number of charts drawn when nothing is running, stale or loading, else false.
 SETTLED_JS = """() => {
   if (!document.querySelector('h1')) return false;
-  if (document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSpinner"], [data-stale="true"]'))
+  if (document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSpinner"], '
+                             + '[data-stale="true"], [data-testid="stSkeleton"]'))
     return false;
-  const charts = [...document.querySelectorAll('.vega-embed')];
-  const drawn = charts.every(c => {
-    const canvas = c.querySelector('canvas');
+  return [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].filter(c => {
+    const canvas = c.querySelector('.vega-embed canvas');
     if (canvas) return canvas.width > 0 && canvas.height > 0;
-    const svg = c.querySelector('svg');
+    const svg = c.querySelector('.vega-embed svg');
     return !!svg && svg.querySelectorAll('path, rect, circle, line, text').length > 0;
-  });
-  return drawn ? charts.length + 1 : false;
+  }).length;
 }"""
 
 
 class Traffic:
-    """Bytes received by one tab, from the DevTools protocol's network events."""
+    """What one tab received, from the DevTools protocol's network events: bytes, and from
+    Streamlit's messages (``ForwardMsg``) the runs started, whether the last has finished and
+    how many charts it sent."""
 
     def __init__(self, cdp):
         self.http = 0
         self.ws = 0
+        self.runs = 0  # script runs started (a full rerun or a fragment's)
+        self.finished = False  # the last run has ended (not cut short for a rerun)
+        self._elements: dict[tuple[int, ...], bool] = {}  # delta path -> is a chart
+        self._charts_by_hash: dict[str, bool] = {}  # messages the browser caches, sent again by hash
         cdp.on("Network.loadingFinished", self._http)
         cdp.on("Network.webSocketFrameReceived", self._frame)
         cdp.send("Network.enable")
+
+    @property
+    def charts(self) -> int:
+        return sum(self._elements.values())
 
     def _http(self, event: dict) -> None:
         self.http += int(event.get("encodedDataLength", 0))
@@ -72,8 +85,34 @@ class Traffic:
     def _frame(self, event: dict) -> None:
         response = event.get("response", {})
         data = response.get("payloadData", "")
+        if response.get("opcode") != 2:
+            self.ws += len(data.encode())
+            return
         # binary frames (Streamlit's protobuf messages) come base64-encoded
-        self.ws += len(base64.b64decode(data)) if response.get("opcode") == 2 else len(data.encode())
+        raw = base64.b64decode(data)
+        self.ws += len(raw)
+        self._message(raw)
+
+    def _message(self, raw: bytes) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        msg = ForwardMsg.FromString(raw)
+        kind = msg.WhichOneof("type")
+        if kind == "new_session":
+            self.runs += 1
+            self.finished = False
+            if not msg.metadata.run.fragment_ids:  # a full run redraws the page from scratch
+                self._elements.clear()
+        elif kind == "script_finished":
+            self.finished = msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN
+        elif kind in ("delta", "ref_hash"):
+            if kind == "delta":
+                chart = (msg.delta.WhichOneof("type") == "new_element"
+                         and msg.delta.new_element.WhichOneof("type") == "vega_lite_chart")
+                self._charts_by_hash[msg.hash] = chart
+            else:
+                chart = self._charts_by_hash.get(msg.ref_hash, False)
+            self._elements[tuple(msg.metadata.delta_path)] = chart
 
     def take(self) -> tuple[int, int]:
         """The bytes since the last call."""
@@ -82,67 +121,65 @@ class Traffic:
         return taken
 
 
-def settle(page, timeout_s: float = 120, steady_s: float = 0.5) -> tuple[float, int]:
-    """Wait until ``SETTLED_JS`` has held for ``steady_s``; returns when it first held (the
-    monotonic clock) and the number of charts."""
+def settle(page, traffic: Traffic, *, after_run: int = 0, timeout_s: float = 120,
+           steady_s: float = 0.5) -> tuple[float, int]:
+    """Wait until a run after the ``after_run``-th has finished on the server and the page has
+    drawn every chart it sent, for ``steady_s``; returns when that first held (the monotonic
+    clock) and the number of charts."""
     deadline = time.monotonic() + timeout_s
-    since, charts = None, -1
+    since = None
     while time.monotonic() < deadline:
-        found = page.evaluate(SETTLED_JS)
+        drawn = page.evaluate(SETTLED_JS)  # network events are delivered during this call
         now = time.monotonic()
-        if found and found - 1 == charts:
+        if traffic.runs > after_run and traffic.finished and drawn is not False and drawn == traffic.charts:
+            since = since or now
             if now - since >= steady_s:
-                return since, charts
-        elif found:
-            since, charts = now, found - 1
+                return since, drawn
         else:
-            since, charts = None, -1
+            since = None
         page.wait_for_timeout(50)
-    raise TimeoutError(f"the page did not settle within {timeout_s:.0f} s")
+    raise TimeoutError(f"the page did not settle within {timeout_s:.0f} s (runs {traffic.runs}, finished "
+                       f"{traffic.finished}, charts sent {traffic.charts}, drawn {page.evaluate(SETTLED_JS)})")
 
 
 def change_filter(page) -> None:
     """Choose the next option of the sidebar's first list (the offence group): a filter change
-    that reruns the whole page."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
+    that reruns the whole page (``settle(after_run=...)`` then waits for that run)."""
     page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
-    # the run starts: the running indicator or stale elements show (a run too quick to be seen
-    # times out here, and settle() still checks the page)
-    with contextlib.suppress(PlaywrightTimeout):
-        page.wait_for_selector('[data-testid="stStatusWidget"], [data-stale="true"]', state="attached",
-                               timeout=5000)
 
 
-def _one(context, base_url: str, path: str, query: str) -> dict:
+def _one(context, base_url: str, path: str, query: str, pause_s: float = 0) -> dict:
     page = context.new_page()
     traffic = Traffic(context.new_cdp_session(page))
     start = time.monotonic()
     page.goto(f"{base_url}/{path}" + (f"?{query}" if query else ""), wait_until="domcontentloaded")
-    drawn, charts = settle(page)
+    drawn, charts = settle(page, traffic)
     http, ws = traffic.take()
     out = {"page": path, "query": query, "drawn_s": round(drawn - start, 2), "charts": charts,
            "http_bytes": http, "ws_bytes": ws}
-    start = time.monotonic()
+    if pause_s:
+        page.wait_for_timeout(pause_s * 1000)  # the user reads the page before changing the filter
+    runs, start = traffic.runs, time.monotonic()
     change_filter(page)
-    settled, _ = settle(page)
+    settled, _ = settle(page, traffic, after_run=runs)
     http, ws = traffic.take()
     out.update(change_s=round(settled - start, 2), change_http_bytes=http, change_ws_bytes=ws)
     page.close()
     return out
 
 
-def measure(base_url: str, states=STATES) -> dict:
-    """Per address (``"/path?query"``): navigation -> drawn, change -> settled, bytes."""
+def measure(base_url: str, states=STATES, pause_s: float = 0) -> dict:
+    """Per address (``"/path?query"``): navigation -> drawn, change -> settled, bytes; the
+    change ``pause_s`` after the page settled (0: at once)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             context = browser.new_context(viewport={"width": 1400, "height": 1600})
-            return {f"/{path}?{query}": _one(context, base_url, path, query) for path, query in states}
+            return {f"/{path}?{query}": _one(context, base_url, path, query, pause_s) for path, query in states}
         finally:
             browser.close()
 
@@ -163,18 +200,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", default=os.environ.get("RASSO_DB_URL"), help="start a server over this database")
     parser.add_argument("--url", help="or measure a server already running at this address")
+    parser.add_argument("--pause", type=float, default=0,
+                        help="seconds a user reads each page before changing the filter (default 0)")
     parser.add_argument("--note", default="")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
     if not (args.url or args.db):
         parser.error("give --db (or RASSO_DB_URL) or --url")
     if args.url:
-        results = measure(args.url.rstrip("/"))
+        results = measure(args.url.rstrip("/"), pause_s=args.pause)
     else:
         with tempfile.TemporaryDirectory() as tmp, serve(args.db, Path(tmp) / "streamlit.log") as server:
-            results = measure(server.url)
+            results = measure(server.url, pause_s=args.pause)
     meta = (f"`python -m benchmarks.browser_timing`, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
-            f"Chromium headless, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}. {args.note}").strip()
+            f"Chromium headless, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
+            f"{f', filter changed {args.pause:g} s after each page settled' if args.pause else ''}. {args.note}").strip()
     text = markdown(results, meta)
     print(text)
     if not args.no_write:

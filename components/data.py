@@ -18,6 +18,7 @@ import queries
 import queries.explorer
 import queries.peers
 import settings
+from components.warm import warming
 from db.engine import make_engine
 from db.releases import Release, list_releases
 from metrics.explorer_spec import TableSpec
@@ -36,31 +37,46 @@ LOADING = "Loading…"
 
 
 @st.cache_data(show_spinner=LOADING, max_entries=1024)
-def metric_table(url: str, *, tier: str, **kwargs) -> pl.DataFrame:
+def _metric_table(url: str, *, tier: str, **kwargs) -> pl.DataFrame:
     """``queries.metric_table`` with the same keyword arguments (release_id among them). ``tier``
     is required here, unlike in ``queries``: a page must say which tier it shows (``ctx.tier``)."""
     return queries.metric_table(engine_for(url), tier=tier, **kwargs)
 
 
+metric_table = warming(_metric_table)
+
+
 @st.cache_data(show_spinner=LOADING, max_entries=512)
-def metric_tables(url: str, *, tier: str, **kwargs) -> dict[str, pl.DataFrame]:
+def _metric_tables(url: str, *, tier: str, **kwargs) -> dict[str, pl.DataFrame]:
     """``queries.metric_tables`` (several areas of one metric from one read), like ``metric_table``."""
     return queries.metric_tables(engine_for(url), tier=tier, **kwargs)
 
 
+metric_tables = warming(_metric_tables)
+
+
 @st.cache_data(show_spinner=LOADING, max_entries=512)
-def outcome_mix(url: str, *, tier: str, **kwargs) -> pl.DataFrame:
+def _outcome_mix(url: str, *, tier: str, **kwargs) -> pl.DataFrame:
     return queries.outcome_mix(engine_for(url), tier=tier, **kwargs)
 
 
+outcome_mix = warming(_outcome_mix)
+
+
 @st.cache_data(show_spinner=LOADING, max_entries=256)
-def case_journey(url: str, *, tier: str, **kwargs) -> pl.DataFrame:
+def _case_journey(url: str, *, tier: str, **kwargs) -> pl.DataFrame:
     return queries.case_journey(engine_for(url), tier=tier, **kwargs)
 
 
+case_journey = warming(_case_journey)
+
+
 @st.cache_data(show_spinner=LOADING, max_entries=512)
-def day_percentiles(url: str, *, tier: str, **kwargs) -> pl.DataFrame:
+def _day_percentiles(url: str, *, tier: str, **kwargs) -> pl.DataFrame:
     return queries.day_percentiles(engine_for(url), tier=tier, **kwargs)
+
+
+day_percentiles = warming(_day_percentiles)
 
 
 @st.cache_data(show_spinner=LOADING, max_entries=256)

@@ -22,6 +22,7 @@ DEFAULT_FIRST_START_CASES = 600_000
 PROTECTION_CHECKS = ("lines", "lp")
 DEFAULT_PROTECTION_CHECK = "lines"
 DEFAULT_STATEMENT_TIMEOUT = 60
+DEFAULT_WARM_CACHES = True
 
 
 class SettingsError(ValueError):
@@ -50,6 +51,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RASSO_STATEMENT_TIMEOUT", DEFAULT_STATEMENT_TIMEOUT,
             "seconds one database statement of the app may run before PostgreSQL cancels it and the "
             "page says so (a whole number, at least 1)"),
+    Setting("RASSO_WARM_CACHES", DEFAULT_WARM_CACHES,
+            "1 (the default): after a page asks for an offence group's figures, the server computes the "
+            "same figures for the other offence groups in the background, so changing the group is "
+            "quick; 0: only what a page asks for (the test suite sets 0)"),
     Setting("RASSO_BASE_URL", None,
             "the app's public address (http(s)://host[:port][/path]), so citations carry a full "
             "link; unset: citations give the path only"),
@@ -103,6 +108,14 @@ def statement_timeout(environ: Mapping[str, str] | None = None) -> int:
     return _whole_number("RASSO_STATEMENT_TIMEOUT", DEFAULT_STATEMENT_TIMEOUT, environ)
 
 
+def warm_caches(environ: Mapping[str, str] | None = None) -> bool:
+    """``RASSO_WARM_CACHES``: '1' (the default) or '0'."""
+    raw = _raw("RASSO_WARM_CACHES", environ)
+    if raw not in ("", "0", "1"):
+        raise SettingsError(f"RASSO_WARM_CACHES must be 0 or 1, got {raw[:20]!r}")
+    return raw != "0"
+
+
 def base_url(environ: Mapping[str, str] | None = None) -> str | None:
     """``RASSO_BASE_URL`` without a trailing slash, or None when not set."""
     raw = _raw("RASSO_BASE_URL", environ)
@@ -136,6 +149,7 @@ READERS: dict[str, Callable[[Mapping[str, str] | None], object]] = {
     "RASSO_FIRST_START_CASES": first_start_cases,
     "RASSO_PROTECTION_CHECK": protection_check,
     "RASSO_STATEMENT_TIMEOUT": statement_timeout,
+    "RASSO_WARM_CACHES": warm_caches,
     "RASSO_BASE_URL": base_url,
     "RASSO_CONTACT": contact,
 }

@@ -14,6 +14,7 @@ for a database, stops the collection with a message saying where it belongs.
 
 from __future__ import annotations
 
+import os
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +65,9 @@ DATABASE_FIXTURES = {"empty_db", "small_db", "fresh_engine", "pg_cluster", "pg_c
 
 
 def pytest_configure(config):
+    # no background warming of caches (components.warm): a query must not outlive its test, and
+    # servers the browser tests start inherit this
+    os.environ["RASSO_WARM_CACHES"] = "0"
     config.stash[_SCHEMAS] = _Schemas(prefix=f"{SCHEMA_PREFIX}{uuid.uuid4().hex[:8]}_")
 
 

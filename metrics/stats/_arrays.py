@@ -6,7 +6,6 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-from scipy import stats as st
 
 
 def _arr(x: Any) -> np.ndarray:
@@ -26,7 +25,16 @@ def _out(scalar: bool, *arrays: np.ndarray) -> tuple:
     return tuple(np.asarray(a, dtype=float) for a in arrays)
 
 
+def scipy_stats():
+    """``scipy.stats``, imported where a function first needs it: the import costs about 0.7 s,
+    most of the dashboard's start-up and of any command that computes nothing."""
+    from scipy import stats
+
+    return stats
+
+
 def _z(confidence: float) -> float:
+    st = scipy_stats()
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be between 0 and 1, got {confidence}")
     return float(st.norm.ppf(1 - (1 - confidence) / 2))

@@ -5,9 +5,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats as st
 
-from metrics.stats._arrays import _z
+from metrics.stats._arrays import _z, scipy_stats
 from metrics.stats.intervals import wilson
 
 
@@ -51,6 +50,7 @@ def compare_counts(
     ratio 1.971, 95% interval 0.858 to 4.277). ``significant`` is True when the interval
     excludes one. A zero second count gives an infinite upper limit; two zeros give NaN.
     """
+    st = scipy_stats()
     _z(confidence)
     bad = {"ratio": math.nan, "lower": math.nan, "upper": math.nan, "significant": False,
            "confidence": confidence}

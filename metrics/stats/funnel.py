@@ -8,9 +8,8 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-from scipy import stats as st
 
-from metrics.stats._arrays import _arr, _level_suffix
+from metrics.stats._arrays import _arr, _level_suffix, scipy_stats
 
 FUNNEL_ABOVE_OUTER = "above 99.8%"
 FUNNEL_ABOVE_INNER = "above 95%"
@@ -30,6 +29,7 @@ def _check_target(target: float, kind: str) -> None:
 
 
 def _dist(target: float, den: np.ndarray, kind: str):
+    st = scipy_stats()
     if kind == "binomial":
         return st.binom(np.round(den).astype(np.int64), target), np.round(den)
     return st.poisson(target * den), den
@@ -201,7 +201,7 @@ def overdispersion_p_value(phi: float, units: int) -> float:
     """
     if not (units > 1 and math.isfinite(phi)):
         return math.nan
-    return float(st.chi2.sf(units * phi, units - 1))
+    return float(scipy_stats().chi2.sf(units * phi, units - 1))
 
 
 OVERDISPERSION_ALPHA = 0.05
@@ -227,6 +227,7 @@ def funnel_tails(numerators: Any, denominators: Any, target: float, *, kind: str
     smaller of the two is the exact two-sided p-value. Invalid units (missing, non-finite or
     non-positive denominators, negative counts, more successes than trials) give NaN.
     """
+    st = scipy_stats()
     _check_target(target, kind)
     num = np.atleast_1d(_arr(numerators)).astype(float)
     den = np.atleast_1d(_arr(denominators)).astype(float)

@@ -7,9 +7,8 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-from scipy import stats as st
 
-from metrics.stats._arrays import _arr, _is_scalar, _out, _z
+from metrics.stats._arrays import _arr, _is_scalar, _out, _z, scipy_stats
 
 
 def wilson(successes: Any, n: Any, confidence: float = 0.95) -> tuple:
@@ -44,6 +43,7 @@ def poisson_exact(count: Any, confidence: float = 0.95) -> tuple:
     lower 0 (and upper 3.689 at 95%). Divide both by the exposure for a rate. Negative or
     missing counts give NaN.
     """
+    st = scipy_stats()
     scalar = _is_scalar(count)
     x = _arr(count)
     alpha = 1 - confidence
@@ -67,6 +67,7 @@ def median_interval(values: Any, confidence: float = 0.95) -> tuple[float, float
     the 2nd and 9th values, n = 20 the 6th and 15th). Missing values are dropped. With too few
     values for any interval (n <= 5 at 95%) the limits are NaN; with none, everything is NaN.
     """
+    st = scipy_stats()
     v = _arr(values).ravel()
     v = np.sort(v[np.isfinite(v)])
     n = v.size
