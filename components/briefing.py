@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import polars as pl
 import streamlit as st
 
 from components import data
@@ -55,15 +56,18 @@ def briefing_download(url: str, *, release: Release, force_code: str, offence: s
     return name
 
 
-def figure_block(ctx: Context, figure: Figure) -> None:
+def figure_block(ctx: Context, figure: Figure, *, spec: dict | None = None,
+                 screen: pl.DataFrame | None = None) -> None:
     """Draw one of the force profile's figures: its chart block, or in words why there is none
     (``reports.force_profile`` builds the same figure for the pack, so it is defined once for the
-    screen and for paper)."""
+    screen and for paper). ``spec`` and ``screen``: its chart's spec and its table as shown, when
+    made already (``components.force_view``)."""
     if figure.section is None:
         if figure.caveat:
             caveat(figure.caveat)
         return
     section = figure.section
-    chart_block(title=section.title, chart=section.chart, summary=section.summary, table=section.table,
+    chart_block(title=section.title, chart=section.chart if spec is None else spec, summary=section.summary, table=section.table,
                 unit=figure.unit, basis=figure.basis, citation=ctx.citation(), release_id=ctx.release_id,
-                key=figure.key, metric=figure.metric, caveat=" ".join(section.notes) or None)
+                key=figure.key, metric=figure.metric, caveat=" ".join(section.notes) or None,
+                screen=screen)

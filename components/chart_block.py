@@ -7,6 +7,8 @@ makes that impossible to forget and impossible to drift.
 
 from __future__ import annotations
 
+import functools
+
 import altair as alt
 import polars as pl
 import streamlit as st
@@ -68,7 +70,12 @@ def download_meta(*, key: str, release_id: int, citation: str, basis: str | None
 
 def download_file(table: pl.DataFrame, meta: ExportMeta, unit: str) -> tuple[bytes, str]:
     """The CSV bytes and file name of a table's download (the shared export path)."""
-    return csv_bytes(export_frame(table, meta, unit=unit)), meta.file_name("csv")
+    return download_bytes(table, meta, unit), meta.file_name("csv")
+
+
+def download_bytes(table: pl.DataFrame, meta: ExportMeta, unit: str) -> bytes:
+    """The CSV bytes of a table's download; the download button calls it when pressed."""
+    return csv_bytes(export_frame(table, meta, unit=unit))
 
 
 def chart_block(
@@ -85,8 +92,10 @@ def chart_block(
     caveat: str | None = None,
     metric: Metric | None = None,
     whole_release: bool = False,
+    screen: pl.DataFrame | None = None,
 ) -> None:
-    """``whole_release``: the rows span the whole release, not the chosen period (``download_meta``)."""
+    """``whole_release``: the rows span the whole release, not the chosen period (``download_meta``);
+    ``screen``: the table as the screen shows it, when the caller has it already (else made here)."""
     with st.container(border=True, key=f"chart-{key}"):
         st.subheader(title)
         if basis:
@@ -96,28 +105,33 @@ def chart_block(
         if caveat:
             st.caption(f"Caveat: {caveat}")
         table_with_download(table, unit=unit, title=title, basis=basis, citation=citation,
-                            release_id=release_id, key=key, metric=metric, whole_release=whole_release)
+                            release_id=release_id, key=key, metric=metric, whole_release=whole_release,
+                            screen=screen)
 
 
 def table_with_download(table: pl.DataFrame, *, unit: str, title: str, basis: str | None, citation: str,
                         release_id: int, key: str, metric: Metric | None = None,
-                        whole_release: bool = False) -> None:
+                        whole_release: bool = False, screen: pl.DataFrame | None = None) -> None:
     """The expander under a chart: the rows on screen (with symbols), the CSV download (typed,
-    self-describing; see ``queries.export``) and how to read it."""
+    self-describing; see ``queries.export``) and how to read it.
+
+    The file is written when the button is pressed, not on every run (writing each table's CSV
+    was a tenth of a warm rerun of /force); no rerun on the click, as the explorer's downloads
+    (a rerun raced the deferred file there)."""
     with st.expander(f"Data table: {title}"):
-        st.dataframe(screen_frame(display_frame(table, unit), unit, metric), hide_index=True,
-                     width="stretch")
+        shown = screen if screen is not None else screen_frame(display_frame(table, unit), unit, metric)
+        st.dataframe(shown, hide_index=True, width="stretch")
         if legend := symbols_legend(table):
             st.caption(legend)
         meta = download_meta(key=key, release_id=release_id, citation=citation, basis=basis, metric=metric,
                              whole_release=whole_release)
-        data, file_name = download_file(table, meta, unit)
         st.download_button(
             "Download these rows (CSV)",
-            data=data,
-            file_name=file_name,
+            data=functools.partial(download_bytes, table, meta, unit),
+            file_name=meta.file_name("csv"),
             mime="text/csv",
             key=f"download-{key}",
+            on_click="ignore",
             icon=":material/download:",
         )
         st.caption(f"{DOWNLOAD_NOTE} Column names in the file are the machine names explained in the "

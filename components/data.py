@@ -47,6 +47,15 @@ metric_table = warming(_metric_table)
 
 
 @st.cache_data(show_spinner=LOADING, max_entries=512)
+def _metric_tables(url: str, *, tier: str, **kwargs) -> dict[str, pl.DataFrame]:
+    """``queries.metric_tables`` (several areas of one metric from one read), like ``metric_table``."""
+    return queries.metric_tables(engine_for(url), tier=tier, **kwargs)
+
+
+metric_tables = warming(_metric_tables)
+
+
+@st.cache_data(show_spinner=LOADING, max_entries=512)
 def _outcome_mix(url: str, *, tier: str, **kwargs) -> pl.DataFrame:
     return queries.outcome_mix(engine_for(url), tier=tier, **kwargs)
 
@@ -118,6 +127,7 @@ def reader(url: str, tier: str) -> Reader:
     """These cached functions as the ``reports.reader.Reader`` the force profile reads through
     (the command line hands it ``reports.reader.engine_reader`` instead), in ``tier``."""
     return Reader(metric_table=functools.partial(metric_table, url, tier=tier),
+                  metric_tables=functools.partial(metric_tables, url, tier=tier),
                   outcome_mix=functools.partial(outcome_mix, url, tier=tier),
                   forces=functools.partial(forces, url),
                   similar_inputs=functools.partial(similar_inputs, url),

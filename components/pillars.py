@@ -47,7 +47,7 @@ DOWNLOAD_COLUMNS = {"code": "code", "name": "name", "metric": "metric", "numerat
 
 def pillar_figures(ctx: Context, metrics: Sequence[Metric]) -> dict[str, MetricFigures]:
     """Each of the pillar's indicators the release holds, for every force and for England and Wales."""
-    return read_figures(functools.partial(data.metric_table, ctx.url, tier=ctx.tier), ctx.release.coverage or (),
+    return read_figures(functools.partial(data.metric_tables, ctx.url, tier=ctx.tier), ctx.release.coverage or (),
                         release_id=ctx.release_id, offence=ctx.state.offence, first_quarter=ctx.period.first,
                         last_quarter=ctx.period.last, metrics=tuple(metrics))
 

@@ -109,7 +109,7 @@ def _persisted_hidden(conn: Connection, release_id: int, families=None) -> pl.Da
         c.release_id == release_id)
     if families is not None:
         stmt = stmt.where(c.family.in_(list(families)))
-    return pl.DataFrame([tuple(r) for r in conn.execute(stmt)], schema=HIDDEN_SCHEMA, orient="row")
+    return pl.DataFrame(conn.execute(stmt).all(), schema=HIDDEN_SCHEMA, orient="row")
 
 
 def _prior_of(conn: Connection, release_id: int) -> int | None:
@@ -191,8 +191,17 @@ def hidden_cells(conn: Connection, release_id: int, *, threshold: int | None = N
     t = disclosure_threshold(threshold)
     run = stored_run(conn, release_id)
     if run is not None and run.threshold == t:
-        key = (*_cache_key(conn, release_id, t, run.created_at), tuple(sorted(families or ())) or None)
-        return _kept(_STORED, key, lambda: _persisted_hidden(conn, release_id, families))
+        by_family = _kept(_STORED, _cache_key(conn, release_id, t, run.created_at), dict)
+        wanted = sorted(families) if families is not None else None
+        missing = None if wanted is None else [f for f in wanted if f not in by_family]
+        if missing is None or missing:
+            # each family read once per process, whatever families a table asks for with it (a
+            # table of outcomes and one of outcomes and recorded offences share the outcomes')
+            read = _persisted_hidden(conn, release_id, missing)
+            by_family.update({f: read.filter(pl.col("family") == f) for f in missing or read["family"].unique()})
+            if wanted is None:
+                return read
+        return pl.concat([by_family[f] for f in wanted], how="vertical") if wanted else _empty_hidden()
     created = conn.execute(select(release.c.created_at).where(release.c.id == release_id)).scalar_one_or_none()
     if created is None:
         return _empty_hidden()

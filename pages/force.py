@@ -3,8 +3,8 @@ past: headline figures with funnel positions, an SPC trend with its NOM start, a
 panel, the outcome mix and a short narrative built from the same frames.
 
 Thin by design: read the context, have ``reports.force_profile`` build the view's figures
-through the cached reader (`rasso brief` builds the same through an engine, so the briefing
-pack is the same file), and draw them with the components. Without a force it asks for one (a
+through the cached reader, once per view (``components.force_view``; `rasso brief` builds the
+same through an engine, so the briefing pack is the same file), and draw them with the components. Without a force it asks for one (a
 list by region).
 """
 
@@ -17,17 +17,18 @@ from analysis.comparison import DEFAULT_PEER_SET
 from analysis.force_profile import HEADLINE_METRICS
 from components import data
 from components.banners import caveat
-from components.briefing import briefing_download, figure_block
+from components.briefing import briefing_download
 from components.context import get_context
 from components.controls import basis_control, grain_control, sync_widget, widget_to_url
 from components.force_headlines import headline_tile, unavailable
 from components.force_picker import force_list, force_selector
+from components.force_view import draw_figure, shown_profile
 from components.page_registry import COMPARE
 from components.peers import peer_control
 from components.pillar_profile import draw_pillar_profile
 from metrics.markup import plain
 from metrics.registry import METRICS, metric
-from reports.force_profile import MIX_BASES, ProfileView, force_profile
+from reports.force_profile import MIX_BASES, ProfileView
 from words import narrative as say
 from words.peers import phase_words
 
@@ -52,7 +53,8 @@ code = state.force
 peer_key = state.peer or DEFAULT_PEER_SET
 view = ProfileView(release=ctx.release, force_code=code, offence=state.offence, period=period,
                    metric_id=state.metric, peer=state.peer, grain=state.grain or "quarter", basis=state.basis)
-profile = force_profile(data.reader(ctx.url, ctx.tier), view)
+shown = shown_profile(ctx.url, ctx.tier, view)
+profile = shown.profile
 name, ref, noun = profile.name, profile.ref, profile.noun
 
 st.title(f"{name}: force profile")
@@ -101,16 +103,16 @@ if profile.missing:
     caveat(profile.missing)
 else:
     grain_control(state, key="force_grain")
-    figure_block(ctx, profile.figures["spc"])
+    draw_figure(ctx, shown, "spc")
 
 st.header("Before and after its National Operating Model start")
 if "before-after" in profile.figures:
-    figure_block(ctx, profile.figures["before-after"])
+    draw_figure(ctx, shown, "before-after")
 
 st.header("How investigations ended")
 basis_control(state, MIX_BASES, key="force_basis")
-figure_block(ctx, profile.figures["outcome-mix"])
+draw_figure(ctx, shown, "outcome-mix")
 
 st.header("Briefing pack")
 briefing_download(ctx.url, release=ctx.release, force_code=code, offence=state.offence, period=period,
-                  extra_sections=profile.sections(), narrative=profile.sentences or None, citation=ctx.citation())
+                  extra_sections=shown.sections, narrative=profile.sentences or None, citation=ctx.citation())

@@ -55,14 +55,34 @@ def metric_table(
     is a true zero. The steps: check the request, read the counts, make the cells, protect
     them, cut the view asked for.
     """
-    req = Request.of(metric_id, offence_group, area, first_quarter, last_quarter, grain, tier)
+    return metric_tables(engine, release_id=release_id, metric_id=metric_id, offence_group=offence_group,
+                         areas=(area,), first_quarter=first_quarter, last_quarter=last_quarter, grain=grain,
+                         tier=tier, threshold=threshold)[area]
+
+
+def metric_tables(engine: Engine, *, release_id: int, metric_id: str, offence_group: str = "adult_rape",
+                  areas: tuple[str, ...] = ("all", "national"), first_quarter: int, last_quarter: int,
+                  grain: str = "quarter", tier: str = "public", threshold: int | None = None) -> dict[str, pl.DataFrame]:
+    """``metric_table`` for each of ``areas`` (by area), from one read of the counts and the
+    protection: the counts of every force and of England and Wales come from the same query
+    (except a median's, read as one national histogram), so a page that shows a metric's forces
+    beside England and Wales (the force profile's pillars and headlines) need not read it twice."""
+    reqs = {a: Request.of(metric_id, offence_group, a, first_quarter, last_quarter, grain, tier) for a in areas}
+    read, made, out = {}, {}, {}  # inputs by national histogram or not, protected cells by scope, tables
     with engine.connect() as conn:
-        inputs = read_inputs(conn, req, release_id, threshold)
-    if inputs is None:
-        return empty_table()
-    cells = make_cells(inputs, req)
-    protected = protect(cells, req, inputs, threshold)
-    return cut_view(protected, req, inputs.framing, release_id)
+        for area, req in reqs.items():
+            by = req.national and req.metric.kind == reg.MEDIAN_DAYS  # a national histogram of its own
+            if by not in read:
+                read[by] = read_inputs(conn, req, release_id, threshold)
+            inputs = read[by]
+            if inputs is None:
+                out[area] = empty_table()
+                continue
+            check_area(area, inputs.framing.forces["code"])
+            if req.scope not in made:
+                made[req.scope] = protect(make_cells(inputs, req), req, inputs, threshold)
+            out[area] = cut_view(made[req.scope], req, inputs.framing, release_id)
+    return out
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,13 @@ from metrics.registry import (
 from queries import QueryError
 from reports.force_brief import Brief, force_pack
 from reports.pack import Pack, Section
-from reports.reader import Reader, engine_reader, peer_set_of, pillar_profile_frame_of
+from reports.reader import (
+    Reader,
+    engine_reader,
+    forces_and_national,
+    peer_set_of,
+    pillar_profile_frame_of,
+)
 from words import narrative as say
 from words import pillar_profile as pillar_words
 from words.citation import view_citation
@@ -130,8 +136,8 @@ def _comparison(reader: Reader, view: ProfileView, forces: pl.DataFrame, m: Metr
     """Every force and England and Wales for the headline period: the frame of /compare."""
     window = {"release_id": view.release.id, "metric_id": m.id, "offence_group": view.offence,
               "first_quarter": view.period.first, "last_quarter": view.period.last, "grain": "period"}
-    by_force = reader.metric_table(area="all", **window)
-    national = reader.metric_table(area="national", **window).to_dicts()
+    by_force, national_table = forces_and_national(reader.metric_tables, **window)
+    national = national_table.to_dicts()
     if by_force.height == 0 or view.force_code not in set(by_force["area_code"].to_list()):
         return None
     return cmp.compare_forces(by_force, national[0] if national else {}, forces, m)
@@ -176,10 +182,9 @@ def _trend(reader: Reader, p: ForceProfile, forces: pl.DataFrame,
     rel = view.release
     span = {"release_id": rel.id, "metric_id": m.id, "offence_group": view.offence,
             "first_quarter": rel.first_quarter, "last_quarter": view.period.last, "grain": view.grain}
-    every = reader.metric_table(area="all", **span)
+    every, national = forces_and_national(reader.metric_tables, **span)
     peers = cmp.peer_codes(comp, code, p.peers) if comp else []
-    series = fp.spc_frame(every.filter(pl.col("area_code") == code),
-                          reader.metric_table(area="national", **span), every, peers)
+    series = fp.spc_frame(every.filter(pl.col("area_code") == code), national, every, peers)
     wins = fp.windows(p.ref["nom_start"], rel.first_quarter, view.period.last)
     tables = [reader.metric_table(area="all", release_id=rel.id, metric_id=m.id, offence_group=view.offence,
                                   first_quarter=w[0], last_quarter=w[1], grain="period") if w else None

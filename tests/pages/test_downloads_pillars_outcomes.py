@@ -36,7 +36,7 @@ def _open(monkeypatch, engine, page, **params):
     captured: dict[str, tuple[str, bytes]] = {}
 
     def spy(label, data, file_name=None, *args, **kwargs):
-        captured[kwargs.get("key")] = (file_name, data)
+        captured[kwargs.get("key")] = (file_name, data() if callable(data) else data)  # written when pressed
         return REAL_DOWNLOAD_BUTTON(label, data, *args, file_name=file_name, **kwargs)
 
     monkeypatch.setattr(st, "download_button", spy)

@@ -28,7 +28,7 @@ def _downloads(monkeypatch, engine, page: str, **params) -> dict[str, bytes]:
 
     def spy(label, data, file_name=None, *args, **kwargs):
         assert file_name not in captured, f"two downloads on one page share the name {file_name}"
-        captured[file_name] = data
+        captured[file_name] = data() if callable(data) else data  # a chart's CSV is written when pressed
         return REAL_DOWNLOAD_BUTTON(label, data, *args, file_name=file_name, **kwargs)
 
     st.cache_data.clear()
