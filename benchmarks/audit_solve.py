@@ -193,7 +193,7 @@ class Solver:
             if left.sum() - now.sum() < max(1, 0.02 * left.sum()):
                 break
             left = now
-        self._exact(split, np.flatnonzero(open_()), model, cols, lo, hi, exact, seen)
+        self._exact(split, np.flatnonzero(open_()), model, cols, lo, hi, exact, seen, open_)
         return list(zip(lo.tolist(), hi.tolist(), exact.tolist(), strict=True))
 
     def _solve(self, model: Programme, cost: np.ndarray, maximise: bool) -> np.ndarray | None:
@@ -203,30 +203,38 @@ class Solver:
             self.failures += 1
         return x
 
-    def _exact(self, split, todo, model, cols, lo, hi, exact, seen) -> None:
-        """Exact minimum and maximum of the forms ``todo``, one part per component per round."""
+    def _exact(self, split, todo, model, cols, lo, hi, exact, seen, open_) -> None:
+        """Exact minimum and maximum of the forms ``todo``, one part per component per round.
+        Each solution is also a feasible point (``seen``): a form it proves safe before its own
+        round is dropped and keeps the span seen (``exact`` False)."""
         queue: dict[int, list[tuple[int, dict[int, float]]]] = {}
+        low = {int(k): split[k][0] for k in todo}
+        high = {int(k): (np.inf if split[k][1] else split[k][0]) for k in todo}
         for k in todo:
-            const, free, parts = split[k]
-            lo[k], hi[k] = const, (np.inf if free else const)
-            exact[k] = True
-            for label, part in parts.items():
+            for label, part in split[k][2].items():
                 queue.setdefault(label, []).append((int(k), part))
+        dropped: set[int] = set()
         depth = max((len(v) for v in queue.values()), default=0)
         for round_ in range(depth):
-            work = [items[round_] for items in queue.values() if len(items) > round_]
+            still = open_()
+            dropped |= {int(k) for k in low if not still[k]}
+            work = [items[round_] for items in queue.values() if len(items) > round_ and items[round_][0] not in dropped]
             placed = [(k, np.searchsorted(cols, list(part)), np.array(list(part.values()))) for k, part in work]
             cost = np.zeros(cols.size)
             for _, where, coefs in placed:
                 cost[where] += coefs
             for maximise in (True, False):
-                x = self._solve(model, cost, maximise)
+                x = self._solve(model, cost, maximise) if placed else None
+                if x is not None:
+                    seen(x)
                 for k, where, coefs in placed:
                     v = np.nan if x is None else float(coefs @ x[where])
                     if maximise:
-                        hi[k] += np.inf if v >= BIG / 2 else v
+                        high[k] += np.inf if v >= BIG / 2 else v
                     else:
-                        lo[k] += v
+                        low[k] += v
+        for k in set(low) - dropped:
+            lo[k], hi[k], exact[k] = low[k], high[k], True
 
     def _model(self, labels: list[int]) -> tuple[Programme, np.ndarray]:
         rows = np.concatenate([self.r.rows_of[label] for label in labels])
