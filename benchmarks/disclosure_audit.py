@@ -213,6 +213,7 @@ def solve(audit: Audit, u: Universe, numbers: list[Number]) -> None:
                     "inconsistent equations": int(reduced.inconsistent),
                     "equations left": int(reduced.a.shape[0]), "components": len(reduced.rows_of),
                     "distinct hidden numbers": len(forms), "linear programmes": solver.lps,
+                    "hidden numbers ranged exactly": solver.exact,
                     "solver failures": solver.failures}
 
 
