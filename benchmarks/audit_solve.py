@@ -15,6 +15,7 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
+from benchmarks.audit_local import Local
 from benchmarks.audit_programme import BIG, Programme
 
 TOLERANCE = 1e-6
@@ -126,6 +127,9 @@ class Solver:
         self.failures = 0
         self.exact = 0
         self.threshold = 0
+        self.point: np.ndarray | None = None
+        self.local = {"safe": 0, "leak": 0}
+        """Numbers decided by small programmes around them (:mod:`benchmarks.audit_local`)."""
         """Forms whose exact minimum and maximum were solved (the rest were proven safe by points)."""
 
     def split(self, terms: dict[int, float]) -> tuple[float, bool, dict[int, dict[int, float]]]:
@@ -175,6 +179,7 @@ class Solver:
         lo[~has_parts], hi[~has_parts] = const[~has_parts], np.where(free, np.inf, const)[~has_parts]
 
         def seen(x: np.ndarray) -> None:
+            self.point = x
             v = const + forms_matrix @ x
             v = np.where(v >= BIG / 2, np.inf, v)
             hi[:] = np.maximum(hi, v)
@@ -195,8 +200,33 @@ class Solver:
             if left.sum() - now.sum() < max(1, 0.02 * left.sum()):
                 break
             left = now
-        self._exact(split, np.flatnonzero(open_()), model, cols, lo, hi, exact, seen, open_)
+        todo = self._local(split, np.flatnonzero(open_()), model, cols, lo, hi)
+        self._exact(split, todo, model, cols, lo, hi, exact, seen, open_)
         return list(zip(lo.tolist(), hi.tolist(), exact.tolist(), strict=True))
+
+    def _local(self, split, todo, model, cols, lo, hi) -> np.ndarray:
+        """``todo`` less the numbers that small programmes around them decide (their range then
+        an inner one of feasible points, or an outer bound: ``exact`` stays False)."""
+        if self.point is None:
+            return todo
+        local = Local(model.a, model.b, self.point, self.threshold, TOLERANCE)
+        rest = []
+        for k in todo:
+            const, free, parts = split[k]
+            found = None
+            if not free and len(parts) == 1:
+                (part,) = parts.values()
+                found = local.decide(np.searchsorted(cols, list(part)), np.array(list(part.values())))
+            if found is None:
+                rest.append(k)
+                continue
+            verdict, low, high = found
+            self.local[verdict] += 1
+            if verdict == "safe":
+                lo[k], hi[k] = min(lo[k], const + low), max(hi[k], const + high)
+            else:
+                lo[k], hi[k] = const + low, const + high
+        return np.asarray(rest, dtype=np.int64)
 
     def _solve(self, model: Programme, cost: np.ndarray, maximise: bool) -> np.ndarray | None:
         x = model.solve(cost, maximise=maximise)

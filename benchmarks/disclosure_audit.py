@@ -52,7 +52,8 @@ class Finding:
     low: float
     high: float
     exact: bool = True
-    """False when the range is the span of feasible points seen, enough to prove the number safe."""
+    """False when the range is not the exact extremes: the span of feasible points seen, enough to
+    prove the number safe, or an outer bound from a small programme, enough to prove it leaks."""
 
     def pinned(self) -> bool:
         return self.high - self.low < 0.5
@@ -214,6 +215,7 @@ def solve(audit: Audit, u: Universe, numbers: list[Number]) -> None:
                     "equations left": int(reduced.a.shape[0]), "components": len(reduced.rows_of),
                     "distinct hidden numbers": len(forms), "linear programmes": solver.lps,
                     "hidden numbers ranged exactly": solver.exact,
+                    "decided by small programmes (safe, leak)": [solver.local["safe"], solver.local["leak"]],
                     "solver failures": solver.failures}
 
 
