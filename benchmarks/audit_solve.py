@@ -130,6 +130,8 @@ class Solver:
         self.point: np.ndarray | None = None
         self.local = {"safe": 0, "leak": 0}
         """Numbers decided by small programmes around them (:mod:`benchmarks.audit_local`)."""
+        self.progress = lambda message: None
+        """Told where a long solve is (the command line prints it; a whole release takes minutes)."""
         """Forms whose exact minimum and maximum were solved (the rest were proven safe by points)."""
 
     def split(self, terms: dict[int, float]) -> tuple[float, bool, dict[int, dict[int, float]]]:
@@ -197,10 +199,12 @@ class Solver:
                 if x is not None:
                     seen(x)
             now = open_()
+            self.progress(f"feasible points: {int(now.sum()):,} of {n:,} hidden numbers open, {self.lps} programmes")
             if left.sum() - now.sum() < max(1, 0.02 * left.sum()):
                 break
             left = now
         todo = self._local(split, np.flatnonzero(open_()), model, cols, lo, hi)
+        self.progress(f"small programmes: {self.local} decided, {todo.size:,} left for whole programmes")
         self._exact(split, todo, model, cols, lo, hi, exact, seen, open_)
         return list(zip(lo.tolist(), hi.tolist(), exact.tolist(), strict=True))
 
@@ -252,6 +256,7 @@ class Solver:
         dropped: set[int] = set()
         depth = max((len(v) for v in queue.values()), default=0)
         for round_ in range(depth):
+            self.progress(f"exact ranges: round {round_ + 1:,} of {depth:,}, {self.lps} programmes")
             still = open_()
             dropped |= {int(k) for k in low if not still[k]}
             work = [items[round_] for items in queue.values() if len(items) > round_ and items[round_][0] not in dropped]

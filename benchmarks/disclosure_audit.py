@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -71,6 +72,7 @@ class Audit:
     mismatches: list[dict] = field(default_factory=list)
     counts: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
+    progress: Callable[[str], None] = field(default=lambda message: None, repr=False)
 
     @property
     def pinned(self) -> list[Finding]:
@@ -107,10 +109,14 @@ def public_revisions(engine: Engine, u: Universe, release: int) -> list[Number]:
 
 
 def run_audit(engine: Engine, releases: list[int], *, threshold: int | None = None, select: Select | None = None,
-              extra: list[Number] | None = None, revisions: bool = True) -> Audit:
-    """Audit the releases together (an attacker holding all of them)."""
+              extra: list[Number] | None = None, revisions: bool = True,
+              progress: Callable[[str], None] | None = None) -> Audit:
+    """Audit the releases together (an attacker holding all of them); ``progress`` is told how
+    far a long run has got."""
     t = threshold or settings.disclosure_threshold()
     audit = Audit(t, list(releases))
+    if progress is not None:
+        audit.progress = progress
     clock = time.perf_counter()
     u = Universe(Vocabulary.read(engine))
     for rel in releases:
@@ -126,6 +132,7 @@ def run_audit(engine: Engine, releases: list[int], *, threshold: int | None = No
             numbers += public_revisions(engine, u, rel)
     numbers += extra or []
     audit.timings["read outputs"] = time.perf_counter() - clock
+    audit.progress(f"{len(numbers):,} published numbers read from {audit.counts['outputs read']:,} outputs")
     clock = time.perf_counter()
     solve(audit, u, numbers)
     audit.timings["solve"] = time.perf_counter() - clock
@@ -198,6 +205,7 @@ def solve(audit: Audit, u: Universe, numbers: list[Number]) -> None:
     x[negative] = np.asarray(u.truth)[negative]
     reduced = eliminate(a, b, known, x)
     solver = Solver(reduced)
+    solver.progress = audit.progress
     forms: dict[tuple, int] = {}
     truths: list[float] = []
     for number, terms in hidden:
@@ -263,7 +271,8 @@ def main() -> None:
         from benchmarks.audit_cli import compare_cli_exports
 
         compared = compare_cli_exports(engine, releases[-1])  # first: a difference fails in seconds
-        audit = run_audit(engine, releases)
+        audit = run_audit(engine, releases, progress=lambda message: print(
+            f"{time.strftime('%H:%M:%S')} {message}", file=sys.stderr, flush=True))
         audit.timings["build database"] = built
         audit.counts["cli exports compared"] = compared
         engine.dispose()
