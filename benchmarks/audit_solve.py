@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import linprog
 from scipy.sparse.csgraph import connected_components
+
+from benchmarks.audit_local import Local
+from benchmarks.audit_programme import BIG, Programme
 
 TOLERANCE = 1e-6
 
@@ -109,9 +111,6 @@ def _components(left: sparse.csr_matrix, known: np.ndarray) -> tuple[np.ndarray,
     return var_label, rows_of
 
 
-BIG = 1e9
-"""Upper bound on every unknown, so one programme can hold many components (a component whose
-target could grow without limit reaches it; it is read back as infinite)."""
 
 
 class Solver:
@@ -126,6 +125,14 @@ class Solver:
         self.r = reduced
         self.lps = 0
         self.failures = 0
+        self.exact = 0
+        self.threshold = 0
+        self.point: np.ndarray | None = None
+        self.local = {"safe": 0, "leak": 0}
+        """Numbers decided by small programmes around them (:mod:`benchmarks.audit_local`)."""
+        self.progress = lambda message: None
+        """Told where a long solve is (the command line prints it; a whole release takes minutes)."""
+        """Forms whose exact minimum and maximum were solved (the rest were proven safe by points)."""
 
     def split(self, terms: dict[int, float]) -> tuple[float, bool, dict[int, dict[int, float]]]:
         """(known part, whether an unknown is in no equation, the rest by component)."""
@@ -150,6 +157,7 @@ class Solver:
         then bounds seen, not the extremes: ``exact`` False). Every form left gets its exact
         minimum and maximum, in rounds of one form per component.
         """
+        self.threshold = t
         split = [self.split(f) for f in forms]
         n = len(forms)
         const = np.array([s[0] for s in split])
@@ -173,6 +181,7 @@ class Solver:
         lo[~has_parts], hi[~has_parts] = const[~has_parts], np.where(free, np.inf, const)[~has_parts]
 
         def seen(x: np.ndarray) -> None:
+            self.point = x
             v = const + forms_matrix @ x
             v = np.where(v >= BIG / 2, np.inf, v)
             hi[:] = np.maximum(hi, v)
@@ -190,11 +199,38 @@ class Solver:
                 if x is not None:
                     seen(x)
             now = open_()
+            self.progress(f"feasible points: {int(now.sum()):,} of {n:,} hidden numbers open, {self.lps} programmes")
             if left.sum() - now.sum() < max(1, 0.02 * left.sum()):
                 break
             left = now
-        self._exact(split, np.flatnonzero(open_()), model, cols, lo, hi, exact, seen)
+        todo = self._local(split, np.flatnonzero(open_()), model, cols, lo, hi)
+        self.progress(f"small programmes: {self.local} decided, {todo.size:,} left for whole programmes")
+        self._exact(split, todo, model, cols, lo, hi, exact, seen, open_)
         return list(zip(lo.tolist(), hi.tolist(), exact.tolist(), strict=True))
+
+    def _local(self, split, todo, model, cols, lo, hi) -> np.ndarray:
+        """``todo`` less the numbers that small programmes around them decide (their range then
+        an inner one of feasible points, or an outer bound: ``exact`` stays False)."""
+        if self.point is None:
+            return todo
+        local = Local(model.a, model.b, self.point, self.threshold, TOLERANCE)
+        rest = []
+        for k in todo:
+            const, free, parts = split[k]
+            found = None
+            if not free and len(parts) == 1:
+                (part,) = parts.values()
+                found = local.decide(np.searchsorted(cols, list(part)), np.array(list(part.values())))
+            if found is None:
+                rest.append(k)
+                continue
+            verdict, low, high = found
+            self.local[verdict] += 1
+            if verdict == "safe":
+                lo[k], hi[k] = min(lo[k], const + low), max(hi[k], const + high)
+            else:
+                lo[k], hi[k] = const + low, const + high
+        return np.asarray(rest, dtype=np.int64)
 
     def _solve(self, model: Programme, cost: np.ndarray, maximise: bool) -> np.ndarray | None:
         x = model.solve(cost, maximise=maximise)
@@ -203,77 +239,57 @@ class Solver:
             self.failures += 1
         return x
 
-    def _exact(self, split, todo, model, cols, lo, hi, exact, seen) -> None:
-        """Exact minimum and maximum of the forms ``todo``, one part per component per round."""
+    def _exact(self, split, todo, model, cols, lo, hi, exact, seen, open_) -> None:
+        """Exact minimum and maximum of the forms ``todo``, one part per component per round.
+
+        Each solution is also a feasible point (``seen``): a form proven safe by one is dropped
+        and keeps the span seen (``exact`` False). A form in one component is first solved in
+        the direction that can prove it safe alone (up when its range already reaches below 1
+        or stays under ``t``, else down), and in the other only when that did not."""
+        t = self.threshold
         queue: dict[int, list[tuple[int, dict[int, float]]]] = {}
+        low = {int(k): split[k][0] for k in todo}
+        high = {int(k): (np.inf if split[k][1] else split[k][0]) for k in todo}
         for k in todo:
-            const, free, parts = split[k]
-            lo[k], hi[k] = const, (np.inf if free else const)
-            exact[k] = True
-            for label, part in parts.items():
+            for label, part in split[k][2].items():
                 queue.setdefault(label, []).append((int(k), part))
+        dropped: set[int] = set()
         depth = max((len(v) for v in queue.values()), default=0)
         for round_ in range(depth):
-            work = [items[round_] for items in queue.values() if len(items) > round_]
-            placed = [(k, np.searchsorted(cols, list(part)), np.array(list(part.values()))) for k, part in work]
-            cost = np.zeros(cols.size)
-            for _, where, coefs in placed:
-                cost[where] += coefs
-            for maximise in (True, False):
-                x = self._solve(model, cost, maximise)
-                for k, where, coefs in placed:
-                    v = np.nan if x is None else float(coefs @ x[where])
-                    if maximise:
-                        hi[k] += np.inf if v >= BIG / 2 else v
-                    else:
-                        lo[k] += v
+            self.progress(f"exact ranges: round {round_ + 1:,} of {depth:,}, {self.lps} programmes")
+            still = open_()
+            dropped |= {int(k) for k in low if not still[k]}
+            work = [items[round_] for items in queue.values() if len(items) > round_ and items[round_][0] not in dropped]
+            single = {k for k, _ in work if len(split[k][2]) == 1}
+            up = {k: bool(k not in single or lo[k] < 1 - TOLERANCE or hi[k] <= t - 1 + TOLERANCE) for k, _ in work}
+            self._solve_parts(model, cols, [(k, part, up[k]) for k, part in work], seen, (low, high))
+            still = open_()
+            dropped |= {k for k, _ in work if k in single and not still[k]}
+            rest = [(k, part, not up[k]) for k, part in work if k not in dropped]
+            self._solve_parts(model, cols, rest, seen, (low, high))
+        for k in set(low) - dropped:
+            lo[k], hi[k], exact[k] = low[k], high[k], True
+        self.exact += len(set(low) - dropped)
+
+    def _solve_parts(self, model, cols, work, seen, bounds) -> None:
+        """Add the maximum (``up``) or minimum of each part in ``work`` (``(form, part, up)``, one
+        part per component) to its form's (low, high) in ``bounds``: one programme, since the
+        components share no unknown, maximising the parts going up less those going down."""
+        if not work:
+            return
+        placed = [(k, np.searchsorted(cols, list(part)), np.array(list(part.values())), up) for k, part, up in work]
+        cost = np.zeros(cols.size)
+        for _, where, coefs, up in placed:
+            cost[where] += coefs if up else -coefs
+        x = self._solve(model, cost, True)
+        if x is not None:
+            seen(x)
+        for k, where, coefs, up in placed:
+            v = np.nan if x is None else float(coefs @ x[where])
+            bounds[up][k] += np.inf if up and v >= BIG / 2 else v
 
     def _model(self, labels: list[int]) -> tuple[Programme, np.ndarray]:
         rows = np.concatenate([self.r.rows_of[label] for label in labels])
         sub = self.r.a[rows]
         cols = np.unique(sub.indices)
         return Programme(sub[:, cols].tocsc(), self.r.b[rows]), cols
-
-
-class Programme:
-    """One linear programme A x = b, 0 <= x <= BIG, solved again and again with new objectives.
-
-    HiGHS (the solver scipy's ``linprog`` runs) is kept between solves so each starts from the
-    last basis: one programme per hidden number from scratch cost seconds per hundred numbers.
-    scipy ships HiGHS as ``scipy.optimize._highspy``; without it ``linprog`` solves each time.
-    """
-
-    def __init__(self, a: sparse.csc_matrix, b: np.ndarray):
-        self.a, self.b = a, b
-        self.highs = None
-        try:
-            from scipy.optimize._highspy import _core as hc
-        except ImportError:  # pragma: no cover - scipy without its bundled HiGHS bindings
-            return
-        self.hc = hc
-        n, m = a.shape[1], a.shape[0]
-        lp = hc.HighsLp()
-        lp.num_col_, lp.num_row_ = n, m
-        lp.col_cost_, lp.col_lower_, lp.col_upper_ = np.zeros(n), np.zeros(n), np.full(n, BIG)
-        lp.row_lower_, lp.row_upper_ = b, b
-        matrix = hc.HighsSparseMatrix()
-        matrix.format_ = hc.MatrixFormat.kColwise
-        matrix.num_col_, matrix.num_row_ = n, m
-        matrix.start_, matrix.index_, matrix.value_ = a.indptr, a.indices, a.data
-        lp.a_matrix_ = matrix
-        self.highs = hc._Highs()
-        self.highs.setOptionValue("output_flag", False)
-        self.highs.passModel(lp)
-        self.all = np.arange(n, dtype=np.int32)
-
-    def solve(self, cost: np.ndarray, *, maximise: bool) -> np.ndarray | None:
-        if self.highs is None:
-            res = linprog(-cost if maximise else cost, A_eq=self.a, b_eq=self.b, bounds=(0, BIG), method="highs")
-            return res.x if res.status == 0 else None
-        hc = self.hc
-        self.highs.changeObjectiveSense(hc.ObjSense.kMaximize if maximise else hc.ObjSense.kMinimize)
-        self.highs.changeColsCost(cost.size, self.all, cost)
-        self.highs.run()
-        if self.highs.getModelStatus() != hc.HighsModelStatus.kOptimal:
-            return None
-        return np.asarray(self.highs.getSolution().col_value)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -52,7 +53,8 @@ class Finding:
     low: float
     high: float
     exact: bool = True
-    """False when the range is the span of feasible points seen, enough to prove the number safe."""
+    """False when the range is not the exact extremes: the span of feasible points seen, enough to
+    prove the number safe, or an outer bound from a small programme, enough to prove it leaks."""
 
     def pinned(self) -> bool:
         return self.high - self.low < 0.5
@@ -70,6 +72,7 @@ class Audit:
     mismatches: list[dict] = field(default_factory=list)
     counts: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
+    progress: Callable[[str], None] = field(default=lambda message: None, repr=False)
 
     @property
     def pinned(self) -> list[Finding]:
@@ -106,10 +109,14 @@ def public_revisions(engine: Engine, u: Universe, release: int) -> list[Number]:
 
 
 def run_audit(engine: Engine, releases: list[int], *, threshold: int | None = None, select: Select | None = None,
-              extra: list[Number] | None = None, revisions: bool = True) -> Audit:
-    """Audit the releases together (an attacker holding all of them)."""
+              extra: list[Number] | None = None, revisions: bool = True,
+              progress: Callable[[str], None] | None = None) -> Audit:
+    """Audit the releases together (an attacker holding all of them); ``progress`` is told how
+    far a long run has got."""
     t = threshold or settings.disclosure_threshold()
     audit = Audit(t, list(releases))
+    if progress is not None:
+        audit.progress = progress
     clock = time.perf_counter()
     u = Universe(Vocabulary.read(engine))
     for rel in releases:
@@ -125,6 +132,7 @@ def run_audit(engine: Engine, releases: list[int], *, threshold: int | None = No
             numbers += public_revisions(engine, u, rel)
     numbers += extra or []
     audit.timings["read outputs"] = time.perf_counter() - clock
+    audit.progress(f"{len(numbers):,} published numbers read from {audit.counts['outputs read']:,} outputs")
     clock = time.perf_counter()
     solve(audit, u, numbers)
     audit.timings["solve"] = time.perf_counter() - clock
@@ -197,6 +205,7 @@ def solve(audit: Audit, u: Universe, numbers: list[Number]) -> None:
     x[negative] = np.asarray(u.truth)[negative]
     reduced = eliminate(a, b, known, x)
     solver = Solver(reduced)
+    solver.progress = audit.progress
     forms: dict[tuple, int] = {}
     truths: list[float] = []
     for number, terms in hidden:
@@ -213,6 +222,8 @@ def solve(audit: Audit, u: Universe, numbers: list[Number]) -> None:
                     "inconsistent equations": int(reduced.inconsistent),
                     "equations left": int(reduced.a.shape[0]), "components": len(reduced.rows_of),
                     "distinct hidden numbers": len(forms), "linear programmes": solver.lps,
+                    "hidden numbers ranged exactly": solver.exact,
+                    "decided by small programmes (safe, leak)": [solver.local["safe"], solver.local["leak"]],
                     "solver failures": solver.failures}
 
 
@@ -257,11 +268,13 @@ def main() -> None:
         else:
             engine, releases = build_database(Path(tmp), args.cases, args.editions, args.seed, args.last_quarter)
         built = time.perf_counter() - clock
-        audit = run_audit(engine, releases)
-        audit.timings["build database"] = built
         from benchmarks.audit_cli import compare_cli_exports
 
-        audit.counts["cli exports compared"] = compare_cli_exports(engine, releases[-1])
+        compared = compare_cli_exports(engine, releases[-1])  # first: a difference fails in seconds
+        audit = run_audit(engine, releases, progress=lambda message: print(
+            f"{time.strftime('%H:%M:%S')} {message}", file=sys.stderr, flush=True))
+        audit.timings["build database"] = built
+        audit.counts["cli exports compared"] = compared
         engine.dispose()
     summary = summarise(audit, cases=args.cases)
     write_reports(audit, summary, args.out)
