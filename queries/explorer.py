@@ -137,7 +137,7 @@ def _lookup(rows: pl.DataFrame, spec: TableSpec, protection, span: tuple[int, in
     look = rows.with_columns(_area=pl.col("_node"), _first=first_quarter_of(spec.grain or "period", span),
                              _last=pl.col("period_end"), _offence=offence, _category=category)
     ref = fam.CountRef(_family(spec))
-    return [protection.hidden_rows(look, ref).alias("_hidden"), protection.window_rows(look, ref).alias("_window")]
+    return [protection.hidden_rows(look, ref).alias("_hidden"), protection.span_rows(look, ref).alias("_window")]
 
 
 def _disclose(table: pl.DataFrame, spec: TableSpec, threshold: int | None) -> pl.DataFrame:

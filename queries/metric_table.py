@@ -247,7 +247,7 @@ def protected(table: pl.DataFrame, req: Request, inputs: Inputs) -> pl.DataFrame
         keyed = rows.with_columns(_offence=pl.lit(offence_node(ref, req.group.id)),
                                   _category=pl.lit(ref.category if ref is not None else fam.ALL))
         hidden.append(inputs.protection.hidden_rows(keyed, ref))
-        window = window & inputs.protection.window_rows(keyed, ref)
+        window = window & inputs.protection.span_rows(keyed, ref)
     return hide(table, numerator=hidden[0], denominator=hidden[1], window=rows.select(window).to_series())
 
 

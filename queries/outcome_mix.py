@@ -93,4 +93,4 @@ def protect_mix(mix: pl.DataFrame, protection: Protection, family: str, offence:
     if open_group is not None:
         opened = protection.hidden_rows(rows.with_columns(_category=pl.lit(open_group)), ref)
         total = total | ((mix["ho_group"] != open_group) & opened)
-    return hide(mix, numerator=parts, denominator=total, window=protection.window_rows(rows, ref))
+    return hide(mix, numerator=parts, denominator=total, window=protection.span_rows(rows, ref))

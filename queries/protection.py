@@ -28,9 +28,9 @@ class Protection:
     def hidden_rows(self, rows: pl.DataFrame, ref: fam.CountRef | None) -> pl.Series:
         return lookup.hidden_rows(rows, ref, self.hidden, release_span=self.span)
 
-    def window_rows(self, rows: pl.DataFrame, ref: fam.CountRef | None) -> pl.Series:
-        """Rows over twelve months that are not a node: not offered where hidden (``lookup.open_window``)."""
-        return lookup.open_window(rows, ref, release_span=self.span)
+    def span_rows(self, rows: pl.DataFrame, ref: fam.CountRef | None) -> pl.Series:
+        """Rows over a span that is not a node: not offered where hidden (``lookup.open_span``)."""
+        return lookup.open_span(rows, ref, release_span=self.span)
 
 
 def read_protection(conn: Connection, release_id: int, refs: Iterable[fam.CountRef | None], *,

@@ -23,14 +23,15 @@ COARSER = {"quarter": "year", "rolling": "year", "force": "region", "region": "n
 
 
 def row_count(table: pl.DataFrame) -> str:
-    """'120 rows, 30 of them hidden ([c])', and rolling years the public view does not offer ([x])."""
+    """'120 rows, 30 of them hidden ([c])', and periods the public view does not offer ([x])."""
     flags = table["flag"] if "flag" in table.columns else pl.Series([], dtype=pl.String)
     hidden, unoffered = (flags == CONFIDENTIAL).sum(), (flags == NOT_AVAILABLE).sum()
     parts = [f"{table.height:,} row{'' if table.height == 1 else 's'}"]
     if hidden:
         parts.append(f"{hidden:,} of them hidden ([c])")
     if unoffered:
-        parts.append(f"{unoffered:,} not available ([x]: twelve months over a hidden quarter are not offered "
+        parts.append(f"{unoffered:,} not available ([x]: periods over a hidden quarter that are not quarters, "
+                     "financial years or the headline twelve months are not offered "
                      "in the public view)")
     return ", ".join(parts)
 

@@ -23,14 +23,14 @@ release's protection hides (words used wherever a hidden figure is explained).""
 
 SYMBOL_WORDS = {
     "[c]": f"not shown to protect confidentiality ({HIDDEN_WHY})",
-    "[x]": ("not available (not provided by the source, or twelve months over a hidden quarter, "
-            "which the public view does not offer)"),
+    "[x]": ("not available (not provided by the source, or a period over a hidden quarter that "
+            "is not a quarter, financial year or headline twelve months, which the public view does not offer)"),
     "[z]": "not applicable",
     "[u]": "of low reliability",
 }
 FROM_SOURCE = "not available from the source"
-"""[x] on a quarter or financial year: only the source leaves those out (twelve months that are
-not a node of the release's protection are [x] where hidden: the public view does not offer them)."""
+"""[x] on a quarter or financial year: only the source leaves those out (other periods, not nodes of
+the release's protection, are [x] where hidden: the public view does not offer them)."""
 WINDOW_TITLE = "Selected period"  # written on the band that marks the headline window
 RECORDING_CAVEAT = ("Rises can reflect more reporting and better recording, not only more "
                     "offending")

@@ -101,12 +101,13 @@ def rules_text(threshold: int | None = None, *, tier: str = PUBLIC) -> str:
         "only where every quarter inside them is shown, or where what they would hide is "
         "exactly what the shown financial years or headline twelve months around them hide "
         "(anyone could then work them out from what is shown).",
-        "Twelve months ending in another quarter that cannot be shown are not offered in the "
-        "public view: they appear as [x], not [c]. They are not among the figures the release's "
-        "protection hides, so the promise that a hidden figure cannot be worked out is not made "
-        "for them: their quarters are hidden and protected, but the quarters together can "
-        "sometimes be worked out from other offence groups. Protecting every such twelve months "
-        "as well would hide over half of all figures instead of about two in five. The headline "
+        "Other periods that cannot be shown (twelve months ending in another quarter, a span you "
+        "choose) are not offered in the public view: they appear as [x], not [c]. They are not "
+        "among the figures the release's protection hides, so the promise that a hidden figure "
+        "cannot be worked out is not made for them: their quarters are hidden and protected, but "
+        "the quarters together can sometimes be worked out, or narrowed, from other tables. "
+        "Protecting every twelve months as well would hide over half of all figures instead of "
+        "about two in five, and a span you choose cannot be protected in advance. The headline "
         "twelve months, financial years and quarters are [c] where hidden, and protected.",
         "Medians of days are shown without the number of cases behind them (that number is a "
         "count protected in other tables); a median on too few cases, or on none, is [c].",
@@ -116,7 +117,7 @@ def rules_text(threshold: int | None = None, *, tier: str = PUBLIC) -> str:
         "The marker [u] (low reliability) flags a rate or percentage based on fewer than twice "
         "the minimum number of cases for that measure. It is shown, but treat it with care.",
         "The marker [x] means the figure is not available: the source did not provide it, or "
-        "the public view does not offer it (twelve months over a hidden quarter, above); the "
+        "the public view does not offer it (a period over a hidden quarter, above); the "
         "marker [z] means not applicable (for example, a percentage of zero cases).",
         "Records about individual cases are never shown or downloadable in the public view.",
     ]

@@ -13,15 +13,16 @@ or one shown headline window hide: it is then a sum of shown numbers (its shown 
 each such node less its shown quarters) and tells an attacker nothing new, while hiding it would
 only hide a number anyone can work out. Outside the public tier nothing here applies.
 
-Twelve months that are not a node (every rolling window but the latest two, and any window of
-averaged positions or lagged counts) are **not offered** where they would be hidden
-(:func:`not_offered`): such a row shows [x], not [c]. A [c] promises a hidden cell of the
-protection that no arithmetic across the public outputs narrows to 1..threshold - 1; a window is
-not a cell of it, and its hidden quarters can add up to a number other offence groups give back
-(a window of 3 child rape offences as rape less adult rape, each a shown year less a quarter plus
-another). Protecting every window as a node would make that promise for them too, at the cost of
-hiding 56% of the cells instead of 39% (benchmarks/RESULTS.md); the quarters inside stay [c] and
-protected.
+Any span that is not a node (every rolling window but the latest two, a span a user picks, any
+span of averaged positions or lagged counts) is **not offered** where it would be hidden
+(:func:`open_span`): such a row shows [x], not [c]. A [c] promises a hidden cell of the
+protection that no arithmetic across the public outputs narrows to 1..threshold - 1; such a span
+is not a cell of it, and its hidden quarters can add up to a number other outputs narrow or give
+back (a window of 3 child rape offences as rape less adult rape, each a shown year less a quarter
+plus another; two quarters of 3 closed rape outcomes narrowed to 2..4 by a shown window less a
+shown year, benchmarks/RESULTS.md "Whole-release audits"). Protecting every window as a node
+would make that promise for windows too, at the cost of hiding 56% of the cells instead of 39%;
+spans a user picks cannot all be nodes. The quarters inside stay [c] and protected.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from metrics.disclosure.markers import CONFIDENTIAL, NOT_AVAILABLE
 from metrics.periods import add_quarters, quarters_between
 
 NOT_OFFERED = NOT_AVAILABLE
-"""The marker of a twelve-month window the public tier does not offer (see :func:`not_offered`)."""
+"""The marker of a span the public tier does not offer (see :func:`open_span`)."""
 
 ROW_KEYS = ("_area", "_first", "_last", "_offence", "_category")
 """The columns a table adds to its rows before a look-up: node area, first and last quarter of
@@ -91,24 +92,24 @@ def hidden_rows(rows: pl.DataFrame, ref: fam.CountRef | None, hidden: pl.DataFra
     return _unless_derivable(rows, per_row, mine, release_span).alias("hidden")
 
 
-def open_window(rows: pl.DataFrame, ref: fam.CountRef | None, *, release_span: tuple[int, int]) -> pl.Series:
-    """True for each row of ``rows`` whose span is twelve months that are not a node of the
-    protection for ``ref``: where such a row would be hidden, the public tier does not offer it
-    (marker [x]) rather than hide it ([c]), because its value is not a protected cell (module
-    docstring). Always True without a count (``ref`` None), so it never decides a row alone."""
+def open_span(rows: pl.DataFrame, ref: fam.CountRef | None, *, release_span: tuple[int, int]) -> pl.Series:
+    """True for each row of ``rows`` whose span is not a node of the protection for ``ref`` (other
+    twelve months, a span a user picks, averaged positions, lagged counts): where such a row would
+    be hidden, the public tier does not offer it (marker [x]) rather than hide it ([c]), because its
+    value is not a protected cell (module docstring). Always True without a count (``ref`` None),
+    so it never decides a row alone."""
     if ref is None or rows.height == 0:
-        return pl.Series("window", [ref is None] * rows.height, dtype=pl.Boolean)
+        return pl.Series("span", [ref is None] * rows.height, dtype=pl.Boolean)
     stock = fam.FAMILIES[ref.family].stock
     spans = rows.select(pl.col("_first", "_last").cast(pl.Int64)).unique()
-    windows = [(a, b, True) for a, b in spans.iter_rows() if add_quarters(a, 3) == b
-               and len(span_keys(a, b, release_span=release_span, stock=stock, lag=ref.lag)) > 1]
-    window = pl.DataFrame(windows, schema={"_first": pl.Int64, "_last": pl.Int64, "_window": pl.Boolean},
-                          orient="row")
-    if not windows:
-        return pl.Series("window", [False] * rows.height, dtype=pl.Boolean)
+    open_ = [(a, b, True) for a, b in spans.iter_rows()
+             if len(span_keys(a, b, release_span=release_span, stock=stock, lag=ref.lag)) > 1]
+    if not open_:
+        return pl.Series("span", [False] * rows.height, dtype=pl.Boolean)
+    span = pl.DataFrame(open_, schema={"_first": pl.Int64, "_last": pl.Int64, "_open": pl.Boolean}, orient="row")
     found = (rows.lazy().select(pl.col("_first", "_last").cast(pl.Int64)).with_row_index("_i")
-             .join(window.lazy(), on=["_first", "_last"], how="left").sort("_i").collect())
-    return found["_window"].fill_null(False).alias("window")
+             .join(span.lazy(), on=["_first", "_last"], how="left").sort("_i").collect())
+    return found["_open"].fill_null(False).alias("span")
 
 
 def _unless_derivable(rows: pl.DataFrame, hit: pl.Series, mine: pl.LazyFrame,
@@ -162,9 +163,9 @@ def hide(table: pl.DataFrame, *, numerator: pl.Series, denominator: pl.Series,
          window: pl.Series | None = None) -> pl.DataFrame:
     """Null what the protection hides and mark the row [c]: a hidden numerator takes the value and
     interval with it, and so does a hidden denominator (a rate and a shown count give it back).
-    A row the source did not provide ([x]) keeps its marker. A row over twelve months that are not
-    a node (``window``: :func:`open_window`) that would be [c], here or by the cell rules, is not
-    offered ([x]) instead."""
+    A row the source did not provide ([x]) keeps its marker. A row over a span that is not a node
+    (``window``: :func:`open_span`) that would be [c], here or by the cell rules, is not offered
+    ([x]) instead."""
     num, den = pl.col("_hide_num"), pl.col("_hide_den")
     hit = num | den
     nulls = {c: pl.when(hit).then(None).otherwise(pl.col(c)) for c in number_columns if c in table.columns}

@@ -9,7 +9,7 @@ LOW_RELIABILITY = "[u]"
 MARKERS = {
     CONFIDENTIAL: "confidential: hidden to protect the people counted",
     NOT_AVAILABLE: ("not available: the source did not provide the figure, or the public view does not offer it "
-                    "(twelve months over a hidden quarter)"),
+                    "(a period over a hidden quarter that is not a quarter, a financial year or a headline twelve months)"),
     NOT_APPLICABLE: "not applicable",
     LOW_RELIABILITY: "low reliability: based on few cases, interpret with care",
 }

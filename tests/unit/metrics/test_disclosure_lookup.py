@@ -10,7 +10,7 @@ from metrics.disclosure.lookup import (
     derivable,
     hidden_rows,
     hide,
-    open_window,
+    open_span,
     span_keys,
 )
 
@@ -98,15 +98,17 @@ def test_hide_nulls_what_goes_with_a_hidden_count_and_keeps_not_available():
     assert out["upper"].to_list() == [None, None, 9.0, None]
 
 
-def test_twelve_months_that_are_not_a_node_are_not_offered_where_they_would_be_hidden():
-    """[x], not [c]: such a window is not a cell of the protection (channel 6 across offence
-    groups); the headline windows, years and quarters are cells and stay [c]."""
-    rows = pl.DataFrame({"_first": [20252, 20253, 20251, 20253, 20252], "_last": [20261, 20262, 20254, 20253, 20261]})
-    window = open_window(rows, fam.CountRef(fam.RECORDED), release_span=SPAN)
-    assert window.to_list() == [True, False, False, False, True]
-    assert open_window(rows, None, release_span=SPAN).all()  # without a count it never decides a row alone
-    table = pl.DataFrame({"value": [1.0, 2.0, 3.0, 4.0, 5.0], "flag": ["", "", "", "", "[c]"]})
-    hit = pl.Series([True, True, True, True, False])
-    out = hide(table, numerator=hit, denominator=pl.Series([False] * 5), window=window)
-    assert out["flag"].to_list() == ["[x]", "[c]", "[c]", "[c]", "[x]"]  # the last: [c] by the cell rules
-    assert out["value"].null_count() == 4 and out["value"][4] == 5.0
+def test_spans_that_are_not_a_node_are_not_offered_where_they_would_be_hidden():
+    """[x], not [c]: such a span (other twelve months, a span a user picks) is not a cell of the
+    protection (channel 6 across offence groups; spans narrowed by the whole-release audit); the
+    headline windows, years and quarters are cells and stay [c]."""
+    rows = pl.DataFrame({"_first": [20252, 20253, 20251, 20253, 20252, 20253],
+                         "_last": [20261, 20262, 20254, 20253, 20261, 20254]})
+    window = open_span(rows, fam.CountRef(fam.RECORDED), release_span=SPAN)
+    assert window.to_list() == [True, False, False, False, True, True]  # the last: two quarters a user picks
+    assert open_span(rows, None, release_span=SPAN).all()  # without a count it never decides a row alone
+    table = pl.DataFrame({"value": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0], "flag": ["", "", "", "", "[c]", ""]})
+    hit = pl.Series([True, True, True, True, False, True])
+    out = hide(table, numerator=hit, denominator=pl.Series([False] * 6), window=window)
+    assert out["flag"].to_list() == ["[x]", "[c]", "[c]", "[c]", "[x]", "[x]"]  # the fifth: [c] by the cell rules
+    assert out["value"].null_count() == 5 and out["value"][4] == 5.0

@@ -106,7 +106,7 @@ def test_rolling_twelve_months_not_offered_say_why_and_quarters_keep_the_source_
     on a quarter only the source leaves a figure out."""
     frame = _quarters_frame(["", "[x]", "[c]"], [3.0, None, None])
     rolling = trend_summary(frame, CHARGE, "Adult rape", grain="rolling")
-    assert "1 is [x], not available (not provided by the source, or twelve months over a hidden quarter" in rolling
+    assert "1 is [x], not available (not provided by the source, or a period over a hidden quarter" in rolling
     assert "public view does not offer" in rolling
     quarterly = trend_summary(frame, CHARGE, "Adult rape")
     assert "1 is [x], not available from the source" in quarterly and "does not offer" not in quarterly

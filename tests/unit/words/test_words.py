@@ -88,10 +88,10 @@ def test_citation_has_a_full_address_when_the_base_url_is_known():
                      r"dashboard's own address\)", plain), plain
 
 
-def test_explorer_row_count_names_rows_hidden_and_rolling_years_not_offered():
+def test_explorer_row_count_names_rows_hidden_and_periods_not_offered():
     from words.explorer import row_count
 
     table = pl.DataFrame({"count": [10.0, None, None, None], "flag": ["", "[c]", "[x]", "[x]"]})
     text = row_count(table)
-    assert text.startswith("4 rows, 1 of them hidden ([c]), 2 not available ([x]: twelve months over a hidden")
+    assert text.startswith("4 rows, 1 of them hidden ([c]), 2 not available ([x]: periods over a hidden")
     assert row_count(table.head(1)) == "1 row"
