@@ -22,7 +22,7 @@ from collections.abc import Iterable
 
 import pytest
 
-from benchmarks.audit_outputs import View
+from benchmarks.audit_outputs import JOURNEY, View
 from benchmarks.disclosure_audit import Select
 from db.releases import latest_release
 from helpers.disclosure_audit import assert_no_leaks
@@ -114,6 +114,25 @@ def test_channel_6_rolling_windows_across_offence_groups(small_db):
     select = outputs("recorded_offences", groups=("adult_rape", "child_rape", "rape"), areas=("all",),
                      grains=("quarter", "year", "rolling"))
     assert_no_leaks(small_db, [_release(small_db)], select)
+
+
+def _journey_and_its_counts(view: View) -> bool:
+    """The case journey of every offence group, and the outputs that show its counts: recorded
+    offences and charges on the recorded basis (the charge rate's numerator) by year, England and
+    Wales, every group; and the force MI's suspects identified (the repeat-suspect share's
+    denominator, by force and quarter of recording), which the journey's middle stage sums."""
+    shared = outputs("recorded_offences", "charge_rate", groups=OFFENCE_GROUPS, areas=("national",),
+                     grains=("year",))
+    suspects = outputs("repeat_suspect_share", areas=EVERY_AREA, grains=("quarter", "year"))
+    return view.channel == JOURNEY or shared(view) or suspects(view)
+
+
+def test_case_journey_with_the_outputs_that_share_its_counts(small_db):
+    """The journey's middle stages (suspect identified, referred to the CPS) are protected by a
+    rule of their own; its first and last stages are the release's recorded and charged counts:
+    no hidden stage may be pinned or narrowed to 1..threshold - 1 by the offence groups' sums,
+    the stages' differences, the percentages or the tables that show the same counts."""
+    assert_no_leaks(small_db, [_release(small_db)], _journey_and_its_counts, channel=JOURNEY)
 
 
 # ---------------------------------------------------------------- two editions
