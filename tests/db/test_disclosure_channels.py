@@ -135,6 +135,34 @@ def test_case_journey_with_the_outputs_that_share_its_counts(small_db):
     assert_no_leaks(small_db, [_release(small_db)], _journey_and_its_counts, channel=JOURNEY)
 
 
+JOURNEY_CASES = 2_000
+"""A release small enough that the journey's middle stages are small (child-rape referrals of 1
+to 4 a year): at the small fixture's 30,000 cases none is hidden, so only its recorded and
+charged stages are audited there. With the middle stages' primary rule alone, 8 referral counts
+of this release were pinned (1, 3 and 4 among them)."""
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def small_journey(request, tmp_path_factory, fresh_engine):
+    """A release of ``JOURNEY_CASES`` cases in a database of its own (removed afterwards, as
+    ``two_editions``)."""
+    folder = tmp_path_factory.mktemp(f"journey-{request.param}")
+    engine = fresh_engine(request.param, folder)
+    try:
+        yield engine, load_sample(engine, cases=JOURNEY_CASES, seed=SMALL_SEED, last_quarter=SMALL_LAST_QUARTER)
+    finally:
+        engine.dispose()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_case_journey_middle_stages_where_they_are_small(small_journey):
+    engine, release = small_journey
+    audit = assert_no_leaks(engine, [release], _journey_and_its_counts, channel=JOURNEY)
+    middle = [f for f in audit.findings if f.channel == JOURNEY and ("referred_cps" in f.row
+                                                                    or "suspect_identified" in f.row)]
+    assert middle, "no hidden middle stage was audited: the release no longer has small ones"
+
+
 # ---------------------------------------------------------------- two editions
 
 
