@@ -1,7 +1,8 @@
 """The six channels of issue 9 by which hidden ([c]) counts of the public tier were recovered, as
 regression tests: each asks the independent audit (``benchmarks.disclosure_audit``) to read only
 the public outputs its channel uses, through the public interfaces, and fails when an attacker
-holding them could pin a hidden number exactly or narrow it to 1..threshold - 1.
+holding them could pin a hidden number exactly or narrow it to 1..threshold - 1. The case
+journey, protected by a rule of its own, is audited here too, with the outputs that share its counts.
 
 Why one test per channel rather than one audit of everything: a whole release's outputs solve as
 one large system that takes far longer than a test may (benchmarks/RESULTS.md), while each
