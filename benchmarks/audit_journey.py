@@ -46,7 +46,6 @@ from benchmarks.audit_outputs import SCALE, Number, View, quarters_of
 from db.schema import case_record, offence
 from metrics import registry as reg
 
-STAGES = ("recorded", "suspect_identified", "referred_cps", "charged")
 MIDDLE = ("suspect_identified", "referred_cps")
 LABELS = {"Recorded": "recorded", "Suspect identified": "suspect_identified",
           "Referred to the CPS": "referred_cps", "Charged or summonsed": "charged"}
@@ -98,8 +97,8 @@ def journey_identities(u: Universe, release: int) -> Iterator[Number]:
     atoms = sorted({(k[2], k[3], k[5]) for k in u.atom_values if k[0] == release and k[1] == jny_src(MIDDLE[0])})
     for f, q, leaf in atoms:
         for whole, part, rest in REMAINDERS:
-            terms = [(_atom(u, release, whole, f, q, leaf), 1.0), (_atom(u, release, part, f, q, leaf), -1.0),
-                     (_atom(u, release, rest, f, q, leaf), -1.0)]
+            terms = [(_atom(release, whole, f, q, leaf), 1.0), (_atom(release, part, f, q, leaf), -1.0),
+                     (_atom(release, rest, f, q, leaf), -1.0)]
             yield from if_holds(u, release, f"{whole} = {part} + {rest}", f, q, terms)
     for f, q in sorted({(f, q) for f, q, _ in atoms}):
         for stage, src in SAME_AS_MI:
@@ -107,7 +106,7 @@ def journey_identities(u: Universe, release: int) -> Iterator[Number]:
             yield from if_holds(u, release, f"journey {stage} = {src}", f, q, terms)
 
 
-def _atom(u: Universe, release: int, stage: str, f: str, q: int, leaf: str) -> Key:
+def _atom(release: int, stage: str, f: str, q: int, leaf: str) -> Key:
     src = REC if stage == "recorded" else jny_src(stage)
     return (release, src, f, q, q, leaf, NO_CLASS)
 
