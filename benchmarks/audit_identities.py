@@ -60,14 +60,14 @@ def identities(u: Universe, release: int) -> Iterator[Number]:
                                (_mi(release, "investigator_caseload", "numerator", f, before), -1.0),
                                (rec, -1.0), (clo, 1.0)]))
             for name, terms in pairs:
-                yield from _if_holds(u, release, name, f, q, terms)
+                yield from if_holds(u, release, name, f, q, terms)
 
 
 def _mi(release: int, indicator: str, column: str, f: str, q: int) -> Key:
     return (release, mi_src(indicator, column), f, q, q, "", NO_CLASS)
 
 
-def _if_holds(u: Universe, release: int, name: str, f: str, q: int, terms) -> Iterator[Number]:
+def if_holds(u: Universe, release: int, name: str, f: str, q: int, terms) -> Iterator[Number]:
     mi_keys = [k for k, _ in terms if k[1].startswith("mi:")]
     if any(k not in u.atom_values for k in mi_keys):
         return

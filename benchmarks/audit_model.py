@@ -218,10 +218,10 @@ def read_atoms(engine: Engine, universe: Universe, release_id: int) -> None:
                     .where(indicator_value.c.release_id == release_id),
                     ["indicator", "force", "quarter", "numerator", "denominator"])
     leaf = v.leaf_of
-    _add_counts(universe, release_id, REC, rec, leaf, with_class=False)
+    add_counts(universe, release_id, REC, rec, leaf, with_class=False)
     for basis in ("closed", "recorded"):
         part = out.filter(pl.col("basis") == basis)
-        _add_counts(universe, release_id, out_src(basis), part, leaf, with_class=True)
+        add_counts(universe, release_id, out_src(basis), part, leaf, with_class=True)
     for row in mi.iter_rows(named=True):
         for column in ("numerator", "denominator"):
             if row[column] is not None:
@@ -234,7 +234,7 @@ def _frame(conn, stmt, names: list[str]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=names, orient="row")
 
 
-def _add_counts(universe: Universe, release_id: int, src: str, frame: pl.DataFrame, leaf: dict,
+def add_counts(universe: Universe, release_id: int, src: str, frame: pl.DataFrame, leaf: dict,
                 *, with_class: bool) -> None:
     v = universe.vocab
     if frame.height == 0:

@@ -34,6 +34,7 @@ from metrics.explorer_spec import TableSpec
 from metrics.offence_groups import OFFENCE_GROUPS
 from metrics.periods import add_quarters, quarter_label, quarters_between
 from queries.explorer import explore
+from queries.journey import case_journey
 from queries.metric_table import metric_table
 from queries.outcome_mix import outcome_mix
 
@@ -44,13 +45,15 @@ HIDDEN = "[c]"
 EXPLORER_MEASURES = ("outcomes:closed", "outcomes:recorded", "recorded")
 """The explorer's count measures as View subjects: outcomes on each basis, recorded offences."""
 EXPLORER_AREAS = ("national", "force", "region", "nom_phase")
+JOURNEY = "journey"
+"""The case journey (:mod:`benchmarks.audit_journey` models its numbers)."""
 
 
 @dataclass(frozen=True)
 class View:
     """One public output: a query function and its arguments."""
 
-    channel: str  # metric_table | outcome_mix | explorer
+    channel: str  # metric_table | outcome_mix | explorer | journey
     release: int
     subject: str  # metric id, or the basis of an outcome mix
     group: str
@@ -70,6 +73,8 @@ class View:
     def run(self, engine, tier: str = "public") -> pl.DataFrame:
         if self.channel == "explorer":
             return explore(engine, self.spec(tier), release_id=self.release).table
+        if self.channel == JOURNEY:  # England and Wales by cohort year, the release's whole span
+            return case_journey(engine, release_id=self.release, offence_group=self.group, tier=tier)
         common = dict(release_id=self.release, offence_group=self.group, area=self.area, first_quarter=self.first,
                       last_quarter=self.last, grain=self.grain, tier=tier)
         if self.channel == "metric_table":
@@ -117,7 +122,8 @@ def spans(first: int, last: int) -> list[tuple[int, int]]:
 
 
 def views(release: int, first: int, last: int, metrics=reg.METRICS) -> Iterator[View]:
-    """Every metric x offence group x area x grain, then every outcome mix."""
+    """Every metric x offence group x area x grain, every outcome mix, the explorer's tables and
+    the case journey of every offence group."""
     grains = [(g, first, last) for g in GRAINS] + [("period", a, b) for a, b in spans(first, last)]
     for m in metrics:
         groups = list(OFFENCE_GROUPS) if m.by_offence else [next(iter(OFFENCE_GROUPS))]
@@ -131,6 +137,8 @@ def views(release: int, first: int, last: int, metrics=reg.METRICS) -> Iterator[
                 for grain, a, b in grains:
                     yield View("outcome_mix", release, basis, group, area, grain, a, b)
     yield from explorer_views(release, grains)
+    for group in OFFENCE_GROUPS:
+        yield View(JOURNEY, release, "case_journey", group, "national", "year", first, last)
 
 
 def explorer_views(release: int, grains: list[tuple[str, int, int]]) -> Iterator[View]:

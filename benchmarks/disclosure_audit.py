@@ -3,7 +3,8 @@
     python -m benchmarks.disclosure_audit --cases 30000 [--db URL] [--editions 2] [--out FILE]
 
 Reads only what a public user gets (every ``metric_table`` and ``outcome_mix`` of the public tier,
-the public revisions, and ``rasso export`` checked against them) and, to check, the truth (the
+the data explorer's tables, the case journey (:mod:`benchmarks.audit_journey`), the public
+revisions, and ``rasso export`` checked against them) and, to check, the truth (the
 database). It models every published number as a sum of the finest counts
 (:mod:`benchmarks.audit_model`), adds what an attacker knows by definition
 (:mod:`benchmarks.audit_identities`) and works out every hidden number's feasible range
@@ -32,8 +33,9 @@ from sqlalchemy import Engine
 
 import settings
 from benchmarks.audit_identities import IDENTITY, identities, revision_numbers
+from benchmarks.audit_journey import journey_identities, journey_numbers, read_journey_atoms
 from benchmarks.audit_model import Universe, Vocabulary, read_atoms
-from benchmarks.audit_outputs import Number, View, numbers_of, views
+from benchmarks.audit_outputs import JOURNEY, Number, View, numbers_of, views
 from benchmarks.audit_report import summarise, write_reports
 from benchmarks.audit_solve import TOLERANCE, Solver, System, eliminate
 from queries import release_info
@@ -96,7 +98,7 @@ def public_numbers(engine: Engine, u: Universe, release: int, *, select: Select 
         if select is not None and not select(view):
             continue
         table = view.run(engine)
-        found.extend(numbers_of(u, view, table))
+        found.extend(journey_numbers(u, view, table) if view.channel == JOURNEY else numbers_of(u, view, table))
     return found
 
 
@@ -121,13 +123,17 @@ def run_audit(engine: Engine, releases: list[int], *, threshold: int | None = No
     u = Universe(Vocabulary.read(engine))
     for rel in releases:
         read_atoms(engine, u, rel)
+        info = release_info(engine, rel)
+        if any(v.channel == JOURNEY and (select is None or select(v))
+               for v in views(rel, info.first_quarter, info.last_quarter)):  # its middle stages' atoms
+            read_journey_atoms(engine, u, rel, info.first_quarter, info.last_quarter)
     numbers: list[Number] = []
     for i, rel in enumerate(releases):
         info = release_info(engine, rel)
         audit.counts["outputs read"] = audit.counts.get("outputs read", 0) + sum(
             select is None or select(v) for v in views(rel, info.first_quarter, info.last_quarter))
         numbers += public_numbers(engine, u, rel, select=select)
-        numbers += list(identities(u, rel))
+        numbers += [*identities(u, rel), *journey_identities(u, rel)]
         if i > 0 and revisions:
             numbers += public_revisions(engine, u, rel)
     numbers += extra or []

@@ -1,7 +1,8 @@
 """The six channels of issue 9 by which hidden ([c]) counts of the public tier were recovered, as
 regression tests: each asks the independent audit (``benchmarks.disclosure_audit``) to read only
 the public outputs its channel uses, through the public interfaces, and fails when an attacker
-holding them could pin a hidden number exactly or narrow it to 1..threshold - 1.
+holding them could pin a hidden number exactly or narrow it to 1..threshold - 1. The case
+journey, protected by a rule of its own, is audited here too, with the outputs that share its counts.
 
 Why one test per channel rather than one audit of everything: a whole release's outputs solve as
 one large system that takes far longer than a test may (benchmarks/RESULTS.md), while each
@@ -22,7 +23,7 @@ from collections.abc import Iterable
 
 import pytest
 
-from benchmarks.audit_outputs import View
+from benchmarks.audit_outputs import JOURNEY, View
 from benchmarks.disclosure_audit import Select
 from db.releases import latest_release
 from helpers.disclosure_audit import assert_no_leaks
@@ -114,6 +115,53 @@ def test_channel_6_rolling_windows_across_offence_groups(small_db):
     select = outputs("recorded_offences", groups=("adult_rape", "child_rape", "rape"), areas=("all",),
                      grains=("quarter", "year", "rolling"))
     assert_no_leaks(small_db, [_release(small_db)], select)
+
+
+def _journey_and_its_counts(view: View) -> bool:
+    """The case journey of every offence group, and the outputs that show its counts: recorded
+    offences and charges on the recorded basis (the charge rate's numerator) by year, England and
+    Wales, every group; and the force MI's suspects identified (the repeat-suspect share's
+    denominator, by force and quarter of recording), which the journey's middle stage sums."""
+    shared = outputs("recorded_offences", "charge_rate", groups=OFFENCE_GROUPS, areas=("national",),
+                     grains=("year",))
+    suspects = outputs("repeat_suspect_share", areas=EVERY_AREA, grains=("quarter", "year"))
+    return view.channel == JOURNEY or shared(view) or suspects(view)
+
+
+def test_case_journey_with_the_outputs_that_share_its_counts(small_db):
+    """The journey's middle stages (suspect identified, referred to the CPS) are protected by a
+    rule of their own; its first and last stages are the release's recorded and charged counts:
+    no hidden stage may be pinned or narrowed to 1..threshold - 1 by the offence groups' sums,
+    the stages' differences, the percentages or the tables that show the same counts."""
+    assert_no_leaks(small_db, [_release(small_db)], _journey_and_its_counts, channel=JOURNEY)
+
+
+JOURNEY_CASES = 2_000
+"""A release small enough that the journey's middle stages are small (child-rape referrals of 1
+to 4 a year): at the small fixture's 30,000 cases none is hidden, so only its recorded and
+charged stages are audited there. With the middle stages' primary rule alone, 8 referral counts
+of this release were pinned (1, 3 and 4 among them)."""
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def small_journey(request, tmp_path_factory, fresh_engine):
+    """A release of ``JOURNEY_CASES`` cases in a database of its own (removed afterwards, as
+    ``two_editions``)."""
+    folder = tmp_path_factory.mktemp(f"journey-{request.param}")
+    engine = fresh_engine(request.param, folder)
+    try:
+        yield engine, load_sample(engine, cases=JOURNEY_CASES, seed=SMALL_SEED, last_quarter=SMALL_LAST_QUARTER)
+    finally:
+        engine.dispose()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_case_journey_middle_stages_where_they_are_small(small_journey):
+    engine, release = small_journey
+    audit = assert_no_leaks(engine, [release], _journey_and_its_counts, channel=JOURNEY)
+    middle = [f for f in audit.findings if f.channel == JOURNEY and ("referred_cps" in f.row
+                                                                    or "suspect_identified" in f.row)]
+    assert middle, "no hidden middle stage was audited: the release no longer has small ones"
 
 
 # ---------------------------------------------------------------- two editions
