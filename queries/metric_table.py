@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine
 
 from db import spans
 from metrics import registry as reg
-from metrics.disclosure import CONFIDENTIAL, NOT_APPLICABLE, PUBLIC, apply_disclosure
+from metrics.disclosure import PUBLIC, apply_disclosure
 from metrics.disclosure import families as fam
 from metrics.disclosure.lookup import area_node, hide, offence_node
 from metrics.offence_groups import OffenceGroup
@@ -29,7 +29,7 @@ from queries import sql
 from queries.arguments import check_area, check_window
 from queries.cells import medians, totals
 from queries.framing import KEYS, Framing, first_quarter_of
-from queries.protection import Protection, read_protection
+from queries.protection import Protection, public_medians, read_protection
 
 COLUMNS = ["period", "period_end", "area_code", "area_name", "metric", "numerator",
            "denominator", "value", "lower", "upper", "flag", "release"]
@@ -231,7 +231,8 @@ def protect(cells: pl.DataFrame, req: Request, inputs: Inputs, threshold: int | 
     table = apply_disclosure(cells.drop("missing", strict=False), tier=req.tier, threshold=threshold,
                              min_denominator=m.min_denominator, unit=m.unit)
     if req.tier == PUBLIC:
-        table = quiet_medians(table) if m.kind == reg.MEDIAN_DAYS else protected(table, req, inputs)
+        table = (public_medians(table, inputs.protection, first_quarter_of(req.grain, inputs.framing.span))
+                 if m.kind == reg.MEDIAN_DAYS else protected(table, req, inputs))
     return flag_partial(table, partial)
 
 
@@ -249,15 +250,6 @@ def protected(table: pl.DataFrame, req: Request, inputs: Inputs) -> pl.DataFrame
         hidden.append(inputs.protection.hidden_rows(keyed, ref))
         window = window & inputs.protection.span_rows(keyed, ref)
     return hide(table, numerator=hidden[0], denominator=hidden[1], window=rows.select(window).to_series())
-
-
-def quiet_medians(table: pl.DataFrame) -> pl.DataFrame:
-    """Public medians without the number of cases behind them: that number is a count (charges,
-    closed investigations) the protection covers in other tables, so showing it here would be a
-    second, unprotected copy. A median on no cases is [c] like one on too few, for the same reason."""
-    return table.with_columns(
-        denominator=pl.lit(None, pl.Float64),
-        flag=pl.when(pl.col("flag") == NOT_APPLICABLE).then(pl.lit(CONFIDENTIAL)).otherwise(pl.col("flag")))
 
 
 def flag_partial(table: pl.DataFrame, partial: pl.DataFrame | None) -> pl.DataFrame:

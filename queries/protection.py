@@ -14,8 +14,8 @@ import polars as pl
 from sqlalchemy import Connection
 
 from db.protection import hidden_cells, protected_span
+from metrics.disclosure import CONFIDENTIAL, NOT_APPLICABLE, lookup
 from metrics.disclosure import families as fam
-from metrics.disclosure import lookup
 
 
 @dataclass(frozen=True)
@@ -41,3 +41,20 @@ def read_protection(conn: Connection, release_id: int, refs: Iterable[fam.CountR
         return None
     families = sorted({r.family for r in refs if r is not None})
     return Protection(hidden_cells(conn, release_id, threshold=threshold, families=families), span)
+
+
+def public_medians(table: pl.DataFrame, protection: Protection | None, first: pl.Expr) -> pl.DataFrame:
+    """Public medians without the number of cases behind them: that number is a count (charges,
+    closed investigations) the protection covers in other tables, so showing it here would be a
+    second, unprotected copy. A median on no cases is [c] like one on too few, for the same reason.
+    A hidden median over a span that is not a node (``first``: each row's first quarter) is not
+    offered ([x]), as a count over such a span is: its [c] would say that the span's closed cases
+    are few, a count no protected cell holds (the whole-release audit narrowed two to 1..4)."""
+    table = table.with_columns(
+        denominator=pl.lit(None, pl.Float64),
+        flag=pl.when(pl.col("flag") == NOT_APPLICABLE).then(pl.lit(CONFIDENTIAL)).otherwise(pl.col("flag")))
+    if protection is None:
+        return table
+    open_ = protection.span_rows(table.select(_first=first, _last=pl.col("period_end")), fam.CountRef(fam.CLOSED))
+    return table.with_columns(flag=pl.when((pl.col("flag") == CONFIDENTIAL) & open_).then(pl.lit(lookup.NOT_OFFERED))
+                              .otherwise(pl.col("flag")))

@@ -6,7 +6,7 @@ there. The 10th, 25th, 50th, 75th and 90th percentiles are shown, never the smal
 value (each is one case) nor counts of cases per number of days (counts no protection covers).
 A cell on fewer cases than the metric's minimum is [c], by the display rule every median uses
 (``metrics.disclosure.apply_disclosure``); the public tier never shows how many cases a cell
-holds (see ``metric_table.quiet_medians``).
+holds (see ``protection.public_medians``).
 """
 
 from __future__ import annotations
