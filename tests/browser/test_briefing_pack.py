@@ -14,21 +14,13 @@ import re
 import pytest
 
 from db.releases import default_release
-from helpers.browser import AXE, CHROMIUM, CHROMIUM_ARGS, REQUIRED, SHOTS, browser_missing
+from helpers.browser import CHROMIUM, CHROMIUM_ARGS, SHOTS, need_axe, need_browser
 from reports.force_brief import TREND_METRICS, brief_for, force_pack
 from reports.html import SYNTHETIC_LABEL, render_html
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 INK = (0x12, 0x43, 0x6D)  # charts.palette.DARK_BLUE: the trend's line and points
-
-
-def _need_browser() -> None:
-    reason = browser_missing()
-    if reason:
-        if REQUIRED:
-            pytest.fail(f"RASSO_REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
 
 
 def _write_pack(engine, folder):
@@ -67,7 +59,7 @@ def _open(playwright, url: str):
 
 
 def test_the_pack_opens_offline_and_draws_every_chart(small_db, tmp_path):
-    _need_browser()
+    need_browser()
     from playwright.sync_api import sync_playwright
 
     path, pack = _write_pack(small_db, tmp_path)
@@ -108,19 +100,15 @@ def _check_print(page, pack) -> None:
 
 
 def test_the_pack_passes_axe(small_db, tmp_path):
-    _need_browser()
-    if not AXE.is_file():
-        reason = f"axe-core not found at {AXE}: run `make test` (it installs axe-core) or set RASSO_AXE_JS"
-        if REQUIRED:
-            pytest.fail(reason)
-        pytest.skip(reason)
+    need_browser()
+    axe = need_axe()
     from playwright.sync_api import sync_playwright
 
     path, _ = _write_pack(small_db, tmp_path)
     with sync_playwright() as p:
         browser, page, _, _ = _open(p, path.as_uri())
         try:
-            page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+            page.add_script_tag(content=axe)
             result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
         finally:
             browser.close()

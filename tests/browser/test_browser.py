@@ -26,11 +26,10 @@ from components.page_registry import COMPARE
 from components.page_registry import PAGES as PAGE_REGISTRY
 from db.reference import FORCES
 from helpers.browser import (
-    AXE,
-    REQUIRED,
     SHOTS,
     browser_context,
-    browser_missing,
+    need_axe,
+    need_browser,
     streamlit_server,
     wait_for_app,
 )
@@ -55,11 +54,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 @pytest.fixture(scope="module")
 def browser_ready():
-    reason = browser_missing()
-    if reason:
-        if REQUIRED:
-            pytest.fail(f"RASSO_REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
+    need_browser()
 
 
 @pytest.fixture(scope="module")
@@ -176,13 +171,7 @@ def test_page_draws_its_charts(page_factory, app_url, path, stem, min_charts):
 
 @pytest.fixture(scope="module")
 def axe_source() -> str:
-    if not AXE.is_file():
-        reason = (f"axe-core not found at {AXE}: run `make test` (it installs axe-core from npm "
-                  "under .cache/npm) or set RASSO_AXE_JS")
-        if REQUIRED:
-            pytest.fail(f"RASSO_REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
-    return AXE.read_text(encoding="utf-8")
+    return need_axe()
 
 
 @pytest.mark.parametrize(("path", "stem", "min_charts"), PAGES)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.browser import REQUIRED, browser_missing, streamlit_server
+from helpers.browser import need_browser, streamlit_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -20,11 +20,7 @@ STATES = [("", "", 5), ("pillars", "pillar=3&metric=isva_referral_rate", 4)]
 
 @pytest.fixture(scope="module")
 def timing_server(tmp_path_factory):
-    reason = browser_missing()
-    if reason:
-        if REQUIRED:
-            pytest.fail(f"RASSO_REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
+    need_browser()
     from db.bootstrap import init_database
     from db.engine import make_engine
     from sample_data.load import load_sample

@@ -19,9 +19,8 @@ import pandas as pd
 import pytest
 
 from helpers.browser import (
-    REQUIRED,
     browser_context,
-    browser_missing,
+    need_browser,
     streamlit_server,
     wait_for_app,
 )
@@ -38,11 +37,7 @@ KEYS = ["period", "area_code", "outcome_group"]
 
 @pytest.fixture(scope="module")
 def explorer_db(tmp_path_factory):
-    reason = browser_missing()
-    if reason:
-        if REQUIRED:
-            pytest.fail(f"RASSO_REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
+    need_browser()
     from db.bootstrap import init_database
     from db.engine import make_engine
     from db.releases import default_release

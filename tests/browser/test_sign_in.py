@@ -20,10 +20,10 @@ import pytest
 
 from benchmarks.load_server import free_port
 from helpers.browser import (
-    REQUIRED,
     browser_context,
-    browser_missing,
+    need_browser,
     streamlit_server,
+    unavailable,
     wait_for_app,
 )
 from metrics.explorer_spec import DIMENSIONS
@@ -38,17 +38,11 @@ REFUSED = {"measure": "outcomes", "by": "national,year,offence_code", "tier": "r
 
 @pytest.fixture(scope="module")
 def provider():
-    reason = browser_missing()
-    if reason:
-        if REQUIRED:
-            pytest.fail(f"RASSO_REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
+    need_browser()
     try:
         import oidc_provider_mock as oidc
     except ImportError:
-        if REQUIRED:
-            raise
-        pytest.skip("oidc-provider-mock is not installed (pip install -r requirements-dev.txt)")
+        unavailable("oidc-provider-mock is not installed (pip install -r requirements-dev.txt)")
     users = [oidc.User(sub="analyst", claims={"email": ANALYST, "email_verified": True, "groups": [GROUP]})]
     with oidc.run_server_in_thread(port=0, user_claims=users) as server:
         yield f"http://localhost:{server.server_port}"

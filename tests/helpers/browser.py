@@ -8,6 +8,8 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 from benchmarks.browser_timing import CHROMIUM, CHROMIUM_ARGS
 from benchmarks.load_server import serve
 from helpers.paths import ROOT
@@ -26,6 +28,28 @@ def browser_missing() -> str | None:
     if not Path(CHROMIUM).exists():
         return f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)"
     return None
+
+
+def unavailable(reason: str | None) -> None:
+    """Skip the test with ``reason``, or fail it under ``RASSO_REQUIRE_BROWSER=1`` (CI), where a
+    missing browser part must not pass silently; nothing when ``reason`` is None."""
+    if reason:
+        if REQUIRED:
+            pytest.fail(f"RASSO_REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+
+
+def need_browser() -> None:
+    """Skip or fail (``unavailable``) unless Playwright with Chromium can run here."""
+    unavailable(browser_missing())
+
+
+def need_axe() -> str:
+    """axe-core's script, to inject into a page; skip or fail (``unavailable``) without it."""
+    if not AXE.is_file():
+        unavailable(f"axe-core not found at {AXE}: run `make test` (it installs axe-core from npm "
+                    "under .cache/npm) or set RASSO_AXE_JS")
+    return AXE.read_text(encoding="utf-8")
 
 
 @contextmanager
