@@ -121,9 +121,8 @@ def _areas(rows: pl.DataFrame, spec: TableSpec, forces: pl.DataFrame, protection
     sums = [pl.col("count").sum(), pl.col("missing").sum()]
     national = rows.group_by(keys).agg(*sums).with_columns(
         area_code=pl.lit(NATIONAL_CODE), area_name=pl.lit(NATIONAL_NAME), _node=pl.lit(fam.NATIONAL))
-    national = national.with_columns(_lookup(national, spec, protection, span))
     if spec.area == "national":
-        return national
+        return national.with_columns(_lookup(national, spec, protection, span))
     rows = rows.with_columns(_node=pl.col("area_code"))
     rows = rows.with_columns(_lookup(rows, spec, protection, span))
     if spec.area == "force":
@@ -132,7 +131,10 @@ def _areas(rows: pl.DataFrame, spec: TableSpec, forces: pl.DataFrame, protection
     attrs = forces.select(area_code=pl.col("code"), group=pl.col(column))
     groups = (rows.join(attrs, on="area_code").group_by(*keys, "group")
               .agg(*sums, pl.col("_hidden").any(), pl.col("_window").all()).rename({"group": column}))
-    return groups if protection is None else _complete(groups, national, keys, spec, threshold)
+    if protection is None:
+        return groups
+    national = national.with_columns(_lookup(national, spec, protection, span))
+    return _complete(groups, national, keys, spec, threshold)
 
 
 def _complete(groups: pl.DataFrame, national: pl.DataFrame, keys: list[str], spec: TableSpec,
