@@ -7,10 +7,13 @@ who cites a table by its address can rebuild it from the command line.
 Public tier: counts are cut only where the release's protection has cells (forces, England and
 Wales, quarters, financial years and the protected 12-month windows, offence groups, outcome
 groups). A force or national row is looked up there as every public table does; a region or NOM
-phase is a sum of forces and is shown only where every force in it is shown (it is then a sum of
-shown numbers); any other span of quarters is shown only where ``metrics.disclosure.lookup``
-finds it a sum of shown numbers. Finer cuts (single offence codes or outcome types, case-level
-columns) need the restricted tier (``TableSpec.check`` says why).
+phase is a sum of forces and is shown where every force in it is shown (it is then a sum of shown
+numbers), and also where it is the only hidden group of its partition and England and Wales is
+shown for the same cell (it is then England and Wales less the other groups, all shown: anyone
+can work it out, so a [c] would promise what it cannot keep; see ``_complete``). Any other span of
+quarters is shown only where ``metrics.disclosure.lookup`` finds it a sum of shown numbers. Finer
+cuts (single offence codes or outcome types, case-level columns) need the restricted tier
+(``TableSpec.check`` says why).
 """
 
 from __future__ import annotations
@@ -100,7 +103,7 @@ def _count_rows(conn, spec: TableSpec, *, release_id: int, threshold: int | None
     protection = None
     if spec.tier == PUBLIC:
         protection = read_protection(conn, release_id, [fam.CountRef(_family(spec))], threshold=threshold)
-    table = _areas(force_rows, spec, forces, protection, (first, last))
+    table = _areas(force_rows, spec, forces, protection, (first, last), threshold)
     return _disclose(table, spec, threshold), (first, last)
 
 
@@ -110,23 +113,56 @@ def _family(spec: TableSpec) -> str:
     return fam.CLOSED if spec.basis == "closed" else fam.RECORDED_BASIS
 
 
-def _areas(rows: pl.DataFrame, spec: TableSpec, forces: pl.DataFrame, protection, span) -> pl.DataFrame:
+def _areas(rows: pl.DataFrame, spec: TableSpec, forces: pl.DataFrame, protection, span,
+           threshold: int | None) -> pl.DataFrame:
     """Force rows -> the area dimension's rows, each with ``_hidden`` (the protection's answer) and
     ``_window`` (its span is twelve months that are not a node: not offered, [x], where hidden)."""
     keys = ["period", "period_end", *cube.other_columns(spec)]
     sums = [pl.col("count").sum(), pl.col("missing").sum()]
+    national = rows.group_by(keys).agg(*sums).with_columns(
+        area_code=pl.lit(NATIONAL_CODE), area_name=pl.lit(NATIONAL_NAME), _node=pl.lit(fam.NATIONAL))
     if spec.area == "national":
-        rows = rows.group_by(keys).agg(*sums).with_columns(
-            area_code=pl.lit(NATIONAL_CODE), area_name=pl.lit(NATIONAL_NAME), _node=pl.lit(fam.NATIONAL))
-        return rows.with_columns(_lookup(rows, spec, protection, span))
+        return national.with_columns(_lookup(national, spec, protection, span))
     rows = rows.with_columns(_node=pl.col("area_code"))
     rows = rows.with_columns(_lookup(rows, spec, protection, span))
     if spec.area == "force":
         return rows
     column = spec.area  # region or nom_phase: a sum of forces, shown where all of them are
     attrs = forces.select(area_code=pl.col("code"), group=pl.col(column))
-    return (rows.join(attrs, on="area_code").group_by(*keys, "group")
-            .agg(*sums, pl.col("_hidden").any(), pl.col("_window").all()).rename({"group": column}))
+    groups = (rows.join(attrs, on="area_code").group_by(*keys, "group")
+              .agg(*sums, pl.col("_hidden").any(), pl.col("_window").all()).rename({"group": column}))
+    if protection is None:
+        return groups
+    national = national.with_columns(_lookup(national, spec, protection, span))
+    return _complete(groups, national, keys, spec, threshold)
+
+
+def _complete(groups: pl.DataFrame, national: pl.DataFrame, keys: list[str], spec: TableSpec,
+              threshold: int | None) -> pl.DataFrame:
+    """Show the one hidden group of a partition whose England and Wales row is shown.
+
+    Why: the groups of a column (every region, British Transport Police's "National
+    (non-territorial)" among them; every NOM phase, BTP in the national roll-out) partition every
+    force and BTP, whose sum is the explorer's England and Wales row (the protection's national
+    node, BTP included) for the same period, offence and outcome group. Where that row and every
+    other group are shown, the hidden one is their difference: anyone can work it out, and showing
+    it adds nothing (as ``lookup.derivable`` and the linked families' shown complements). A group
+    counts as hidden if the protection or the cell rule hides it, so two hidden groups (BTP's
+    among them) show neither; the cell rule still hides a completed group of 1 to threshold - 1.
+    """
+    total_shown = (national.filter(~(pl.col("_hidden") | _small(national, spec, threshold)))
+                   .select(keys).with_columns(_total_shown=pl.lit(True)))
+    groups = groups.with_columns(_dark=pl.col("_hidden") | _small(groups, spec, threshold))
+    lone = (pl.col("_dark").sum().over(keys) == 1) & pl.col("_total_shown").fill_null(False)
+    return (groups.join(total_shown, on=keys, how="left", nulls_equal=True)
+            .with_columns(_hidden=pl.col("_hidden") & ~lone).drop("_dark", "_total_shown"))
+
+
+def _small(table: pl.DataFrame, spec: TableSpec, threshold: int | None) -> pl.Series:
+    """Rows the cell rule hides ([c]: a count of 1 to threshold - 1), as :func:`_disclose` does."""
+    flags = apply_disclosure(table.select(numerator=pl.col("count").cast(pl.Float64)), tier=spec.tier,
+                             threshold=threshold, unit="count")["flag"]
+    return flags == CONFIDENTIAL
 
 
 def _lookup(rows: pl.DataFrame, spec: TableSpec, protection, span: tuple[int, int]) -> list[pl.Series]:

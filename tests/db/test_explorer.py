@@ -94,20 +94,32 @@ def test_public_rows_are_the_restricted_ones_or_hidden_and_never_small(small_db,
     assert shown.height > 0
 
 
-def test_a_region_is_shown_only_where_every_force_in_it_is(small_db):
+@pytest.mark.parametrize(("area", "extra"), [("region", ("outcome_group",)), ("nom_phase", ())])
+def test_a_region_or_phase_is_shown_where_its_forces_are_or_it_completes_england_and_wales(small_db, area, extra):
+    """Shown where every force in it is shown (a sum of shown numbers), or where it is the only
+    group hidden that way and England and Wales is shown (then it is their difference); hidden
+    otherwise. At this scale regions by year never complete England and Wales; NOM phases do."""
     rid = _rid(small_db)
-    regions = explore(small_db, TableSpec(by=("region", "year", "outcome_group")), release_id=rid).table
-    forces = explore(small_db, TableSpec(by=("force", "year", "outcome_group")), release_id=rid).table
+    groups, forces, national = (explore(small_db, TableSpec(by=(a, "year", *extra), offence="all_sexual"),
+                                        release_id=rid).table
+                                for a in (area, "force", "national"))
     with small_db.connect() as conn:
-        region_of = dict(conn.execute(select(force.c.code, force.c.region)).all())
-    summed = (forces.with_columns(region=pl.col("area_code").replace_strict(region_of))
-              .group_by("period", "region", "outcome_group")
-              .agg(all_shown=pl.col("count").is_not_null().all(), total=pl.col("count").sum()))
-    joined = regions.join(summed, on=["period", "region", "outcome_group"])
-    assert joined.height == regions.height
-    assert (joined["count"].is_not_null() == joined["all_shown"]).all()
+        group_of = dict(conn.execute(select(force.c.code, getattr(force.c, area))).all())
+    cell = ["period", *extra]
+    summed = (forces.with_columns(pl.col("area_code").replace_strict(group_of).alias(area))
+              .group_by(*cell, area).agg(all_shown=pl.col("count").is_not_null().all(), total=pl.col("count").sum()))
+    joined = (groups.join(summed, on=[*cell, area])
+              .join(national.select(*cell, national="count"), on=cell)
+              .with_columns(lone=(~pl.col("all_shown")).sum().over(cell) == 1))
+    assert joined.height == groups.height
+    expected = pl.col("all_shown") | (pl.col("lone") & pl.col("national").is_not_null())
+    assert (joined["count"].is_not_null() == joined.select(expected).to_series()).all()
     shown = joined.filter(pl.col("all_shown"))
     assert (shown["count"] == shown["total"]).all() and shown.height > 0
+    completed = (joined.with_columns(others=pl.col("count").sum().over(cell) - pl.col("count"))
+                 .filter(~pl.col("all_shown") & pl.col("count").is_not_null()))
+    assert (completed["count"] == completed["national"] - completed["others"]).all()
+    assert area == "region" or completed.height > 0, "no phase completed England and Wales: nothing new checked"
 
 
 def test_national_and_force_rows_are_those_of_the_outcome_mix(small_db):
