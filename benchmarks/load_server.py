@@ -50,16 +50,17 @@ def rss_mb(pid: int) -> float:
 WARM_LINE = re.compile(r"warm at start: (?P<steps>.*); server start -> warm (?P<seconds>[0-9.]+) s")
 
 
-def wait_for_warm(proc: subprocess.Popen, log: Path, timeout: float) -> re.Match:
-    """The launcher's line saying its pass over the pages has finished (``components.warm_start``)."""
+def wait_for_line(proc: subprocess.Popen, log: Path, line: re.Pattern, timeout: float) -> re.Match:
+    """The first match of ``line`` in the server's log, waiting for it (``WARM_LINE``: the
+    launcher's pass over the pages has finished, ``components.warm_start``)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the server exited with code {proc.returncode} before it was warm")
-        if found := WARM_LINE.search(log.read_text(errors="replace")):
+        if found := line.search(log.read_text(errors="replace")):
             return found
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server exited with code {proc.returncode} before logging {line.pattern!r}")
         time.sleep(0.5)
-    raise TimeoutError(f"the server was not warm within {timeout:.0f} s (no 'warm at start' line in {log})")
+    raise TimeoutError(f"no {line.pattern!r} in {log} within {timeout:.0f} s")
 
 
 class Server:
@@ -77,11 +78,11 @@ class Server:
 
 @contextmanager
 def serve(db_url: str, log: Path, *, port: int | None = None, timeout: float = 120, args: tuple[str, ...] = (),
-          warm_start: bool = False, warm_timeout: float = 3600):
+          warm_start: bool = False, warm_wait: bool = True, warm_timeout: float = 3600):
     """``streamlit run dashboard.py`` over ``db_url`` on loopback, with more command-line ``args``
     (``--secrets.files``); yields a ``Server`` and stops it (terminate, then kill) however the
     block ends. The browser tests start theirs here too. ``warm_start``: started as ``make run``
-    does, with ``RASSO_WARM_CACHES=1``, and yielded once warm."""
+    does, with ``RASSO_WARM_CACHES=1``, and yielded once warm (at once, without ``warm_wait``)."""
     port = port or free_port()
     env = {**os.environ, "RASSO_DB_URL": db_url, **({"RASSO_WARM_CACHES": "1"} if warm_start else {})}
     start = ["components.serve"] if warm_start else ["streamlit", "run", str(ROOT / "dashboard.py")]
@@ -97,8 +98,8 @@ def serve(db_url: str, log: Path, *, port: int | None = None, timeout: float = 1
             url = f"http://127.0.0.1:{port}"
             _wait_for_health(url, proc, log, timeout)
             server = Server(url, proc, log)
-            if warm_start:
-                warm = wait_for_warm(proc, log, warm_timeout)
+            if warm_start and warm_wait:
+                warm = wait_for_line(proc, log, WARM_LINE, warm_timeout)
                 server.warm_s, server.warm_steps = float(warm["seconds"]), warm["steps"]
             yield server
         finally:
