@@ -111,8 +111,7 @@ def visit(runtime: Runtime, page: str, query: str = "", timeout_s: float = VISIT
 def addresses(force_codes: list[str]) -> Iterator[tuple[str, str, str]]:
     """(step, page, query) in the order a visitor is likely to need them: every page as first
     opened; the pages of national figures in each other offence group (the sidebar's first
-    choice); each pillar, every force's profile, then every force chosen on the comparison, in
-    each offence group (the default first)."""
+    choice); each pillar, then every force's profile, in each offence group (the default first)."""
     groups = [DEFAULT_GROUP, *(g for g in OFFENCE_GROUPS if g != DEFAULT_GROUP)]
     for page in PAGES:
         yield "pages", page.url_path, ""
@@ -126,9 +125,6 @@ def addresses(force_codes: list[str]) -> Iterator[tuple[str, str, str]]:
     for group in groups:
         for code in force_codes:
             yield "force profiles", FORCE.url_path, f"force={code}{also[group]}"
-    for group in groups:  # a force chosen on the comparison: its charts ring it and its peers
-        for code in force_codes:
-            yield "forces compared", COMPARE.url_path, f"force={code}{also[group]}"
 
 
 def _wait_for_quiet(quiet_s: float) -> None:

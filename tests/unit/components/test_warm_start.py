@@ -52,7 +52,7 @@ def test_a_tab_finishes_on_a_full_run_only():
     assert tab.client_context is None  # an anonymous visitor: no headers or cookies
 
 
-def test_the_pass_opens_every_page_first_then_each_group_pillar_and_force_profile_and_comparison():
+def test_the_pass_opens_every_page_first_then_each_group_pillar_and_force():
     visits = list(warm_start.addresses(FORCES))
     pages = [(page, query) for step, page, query in visits if step == "pages"]
     assert pages == [(p.url_path, "") for p in PAGES]  # every page as first opened, first
@@ -65,8 +65,6 @@ def test_the_pass_opens_every_page_first_then_each_group_pillar_and_force_profil
     assert len(profiles) == len(FORCES) * len(OFFENCE_GROUPS)
     assert profiles[: len(FORCES)] == [f"force={c}" for c in FORCES]  # the default group first
     assert f"force=E23000034&offence={others[-1]}" in profiles
-    compared = [q for s, p, q in visits if s == "forces compared" and p == "compare"]
-    assert compared == [q for q in profiles]  # each force chosen on the comparison too
     pillars = [q for s, p, q in visits if s == "pillars" and p == "pillars"]
     assert len(pillars) == 6 * len(OFFENCE_GROUPS) and pillars[0] == "pillar=1"
     steps = [s for s, _p, _q in visits]
