@@ -30,8 +30,10 @@ $(AXE):
 	    || echo "axe-core could not be installed from npm: the accessibility test will skip"; \
 	else echo "npm not found: the accessibility test will skip (apt-get install -y npm)"; fi
 
+# `streamlit run dashboard.py` with the same options, warming the pages before the first visitor
+# (components/serve.py; RASSO_WARM_CACHES=0 starts it cold)
 run: $(VENV)/.runtime
-	$(BIN)/streamlit run dashboard.py --server.port $(PORT)
+	$(BIN)/python -m components.serve --server.port $(PORT)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -1,7 +1,7 @@
 """What a user waits for in a real browser: navigation -> every chart drawn, a filter change ->
 settled, and the bytes each page costs (issue 14, item 2).
 
-    python -m benchmarks.browser_timing --db sqlite:////tmp/load.sqlite [--url http://...]
+    python -m benchmarks.browser_timing --db sqlite:////tmp/load.sqlite [--warm-start] [--url http://...]
 
 ``measure(base_url, states)`` opens each address in Chromium (Playwright), one tab per address
 in one browser context (so the app's scripts are fetched once, as a returning user has them),
@@ -18,6 +18,11 @@ and reports per address:
 - ``change_s``: after choosing the next offence group in the sidebar, until settled again;
 - ``http_bytes`` (encoded, as received) and ``ws_bytes`` (WebSocket message payloads), read
   through the Chrome DevTools Protocol, for the navigation and for the change.
+
+With ``--db`` the server is started for the run: as ``streamlit run dashboard.py`` (every first
+visit cold), or with ``--warm-start`` as ``make run`` starts it (``components.serve``): the
+browser then navigates once the server's pass over the pages has finished, and the report says
+how long that took from the server's start.
 """
 
 from __future__ import annotations
@@ -202,19 +207,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", help="or measure a server already running at this address")
     parser.add_argument("--pause", type=float, default=0,
                         help="seconds a user reads each page before changing the filter (default 0)")
+    parser.add_argument("--warm-start", action="store_true",
+                        help="start the server as `make run` does and navigate once it is warm")
     parser.add_argument("--note", default="")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
     if not (args.url or args.db):
         parser.error("give --db (or RASSO_DB_URL) or --url")
+    started = ""
     if args.url:
         results = measure(args.url.rstrip("/"), pause_s=args.pause)
     else:
-        with tempfile.TemporaryDirectory() as tmp, serve(args.db, Path(tmp) / "streamlit.log") as server:
+        with (tempfile.TemporaryDirectory() as tmp,
+              serve(args.db, Path(tmp) / "streamlit.log", warm_start=args.warm_start) as server):
+            if args.warm_start:
+                started = (f" Server started as `make run` starts it (`components.serve`): server start -> warm "
+                           f"{server.warm_s:.1f} s ({server.warm_steps}), load average then "
+                           f"{os.getloadavg()[0]:.1f}, {server.rss_mb():.0f} MB resident; the browser navigated after it.")
+            else:
+                started = " Server started as `streamlit run dashboard.py`: every first visit cold."
             results = measure(server.url, pause_s=args.pause)
     meta = (f"`python -m benchmarks.browser_timing`, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
             f"Chromium headless, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
-            f"{f', filter changed {args.pause:g} s after each page settled' if args.pause else ''}. {args.note}").strip()
+            f"{f', filter changed {args.pause:g} s after each page settled' if args.pause else ''}.{started} "
+            f"{args.note}").strip()
     text = markdown(results, meta)
     print(text)
     if not args.no_write:

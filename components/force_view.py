@@ -35,7 +35,7 @@ class ShownProfile:
     sections: list[Section]  # the pack's sections after its headline figures (``profile.sections()``)
 
 
-@st.cache_data(show_spinner=data.LOADING, max_entries=64)
+@st.cache_data(show_spinner=data.LOADING, max_entries=256)
 def shown_profile(url: str, tier: str, view: ProfileView) -> ShownProfile:
     """The profile of ``view`` read through the cached queries, in ``tier``."""
     profile = force_profile(data.reader(url, tier), view)

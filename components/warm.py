@@ -84,7 +84,7 @@ class Warmer:
                 self._running -= 1
                 self._last = time.monotonic()
 
-    def _quiet_for(self) -> float:
+    def quiet_for(self) -> float:
         """How long no page has been running (0 while one is)."""
         with self._lock:
             return 0.0 if self._running else time.monotonic() - self._last
@@ -100,7 +100,7 @@ class Warmer:
                 return
             with self._lock:
                 cached, url, kwargs = next(q for q in self.jobs.values() if q).popleft()
-            while (quiet := self._quiet_for()) < self.quiet_s:
+            while (quiet := self.quiet_for()) < self.quiet_s:
                 time.sleep(max(0.05, self.quiet_s - quiet))
             try:
                 cached(url, **kwargs)
