@@ -217,6 +217,9 @@ def _repair(grid: Grid, rule: LineRule, value: np.ndarray, threshold: int, prior
         for f in failures:
             if rule.mend(f.cell) or (prior is not None and prior.mend(rule, f.cell, n)):
                 continue
+            f = f if f.exact else lp_check.exact_range(system, f.cell)
+            if lp_check.acceptable(np.array([f.lo]), np.array([f.hi]), threshold)[0]:
+                continue  # safe after all: the neighbourhoods were too small to show it
             if _pinned_complement(rule, f):
                 rule.reveal(f.cell)
             else:
