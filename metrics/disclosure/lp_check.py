@@ -11,7 +11,10 @@ equations is a witness. A few LPs over each connected component (cells sharing l
 cell in doubt down, up and at random at once, and certify most cells; a cell still in doubt gets
 LPs of its own over a growing neighbourhood (fixing the hidden cells outside it at their true
 values leaves a smaller system whose solutions still solve the whole one), and last over its
-whole component, which gives its exact range. A line with one unknown pins it without any LP. Hiding more cells only
+whole component, which gives its exact range. In a component too big for that, a cell the
+neighbourhoods cannot clear fails with ``exact=False`` (it may be safe: one more complement is
+cheaper than its exact range); it must never pass unproven. A line with one unknown pins it
+without any LP. Hiding more cells only
 widens ranges, so a cell once certified stays certified and the engine re-checks only what
 failed or changed.
 """
