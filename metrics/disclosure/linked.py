@@ -18,6 +18,7 @@ nothing left to hide beside it is shown again: showing it adds nothing to what c
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 import numpy as np
@@ -37,6 +38,7 @@ from metrics.disclosure.line_rule import (
 )
 
 OUTPUT_COLUMNS = (*KEYS, "value", "reason")
+_log = logging.getLogger(__name__)
 MAX_REPAIR_ROUNDS = 200
 
 __all__ = ["OUTPUT_COLUMNS", "ProtectionError", "protect_cells"]
@@ -201,10 +203,16 @@ def _repair(grid: Grid, rule: LineRule, value: np.ndarray, threshold: int, prior
     failing cell, until the audit is clean.
 
     Hiding more only widens ranges, so after the first round only the failing and the newly
-    hidden cells are checked again."""
+    hidden cells are checked again (not those settled: shown safe by their exact range, or given
+    away by the two editions together).
+
+    A next edition never stops: a cell that both editions' published numbers pin (or place inside
+    1..threshold - 1) with no cell left to hide beside it is given away by what was published
+    before whatever this edition hides; it stays hidden and is logged."""
     rule.changed.clear()
     n = len(value)
     check = np.ones(n, dtype=bool)
+    settled: set[int] = set()
     for _ in range(MAX_REPAIR_ROUNDS):
         variable = (np.asarray(rule.reason) != SHOWN) & ~np.asarray(rule.known)
         system = lp_check.System(grid.ptr, grid.members, value, variable)
@@ -217,15 +225,22 @@ def _repair(grid: Grid, rule: LineRule, value: np.ndarray, threshold: int, prior
         for f in failures:
             if rule.mend(f.cell) or (prior is not None and prior.mend(rule, f.cell, n)):
                 continue
-            if _pinned_complement(rule, f):
+            f = f if f.exact else lp_check.exact_range(system, f.cell)
+            if lp_check.acceptable(np.array([f.lo]), np.array([f.hi]), threshold)[0]:
+                settled.add(f.cell)  # safe after all: the neighbourhoods were too small to show it
+            elif _pinned_complement(rule, f):
                 rule.reveal(f.cell)
+            elif prior is not None:
+                settled.add(f.cell)
+                _log.warning("hidden cell %s has range %g..%g with the previous edition and no cell left "
+                             "to hide beside it: kept hidden", _describe(grid, f.cell), f.lo, f.hi)
             else:
                 raise ProtectionError(
                     f"hidden cell {_describe(grid, f.cell)} has range {f.lo:g}..{f.hi:g} and no "
                     "cell left to hide beside it")
         rule.run()
         check = np.zeros(n, dtype=bool)
-        check[[f.cell for f in failures] + rule.changed] = True
+        check[[f.cell for f in failures if f.cell not in settled] + rule.changed] = True
         rule.changed.clear()
     raise ProtectionError(f"the audit still finds cells to protect after {MAX_REPAIR_ROUNDS} rounds")
 

@@ -11,7 +11,10 @@ equations is a witness. A few LPs over each connected component (cells sharing l
 cell in doubt down, up and at random at once, and certify most cells; a cell still in doubt gets
 LPs of its own over a growing neighbourhood (fixing the hidden cells outside it at their true
 values leaves a smaller system whose solutions still solve the whole one), and last over its
-whole component, which gives its exact range. A line with one unknown pins it without any LP. Hiding more cells only
+whole component, which gives its exact range. In a component too big for that, a cell the
+neighbourhoods cannot clear fails with ``exact=False`` (it may be safe: one more complement is
+cheaper than its exact range); it must never pass unproven. A line with one unknown pins it
+without any LP. Hiding more cells only
 widens ranges, so a cell once certified stays certified and the engine re-checks only what
 failed or changed.
 """
@@ -32,7 +35,8 @@ RADII = (2, 4)
 """Line hops of the neighbourhoods tried before a cell's whole component."""
 WHOLE = 2000
 """Largest component solved whole for one cell; beyond it a cell the neighbourhoods cannot
-certify counts as failing (one more complement is cheaper than a slow exact answer)."""
+certify counts as failing with an inexact range (one more complement is cheaper than a slow
+exact answer; :func:`exact_range` gives it when no complement is left)."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,8 @@ class Failure:
     cell: int
     lo: float
     hi: float
+    exact: bool = True
+    """False when the range is only what the neighbourhoods reached (the cell may be safe)."""
 
 
 @dataclass(frozen=True)
@@ -182,6 +188,7 @@ def audit(system: System, threshold: int, check: np.ndarray | None = None) -> li
         whole = u.component(cell)
         for hops in (*RADII, None):
             if hops is None and len(whole) > WHOLE:
+                failures[cell] = Failure(cell, float(lo[cell]), float(hi[cell]), exact=False)
                 break
             cells = whole if hops is None else u.grow(np.array([cell]), hops, 4 * BLOCK)
             j = int(np.searchsorted(cells, cell))
@@ -193,6 +200,16 @@ def audit(system: System, threshold: int, check: np.ndarray | None = None) -> li
         else:
             failures[cell] = Failure(cell, float(lo[cell]), float(hi[cell]))
     return [failures[c] for c in sorted(failures)]
+
+
+def exact_range(system: System, cell: int) -> Failure:
+    """The exact range of one unknown cell: its two extremes over its whole component."""
+    u = _Unknowns(system)
+    cells = u.component(cell)
+    unit = np.zeros(len(cells))
+    unit[int(np.searchsorted(cells, cell))] = 1.0
+    xs = [x[int(np.searchsorted(cells, cell))] for x in _Solver(u).points(cells, [unit, -unit])]
+    return Failure(cell, float(min(xs, default=u.value[cell])), float(max(xs, default=u.value[cell])))
 
 
 def _batches(u: _Unknowns, cells: np.ndarray) -> list[np.ndarray]:

@@ -225,3 +225,48 @@ def test_a_revised_cell_is_not_left_alone_on_a_line_the_two_editions_subtract(mo
     monkeypatch.setattr(linked, "_mend_revisions", lambda rule, lines: None)
     alone = protect_cells(_charged(True), span=(20231, 20231), threshold=5, prior=first, verify=False)
     assert ("f", "F1", 20231, NO_OFFENCE, "g1") in unsafe(ranges(alone, prior=first), 5)
+
+
+def test_a_cell_the_neighbourhoods_cannot_clear_in_a_big_component_fails(monkeypatch):
+    """The 6,000-case release's Surrey cell (child rape, recorded-basis outcomes, 2015-16 Q1, 2)
+    sat in a component of 9,825 hidden cells, beyond the whole-component solve, and its
+    neighbourhoods could not show it safe: the audit passed it silently, so loads with
+    ``RASSO_PROTECTION_CHECK=lp`` published it pinned. Here the dumbbell's component is made
+    'big' the same way; the pinned 3 must still fail, and the range given must not claim to be exact."""
+    leaves = leaves_frame([("f", "F1", 20231, NO_OFFENCE, "g1", 3.0), ("f", "F1", 20231, NO_OFFENCE, "g2", 0.0),
+                           ("f", "F2", 20231, NO_OFFENCE, "g1", 0.0), ("f", "F2", 20231, NO_OFFENCE, "g2", 0.0)])
+    grid = build_grid(leaves.rename({"quarter": "period_key"}), (20231, 20231))
+    value = grid.cells["value"].to_numpy()
+    system = lp_check.System(grid.ptr, grid.members, value, grid.cells["leaf"].to_numpy())
+    a = grid.cells.filter((pl.col("value") == 3.0) & pl.col("leaf"))["idx"].item()
+    monkeypatch.setattr(lp_check, "WHOLE", 2)
+    monkeypatch.setattr(lp_check, "RADII", ())
+    failure = {f.cell: f for f in lp_check.audit(system, 5)}.get(a)
+    assert failure is not None and not failure.exact
+    assert lp_check.exact_range(system, a) == lp_check.Failure(a, 3.0, 3.0)
+
+
+def test_a_next_edition_never_stops_on_a_cell_nothing_is_left_to_mend(monkeypatch):
+    """The 30,000-case next edition stopped its load: a linked cell (mi:closed, 3) that both
+    editions pin, with every cell beside it shown before (known, never a complement). Nothing
+    this edition hides can widen it, so it stays hidden and the load goes on; a first edition in
+    the same state still raises (its protection is wrong, not the earlier edition's)."""
+    first = protect_cells(_charged(False), span=(20231, 20231), threshold=5, verify=False)
+    key = ("f", "F1", 20231, NO_OFFENCE, "g2")
+    real_audit = lp_check.audit
+
+    def audit(system, threshold, check=None):
+        grid = build_grid(_charged(True).rename({"quarter": "period_key"}), (20231, 20231))
+        cell = grid.cells.with_row_index("_i").filter(
+            pl.all_horizontal([pl.col(k) == v for k, v in zip(KEYS, key, strict=True)]))["_i"].item()
+        found = real_audit(system, threshold, check)
+        pinned = lp_check.Failure(cell, 2.0, 2.0)
+        return found + [pinned] if check is None or check[cell] else found
+
+    monkeypatch.setattr(lp_check, "audit", audit)
+    monkeypatch.setattr(LineRule, "mend", lambda self, cell: False)
+    second = protect_cells(_charged(True), span=(20231, 20231), threshold=5, prior=first)
+    assert second.filter(pl.all_horizontal([pl.col(k) == v for k, v in zip(KEYS, key, strict=True)]))[
+        "reason"].item() == "primary"
+    with pytest.raises(linked.ProtectionError, match="no cell left to hide"):
+        protect_cells(_charged(True), span=(20231, 20231), threshold=5)
