@@ -24,6 +24,7 @@ from scipy import sparse
 from scipy.optimize import linprog
 
 from benchmarks.audit_programme import BIG
+from benchmarks.audit_ranges import inside, pinned, safe
 
 LIMIT = 3000
 """Most unknowns a neighbourhood grows to (a national total touches every force)."""
@@ -33,9 +34,9 @@ DEPTH = 4
 class Local:
     """The equations of one programme (rows x its columns) and a feasible point of it."""
 
-    def __init__(self, a: sparse.csc_matrix, b: np.ndarray, point: np.ndarray, t: int, tolerance: float):
+    def __init__(self, a: sparse.csc_matrix, b: np.ndarray, point: np.ndarray, t: int):
         self.csc, self.csr, self.b, self.point = a, a.tocsr(), b, point
-        self.t, self.tol = t, tolerance
+        self.t = t
 
     def _rows(self, cols: np.ndarray) -> np.ndarray:
         ptr = self.csc.indptr
@@ -76,12 +77,12 @@ class Local:
         within = self._range(sub[:, inner], rhs, np.searchsorted(inner, cols), coefs)
         if within is not None:
             low, high = within
-            if high - low >= 0.5 and (high > self.t - 1 + self.tol or low < 1 - self.tol):
+            if safe(low, high, self.t):
                 return "safe", low, high
         free = self._cols(rows)
         outer = self._range(sub[:, free], self.b[rows], np.searchsorted(free, cols), coefs)
         if outer is not None:
             low, high = outer
-            if high - low < 0.5 or (low >= 1 - self.tol and high <= self.t - 1 + self.tol):
+            if pinned(low, high) or inside(low, high, self.t):
                 return "leak", low, high
         return None

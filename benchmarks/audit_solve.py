@@ -17,8 +17,7 @@ from scipy.sparse.csgraph import connected_components
 
 from benchmarks.audit_local import Local
 from benchmarks.audit_programme import BIG, Programme
-
-TOLERANCE = 1e-6
+from benchmarks.audit_ranges import TOLERANCE, safe, whole
 
 
 @dataclass
@@ -153,7 +152,7 @@ class Solver:
 
         First, proofs by feasible points: maximise and minimise the sum of the forms not yet
         proven safe; every solution is a point the attacker cannot rule out, so a form whose
-        values seen so far span at least 0.5 and reach outside 1..t-1 is safe (low and high are
+        values seen so far span two whole numbers and reach 0 or t is safe (low and high are
         then bounds seen, not the extremes: ``exact`` False). Every form left gets its exact
         minimum and maximum, in rounds of one form per component.
         """
@@ -188,8 +187,7 @@ class Solver:
             lo[:] = np.minimum(lo, v)
 
         def open_() -> np.ndarray:
-            safe = (hi - lo >= 0.5) & ((hi > t - 1 + TOLERANCE) | (lo < 1 - TOLERANCE))
-            return has_parts & ~safe & ~exact
+            return has_parts & ~safe(lo, hi, t) & ~exact
 
         left = open_()
         while left.any():
@@ -213,7 +211,7 @@ class Solver:
         an inner one of feasible points, or an outer bound: ``exact`` stays False)."""
         if self.point is None:
             return todo
-        local = Local(model.a, model.b, self.point, self.threshold, TOLERANCE)
+        local = Local(model.a, model.b, self.point, self.threshold)
         rest = []
         for k in todo:
             const, free, parts = split[k]
@@ -261,7 +259,7 @@ class Solver:
             dropped |= {int(k) for k in low if not still[k]}
             work = [items[round_] for items in queue.values() if len(items) > round_ and items[round_][0] not in dropped]
             single = {k for k, _ in work if len(split[k][2]) == 1}
-            up = {k: bool(k not in single or lo[k] < 1 - TOLERANCE or hi[k] <= t - 1 + TOLERANCE) for k, _ in work}
+            up = {k: bool(k not in single or lo[k] < 1 - TOLERANCE or whole(lo[k], hi[k])[1] <= t - 1) for k, _ in work}
             self._solve_parts(model, cols, [(k, part, up[k]) for k, part in work], seen, (low, high))
             still = open_()
             dropped |= {k for k, _ in work if k in single and not still[k]}

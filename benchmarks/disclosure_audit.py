@@ -8,8 +8,8 @@ revisions, and ``rasso export`` checked against them) and, to check, the truth (
 database). It models every published number as a sum of the finest counts
 (:mod:`benchmarks.audit_model`), adds what an attacker knows by definition
 (:mod:`benchmarks.audit_identities`) and works out every hidden number's feasible range
-(:mod:`benchmarks.audit_solve`). A hidden number leaks when its range is narrower than 0.5
-(pinned) or lies inside 1..threshold - 1. It shares no code with the protection it audits.
+(:mod:`benchmarks.audit_solve`). A hidden number (always a count) leaks when the whole numbers
+in its range are one (pinned) or all inside 1..threshold - 1 (:mod:`benchmarks.audit_ranges`). It shares no code with the protection it audits.
 
 Without ``--db`` a fresh SQLite database of ``--cases`` synthetic cases is built in a temporary
 folder (``--editions 2`` adds the next edition of it); the JSON report goes to ``--out`` and a
@@ -32,12 +32,13 @@ import numpy as np
 from sqlalchemy import Engine
 
 import settings
+from benchmarks import audit_ranges
 from benchmarks.audit_identities import IDENTITY, identities, revision_numbers
 from benchmarks.audit_journey import journey_identities, journey_numbers, read_journey_atoms
 from benchmarks.audit_model import Universe, Vocabulary, read_atoms
 from benchmarks.audit_outputs import JOURNEY, Number, View, numbers_of, views
 from benchmarks.audit_report import summarise, write_reports
-from benchmarks.audit_solve import TOLERANCE, Solver, System, eliminate
+from benchmarks.audit_solve import Solver, System, eliminate
 from queries import release_info
 
 Select = Callable[[View], bool]
@@ -59,10 +60,10 @@ class Finding:
     prove the number safe, or an outer bound from a small programme, enough to prove it leaks."""
 
     def pinned(self) -> bool:
-        return self.high - self.low < 0.5
+        return bool(audit_ranges.pinned(self.low, self.high))
 
     def inside(self, t: int) -> bool:
-        return self.low >= 1 - TOLERANCE and self.high <= t - 1 + TOLERANCE
+        return bool(audit_ranges.inside(self.low, self.high, t))
 
 
 @dataclass

@@ -13,7 +13,7 @@ T = 5
 
 
 def _local(rows: list[list[float]], b: list[float], point: list[float]) -> Local:
-    return Local(sparse.csc_matrix(np.array(rows, dtype=float)), np.array(b, dtype=float), np.array(point), T, 1e-6)
+    return Local(sparse.csc_matrix(np.array(rows, dtype=float)), np.array(b, dtype=float), np.array(point), T)
 
 
 def test_a_hidden_number_with_a_wide_partner_is_proven_safe_by_feasible_points():

@@ -89,3 +89,20 @@ def test_a_hidden_cell_shown_in_another_output_is_pinned_when_small_and_publishe
     shown_b = Number(other_b, "B", "denominator", [_atom("B")], 7.0, "")
     solve(published, u, [_cell("B", None), shown_b])
     assert published.leaks == [] and published.counts["hidden in one output, shown in another"] == 1
+
+
+def test_a_range_up_to_four_and_a_half_is_inside_one_to_four():
+    """C (3) hidden, 2C + D = 9 and C - E = 1 shown (D = 3, E = 2 hidden): the programme's range is
+    [1, 4.5], and C is a count, so the attacker knows it is 1 to 4 (before, 4.5 passed as safe)."""
+    u = _toy_universe()
+    u.add_atom((1, REC, "D", 20241, 20241, "adult_rape", NO_CLASS), 3)
+    u.add_atom((1, REC, "E", 20241, 20241, "adult_rape", NO_CLASS), 2)
+    view = View("hand-made", 1, "recorded_offences", "adult_rape", "sums", "quarter", 20241, 20241)
+    c, d, e = _atom("C"), _atom("D"), _atom("E")
+    shown = [Number(view, "2C+D", "rate", [(c[0], 2.0), d], 9.0, ""),
+             Number(view, "C-E", "rate", [c, (e[0], -1.0)], 1.0, "")]
+    audit = Audit(THRESHOLD, [1])
+    solve(audit, u, [_cell("C", None), *shown])
+    (finding,) = audit.findings
+    assert round(finding.low, 6) == 1 and 4.4 < finding.high < 4.6
+    assert finding.inside(THRESHOLD) and not finding.pinned() and audit.leaks == [finding]
