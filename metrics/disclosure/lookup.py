@@ -86,7 +86,7 @@ def hidden_rows(rows: pl.DataFrame, ref: fam.CountRef | None, hidden: pl.DataFra
             .join(keys, on=["_first", "_last"], how="left").explode("period_key")
             .join(mine, on=["_area", "period_key", "_offence", "_category"], how="inner")
             .select("_i").unique().collect()["_i"])
-    per_row = pl.Series("_hit", range(rows.height), dtype=pl.UInt32).is_in(hits)
+    per_row = pl.Series("_hit", range(rows.height), dtype=pl.UInt32).is_in(hits.implode())
     if stock or ref.lag is not None:
         return per_row.alias("hidden")
     return _unless_derivable(rows, per_row, mine, release_span).alias("hidden")

@@ -19,6 +19,12 @@ def run(*args: str):
     return runner.invoke(app, list(args))
 
 
+def _url(engine) -> str:
+    """The address of a database the tests only read (``small_db``: commands that fail or export
+    need a release, not one of their own)."""
+    return engine.url.render_as_string(hide_password=False)
+
+
 def test_init_sample_releases_export(db_url):
     assert run("init", "--db", db_url).exit_code == 0
     again = run("init", "--db", db_url)
@@ -42,8 +48,8 @@ def test_init_sample_releases_export(db_url):
     assert table["data_status"].unique().to_list() == ["SYNTHETIC - not official statistics"]
 
 
-def test_public_tier_suppresses_in_csv(db_url, tmp_path):
-    run("sample", "--db", db_url, "--cases", "5000", "--seed", "4")
+def test_public_tier_suppresses_in_csv(small_db):
+    db_url = _url(small_db)
     out = run("export", "metrics", "--db", db_url, "--metric", "charge_rate", "--offence", "child_rape",
               "--force", "all", "--grain", "quarter", "--from", "2024-25", "--to", "2024-25")
     assert out.exit_code == 0, out.output
@@ -61,8 +67,8 @@ def test_public_tier_suppresses_in_csv(db_url, tmp_path):
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "xlsx"])
-def test_export_files(db_url, tmp_path, fmt):
-    run("sample", "--db", db_url, "--cases", "5000", "--seed", "4")
+def test_export_files(small_db, tmp_path, fmt):
+    db_url = _url(small_db)
     target = tmp_path / f"out.{fmt}"
     out = run("export", "metrics", "--db", db_url, "--metric", "recorded_per_1000", "--force", "E23000036",
               "--grain", "year", "--format", fmt, "-o", str(target))
@@ -109,9 +115,8 @@ def test_export_files(db_url, tmp_path, fmt):
     (("--metric", "charge_rate", "--from", "2019-2021"), "is not a period"),
     (("--metric", "charge_rate", "--format", "xlsx"), "needs an output file"),
 ])
-def test_user_errors_are_one_line(db_url, args, message):
-    run("sample", "--db", db_url, "--cases", "2000", "--seed", "1")
-    result = run("export", "metrics", "--db", db_url, *args)
+def test_user_errors_are_one_line(small_db, args, message):
+    result = run("export", "metrics", "--db", _url(small_db), *args)
     assert result.exit_code == 2
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -192,8 +197,8 @@ def test_revisions_lists_what_a_newer_file_changed(db_url, tmp_path):
     ({}, ("releases", "--db", "foo://bar"), "is not a database URL"),
     ({"RASSO_DISCLOSURE_THRESHOLD": "abc"}, ("export", "metrics", "--metric", "charge_rate"), "must be a whole number"),
 ])
-def test_environment_and_file_errors_are_one_line(db_url, monkeypatch, setup, args, message):
-    run("sample", "--db", db_url, "--cases", "2000", "--seed", "1")
+def test_environment_and_file_errors_are_one_line(small_db, monkeypatch, setup, args, message):
+    db_url = _url(small_db)
     for key, value in setup.items():
         monkeypatch.setenv(key, value)
     if "--db" not in args:
@@ -217,7 +222,7 @@ def test_export_of_a_measure_the_source_lacks_says_so(db_url, tmp_path):
 
 
 def test_csv_export_reads_back_with_plain_readers(small_db):
-    url = small_db.url.render_as_string(hide_password=False)
+    url = _url(small_db)
     out = run("export", "metrics", "--db", url, "--metric", "charge_rate", "--offence", "rape",
               "--force", "all", "--grain", "year", "--from", "2023-24", "--to", "2024-25")
     assert out.exit_code == 0, out.output
@@ -241,7 +246,7 @@ def test_cli_reproduces_the_overview_headline(small_db):
     from metrics.periods import parse_period
     from queries import metric_table
 
-    url = small_db.url.render_as_string(hide_password=False)
+    url = _url(small_db)
     period = parse_period("YE-2026-09")
     for metric_id in HEADLINE:
         out = run("export", "metrics", "--db", url, "--metric", metric_id, "--from", "YE-2026-09",
@@ -264,7 +269,7 @@ def test_cli_reproduces_the_overview_headline(small_db):
 
 
 def test_cli_periods_the_pages_show(small_db):
-    url = small_db.url.render_as_string(hide_password=False)
+    url = _url(small_db)
     quarter = run("export", "metrics", "--db", url, "--metric", "charge_rate", "--from", "2024-25 Q1",
                   "--to", "2024-25 Q2")
     assert quarter.exit_code == 0, quarter.output
@@ -291,7 +296,7 @@ def test_cli_periods_the_pages_show(small_db):
     (("--metric", "recorded_per_1000", "--force", "BTP", "--from", "2024-25", "--to", "2024-25"), None),
 ])
 def test_cli_period_mistakes_are_one_line_and_say_why(small_db, args, message):
-    url = small_db.url.render_as_string(hide_password=False)
+    url = _url(small_db)
     base = ("--metric", "charge_rate") if "--metric" not in args else ()
     result = run("export", "metrics", "--db", url, *base, *args)
     if message is None:  # [z] rows are rows: a stated figure, not an empty file
@@ -309,7 +314,7 @@ def test_cli_period_mistakes_are_one_line_and_say_why(small_db, args, message):
 def test_an_empty_export_is_an_error_not_a_header(small_db, tmp_path):
     """Force MI starts later than the release's other data: asking for years before it is inside
     the release's span but has no rows, which must be said, not printed as a bare header."""
-    url = small_db.url.render_as_string(hide_password=False)
+    url = _url(small_db)
     target = tmp_path / "empty.csv"
     for extra in ((), ("-o", str(target))):
         result = run("export", "metrics", "--db", url, "--metric", "cps_referral_rate", "--from", "2016-17",

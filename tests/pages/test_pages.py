@@ -27,7 +27,7 @@ from helpers.app import (
     texts,
 )
 from helpers.paths import ROOT
-from metrics.offence_groups import OFFENCE_GROUPS
+from metrics.offence_groups import DEFAULT_GROUP, OFFENCE_GROUPS
 from metrics.periods import parse_period
 from queries.metric_table import metric_table
 
@@ -48,6 +48,9 @@ def test_every_page_file_is_registered():
 @pytest.mark.parametrize("offence", list(OFFENCE_GROUPS))
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_renders_for_every_offence_group(small_db, monkeypatch, page, offence):
+    if small_db.dialect.name == "postgresql" and offence != DEFAULT_GROUP:
+        pytest.skip("on PostgreSQL every page is drawn for the default offence group: another group is "
+                    "the same queries with another bound value, which tests/db runs on both databases")
     at = open_app(monkeypatch, small_db, page, offence=offence)
     assert_clean(at)
     assert at.title, "every page has a title"

@@ -32,17 +32,21 @@ def _url(engine) -> str:
     return engine.url.render_as_string(hide_password=False)
 
 
-@pytest.fixture
-def sample_then_mi(empty_db, tmp_path):
-    """(engine, sample release id, MI-only release id), the MI loaded after the sample."""
+@pytest.fixture(scope="module")
+def sample_then_mi(fresh_engine, tmp_path_factory):
+    """(engine, sample release id, MI-only release id), the MI loaded after the sample; loaded once
+    for the module (its tests only read it; page tests run on SQLite, see conftest.PAGES_ON_SQLITE)."""
     from sample_data.load import load_sample
 
-    sample_id = load_sample(empty_db, cases=3000, seed=5, last_quarter=20262)
-    template = tmp_path / "rasso-indicator-template.csv"
+    folder = tmp_path_factory.mktemp("sample-then-mi")
+    engine = fresh_engine("sqlite", folder)
+    sample_id = load_sample(engine, cases=3000, seed=5, last_quarter=20262)
+    template = folder / "rasso-indicator-template.csv"
     template.write_text(indicator_template_csv(), encoding="utf-8")
-    mi_id = load(empty_db, "indicators", [template]).release_id
+    mi_id = load(engine, "indicators", [template]).release_id
     assert mi_id > sample_id
-    return empty_db, sample_id, mi_id
+    yield engine, sample_id, mi_id
+    engine.dispose()
 
 
 def test_default_rule_prefers_outcomes_then_recorded_then_nothing():

@@ -23,14 +23,17 @@ DASHBOARD = str(ROOT / "dashboard.py")
 OLD_LAST, NEW_LAST = 20244, 20262  # release 1 ends with 2024-25, release 2 with Jul-Sep 2026
 
 
-@pytest.fixture
-def two_releases(empty_db):
-    """(engine, older id, newer id): two synthetic samples with different data ranges."""
+@pytest.fixture(scope="module")
+def two_releases(fresh_engine, tmp_path_factory):
+    """(engine, older id, newer id): two synthetic samples with different data ranges, loaded once
+    for the module (its tests only read them; page tests run on SQLite, see conftest.PAGES_ON_SQLITE)."""
     from sample_data.load import load_sample
 
-    old = load_sample(empty_db, cases=2000, seed=11, last_quarter=OLD_LAST)
-    new = load_sample(empty_db, cases=2000, seed=12, last_quarter=NEW_LAST)
-    return empty_db, old, new
+    engine = fresh_engine("sqlite", tmp_path_factory.mktemp("two-releases"))
+    old = load_sample(engine, cases=2000, seed=11, last_quarter=OLD_LAST)
+    new = load_sample(engine, cases=2000, seed=12, last_quarter=NEW_LAST)
+    yield engine, old, new
+    engine.dispose()
 
 
 def _open(monkeypatch, engine, calls: list, **params) -> AppTest:
