@@ -13,6 +13,9 @@ from sqlalchemy import func, select
 from db.schema import case_record, outcomes, recorded_offences, release
 from helpers.testdb import BACKENDS
 
+CASES = 40_000
+"""Big enough that the loader writes for several seconds while the reader polls (the test fails,
+saying so, if it finishes before three polls), small enough to cost CI little."""
 FACTS = {"case_record": case_record, "recorded_offences": recorded_offences, "outcomes": outcomes}
 
 
@@ -38,7 +41,7 @@ def test_reader_sees_whole_release_or_nothing(backend, tmp_path, fresh_engine):
     engine = fresh_engine(backend, tmp_path)
     url = engine.url.render_as_string(hide_password=False)
     loader = subprocess.Popen(  # noqa: S603 - argv: this Python and constants, no shell
-        [sys.executable, "-m", "cli", "sample", "--db", url, "--cases", "150000", "--seed", "5"],
+        [sys.executable, "-m", "cli", "sample", "--db", url, "--cases", str(CASES), "--seed", "5"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     polls_during_load = 0
@@ -57,7 +60,7 @@ def test_reader_sees_whole_release_or_nothing(backend, tmp_path, fresh_engine):
     assert polls_during_load >= 3, "the load finished before the reader could look: make it bigger"
     releases, counts = _snapshot(engine)
     (rid,) = releases
-    with engine.connect() as conn:  # case records: the 150,000 recorded plus the carried-in ones
+    with engine.connect() as conn:  # case records: the CASES recorded plus the carried-in ones
         parameters = json.loads(conn.execute(select(release.c.parameters)).scalar_one())
-    assert counts["case_record"][rid] == releases[rid]["case_record"] == 150_000 + parameters["carried_in_cases"]
+    assert counts["case_record"][rid] == releases[rid]["case_record"] == CASES + parameters["carried_in_cases"]
     engine.dispose()

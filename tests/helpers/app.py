@@ -18,7 +18,7 @@ from components.page_registry import OVERVIEW
 from helpers.paths import DASHBOARD, ROOT
 
 __all__ = ["APP_ENTRY", "CHART", "DASHBOARD", "PAGES", "TIMEOUT", "assert_clean", "db_url",
-           "open_app", "texts"]
+           "open_app", "open_caches", "texts"]
 
 APP_ENTRY = str(Path(__file__).resolve().parent / "app_entry.py")
 PAGES = [p.file for p in page_registry.PAGES]
@@ -31,14 +31,30 @@ def db_url(engine) -> str:
     return engine.url.render_as_string(hide_password=False)
 
 
+_last_url: list[str] = []
+"""The database the previous ``open_app`` of this process opened (at most one entry)."""
+
+
+def open_caches(url: str, *, cold: bool) -> None:
+    """Keep the app's caches between tests that open the same database, as a server keeps them
+    between visitors: every test database has an address of its own (a new SQLite file or
+    PostgreSQL schema), and the app's answers are keyed on it and the release id, so a kept
+    answer is the one the test would compute. Another database, or ``cold``, starts cold; a test
+    that replaces a function the cached ones call, or that changes its database between two opens,
+    asks for ``cold``."""
+    if cold or _last_url != [url]:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        _last_url[:] = [url]
+
+
 def open_app(monkeypatch, engine, page: str = OVERVIEW.file, *, entry: str = APP_ENTRY,
-             secrets: dict | None = None, user: dict | None = None, **params) -> AppTest:
+             secrets: dict | None = None, user: dict | None = None, cold: bool = False,
+             **params) -> AppTest:
     """Open ``page`` (its file, from the registry) with ``params`` in the address; ``secrets``
-    stand for ``.streamlit/secrets.toml`` and ``user`` for ``st.user`` (AppTest cannot sign in)."""
-    # The PostgreSQL test database keeps its URL when a fixture recreates it, so answers cached
-    # by URL and release id from an earlier test could be stale: start every test cold.
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    stand for ``.streamlit/secrets.toml`` and ``user`` for ``st.user`` (AppTest cannot sign in);
+    ``cold`` empties the app's caches first (see ``open_caches``)."""
+    open_caches(db_url(engine), cold=cold)
     monkeypatch.setenv("RASSO_DB_URL", db_url(engine))
     at = AppTest.from_file(entry, default_timeout=TIMEOUT)
     if secrets is not None:

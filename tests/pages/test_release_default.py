@@ -13,7 +13,6 @@ import re
 
 import polars as pl
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
@@ -21,6 +20,7 @@ from cli import app
 from components import page_registry
 from components.page_registry import OVERVIEW
 from db.releases import default_from, default_release, list_releases, showable_ids
+from helpers.app import open_caches
 from helpers.paths import ROOT
 from ingest import indicator_template_csv, load
 
@@ -78,8 +78,7 @@ def test_cli_exports_the_sample_after_mi_is_loaded(sample_then_mi):
 
 
 def open_app(monkeypatch, engine, **params) -> AppTest:
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    open_caches(_url(engine), cold=False)
     monkeypatch.setenv("RASSO_DB_URL", _url(engine))
     at = AppTest.from_file(ROOT_DASHBOARD, default_timeout=180)
     for key, value in params.items():
