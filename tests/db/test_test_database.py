@@ -34,7 +34,7 @@ from sqlalchemy import text
 
 def test_leaks(fresh_engine, tmp_path):
     engine = fresh_engine("postgresql", tmp_path)
-    own = engine.url.query["options"].removeprefix("-csearch_path=")
+    own = engine.url.query["options"].split()[0].removeprefix("-csearch_path=")
     prefix = own[: own.rindex("_") + 1]
     with engine.begin() as conn:
         conn.execute(text('CREATE SCHEMA "{prefix}stray"'.format(prefix=prefix)))
