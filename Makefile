@@ -39,11 +39,17 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-# Two workers for every tier but the browser's (2 cores; the suite is over 2,000 tests), then the
-# browser tests alone: each starts a server and Chromium, and timing-sensitive waits stay reliable.
+# Two workers for every tier but the browser's (2 cores; the suite is over 3,000 tests) and, beside
+# them, the browser tests one at a time: each starts a server and Chromium and mostly waits for
+# them, so they fill the time the others leave. Their report follows the others' (the file
+# .cache/browser-tests.log holds it); the command fails if either run fails.
 test: lint $(AXE)
-	$(BIN)/python -m pytest -q -n 2 -m "not browser"
-	$(BIN)/python -m pytest -q -m browser
+	@mkdir -p .cache
+	@$(BIN)/python -m pytest -q -m browser -p no:cacheprovider > .cache/browser-tests.log 2>&1 & browser=$$!; \
+	$(BIN)/python -m pytest -q -n 2 --dist worksteal -m "not browser"; others=$$?; \
+	wait $$browser; browsed=$$?; \
+	echo; echo "Browser tests (tests/browser, run beside the others):"; cat .cache/browser-tests.log; \
+	test $$others -eq 0 && test $$browsed -eq 0
 
 # The full-scale benchmark (2 million cases; minutes): report in benchmarks/report-sqlite-2000000.md
 bench: $(VENV)/.dev

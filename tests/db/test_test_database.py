@@ -22,6 +22,8 @@ from helpers.paths import TESTS
 from helpers.testdb import (
     PG_URL,
     SHARED_DATA_MISSING,
+    STATE_LOCK,
+    STATE_LOCK_HELD,
     DatabaseState,
     differences,
     drop_schemas,
@@ -140,8 +142,10 @@ def test_a_session_that_leaves_schemas_or_tables_fails(tmp_path):
     other, table = f"leak_{uuid.uuid4().hex[:8]}", f"leak_{uuid.uuid4().hex[:8]}"
     leaky = tmp_path / "test_leaky.py"
     leaky.write_text(LEAKY_TEST.format(other=other, table=table, prefix="{prefix}"))
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), str(TESTS.parent)])}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), str(TESTS.parent)]), STATE_LOCK_HELD: "1"}
     admin = make_engine(PG_URL)
+    holder = admin.connect()  # other sessions read the database's state only once the leaks are gone
+    holder.execute(text("SELECT pg_advisory_lock(:k)"), {"k": STATE_LOCK})
     try:
         run = subprocess.run(  # noqa: S603 - argv: this Python running pytest with constant options, no shell
             [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider", "-p", "conftest",
@@ -161,4 +165,6 @@ def test_a_session_that_leaves_schemas_or_tables_fails(tmp_path):
         with admin.begin() as conn:
             conn.execute(text(f'DROP TABLE IF EXISTS public."{table}"'))
         drop_schemas(admin, [other])
+        holder.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": STATE_LOCK})
+        holder.close()
         admin.dispose()

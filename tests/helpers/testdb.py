@@ -53,7 +53,26 @@ class DatabaseState:
     public: frozenset[str]
 
 
+STATE_LOCK = 730_551_100
+"""The PostgreSQL advisory lock under which a session reads the database's state. A test that adds
+a schema or a table outside the test schemas on purpose (the leak check's own test) holds it
+exclusively until it has removed them, so a session running beside it (``make test`` runs the
+browser tests beside the others) never reads them as a leak of its own."""
+STATE_LOCK_HELD = "RASSO_TEST_PG_STATE_LOCK_HELD"
+"""Set to 1 for a session started by the test that holds the lock (it would wait for itself)."""
+
+
 def database_state(conn) -> DatabaseState:
+    if os.environ.get(STATE_LOCK_HELD) == "1":
+        return _state(conn)
+    conn.execute(text("SELECT pg_advisory_lock_shared(:k)"), {"k": STATE_LOCK})
+    try:
+        return _state(conn)
+    finally:
+        conn.execute(text("SELECT pg_advisory_unlock_shared(:k)"), {"k": STATE_LOCK})
+
+
+def _state(conn) -> DatabaseState:
     schemas = conn.execute(text(
         "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' "
         "AND nspname <> 'information_schema' AND left(nspname, length(:p)) <> :p"
