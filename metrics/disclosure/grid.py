@@ -77,8 +77,9 @@ def quarters(span: tuple[int, int]) -> list[int]:
 
 
 def _family_edges(rows: pl.DataFrame, qs: list[int]) -> dict[str, dict[str, list[Edge]]]:
-    """The edges of every family (:func:`~metrics.disclosure.trees.edges`), checked family by family in name order. One
-    pass over the rows for all families: a filter per family cost more than the edges."""
+    """The edges of every family (:func:`~metrics.disclosure.trees.edges`), checked family by
+    family in name order. One pass over the rows for all families: a filter per family cost
+    more than the edges."""
     dup = set(rows.group_by(list(KEYS)).len().filter(pl.col("len") > 1)["family"].to_list())
     distinct = rows.group_by("family").agg(pl.col("area_code", "offence", "category").unique()).sort("family")
     periods: dict[bool, list[Edge]] = {}
