@@ -18,22 +18,20 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from metrics.disclosure import trees
 from metrics.disclosure.families import (
     ALL,
     BTP,
     FAMILIES,
     NATIONAL,
-    NO_OFFENCE,
-    OFFENCE_LEAVES,
     OFFENCE_PARENTS,
     PART_DIGITS,
     TERRITORIAL,
-    fy_key,
     is_window_key,
-    window_keys,
     window_parts,
     window_quarters,
 )
+from metrics.disclosure.trees import Edge
 
 KEYS = ("family", "area_code", "period_key", "offence", "category")
 DIMS = KEYS[1:]
@@ -78,112 +76,83 @@ def quarters(span: tuple[int, int]) -> list[int]:
     return out
 
 
-def _edges(family: str, rows: pl.DataFrame, qs: list[int]) -> dict[str, list[tuple[object, object]]]:
-    """Per dimension, the (child, parent) edges of the family's nodes, ``(node, None)`` for a node
-    without a parent; a period node can have two parents. Leaves are the nodes that are never parents.
-    These edges are the lines, as given (not read back off the leaves' ancestors)."""
-    areas = sorted(rows["area_code"].unique().to_list())
-    bad = {NATIONAL, TERRITORIAL} & set(areas)
-    if bad:
-        raise ValueError(f"{family}: leaves must be forces, not the totals {sorted(bad)}")
-    area = [(a, TERRITORIAL) for a in areas if a != BTP] + [(TERRITORIAL, NATIONAL)]
-    area += [(BTP, NATIONAL)] if BTP in areas else []
-    period = _period_edges(qs, stock=FAMILIES[family].stock if family in FAMILIES else False)
-    offences = set(rows["offence"].unique().to_list())
-    if offences == {NO_OFFENCE}:
-        offence = [(NO_OFFENCE, None)]
-    elif offences <= set(OFFENCE_LEAVES):
-        offence = [(c, p) for p, kids in OFFENCE_PARENTS.items() for c in kids] + [(NO_OFFENCE, None)]
-    else:
-        raise ValueError(f"{family}: offences must be {OFFENCE_LEAVES} or only {NO_OFFENCE!r}, got {sorted(offences)}")
-    cats = sorted(rows["category"].unique().to_list())
-    if cats == [ALL]:
-        category = [(ALL, None)]
-    elif ALL in cats:
-        raise ValueError(f"{family}: category {ALL!r} is the total of the others; give only one of them")
-    else:
-        category = [(c, ALL) for c in cats] + [(ALL, None)]
-    return {"area_code": area + [(NATIONAL, None)], "period_key": period, "offence": offence, "category": category}
+def _family_edges(rows: pl.DataFrame, qs: list[int]) -> dict[str, dict[str, list[Edge]]]:
+    """The edges of every family (:func:`~metrics.disclosure.trees.edges`), checked family by
+    family in name order. One pass over the rows for all families: a filter per family cost
+    more than the edges."""
+    dup = set(rows.group_by(list(KEYS)).len().filter(pl.col("len") > 1)["family"].to_list())
+    distinct = rows.group_by("family").agg(pl.col("area_code", "offence", "category").unique()).sort("family")
+    periods: dict[bool, list[Edge]] = {}
+    out = {}
+    for values in distinct.iter_rows(named=True):
+        family = values["family"]
+        stock = FAMILIES[family].stock if family in FAMILIES else False
+        if stock not in periods:
+            periods[stock] = trees.period_edges(qs, stock=stock)
+        out[family] = trees.edges(family, values, periods[stock])
+        if family in dup:
+            raise ValueError(f"{family}: more than one row for a leaf cell")
+    return out
 
 
-def _period_edges(qs: list[int], *, stock: bool) -> list[tuple[object, object]]:
-    """Quarters -> their complete financial year, and quarters -> their complete window ending
-    at the release's quarter of the year (:func:`~metrics.disclosure.families.window_keys`): a
-    quarter can have both. Where a window and a year share two or more quarters, those quarters
-    add up into a part-year node first, the child of both
-    (:func:`~metrics.disclosure.families.window_parts`). Stock families have none of these
-    (positions are never summed)."""
-    if stock:
-        return [(q, None) for q in qs]
-    complete = {fy_key(q) for q in qs if sum(fy_key(x) == fy_key(q) for x in qs) == 4}
-    windows = window_keys((qs[0], qs[-1]))
-    part_of = {q: key for w in windows for key, members in window_parts(w) for q in members}
-    edges = [(q, part_of[q]) for q in qs if q in part_of]
-    edges += [(part, up) for w in windows for part, members in window_parts(w)
-              for up in ([w] + ([fy_key(members[0])] if fy_key(members[0]) in complete else []))]
-    edges += [(q, fy_key(q)) for q in qs if fy_key(q) in complete and q not in part_of]
-    edges += [(q, w) for w in windows for q in window_quarters(w) if q not in part_of]
-    roots = sorted(complete) + sorted(windows)
-    return list(dict.fromkeys(edges + [(q, None) for q in qs if all(c != q for c, _ in edges)]
-                              + [(r, None) for r in roots]))
+def _coded(edges: dict[str, dict[str, list[Edge]]]) -> dict[str, pl.DataType]:
+    """The dtype of each key while the grid is built: for a text key an Enum of its names in
+    sorted order. Why: joins and sorts then compare small integers, not strings, in the same
+    order as the strings (the names are sorted), which made building the grid several times faster."""
+    out = dict(_DTYPES)
+    out["family"] = pl.Enum(sorted(edges))
+    for d in ("area_code", "offence", "category"):
+        out[d] = pl.Enum(sorted({n for dims in edges.values() for edge in dims[d] for n in edge if n is not None}))
+    return out
 
 
-def _tree(edges: list[tuple[object, object]]) -> tuple[list[object], dict[object, list[object]]]:
-    """(leaves, ancestors-or-self of each leaf) of one dimension, whose nodes may have several
-    parents (a quarter: its financial year and its window). Each ancestor is listed once per
-    leaf, so a node's value summed over its leaves counts every leaf once."""
-    up: dict[object, list[object]] = {}
-    for c, p in edges:
-        up.setdefault(c, [])
-        if p is not None:
-            up[c].append(p)
-            up.setdefault(p, [])
-    parents = {p for _, p in edges if p is not None}
-    leaves = [n for n in up if n not in parents]
-    ups: dict[object, list[object]] = {}
-    for leaf in leaves:
-        seen, stack = [leaf], [leaf]
-        while stack:
-            for p in up[stack.pop()]:
-                if p not in seen:
-                    seen.append(p)
-                    stack.append(p)
-        ups[leaf] = seen
-    return leaves, ups
-
-
-def _frame(col: str, values: list[object]) -> pl.DataFrame:
-    return pl.DataFrame({col: values}, schema={col: _DTYPES[col]})
-
-
-def _family_cells(family: str, rows: pl.DataFrame, qs: list[int]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(node cells with values, direct edges) of one family. A leaf with no row is a true zero;
-    a leaf whose row has a null value was not provided (``is_null``) and counts as 0 in totals."""
-    dims = _edges(family, rows, qs)
-    trees = {d: _tree(e) for d, e in dims.items()}
-    if rows.group_by(list(KEYS)).len()["len"].max() > 1:
-        raise ValueError(f"{family}: more than one row for a leaf cell")
-    grid = _frame("family", [family])
+def _dim_frames(edges: dict[str, dict[str, list[Edge]]], types: dict[str, pl.DataType]
+                ) -> dict[str, tuple[pl.DataFrame, ...]]:
+    """Per dimension, over all families at once: its leaves ``(family, d)``, each leaf's
+    ancestors-or-self ``(family, d, _up)`` and each node's direct parents ``(family, d, _p)``.
+    Why all families in one frame: a join per dimension instead of one per family and dimension."""
+    out = {}
     for d in DIMS:
-        grid = grid.join(_frame(d, trees[d][0]), how="cross")
-    leaves = grid.join(rows.with_columns(_row=pl.lit(True)), on=list(KEYS), how="left").select(
+        leaves, ups, parents = [], [], []
+        memo: dict[tuple, tuple[list[object], dict[object, list[object]]]] = {}
+        for family, dims in edges.items():
+            key = tuple(dims[d])
+            if key not in memo:
+                memo[key] = trees.tree(dims[d])
+            tips, chains = memo[key]
+            leaves += [(family, leaf) for leaf in tips]
+            ups += [(family, leaf, a) for leaf, chain in chains.items() for a in chain]
+            parents += [(family, c, p) for c, p in dims[d] if p is not None]
+        schema = {"family": types["family"], d: types[d]}
+        out[d] = (pl.DataFrame(leaves, schema=schema, orient="row"),
+                  pl.DataFrame(ups, schema={**schema, "_up": types[d]}, orient="row"),
+                  pl.DataFrame(parents, schema={**schema, "_p": types[d]}, orient="row"))
+    return out
+
+
+def _node_cells(rows: pl.DataFrame, frames: dict[str, tuple[pl.DataFrame, ...]]) -> pl.DataFrame:
+    """Node cells with values: each family's leaves (its leaf coordinates crossed), then each
+    dimension's ancestors summed (one lazy query: polars runs the joins and sums as one plan).
+    A leaf with no row is a true zero; a leaf whose row has a null value was not provided
+    (``is_null``) and counts as 0 in totals."""
+    grid = rows.lazy().select("family").unique()
+    for d in DIMS:
+        grid = grid.join(frames[d][0].lazy(), on="family")
+    leaves = grid.join(rows.lazy().with_columns(_row=pl.lit(True)), on=list(KEYS), how="left").select(
         *KEYS, value=pl.col("value").fill_null(0.0),
-        is_null=pl.col("_row").fill_null(False) & pl.col("value").is_null(), leaf=pl.lit(True))
+        is_null=pl.col("_row").fill_null(False) & pl.col("value").is_null(), leaf=pl.lit(True)).collect().lazy()
     cells = leaves.select(*KEYS, "value")
     for d in DIMS:
-        ups = pl.DataFrame([(leaf, a) for leaf, chain in trees[d][1].items() for a in chain],
-                           schema={d: _DTYPES[d], "_up": _DTYPES[d]}, orient="row")
-        cells = (cells.join(ups, on=d).drop(d).rename({"_up": d})
+        cells = (cells.join(frames[d][1].lazy(), on=["family", d]).drop(d).rename({"_up": d})
                  .group_by(list(KEYS)).agg(pl.col("value").sum()))
-    cells = (cells.join(leaves.select(*KEYS, "is_null", "leaf"), on=list(KEYS), how="left")
-             .with_columns(pl.col("is_null", "leaf").fill_null(False)))
-    edges = []
-    for d in DIMS:
-        e = [(c, p) for c, p in dims[d] if p is not None]
-        edges.append(pl.DataFrame({"dim": [d] * len(e), "child": [str(c) for c, _ in e],
-                                   "parent": [str(p) for _, p in e]},
-                                  schema={"dim": pl.String, "child": pl.String, "parent": pl.String}))
-    return cells, pl.concat(edges).with_columns(family=pl.lit(family))
+    return (cells.join(leaves.select(*KEYS, "is_null", "leaf"), on=list(KEYS), how="left")
+            .with_columns(pl.col("is_null", "leaf").fill_null(False))).collect()
+
+
+def _sorted(cells: pl.DataFrame) -> pl.DataFrame:
+    """``cells`` sorted by the keys. Sorted in numpy on the keys' codes (an Enum's code follows
+    the sorted names, :func:`_coded`): the frame's own sort on five columns took three times as long."""
+    return cells[np.lexsort([cells[k].to_physical().to_numpy() for k in reversed(KEYS)])]
 
 
 def build_grid(leaves: pl.DataFrame, span: tuple[int, int]) -> Grid:
@@ -192,27 +161,23 @@ def build_grid(leaves: pl.DataFrame, span: tuple[int, int]) -> Grid:
     rows = leaves.select(
         *[pl.col(k).cast(_DTYPES[k]) for k in KEYS], pl.col("value").cast(pl.Float64)
     ).filter(pl.col("period_key").is_in(qs))
-    parts, edges = [], []
-    for family in sorted(rows["family"].unique().to_list()):
-        cells, e = _family_cells(family, rows.filter(pl.col("family") == family), qs)
-        parts.append(cells)
-        edges.append(e)
-    if not parts:
+    if rows.is_empty():
         empty = pl.DataFrame(schema={**_DTYPES, "value": pl.Float64, "is_null": pl.Boolean, "leaf": pl.Boolean})
         return Grid(empty, np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64))
-    cells = pl.concat(parts).sort(list(KEYS)).with_row_index("idx")
-    return Grid(cells, *_lines(cells, pl.concat(edges)))
+    edges = _family_edges(rows, qs)
+    types = _coded(edges)
+    frames = _dim_frames(edges, types)
+    cells = _sorted(_node_cells(rows.cast(types), frames)).with_row_index("idx")
+    ptr, members = _lines(cells, frames)
+    return Grid(cells.cast(_DTYPES), ptr, members)
 
 
-def _lines(cells: pl.DataFrame, edges: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def _lines(cells: pl.DataFrame, frames: dict[str, tuple[pl.DataFrame, ...]]) -> tuple[np.ndarray, np.ndarray]:
     """Line offsets and members (parent first, then children in cell order)."""
     idx = cells.select("idx", *KEYS)
     pairs = []
     for i, d in enumerate(DIMS):
-        e = edges.filter(pl.col("dim") == d).select("family", "child", "parent")
-        child = idx.with_columns(_c=pl.col(d).cast(pl.String)).join(
-            e, left_on=["family", "_c"], right_on=["family", "child"])
-        child = child.with_columns(pl.col("parent").cast(_DTYPES[d]).alias(d))
+        child = idx.join(frames[d][2], on=["family", d]).with_columns(pl.col("_p").alias(d))
         joined = child.select("idx", *KEYS).join(idx, on=list(KEYS), suffix="_p")
         pairs.append(joined.select(parent=pl.col("idx_p"), child=pl.col("idx"), dim=pl.lit(i)))
     return _offsets(pl.concat(pairs))
@@ -220,14 +185,15 @@ def _lines(cells: pl.DataFrame, edges: pl.DataFrame) -> tuple[np.ndarray, np.nda
 
 def _offsets(pairs: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Parent-child pairs (``parent, child, dim`` as a dimension index) as line offsets and
-    members: each line is a parent along one dimension, the parent first, then its children."""
-    heads = pairs.select("parent", "dim").unique().with_columns(child=pl.col("parent"), head=pl.lit(0))
-    lines = pl.concat([heads.select("parent", "dim", "child", "head"),
-                       pairs.with_columns(head=pl.lit(1)).select("parent", "dim", "child", "head")])
-    lines = lines.sort(["parent", "dim", "head", "child"])
-    key = (lines["parent"].cast(pl.Int64) * 4 + lines["dim"].cast(pl.Int64)).to_numpy()
+    members: each line is a parent along one dimension, the parent first, then its children in
+    cell order (sorted in numpy: a frame sort of a million pairs cost several times more)."""
+    child = pairs["child"].to_numpy().astype(np.int64)
+    key = pairs["parent"].to_numpy().astype(np.int64) * 4 + pairs["dim"].to_numpy().astype(np.int64)
+    order = np.lexsort((child, key))
+    key, child = key[order], child[order]
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
-    return np.r_[starts, len(key)].astype(np.int64), lines["child"].to_numpy().astype(np.int64)
+    members = np.insert(child, starts, key[starts] // 4)
+    return np.r_[starts + np.arange(len(starts)), len(members)].astype(np.int64), members
 
 
 _OFFENCE_UP = {c: p for p, kids in OFFENCE_PARENTS.items() for c in kids}
@@ -254,7 +220,16 @@ def lines_of_keys(cells: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
                       schema={"period_key": pl.Int64, "_w": pl.Int64}, orient="row")
     children.append((DIMS.index("period_key"),
                      idx.join(up, on="period_key").with_columns(period_key=pl.col("_w")).drop("_w")))
+    idx, *kids = _shared_enums([idx, *(child for _, child in children)])
     pairs = [child.join(idx, on=list(KEYS), suffix="_p").select(parent=pl.col("idx_p"), child=pl.col("idx"),
                                                                  dim=pl.lit(i))
-             for i, child in children]
+             for (i, _), child in zip(children, kids, strict=True)]
     return _offsets(pl.concat(pairs))
+
+
+def _shared_enums(frames: list[pl.DataFrame]) -> list[pl.DataFrame]:
+    """The frames with each text key as one Enum of the names in any of them: joins on the keys
+    then compare small integers, not strings (several times faster)."""
+    text = [k for k in KEYS if _DTYPES[k] == pl.String]
+    names = {k: set().union(*(f[k].unique().to_list() for f in frames)) - {None} for k in text}
+    return [f.cast({k: pl.Enum(sorted(names[k])) for k in text}) for f in frames]
