@@ -46,6 +46,7 @@ lint: $(VENV)/.dev
 test: lint $(AXE)
 	@mkdir -p .cache
 	@$(BIN)/python -m pytest -q -m browser -p no:cacheprovider > .cache/browser-tests.log 2>&1 & browser=$$!; \
+	trap 'kill $$browser 2>/dev/null' INT TERM; \
 	$(BIN)/python -m pytest -q -n 2 --dist worksteal -m "not browser"; others=$$?; \
 	wait $$browser; browsed=$$?; \
 	echo; echo "Browser tests (tests/browser, run beside the others):"; cat .cache/browser-tests.log; \

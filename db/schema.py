@@ -287,6 +287,5 @@ peer_group = Table(
     Column("peer_code", String(9), ForeignKey("force.code"), primary_key=True),
 )
 
-# --- Aggregates of the case records (migration 0007): defined in db.case_aggregates, imported here
-# so that the schema (migrations, statistics, tests) sees every table.
-from db import case_aggregates as _case_aggregates  # noqa: E402,F401
+# The aggregates of the case records (migration 0007) are defined in db.case_aggregates, which the
+# package imports (db/__init__.py), so whatever imports this module sees every table.

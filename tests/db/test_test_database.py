@@ -145,7 +145,7 @@ def test_a_session_that_leaves_schemas_or_tables_fails(tmp_path):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), str(TESTS.parent)]), STATE_LOCK_HELD: "1"}
     admin = make_engine(PG_URL)
     holder = admin.connect()  # other sessions read the database's state only once the leaks are gone
-    holder.execute(text("SELECT pg_advisory_lock(:k)"), {"k": STATE_LOCK})
+    holder.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": STATE_LOCK})  # until holder closes
     try:
         run = subprocess.run(  # noqa: S603 - argv: this Python running pytest with constant options, no shell
             [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider", "-p", "conftest",
@@ -162,9 +162,10 @@ def test_a_session_that_leaves_schemas_or_tables_fails(tmp_path):
         with admin.connect() as conn:
             assert schemas_named(conn, prefix) == []  # its own stray schema is dropped too
     finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP TABLE IF EXISTS public."{table}"'))
-        drop_schemas(admin, [other])
-        holder.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": STATE_LOCK})
-        holder.close()
-        admin.dispose()
+        try:
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP TABLE IF EXISTS public."{table}"'))
+            drop_schemas(admin, [other])
+        finally:
+            holder.close()  # ends its transaction: the lock goes with it
+            admin.dispose()

@@ -57,19 +57,19 @@ STATE_LOCK = 730_551_100
 """The PostgreSQL advisory lock under which a session reads the database's state. A test that adds
 a schema or a table outside the test schemas on purpose (the leak check's own test) holds it
 exclusively until it has removed them, so a session running beside it (``make test`` runs the
-browser tests beside the others) never reads them as a leak of its own."""
+browser tests beside the others) never reads them as a leak of its own. Both take it for their
+transaction only, so it is released however that ends."""
 STATE_LOCK_HELD = "RASSO_TEST_PG_STATE_LOCK_HELD"
 """Set to 1 for a session started by the test that holds the lock (it would wait for itself)."""
 
 
 def database_state(conn) -> DatabaseState:
-    if os.environ.get(STATE_LOCK_HELD) == "1":
-        return _state(conn)
-    conn.execute(text("SELECT pg_advisory_lock_shared(:k)"), {"k": STATE_LOCK})
-    try:
-        return _state(conn)
-    finally:
-        conn.execute(text("SELECT pg_advisory_unlock_shared(:k)"), {"k": STATE_LOCK})
+    """Read inside ``conn``'s transaction, which holds the shared lock until it ends; a holder that
+    never lets go fails the read after ten minutes instead of hanging the run."""
+    if os.environ.get(STATE_LOCK_HELD) != "1":
+        conn.execute(text("SET LOCAL lock_timeout = '600s'"))
+        conn.execute(text("SELECT pg_advisory_xact_lock_shared(:k)"), {"k": STATE_LOCK})
+    return _state(conn)
 
 
 def _state(conn) -> DatabaseState:
