@@ -40,17 +40,16 @@ lint: $(VENV)/.dev
 	$(BIN)/lint-imports
 
 # Two workers for every tier but the browser's (2 cores; the suite is over 3,000 tests) and, beside
-# them in one process, the browser tests (each starts a server and Chromium and mostly waits for
-# them, so they fill the time the others leave) then the disclosure audits (minutes of linear
-# programming each, marked `audit`). That report follows the others' (.cache/browser-tests.log
-# holds it); the command fails if either run fails.
+# them, the browser tests one at a time: each starts a server and Chromium and mostly waits for
+# them, so they fill the time the others leave. Their report follows the others' (the file
+# .cache/browser-tests.log holds it); the command fails if either run fails.
 test: lint $(AXE)
 	@mkdir -p .cache
-	@$(BIN)/python -m pytest -q -m "browser or audit" -p no:cacheprovider > .cache/browser-tests.log 2>&1 & browser=$$!; \
+	@$(BIN)/python -m pytest -q -m browser -p no:cacheprovider > .cache/browser-tests.log 2>&1 & browser=$$!; \
 	trap 'kill $$browser 2>/dev/null' INT TERM; \
-	$(BIN)/python -m pytest -q -n 2 --dist worksteal -m "not browser and not audit"; others=$$?; \
+	$(BIN)/python -m pytest -q -n 2 --dist worksteal -m "not browser"; others=$$?; \
 	wait $$browser; browsed=$$?; \
-	echo; echo "Browser tests and disclosure audits (run beside the others):"; cat .cache/browser-tests.log; \
+	echo; echo "Browser tests (tests/browser, run beside the others):"; cat .cache/browser-tests.log; \
 	test $$others -eq 0 && test $$browsed -eq 0
 
 # The full-scale benchmark (2 million cases; minutes): report in benchmarks/report-sqlite-2000000.md

@@ -33,8 +33,6 @@ from metrics.registry import metric
 from sample_data.editions import next_edition
 from sample_data.load import load_sample
 
-pytestmark = pytest.mark.audit  # minutes of linear programming: run beside the browser tests (Makefile)
-
 EVERY_AREA = ("all", "national", "BTP")
 FORCES = ("all", "BTP")
 """Every force without the England and Wales row: the national row links every force and group

@@ -25,8 +25,6 @@ from helpers.disclosure_audit import assert_no_leaks
 from helpers.testdb import SMALL_SEED
 from sample_data.load import load_sample
 
-pytestmark = pytest.mark.audit  # minutes of linear programming: run beside the browser tests (Makefile)
-
 OUTCOME_GROUP = ("outcome_group",)
 
 
