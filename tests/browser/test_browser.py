@@ -317,6 +317,8 @@ def test_methodology_text_tables_wrap_at_1400_px(page_factory, app_url, text):
     page.goto(f"{app_url}/methodology", wait_until="domcontentloaded")
     wait_for_app(page)
     table = page.locator("[data-testid='stTable']", has_text=text)
+    # the page may still be drawing its later sections on a busy machine: wait for the table itself
+    table.first.wait_for(state="attached", timeout=60_000)
     assert table.count() == 1, f"no text table shows {text!r}"
     table.scroll_into_view_if_needed()
     extent = table.evaluate(_CELL_EXTENT)
