@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
+from helpers.app import db_url as _url
 from helpers.testdb import PG_URL
 
 runner = CliRunner()
@@ -17,12 +18,6 @@ runner = CliRunner()
 
 def run(*args: str):
     return runner.invoke(app, list(args))
-
-
-def _url(engine) -> str:
-    """The address of a database the tests only read (``small_db``: commands that fail or export
-    need a release, not one of their own)."""
-    return engine.url.render_as_string(hide_password=False)
 
 
 def test_init_sample_releases_export(db_url):
