@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, exists, select, update
+from sqlalchemy import Connection, Engine, Select, select, update
 
 from db.case_aggregates import TABLE_NAMES as CASE_AGGREGATES
 from db.case_aggregates import store_case_aggregates
@@ -154,17 +154,24 @@ def latest_release(engine: Engine, source: str | None = None) -> Release | None:
     return release_from_row(row) if row else None
 
 
+def holdings_query() -> Select:
+    """Each complete release's id with whether it holds outcome (``o``) and recorded-crime (``r``)
+    counts: an indexed EXISTS per release. The subqueries select the id alone, so the index
+    answers them: with ``SELECT *`` SQLite scanned the whole fact table for a release without
+    rows (36 ms of every page run at 2 million cases)."""
+    has_outcomes = select(outcomes.c.release_id).where(outcomes.c.release_id == release.c.id).exists()
+    has_recorded = select(recorded_offences.c.release_id).where(recorded_offences.c.release_id == release.c.id)
+    return (select(release.c.id, has_outcomes.label("o"), has_recorded.exists().label("r"))
+            .where(release.c.status == "complete"))
+
+
 def data_holdings(engine: Engine) -> dict[int, tuple[bool, bool]]:
     """For every complete release: (holds outcome counts, holds recorded-crime counts).
 
-    Decided from the fact tables themselves (an indexed EXISTS per release), not from the
-    release's quarter range or row-count summary, which an indicator-only load also fills in."""
-    has_outcomes = exists().where(outcomes.c.release_id == release.c.id)
-    has_recorded = exists().where(recorded_offences.c.release_id == release.c.id)
-    stmt = (select(release.c.id, has_outcomes.label("o"), has_recorded.label("r"))
-            .where(release.c.status == "complete"))
+    Decided from the fact tables themselves, not from the release's quarter range or row-count
+    summary, which an indicator-only load also fills in."""
     with engine.connect() as conn:
-        return {int(row.id): (bool(row.o), bool(row.r)) for row in conn.execute(stmt)}
+        return {int(row.id): (bool(row.o), bool(row.r)) for row in conn.execute(holdings_query())}
 
 
 def showable_ids(holdings: dict[int, tuple[bool, bool]]) -> list[int]:

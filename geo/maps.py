@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import altair as alt
 
-from geo.boundaries import outer_rings, signed_area
+from geo.boundaries import features, outer_rings, signed_area
 from geo.tiles import tile_features
 
 GEO_PROJECTION = {"type": "transverseMercator", "rotate": [2, 0, 0]}
@@ -85,6 +85,15 @@ def geography_map(features: list[dict], *, field: str, domain: Sequence[str], co
     return (alt.layer(shapes, symbols)
             .project(**GEO_PROJECTION)
             .properties(height=height, width="container"))
+
+
+def boundary_map(shapes: dict[str, str], rows: dict[str, dict], **style) -> alt.LayerChart:
+    """``geography_map`` of the stored shapes (code -> GeoJSON text) with ``rows`` merged in.
+
+    Why shapes and not features: a page's cached spec is keyed on its builder's arguments, and
+    hashing 43 short strings costs little, while hashing the features built from them (nested
+    lists of coordinates) took most of a warm rerun of /compare at national scale."""
+    return geography_map(features(shapes, rows), **style)
 
 
 def tile_map(rows: dict[str, dict], *, field: str, domain: Sequence[str], colors: Sequence[str],

@@ -23,8 +23,7 @@ from components.force_links import profile_links
 from components.maps import ATTRIBUTION, boundary_release, boundary_shapes, map_block
 from components.page_registry import COMPARE, FORCE
 from components.peers import peer_control, peer_set_for
-from geo.boundaries import features
-from geo.maps import geography_map, tile_map
+from geo.maps import boundary_map, tile_map
 from geo.tiles import LAYOUT_NOTE
 from metrics.markup import plain
 from metrics.registry import BASIS_LABELS, METRICS, metric
@@ -131,7 +130,7 @@ with geo_col:
                 icon=":material/map:")
     else:
         shapes = boundary_shapes(ctx.url, rel.id)
-        map_block(title="Police force areas", chart=vega.spec(geography_map, features(shapes, positions.geography_rows(rows)),
+        map_block(title="Police force areas", chart=vega.spec(boundary_map, shapes, positions.geography_rows(rows),
                                                                    symbol_field="symbol", links=links, **style),
                   summary=f"Map of the police force areas coloured by position against England and "
                           f"Wales; symbols on the map repeat the colour (the City of London's is "
