@@ -74,6 +74,7 @@ def bench_existing(url: str, release_id: int | None) -> tuple[list[str], list[st
     rid = release_id or default_release_id(engine)
     with engine.connect() as conn:
         prior = (stored_run(conn, rid) or ProtectionSummary(rid, 0, None, 0)).prior_release_id
+        conn.rollback()  # the read above began a transaction: the protection gets one of its own
         trans = conn.begin()
         start = time.perf_counter()
         summary = protect_release(conn, rid, prior_release_id=prior)

@@ -20,26 +20,32 @@ import altair as alt
 import streamlit as st
 from streamlit import dataframe_util
 
+from geo.maps import MapChart
+
 # Altair's theme and data transformer are process-wide; sessions run in threads.
 _ALTAIR_GLOBALS = threading.Lock()
 
 
-def spec(build: Callable[..., alt.TopLevelMixin], /, *args: Any, **kwargs: Any) -> dict:
+def spec(build: Callable[..., alt.TopLevelMixin | MapChart], /, *args: Any, **kwargs: Any) -> dict:
     """The spec of ``build(*args, **kwargs)``, from the cache when these arguments were seen."""
     return _cached_spec(f"{build.__module__}.{build.__qualname__}", build, *args, **kwargs)
 
 
 @st.cache_data(show_spinner=False, max_entries=2048)
-def _cached_spec(name: str, _build: Callable[..., alt.TopLevelMixin], /, *args: Any, **kwargs: Any) -> dict:
+def _cached_spec(name: str, _build: Callable[..., alt.TopLevelMixin | MapChart], /, *args: Any, **kwargs: Any) -> dict:
     # ``name`` keys the cache on the builder (a function itself cannot be hashed).
     return to_spec(_build(*args, **kwargs))
 
 
-def to_spec(chart: alt.TopLevelMixin) -> dict:
-    """The Vega-Lite dict Streamlit would send for ``chart``, its tables already Arrow bytes."""
+def to_spec(chart: alt.TopLevelMixin | MapChart) -> dict:
+    """The Vega-Lite dict Streamlit would send for ``chart``, its tables already Arrow bytes (a
+    map's shapes added after the conversion: ``geo.maps.MapChart``)."""
     with (_ALTAIR_GLOBALS, alt.theme.enable("none"),
           alt.data_transformers.enable("default", max_rows=None)):
-        out = chart.to_dict(validate=False)
+        if isinstance(chart, MapChart):
+            out = chart.with_shapes(chart.chart.to_dict(validate=False))
+        else:
+            out = chart.to_dict(validate=False)
     out["datasets"] = {name: values if _is_geometry(values) else
                        dataframe_util.convert_anything_to_arrow_bytes(values)
                        for name, values in out.get("datasets", {}).items()}
@@ -52,7 +58,7 @@ def _is_geometry(values: Any) -> bool:
     return isinstance(first, dict) and first.get("type") in {"Feature", "FeatureCollection"}
 
 
-def show(chart: dict | alt.TopLevelMixin, *, title: str) -> None:
+def show(chart: dict | alt.TopLevelMixin | MapChart, *, title: str) -> None:
     """Draw a chart at the container's width; ``title`` is its short accessible name."""
     st.vega_lite_chart(spec=chart if isinstance(chart, dict) else to_spec(chart), width="stretch",
                        alt=title)

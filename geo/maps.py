@@ -11,6 +11,7 @@ history holds the page clicked on as it was, and back returns to it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import altair as alt
 
@@ -20,6 +21,29 @@ from geo.tiles import tile_features
 GEO_PROJECTION = {"type": "transverseMercator", "rotate": [2, 0, 0]}
 """Close to the British National Grid (central meridian 2 degrees west), so shapes look as on
 an Ordnance Survey map rather than stretched north-south as in Mercator."""
+
+
+SHAPES = "force_shapes"
+"""The name of a map's shapes in its spec's ``datasets``."""
+
+
+@dataclass(frozen=True)
+class MapChart:
+    """A map and its shapes, kept apart until the spec is written.
+
+    Why: Altair's conversion to a spec walks every value a chart holds, each coordinate of every
+    boundary included, and that was most of a cold run of /compare at national scale (about
+    0.4 s of it a map); the shapes join the written spec as a named dataset instead, which
+    Vega-Lite reads as it would inline values (``components.vega.to_spec``)."""
+
+    chart: alt.LayerChart
+    shapes: list[dict]
+
+    def to_dict(self, **kwargs) -> dict:
+        return self.with_shapes(self.chart.to_dict(**kwargs))
+
+    def with_shapes(self, spec: dict) -> dict:
+        return {**spec, "datasets": {**spec.get("datasets", {}), SHAPES: self.shapes}}
 
 
 def label_point(geometry: dict) -> tuple[float, float]:
@@ -53,10 +77,11 @@ def linked(chart: alt.Chart, links: dict[str, str] | None) -> alt.Chart:
     return chart.encode(href="href:N") if links else chart
 
 
-def _shapes(values: list[dict], *, field: str, domain, colors, legend_title: str, tooltip,
-            selected: str | None, links: dict[str, str] | None) -> alt.Chart:
+def _shapes(*, field: str, domain, colors, legend_title: str, tooltip, selected: str | None,
+            links: dict[str, str] | None) -> alt.Chart:
+    """The shapes' layer, reading the dataset ``SHAPES`` (``MapChart``)."""
     is_selected = alt.datum.code == (selected or "")
-    return linked(alt.Chart(alt.Data(values=with_links(values, links)))
+    return linked(alt.Chart(alt.Data(name=SHAPES))
                   .mark_geoshape(cursor="pointer" if links else alt.Undefined)
                   .encode(color=_color(field, domain, colors, legend_title),
                           strokeWidth=alt.condition(is_selected, alt.value(3.5), alt.value(0.7)),
@@ -67,10 +92,10 @@ def _shapes(values: list[dict], *, field: str, domain, colors, legend_title: str
 def geography_map(features: list[dict], *, field: str, domain: Sequence[str], colors: Sequence[str],
                   legend_title: str, tooltip: Sequence[tuple[str, str]], symbol_field: str,
                   selected: str | None = None, height: int = 560,
-                  links: dict[str, str] | None = None) -> alt.LayerChart:
+                  links: dict[str, str] | None = None) -> MapChart:
     """The real police force areas, coloured by ``field``, with ``symbol_field`` printed at each
     force's label point (so the category is readable without colour)."""
-    shapes = _shapes(features, field=field, domain=domain, colors=colors, legend_title=legend_title,
+    shapes = _shapes(field=field, domain=domain, colors=colors, legend_title=legend_title,
                      tooltip=tooltip, selected=selected, links=links)
     points = []
     for f in features:
@@ -82,12 +107,11 @@ def geography_map(features: list[dict], *, field: str, domain: Sequence[str], co
                      .mark_text(fontSize=11, fontWeight="bold", color="#0B0C0C")
                      .encode(longitude="lon:Q", latitude="lat:Q", text="symbol:N", tooltip=_tooltip(tooltip)),
                      links)
-    return (alt.layer(shapes, symbols)
-            .project(**GEO_PROJECTION)
-            .properties(height=height, width="container"))
+    return MapChart(alt.layer(shapes, symbols).project(**GEO_PROJECTION).properties(height=height, width="container"),
+                    with_links(features, links))
 
 
-def boundary_map(shapes: dict[str, str], rows: dict[str, dict], **style) -> alt.LayerChart:
+def boundary_map(shapes: dict[str, str], rows: dict[str, dict], **style) -> MapChart:
     """``geography_map`` of the stored shapes (code -> GeoJSON text) with ``rows`` merged in.
 
     Why shapes and not features: a page's cached spec is keyed on its builder's arguments, and
@@ -99,16 +123,15 @@ def boundary_map(shapes: dict[str, str], rows: dict[str, dict], **style) -> alt.
 def tile_map(rows: dict[str, dict], *, field: str, domain: Sequence[str], colors: Sequence[str],
              legend_title: str, tooltip: Sequence[tuple[str, str]], label_field: str,
              selected: str | None = None, height: int = 560,
-             links: dict[str, str] | None = None) -> alt.LayerChart:
+             links: dict[str, str] | None = None) -> MapChart:
     """The 43 forces as equal hexagons (``geo.tiles``), each labelled with ``label_field``."""
     values = tile_features(rows)
-    shapes = _shapes(values, field=field, domain=domain, colors=colors, legend_title=legend_title,
+    shapes = _shapes(field=field, domain=domain, colors=colors, legend_title=legend_title,
                      tooltip=tooltip, selected=selected, links=links)
     labels = linked(alt.Chart(alt.Data(values=with_links(values, links)))
                     .mark_text(fontSize=11, fontWeight="bold", lineBreak="\n", lineHeight=12)
                     .encode(longitude="cx:Q", latitude="cy:Q", text=f"{label_field}:N",
                             color=alt.Color("label_color:N", scale=None),
                             tooltip=_tooltip(tooltip)), links)
-    return (alt.layer(shapes, labels)
-            .project(type="identity", reflectY=True)
-            .properties(height=height, width="container"))
+    return MapChart(alt.layer(shapes, labels).project(type="identity", reflectY=True)
+                    .properties(height=height, width="container"), with_links(values, links))
