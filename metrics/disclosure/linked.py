@@ -25,8 +25,9 @@ import numpy as np
 import polars as pl
 
 from metrics.disclosure import lp_check
-from metrics.disclosure.families import LINKS, Link
-from metrics.disclosure.grid import KEYS, Grid, build_grid, is_part, lines_of_keys, published
+from metrics.disclosure.editions import Prior, mend_revisions
+from metrics.disclosure.families import LINKS, NATIONAL, TERRITORIAL, Link
+from metrics.disclosure.grid import KEYS, Grid, build_grid, is_part, published
 from metrics.disclosure.line_rule import (
     CARRIED,
     PRIMARY,
@@ -68,7 +69,7 @@ def protect_cells(leaves: pl.DataFrame, *, span: tuple[int, int], threshold: int
     # a part-year is never published, so never small on its own account: its lines hide what it would give away
     working = cells.select(is_part())["period_key"].to_numpy()
     primary = ~fixed & ~working & (value > 0) & (value < threshold)
-    earlier = _Prior.of(cells, prior)
+    earlier = Prior.of(cells, prior)
     known = cells["_known"].to_numpy()
     if earlier is not None:
         known = earlier.implied(grid.ptr, grid.members, known)
@@ -80,7 +81,7 @@ def protect_cells(leaves: pl.DataFrame, *, span: tuple[int, int], threshold: int
         rule.hide(c, CARRIED)
     rule.run()
     if earlier is not None:
-        _mend_revisions(rule, earlier.revised_lines())
+        _mend_revisions(rule, (earlier, cells["area_code"].is_in([NATIONAL, TERRITORIAL]).to_list()))
     if verify:
         _repair(grid, rule, value, threshold, earlier)
     return _output(cells, rule.reason)
@@ -116,89 +117,7 @@ def _partners(cells: pl.DataFrame, links: Sequence[Link]) -> dict[int, list[int]
     return out
 
 
-class _Prior:
-    """The previous edition's equations, over the same numbering as this edition's cells: a
-    cell with the same value in both is this edition's cell; any other is a cell of its own
-    (numbered from ``n`` on), unknown when the previous edition hid it."""
-
-    def __init__(self, ptr: np.ndarray, members: np.ndarray, value: np.ndarray, hidden: np.ndarray,
-                 raw: np.ndarray, now: np.ndarray, n: int):
-        self.ptr, self.members, self.value, self.hidden = ptr, members, value, hidden
-        self.raw = raw
-        """The lines' members as rows of the previous edition (``members`` renumbers them)."""
-        self.now = now
-        """This edition's number of each row whose value was revised; -1 for the others."""
-        self.n = n
-        """How many cells this edition has: a member numbered from ``n`` on changed or went."""
-
-    @classmethod
-    def of(cls, cells: pl.DataFrame, prior: pl.DataFrame | None) -> _Prior | None:
-        if prior is None or prior.is_empty():
-            return None
-        n = cells.height
-        p = prior.select(*[pl.col(k).cast(cells.schema[k]) for k in KEYS], pl.col("value").cast(pl.Float64),
-                         "reason").with_row_index("_j")
-        ptr, members = lines_of_keys(p)
-        now = cells.select(*KEYS, "idx", _now=pl.when(pl.col("is_null")).then(None).otherwise(pl.col("value")))
-        p = p.join(now, on=list(KEYS), how="left").sort("_j")
-        same = ((p["_now"] == p["value"]) | (p["_now"].is_null() & p["value"].is_null() & p["idx"].is_not_null()))
-        same = same.fill_null(False).to_numpy()
-        index = np.where(same, p["idx"].fill_null(0).to_numpy().astype(np.int64), n + np.arange(p.height))
-        revised = ~same & p["idx"].is_not_null().to_numpy()
-        now = np.where(revised, p["idx"].fill_null(-1).to_numpy().astype(np.int64), -1)
-        return cls(ptr, index[members], p["value"].fill_null(0.0).to_numpy(),
-                   (p["reason"].fill_null("") != "").to_numpy() & ~same, members, now, n)
-
-    def revised_lines(self) -> list[tuple[list[int], int]]:
-        """Per line of the previous edition with a revised or dropped cell: this edition's revised
-        cells on it, and how many of those cells' earlier values were hidden.
-
-        Why: the two editions of a line, subtracted, leave an equation over its changed cells
-        alone (the unchanged ones cancel, hidden or not), which no line of either edition shows."""
-        line_of = np.repeat(np.arange(len(self.ptr) - 1), np.diff(self.ptr))
-        moved = self.members >= self.n
-        out = []
-        for line in np.unique(line_of[moved]).tolist():
-            a, b = self.ptr[line], self.ptr[line + 1]
-            rows = self.raw[a:b][moved[a:b]]
-            now = self.now[rows]
-            out.append((now[now >= 0].tolist(), int(self.hidden[rows].sum())))
-        return out
-
-    def implied(self, ptr: np.ndarray, members: np.ndarray, known: np.ndarray) -> np.ndarray:
-        """``known`` (this edition's cells shown before with the same value) and every cell a line of
-        either edition pins once the rest of it is known, repeated until nothing changes.
-
-        Why: a node new in this edition can be a sum of cells published before (the 12 months
-        ending at another quarter of the year than the previous edition's windows): hiding it
-        protects nothing, and as a complement it would be pinned with nothing left to mend it."""
-        all_ptr, all_members = np.r_[ptr, len(members) + self.ptr[1:]], np.r_[members, self.members]
-        line_of = np.repeat(np.arange(len(all_ptr) - 1), np.diff(all_ptr))
-        k = np.r_[known, ~self.hidden]
-        while True:
-            unknown = ~k[all_members]
-            single = np.bincount(line_of, weights=unknown, minlength=len(all_ptr) - 1) == 1
-            found = all_members[unknown & single[line_of]]
-            if not len(found):
-                return k[:len(known)]
-            k[found] = True
-
-    def mend(self, rule: LineRule, cell: int, n: int) -> bool:
-        """Mend beside the cells of this edition that share a line of the previous one with
-        ``cell`` (where the two editions together pin it)."""
-        line_of = np.repeat(np.arange(len(self.ptr) - 1), np.diff(self.ptr))
-        lines = np.unique(line_of[self.members == cell])
-        near = np.unique(self.members[np.isin(line_of, lines)])
-        return any(rule.mend(int(c)) for c in near if c < n and c != cell)
-
-    def system(self, ptr: np.ndarray, members: np.ndarray, value: np.ndarray,
-               variable: np.ndarray) -> lp_check.System:
-        """Both editions' equations as one system."""
-        return lp_check.System(np.r_[ptr, len(members) + self.ptr[1:]], np.r_[members, self.members],
-                               np.r_[value, self.value], np.r_[variable, self.hidden])
-
-
-def _repair(grid: Grid, rule: LineRule, value: np.ndarray, threshold: int, prior: _Prior | None) -> None:
+def _repair(grid: Grid, rule: LineRule, value: np.ndarray, threshold: int, prior: Prior | None) -> None:
     """Audit by LP (with the previous edition's equations too) and add a complement beside each
     failing cell, until the audit is clean.
 
@@ -245,21 +164,11 @@ def _repair(grid: Grid, rule: LineRule, value: np.ndarray, threshold: int, prior
     raise ProtectionError(f"the audit still finds cells to protect after {MAX_REPAIR_ROUNDS} rounds")
 
 
-def _mend_revisions(rule: LineRule, lines: list[tuple[list[int], int]]) -> None:
-    """Hide a revised cell beside each line of revisions left with one unknown (see
-    :meth:`_Prior.revised_lines`), a shown non-zero leaf first, until none is left."""
-    for _ in range(MAX_REPAIR_ROUNDS):
-        mended = False
-        for cells, hidden_before in lines:
-            unknown = hidden_before + sum(rule.reason[c] != SHOWN and not rule.known[c] for c in cells)
-            free = [c for c in cells if rule.reason[c] == SHOWN and not rule.fixed[c] and not rule.known[c]]
-            if unknown == 1 and free:
-                rule.hide(max(free, key=lambda c: (rule.value[c] > 0, -rule.rank[c], rule.value[c])), SECONDARY)
-                mended = True
-        rule.run()
-        if not mended:
-            return
-    raise ProtectionError(f"revisions still pin a cell after {MAX_REPAIR_ROUNDS} rounds")
+def _mend_revisions(rule: LineRule, earlier: tuple[Prior, list[bool]]) -> None:
+    """Hide what keeps the two editions' lines, subtracted, from giving a revised cell back
+    (:func:`metrics.disclosure.editions.mend_revisions`), complements in England and Wales last."""
+    prior, national = earlier
+    mend_revisions(rule, *prior.change_lines(), national)
 
 
 def _pinned_complement(rule: LineRule, f: lp_check.Failure) -> bool:

@@ -270,3 +270,37 @@ def test_a_next_edition_never_stops_on_a_cell_nothing_is_left_to_mend(monkeypatc
         "reason"].item() == "primary"
     with pytest.raises(linked.ProtectionError, match="no cell left to hide"):
         protect_cells(_charged(True), span=(20231, 20231), threshold=5)
+
+
+def _late(revised: bool) -> pl.DataFrame:
+    """Three forces and BTP, three outcome groups, 2022-23 Q1 to 2023-24 Q2 (the last 12 months a
+    window node). F1 and F2 close 3 or 4 cases a quarter (every quarter small, hidden), 10 to 13
+    in the window (shown). The next edition records a late outcome in g1 of the last quarter in
+    each: F1's g1 goes from 0 (shown) to 1, F2's from 1 to 2 (hidden in both)."""
+    rows = []
+    for a in ("F1", "F2", "F3", BTP):
+        for q in quarters((20221, 20232)):
+            if a in ("F1", "F2"):
+                values = {"g1": float(q == 20224 or (a == "F2" and q == 20232)), "g2": 1.0,
+                          "g3": 2.0 if a == "F1" else 1.0}
+            else:
+                values = {"g1": 30.0, "g2": 30.0, "g3": 30.0}
+            if revised and q == 20232 and a in ("F1", "F2"):
+                values["g1"] += 1.0
+            rows += [("f", a, q, NO_OFFENCE, g, v) for g, v in values.items()]
+    return leaves_frame(rows)
+
+
+def test_a_late_outcome_is_not_given_back_by_its_change_followed_across_lines(monkeypatch):
+    """The 1,500-case audit's pinned cells: F1's window total, shown in both editions, rose by
+    one, so did its last quarter's total (hidden in both) and, the other groups of that quarter
+    unchanged, its g1 (0 shown before, 1 now). No line of either edition, nor one line less its
+    previous edition, has a single unknown (the per-line rule before this one hid nothing more),
+    but the change followed from the window's line to the quarter's gives the 1 back."""
+    first = protect_cells(_late(False), span=(20221, 20232), threshold=5, verify=False)
+    second = protect_cells(_late(True), span=(20221, 20232), threshold=5, prior=first, verify=False)
+    assert unsafe(ranges(second, prior=first), 5) == {}
+
+    monkeypatch.setattr(linked, "_mend_revisions", lambda rule, earlier: None)
+    alone = protect_cells(_late(True), span=(20221, 20232), threshold=5, prior=first, verify=False)
+    assert ("f", "F1", 20232, NO_OFFENCE, "g1") in unsafe(ranges(alone, prior=first), 5)
