@@ -42,10 +42,7 @@ def to_spec(chart: alt.TopLevelMixin | MapChart) -> dict:
     map's shapes added after the conversion: ``geo.maps.MapChart``)."""
     with (_ALTAIR_GLOBALS, alt.theme.enable("none"),
           alt.data_transformers.enable("default", max_rows=None)):
-        if isinstance(chart, MapChart):
-            out = chart.with_shapes(chart.chart.to_dict(validate=False))
-        else:
-            out = chart.to_dict(validate=False)
+        out = chart.to_dict(validate=False)
     out["datasets"] = {name: values if _is_geometry(values) else
                        dataframe_util.convert_anything_to_arrow_bytes(values)
                        for name, values in out.get("datasets", {}).items()}

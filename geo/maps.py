@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import altair as alt
 
-from geo.boundaries import features, outer_rings, signed_area
+from geo import boundaries
+from geo.boundaries import outer_rings, signed_area
 from geo.tiles import tile_features
 
 GEO_PROJECTION = {"type": "transverseMercator", "rotate": [2, 0, 0]}
@@ -117,7 +118,7 @@ def boundary_map(shapes: dict[str, str], rows: dict[str, dict], **style) -> MapC
     Why shapes and not features: a page's cached spec is keyed on its builder's arguments, and
     hashing 43 short strings costs little, while hashing the features built from them (nested
     lists of coordinates) took most of a warm rerun of /compare at national scale."""
-    return geography_map(features(shapes, rows), **style)
+    return geography_map(boundaries.features(shapes, rows), **style)
 
 
 def tile_map(rows: dict[str, dict], *, field: str, domain: Sequence[str], colors: Sequence[str],
