@@ -113,7 +113,7 @@ def _persisted_hidden(conn: Connection, release_id: int, families=None) -> pl.Da
     return pl.DataFrame(conn.execute(stmt).all(), schema=HIDDEN_SCHEMA, orient="row")
 
 
-def _prior_of(conn: Connection, release_id: int) -> int | None:
+def prior_edition(conn: Connection, release_id: int) -> int | None:
     """The edition a release is protected against: its stored run's prior, else the release it superseded."""
     run = stored_run(conn, release_id)
     if run is not None:
@@ -145,7 +145,7 @@ def release_cells(conn: Connection, release_id: int, threshold: int) -> pl.DataF
 
 def _compute(conn: Connection, release_id: int, threshold: int, leaves: pl.DataFrame,
              span: tuple[int, int]) -> pl.DataFrame:
-    prior_id = _prior_of(conn, release_id)
+    prior_id = prior_edition(conn, release_id)
     prior = release_cells(conn, prior_id, threshold) if prior_id is not None else None
     if prior is not None and prior.height == 0:
         prior = None

@@ -14,6 +14,7 @@ import polars as pl
 from sqlalchemy import Connection, Engine
 
 from db import spans
+from db.protection import prior_edition, release_cells
 from metrics import registry as reg
 from metrics.disclosure import CONFIDENTIAL, PUBLIC, disclosure_threshold
 from metrics.disclosure import families as fam
@@ -47,20 +48,25 @@ def case_journey(engine: Engine, *, release_id: int, offence_group: str, tier: s
         raise QueryError(f"Unknown tier '{tier}'. Choose public or restricted.")
     charge_types = reg.metric(CHARGE_METRIC).numerator_types
     with engine.connect() as conn:
-        span = _cohort_span(conn, release_id)
-        if span is None:
+        counts = _stage_cells(conn, release_id, OFFENCE_GROUPS if tier == PUBLIC else [group.id], charge_types)
+        if counts is None:
             return pl.DataFrame(schema=COLUMNS)
-        nodes = OFFENCE_GROUPS if tier == PUBLIC else [group.id]
-        rows = sql.journey_counts(conn, release_id=release_id, first_quarter=span[0], last_quarter=span[1],
-                                  charge_types=charge_types).join(
-            offence_codes(conn, get_group("all_sexual")).select("offence_code", "subgroup", "age_band"),
-            on="offence_code", how="inner")
-        counts = {(year, node, stage): n for node in nodes
-                  for (year, stage), n in _stage_counts(rows, node, span).items()}
         hidden: set = set()
         if tier == PUBLIC:
             hidden = _protected(conn, release_id, counts, charge_types, threshold)
     return _rows(counts, hidden, group.id)
+
+
+def _stage_cells(conn: Connection, release_id: int, nodes, charge_types: tuple[int, ...]) -> dict | None:
+    """Every (cohort, offence node, stage) count of a release; None without case-level records."""
+    span = _cohort_span(conn, release_id)
+    if span is None:
+        return None
+    rows = sql.journey_counts(conn, release_id=release_id, first_quarter=span[0], last_quarter=span[1],
+                              charge_types=charge_types).join(
+        offence_codes(conn, get_group("all_sexual")).select("offence_code", "subgroup", "age_band"),
+        on="offence_code", how="inner")
+    return {(year, node, stage): n for node in nodes for (year, stage), n in _stage_counts(rows, node, span).items()}
 
 
 def _cohort_span(conn: Connection, release_id: int) -> tuple[int, int] | None:
@@ -101,7 +107,32 @@ def _protected(conn: Connection, release_id: int, counts: dict, charge_types: tu
         for stage, ref, category in (("recorded", refs[0], fam.ALL), ("charged", refs[1], charged)):
             hit = protection.hidden_rows(rows.with_columns(_category=pl.lit(category)), ref)
             hidden |= {(y, n, stage) for (y, n), h in zip(lines, hit.to_list(), strict=True) if h}
-    return protect_middle(counts, hidden, disclosure_threshold(threshold))
+    t = disclosure_threshold(threshold)
+    prior = prior_edition(conn, release_id)
+    before = None if prior is None else _stage_cells(conn, prior, OFFENCE_GROUPS, charge_types)
+    if before is None:
+        return protect_middle(counts, hidden, t)
+    return protect_middle(counts, hidden, t, before, _hidden_revisions(conn, release_id, prior, t))
+
+
+def _hidden_revisions(conn: Connection, release_id: int, prior: int, threshold: int) -> frozenset:
+    """The (cohort, offence node) lines holding a force's quarter of offences recorded whose count
+    changed from the previous edition and is hidden in either edition."""
+    leaf = ((pl.col("family") == fam.RECORDED) & ~pl.col("area_code").is_in([fam.NATIONAL, fam.TERRITORIAL])
+            & (pl.col("period_key") % 10).is_in([1, 2, 3, 4]) & pl.col("offence").is_in(fam.OFFENCE_LEAVES))
+    keys = ["area_code", "period_key", "offence"]
+    new, old = (release_cells(conn, r, threshold).filter(leaf).select(*keys, "value", "reason")
+                for r in (release_id, prior))
+    both = new.join(old, on=keys, how="full", coalesce=True, suffix="_old")
+    moved = both.filter(pl.col("value").ne_missing(pl.col("value_old"))
+                        & ((pl.col("reason").fill_null("") != "") | (pl.col("reason_old").fill_null("") != "")))
+    parent = {child: node for node, children in fam.OFFENCE_PARENTS.items() for child in children}
+    lines = set()
+    for quarter, offence in moved.select("period_key", "offence").iter_rows():
+        while offence is not None:
+            lines.add((fy_of(quarter), offence))
+            offence = parent.get(offence)
+    return frozenset(lines)
 
 
 def _rows(counts: dict, hidden: set, node: str) -> pl.DataFrame:

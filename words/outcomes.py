@@ -112,7 +112,10 @@ def outcomes_page_disclosure(threshold: int) -> list[str]:
         f"hidden [c] when it is 1 to {threshold - 1}, when its difference from another shown stage of "
         f"the same cohort is 1 to {threshold - 1}, and when it is the only hidden figure of a sum of "
         "offence groups (adult + child rape = rape; rape + other sexual offences = all sexual "
-        "offences). A percentage of a cohort whose recorded count is hidden is hidden too.",
+        "offences). In a later edition, a middle stage that changed is hidden too where a revised "
+        "count of offences recorded in its cohort is hidden in either edition (the two editions' "
+        "figures would otherwise give that revision back). A percentage of a cohort whose recorded "
+        "count is hidden is hidden too.",
         "Days to charge and to outcome: the 10th, 25th, 50th, 75th and 90th percentiles, never the "
         "fastest or slowest case (each is one case) and never counts of cases by number of days. A "
         "period or force with fewer cases than the measure's minimum shows every percentile as [c], "

@@ -46,3 +46,14 @@ def test_the_protection_of_recorded_and_charged_is_kept():
     counts = _consistent(adult=(500, 400, 100, 40), child=(300, 250, 60, 20), other=(900, 700, 150, 50))
     given = {(2024, "child_rape", "charged"), (2024, "other_sexual", "charged")}
     assert given <= protect_middle(counts, given, 5)
+
+
+def test_a_next_edition_hides_a_changed_middle_stage_where_a_revised_recorded_count_is_hidden():
+    before = _consistent(adult=(500, 400, 100, 40), child=(300, 250, 60, 20), other=(900, 700, 150, 50))
+    counts = _consistent(adult=(500, 400, 100, 40), child=(300, 250, 60, 20), other=(902, 702, 150, 50))
+    revised = frozenset({(2024, "other_sexual"), (2024, "all_sexual")})
+    hidden = protect_middle(counts, set(), 5, before, revised)
+    assert {(2024, "other_sexual", "suspect_identified"), (2024, "all_sexual", "suspect_identified")} <= hidden
+    assert (2024, "other_sexual", "referred_cps") not in hidden  # unchanged: it says nothing of the change
+    # where every revised recorded count is shown in both editions, the change gives nothing away
+    assert protect_middle(counts, set(), 5, before, frozenset()) == set()
