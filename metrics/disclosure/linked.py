@@ -123,7 +123,10 @@ def _repair(grid: Grid, rule: LineRule, value: np.ndarray, threshold: int, prior
 
     Hiding more only widens ranges, so after the first round only the failing and the newly
     hidden cells are checked again (not those settled: shown safe by their exact range, or given
-    away by the two editions together).
+    away by the two editions together). A failure after a mend in the same round waits for the
+    next: its range was audited before the mend, and judging it on that range once showed
+    complements again as 'pinned anyway' that the mend had just surrounded, until nothing was
+    left to hide beside a primary cell.
 
     A next edition never stops: a cell that both editions' published numbers pin (or place inside
     1..threshold - 1) with no cell left to hide beside it is given away by what was published
@@ -141,9 +144,13 @@ def _repair(grid: Grid, rule: LineRule, value: np.ndarray, threshold: int, prior
         failures = lp_check.audit(system, threshold, mask)
         if not failures:
             return
+        stale = False  # the failures' ranges no longer hold once a cell is hidden this round
         for f in failures:
             if rule.mend(f.cell) or (prior is not None and prior.mend(rule, f.cell, n)):
+                stale = True
                 continue
+            if stale:
+                continue  # audited again next round, against what is hidden now
             f = f if f.exact else lp_check.exact_range(system, f.cell)
             if lp_check.acceptable(np.array([f.lo]), np.array([f.hi]), threshold)[0]:
                 settled.add(f.cell)  # safe after all: the neighbourhoods were too small to show it
