@@ -112,7 +112,8 @@ def rules_text(threshold: int | None = None, *, tier: str = PUBLIC) -> str:
         "Medians of days are shown without the number of cases behind them (that number is a "
         "count protected in other tables); a median on too few cases, or on none, is [c].",
         "A later edition keeps hidden what the earlier edition hid where the figure did not "
-        "change, hides more where comparing the two editions would give a revised figure back, "
+        "change, hides more where comparing the two editions would give a revised figure back "
+        "or show that it is small, "
         "and the public list of revisions shows only figures visible in both editions.",
         "The marker [u] (low reliability) flags a rate or percentage based on fewer than twice "
         "the minimum number of cases for that measure. It is shown, but treat it with care.",

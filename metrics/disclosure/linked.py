@@ -175,7 +175,7 @@ def _mend_revisions(rule: LineRule, earlier: tuple[Prior, list[bool]]) -> None:
     """Hide what keeps the two editions' lines, subtracted, from giving a revised cell back
     (:func:`metrics.disclosure.editions.mend_revisions`), complements in England and Wales last."""
     prior, national = earlier
-    mend_revisions(rule, *prior.change_lines(), national)
+    mend_revisions(rule, prior.changes(), national)
 
 
 def _pinned_complement(rule: LineRule, f: lp_check.Failure) -> bool:

@@ -13,6 +13,9 @@ from cli import app
 
 runner = CliRunner()
 CASES, SEED, LAST = "2000", "5", "20164"
+REVISED_CASES = "5000"
+"""At 2,000 cases the rule for revised cells leaves one revised force cell of the next edition
+shown in both editions (one public row); at 5,000, nine."""
 
 
 @pytest.fixture(autouse=True)
@@ -24,12 +27,12 @@ def run(*args: str):
     return runner.invoke(app, list(args))
 
 
-def _sample(db_url: str) -> None:
+def _sample(db_url: str, cases: str = CASES) -> None:
     from db.engine import make_engine
     from sample_data.load import load_sample
 
     engine = make_engine(db_url)
-    load_sample(engine, cases=int(CASES), seed=int(SEED), last_quarter=int(LAST))
+    load_sample(engine, cases=int(cases), seed=int(SEED), last_quarter=int(LAST))
     engine.dispose()
 
 
@@ -78,7 +81,7 @@ def test_disclosure_report_csv_and_markdown(db_url, tmp_path):
 
 
 def test_revisions_by_tier_between_two_editions(db_url, tmp_path):
-    _sample(db_url)
+    _sample(db_url, REVISED_CASES)
     assert run("sample", "--db", db_url, "--next-edition-of", "1", "--seed", "3").exit_code == 0
     public = run("revisions", "--db", db_url)  # public by default
     assert public.exit_code == 0, public.output
