@@ -178,6 +178,7 @@ class Changes:
         self.cells, self.terms = cells, terms
         self.old, self.old_hidden = old, old_hidden
         self.before = old_hidden[:len(cells)]
+        self.line_of = terms.line_of
 
     def bounds(self, hidden_now: np.ndarray, value: list[float], leaf: np.ndarray) -> change_bounds.Bounds:
         """What both editions bound, with this edition's cells hidden where ``hidden_now``. A
@@ -201,7 +202,7 @@ class Changes:
 
     def lines_of(self, variables: np.ndarray) -> np.ndarray:
         """The lines of changes holding any of ``variables``."""
-        return np.unique(self.terms.line_of[np.isin(self.terms.var, variables)])
+        return np.unique(self.line_of[np.isin(self.terms.var, variables)])
 
     def line(self, i: int) -> np.ndarray:
         """The revised cells (variables) on line ``i``."""

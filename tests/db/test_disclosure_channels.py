@@ -173,16 +173,8 @@ def test_case_journey_middle_stages_where_they_are_small(small_journey):
 def two_editions(request, tmp_path_factory, fresh_engine):
     """The small fixture's release (the same cases, seed and last quarter, loaded again) and its
     next edition, in a database of their own: adding an edition to the shared ``small_db`` would
-    change the release every other test reads. The SQLite folder is removed afterwards; a
-    PostgreSQL schema is dropped with the session's others."""
-    folder = tmp_path_factory.mktemp(f"two-editions-{request.param}")
-    engine = fresh_engine(request.param, folder)
-    try:
-        first = load_sample(engine, cases=SMALL_CASES, seed=SMALL_SEED, last_quarter=SMALL_LAST_QUARTER)
-        yield engine, [first, next_edition(engine, first, seed=SMALL_SEED + 1)]
-    finally:
-        engine.dispose()
-        shutil.rmtree(folder, ignore_errors=True)
+    change the release every other test reads."""
+    yield from _two_editions(request.param, tmp_path_factory, fresh_engine, SMALL_CASES, SMALL_SEED, SMALL_LAST_QUARTER)
 
 
 def test_channel_5_two_consecutive_editions_with_the_public_revisions(two_editions):
@@ -199,16 +191,21 @@ one), so the case journey's middle stages change between the editions."""
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def late_records(request, tmp_path_factory, fresh_engine):
-    """Two editions of ``LATE_CASES`` cases in a database of their own (removed afterwards). One
-    backend, for the reason ``small_journey`` gives."""
+    """Two editions of ``LATE_CASES`` cases. One backend, for the reason ``small_journey`` gives."""
     if request.param != "sqlite":
         pytest.skip("one backend is enough: the journey is read through the same public code on both, and "
                     "test_case_aggregates checks its figures on both")
-    folder = tmp_path_factory.mktemp(f"late-records-{request.param}")
-    engine = fresh_engine(request.param, folder)
+    yield from _two_editions(request.param, tmp_path_factory, fresh_engine, LATE_CASES, LATE_SEED, LATE_LAST_QUARTER)
+
+
+def _two_editions(backend: str, tmp_path_factory, fresh_engine, cases: int, seed: int, last_quarter: int):
+    """A release and its next edition in a database of their own; the SQLite folder is removed
+    afterwards, a PostgreSQL schema dropped with the session's others."""
+    folder = tmp_path_factory.mktemp(f"two-editions-{backend}")
+    engine = fresh_engine(backend, folder)
     try:
-        first = load_sample(engine, cases=LATE_CASES, seed=LATE_SEED, last_quarter=LATE_LAST_QUARTER)
-        yield engine, [first, next_edition(engine, first, seed=LATE_SEED + 1)]
+        first = load_sample(engine, cases=cases, seed=seed, last_quarter=last_quarter)
+        yield engine, [first, next_edition(engine, first, seed=seed + 1)]
     finally:
         engine.dispose()
         shutil.rmtree(folder, ignore_errors=True)
